@@ -1,0 +1,238 @@
+"""The `inspectorate` command line. Domain errors become one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlmodel import Session
+
+from inspectorate import clock, operations, views
+from inspectorate.database import require_current_schema
+from inspectorate.errors import InspectorateError
+from inspectorate.lifecycle import Stage
+from inspectorate.milestones import parse_date, plan_milestones
+from inspectorate.programmes import find_programme
+from inspectorate.repository import get_inspection
+from inspectorate.settings import get_settings
+
+app = typer.Typer(help="Run an inspectorate's inspection programmes.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+inspection_app = typer.Typer(help="Schedule, show and advance inspections.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Reminders and escalations.", no_args_is_help=True)
+app.add_typer(inspection_app, name="inspection")
+app.add_typer(reminders_app, name="reminders")
+console = Console()
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Act as if on this date (YYYY-MM-DD), e.g. to back-fill; default today.")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def _clock_at(as_of: str | None, hour: int):  # type: ignore[no-untyped-def]
+    if as_of is None:
+        yield clock.now()
+        return
+    day = parse_date(as_of, what="--as-of")
+    with clock.use_clock(clock.VirtualClock(clock.morning_of(day, hour))) as virtual:
+        yield virtual.now()
+
+
+def _database() -> str:
+    url = get_settings().database_url
+    require_current_schema(url)
+    return url
+
+
+@app.command()
+def milestones(
+    programme: Annotated[str, typer.Option(help="Programme code, e.g. iaow or esi.")],
+    fieldwork_start: Annotated[str, typer.Option(help="First fieldwork Monday, YYYY-MM-DD.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Print an inspection's milestone dates (no database needed)."""
+    definition = find_programme(operations.programmes(), programme)
+    planned = plan_milestones(definition, parse_date(fieldwork_start, what="--fieldwork-start"))
+    if as_json:
+        _print_json(views.planned_milestones_json(planned))
+    else:
+        console.print(views.planned_milestones_table(
+            planned, f"{definition.name}: fieldwork from {fieldwork_start}"))
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema and load bodies and programmes from config/."""
+    report = operations.initialise()
+    console.print(f"Database ready at {report.database_url} (schema at head); "
+                  f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
+                  "loaded or updated.")
+
+
+@inspection_app.command("schedule")
+def schedule(
+    body: Annotated[str, typer.Argument(help="The body's name, e.g. 'Durham Tees Valley'.")],
+    programme: Annotated[str, typer.Option(help="Programme code, e.g. iaow.")],
+    fieldwork_start: Annotated[str, typer.Option(help="First fieldwork Monday, YYYY-MM-DD.")],
+    as_of: AsOf = None,
+    actor: Annotated[str, typer.Option(help="Who is scheduling.")] = "programme-manager",
+) -> None:
+    """Schedule an inspection and plan its milestones."""
+    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    _database()
+    with _clock_at(as_of, hour=9) as now:
+        inspection_id, created = operations.schedule(
+            body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now)
+    verb = "Scheduled" if created else "Already scheduled:"
+    console.print(f"{verb} inspection {inspection_id} ({programme.upper()} of {body}, "
+                  f"fieldwork from {start.isoformat()}).")
+
+
+@inspection_app.command("show")
+def show(inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+         as_json: JsonFlag = False) -> None:
+    """Show an inspection: status, milestones and audit trail."""
+    with Session(operations.engine()) as session:
+        _database()
+        data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+    if as_json:
+        _print_json(data)
+        return
+    for table in views.inspection_tables(data):
+        console.print(table)
+
+
+@inspection_app.command("list")
+def list_inspections(as_json: JsonFlag = False) -> None:
+    """List every inspection with its next milestone."""
+    _database()
+    with Session(operations.engine()) as session:
+        summaries = operations.summarise_inspections(session)
+    if as_json:
+        _print_json([s.__dict__ for s in summaries])
+    else:
+        console.print(views.summaries_table(summaries, "Inspections"))
+
+
+@inspection_app.command("advance")
+def advance(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    stage: Annotated[Stage, typer.Argument(help="The step to take.")],
+    why: Annotated[str, typer.Option(help="Reason, kept in the audit trail.")] = "",
+    actor: Annotated[str, typer.Option(help="Who is taking the step.")] = "cli",
+    as_of: AsOf = None,
+) -> None:
+    """Take one lifecycle step (runs the stage's Prefect flow)."""
+    _database()
+    operations.check_stage(inspection_id=inspection_id, stage=stage)
+    from flows.lifecycle import STAGE_FLOWS
+    from tasks.runtime import embedded_runtime
+
+    with _clock_at(as_of, hour=9) as now, embedded_runtime():
+        outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, actor=actor, why=why, now=now)
+    if outcome.moved:
+        console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
+    else:
+        console.print(f"Inspection {inspection_id} is already {outcome.to_status}; nothing to do.")
+
+
+@app.command()
+def sweep(as_of: AsOf = None, as_json: JsonFlag = False) -> None:
+    """Run the deadline sweep: advance what is due, send reminders and escalations."""
+    _database()
+    from flows.deadline_sweep import deadline_sweep
+    from tasks.runtime import embedded_runtime
+
+    with _clock_at(as_of, hour=6) as now, embedded_runtime():
+        report = deadline_sweep(as_of=now.date(), now=now)
+    if as_json:
+        _print_json(report.__dict__)
+        return
+    console.print(f"Sweep for {report.as_of.isoformat()}: {len(report.advanced)} milestones "
+                  f"advanced, {report.claimed} reminders claimed, {report.delivered} delivered.")
+    for line in report.advanced:
+        console.print(f"  done: {line}")
+    for line in report.blocked:
+        console.print(f"  waiting: {line}")
+
+
+@reminders_app.command("list")
+def list_reminders(
+    inspection: Annotated[int | None, typer.Option(help="Only this inspection.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List reminders, escalations and notices with when they were sent."""
+    _database()
+    with Session(operations.engine()) as session:
+        rows = views.reminders_json(session, inspection)
+    if as_json:
+        _print_json(rows)
+    else:
+        console.print(views.reminders_table(rows))
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed for the simulated people.")] = 1,
+    folder: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("var/demo"),
+) -> None:
+    """Run five IAOW inspections from announcement to action plan in simulated time."""
+    from inspectorate.demo import DEMO_START, DEMO_UNTIL, prepare_demo
+
+    started = time.perf_counter()
+    setup = prepare_demo(folder)
+    console.print(f"Scheduled {len(setup.inspection_ids)} IAOW inspections; simulating "
+                  f"{DEMO_START.isoformat()} → {DEMO_UNTIL.isoformat()} through Prefect…")
+    from flows.simulate import simulate
+    from tasks.runtime import embedded_runtime
+
+    with embedded_runtime():
+        report = simulate(start=DEMO_START, until=DEMO_UNTIL, seed=seed)
+    with Session(operations.engine()) as session:
+        console.print(views.summaries_table(operations.summarise_inspections(session),
+                                            f"Inspections on {report.reached.isoformat()}"))
+    outbox_files = len(list(setup.outbox.glob("*.eml")))
+    console.print(
+        f"{report.days_simulated} eventful days simulated; {report.steps_by_sweep} steps taken "
+        f"by the sweep and {report.steps_by_people} by people; {report.reminders_sent} messages "
+        f"sent.\nOutbox:   {setup.outbox} ({outbox_files} .eml files)\n"
+        f"Database: {setup.database}\n"
+        f"Try:      INSPECTORATE_DATABASE_URL=sqlite:///{setup.database} "
+        f"inspectorate inspection show {setup.inspection_ids[0]}\n"
+        f"Wall time {time.perf_counter() - started:.1f} s."
+    )
+
+
+def main() -> None:
+    """Entry point: run the app, turning domain errors into exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except InspectorateError as error:
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(2)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as error:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Errors raised by inspectorate.
+
+The tree, and when to catch each::
+
+    InspectorateError                 anything the product raises on purpose
+    ├── ConfigError (ValueError)      a config file (programme, bodies) is malformed
+    ├── InvalidInput (ValueError)     a value given by a user is malformed (a date, a name)
+    │   ├── UnknownBody (LookupError)
+    │   ├── UnknownProgramme (LookupError)
+    │   └── UnknownInspection (LookupError)
+    ├── InvalidTransition (ValueError) a lifecycle step that the table does not allow
+    ├── NoticeTooShort (ValueError)   scheduling would shorten the ten weeks' notice
+    ├── NotInitialised (RuntimeError) the database has no schema, or an old one
+    └── DeliveryError (OSError)       mail could not be handed to the SMTP server/outbox
+
+The CLI maps every InspectorateError to exit code 2 and one clear line.
+"""
+
+from __future__ import annotations
+
+
+class InspectorateError(Exception):
+    """Root of every error inspectorate raises on purpose."""
+
+
+class ConfigError(InspectorateError, ValueError):
+    """A configuration file is malformed; the message names the file and the field."""
+
+
+class InvalidInput(InspectorateError, ValueError):
+    """A value supplied by a user is malformed."""
+
+
+class UnknownBody(InvalidInput, LookupError):
+    """No inspected body has that name."""
+
+
+class UnknownProgramme(InvalidInput, LookupError):
+    """No programme has that code."""
+
+
+class UnknownInspection(InvalidInput, LookupError):
+    """No inspection has that id."""
+
+
+class InvalidTransition(InspectorateError, ValueError):
+    """The lifecycle table does not allow this step from the current status."""
+
+
+class NoticeTooShort(InspectorateError, ValueError):
+    """The announcement date would already have passed: notice is never shortened."""
+
+
+class NotInitialised(InspectorateError, RuntimeError):
+    """The database is not at the latest schema; `inspectorate init` fixes it."""
+
+
+class DeliveryError(InspectorateError, OSError):
+    """A message could not be delivered."""

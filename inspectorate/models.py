@@ -1,0 +1,101 @@
+"""The record: bodies, programmes, inspections, milestones, reminders and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _tz_column(nullable: bool = True) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class Body(SQLModel, table=True):
+    """An inspected body: a probation area, a probation trust or a youth offending team."""
+
+    __table_args__ = (UniqueConstraint("name", "kind", name="uq_body_name_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=200)
+    kind: str = Field(max_length=10)
+    region: str = Field(max_length=100)
+    family: str | None = Field(default=None, max_length=100)
+    in_wales: bool = False
+    contact_email: str | None = Field(default=None, max_length=200)
+
+
+class Programme(SQLModel, table=True):
+    """An inspection programme (its milestones live in config/programmes/<code>.toml)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    body_kind: str = Field(max_length=10)
+
+
+class Inspection(SQLModel, table=True):
+    """One inspection of one body in one programme (or a follow-up of another)."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "programme_id", "body_id", "fieldwork_start", name="uq_inspection_programme_body_start"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    kind: str = Field(default="inspection", max_length=20)
+    status: str = Field(max_length=30, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="inspection.id")
+    fieldwork_start: dt.date
+    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class Milestone(SQLModel, table=True):
+    """A dated step of an inspection; done_at is set when it has happened."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "kind", name="uq_milestone_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    kind: str = Field(max_length=40)
+    due_on: dt.date = Field(index=True)
+    done_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+
+
+class Reminder(SQLModel, table=True):
+    """A message about a milestone: lead-time reminder, escalation or notice.
+
+    The unique key (milestone, kind, remind_on) is what makes the sweep idempotent: a second
+    sweep, or one after a crash, cannot claim the same reminder twice.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "kind", "remind_on", name="uq_reminder_once"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    milestone_id: int = Field(foreign_key="milestone.id", index=True)
+    kind: str = Field(max_length=30)
+    remind_on: dt.date
+    milestone_due_on: dt.date
+    recipients: str = Field(max_length=1000)
+    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    lease_until: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    message_path: str | None = Field(default=None, max_length=500)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One recorded change of state: who, when, what, from, to and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    actor: str = Field(max_length=100)
+    entity: str = Field(max_length=30)
+    entity_id: int = Field(index=True)
+    inspection_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str | None = Field(default=None, max_length=40)
+    why: str = Field(default="", max_length=2000)

@@ -1,0 +1,255 @@
+"""What the CLI, the Prefect tasks and the demo call: one function per operation.
+
+Each takes plain values (ids, dates, times), opens its own transaction on the configured
+database and returns plain values, so a Prefect task can wrap it without knowing the domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pendulum
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from inspectorate import clock
+from inspectorate.database import get_engine, session_scope, upgrade_to_head
+from inspectorate.lifecycle import (
+    FINAL_STATUSES,
+    Stage,
+    Status,
+    next_status,
+    status_after,
+    status_before,
+)
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.notify import Mailer, mailer_from_settings
+from inspectorate.programmes import ProgrammeDefinition, find_programme, load_programmes
+from inspectorate.reference import load_bodies
+from inspectorate.repository import (
+    find_body,
+    get_inspection,
+    schedule_inspection,
+    upsert_bodies,
+    upsert_programmes,
+)
+from inspectorate.settings import Settings, get_settings
+from inspectorate.simulation import OpenStep
+from inspectorate.stages import StageOutcome, perform_stage
+from inspectorate.sweep import (
+    SweepReport,
+    advance_due_milestones,
+    claim_due_reminders,
+    deliver_pending_reminders,
+    next_wakeup,
+)
+
+
+@lru_cache(maxsize=4)
+def _programmes_in(directory: Path) -> dict[str, ProgrammeDefinition]:
+    return load_programmes(directory)
+
+
+def programmes(settings: Settings | None = None) -> dict[str, ProgrammeDefinition]:
+    """Return the programme definitions from config/programmes (read once per process)."""
+    settings = settings or get_settings()
+    return _programmes_in(settings.config_dir / "programmes")
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    """Return the engine of the configured database."""
+    return get_engine((settings or get_settings()).database_url)
+
+
+def moment(value: dt.datetime | None) -> pendulum.DateTime:
+    """Return `value` as a London DateTime, or the clock's now when None."""
+    if value is None:
+        return clock.now()
+    return pendulum.instance(value).in_timezone(clock.LONDON)
+
+
+def day(value: dt.date | None) -> pendulum.Date:
+    """Return `value` as a pendulum Date, or today in London when None."""
+    if value is None:
+        return clock.today()
+    return pendulum.date(value.year, value.month, value.day)
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """What `inspectorate init` did."""
+
+    database_url: str
+    bodies_changed: int
+    programmes_changed: int
+
+
+def initialise(now: dt.datetime | None = None, settings: Settings | None = None) -> InitReport:
+    """Upgrade the schema to head and load bodies and programmes from config (idempotent)."""
+    settings = settings or get_settings()
+    definitions = programmes(settings)
+    bodies = load_bodies(settings.config_dir / "bodies")
+    upgrade_to_head(settings.database_url)
+    at = moment(now)
+    with session_scope(engine(settings)) as session:
+        changed_bodies = upsert_bodies(session, bodies=bodies, now=at)
+        changed_programmes = upsert_programmes(session, programmes=definitions.values(), now=at)
+    return InitReport(settings.database_url, changed_bodies, changed_programmes)
+
+
+def schedule(
+    *,
+    body_name: str,
+    programme_code: str,
+    fieldwork_start: dt.date,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> tuple[int, bool]:
+    """Schedule an inspection; return (inspection id, created)."""
+    settings = get_settings()
+    programme = find_programme(programmes(settings), programme_code)
+    with session_scope(engine(settings)) as session:
+        body = find_body(session, name=body_name, kind=programme.body_kind)
+        inspection, created = schedule_inspection(
+            session, programme=programme, body=body, fieldwork_start=day(fieldwork_start),
+            now=moment(now), actor=actor,
+        )
+        assert inspection.id is not None
+        return inspection.id, created
+
+
+def apply_stage(
+    *,
+    inspection_id: int,
+    stage: Stage,
+    actor: str,
+    why: str = "",
+    now: dt.datetime | None = None,
+) -> StageOutcome:
+    """Apply one lifecycle stage to an inspection inside one transaction."""
+    settings = get_settings()
+    with session_scope(engine(settings)) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        programme_row = session.get(Programme, inspection.programme_id)
+        assert programme_row is not None
+        return perform_stage(
+            session, programme=programmes(settings)[programme_row.code],
+            inspection_id=inspection_id, stage=stage, now=moment(now), actor=actor,
+            settings=settings, why=why,
+        )
+
+
+def sweep_advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
+    """Perform the automatic milestones due on or before `as_of`."""
+    settings = get_settings()
+    return advance_due_milestones(engine(settings), as_of=day(as_of), now=moment(now),
+                                  programmes=programmes(settings), settings=settings)
+
+
+def sweep_claim(*, as_of: dt.date, now: dt.datetime | None = None) -> int:
+    """Claim the reminders and escalations owed on `as_of`."""
+    settings = get_settings()
+    return claim_due_reminders(engine(settings), as_of=day(as_of), now=moment(now),
+                               programmes=programmes(settings), settings=settings)
+
+
+def sweep_deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> int:
+    """Deliver every claimed, unsent reminder through the configured mailer."""
+    settings = get_settings()
+    return deliver_pending_reminders(
+        engine(settings), mailer=mailer or mailer_from_settings(settings), now=moment(now),
+        programmes=programmes(settings), settings=settings,
+    )
+
+
+def sweep_next_wakeup(*, after: dt.date) -> pendulum.Date | None:
+    """Return the next day on which the sweep has work."""
+    settings = get_settings()
+    return next_wakeup(engine(settings), after=day(after), programmes=programmes(settings))
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    """One row of a programme overview."""
+
+    id: int
+    body: str
+    programme: str
+    status: str
+    fieldwork_start: dt.date
+    next_milestone: str | None
+    next_due: dt.date | None
+    reminders_sent: int
+
+
+def summarise_inspections(session: Session) -> list[InspectionSummary]:
+    """Return every inspection with its next open milestone and reminders sent."""
+    rows = session.exec(
+        select(Inspection, Body.name, Programme.code)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
+    ).all()
+    summaries = []
+    for inspection, body_name, code in rows:
+        next_open = session.exec(
+            select(Milestone).where(Milestone.inspection_id == inspection.id,
+                                    col(Milestone.done_at).is_(None))
+            .order_by(col(Milestone.due_on), col(Milestone.id))
+        ).first()
+        sent = len(session.exec(
+            select(Reminder.id).join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+            .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
+        ).all())
+        assert inspection.id is not None
+        summaries.append(InspectionSummary(
+            inspection.id, body_name, code, inspection.status, inspection.fieldwork_start,
+            next_open.kind if next_open else None, next_open.due_on if next_open else None, sent,
+        ))
+    return summaries
+
+
+def open_person_steps() -> list[OpenStep]:
+    """Return the steps people can take now: open milestones whose stage a person performs.
+
+    Team- and body-owned milestones, plus the body's comments, which can close the comment
+    window before it ends.
+    """
+    settings = get_settings()
+    definitions = programmes(settings)
+    steps: list[OpenStep] = []
+    with Session(engine(settings)) as session:
+        rows = session.exec(
+            select(Milestone, Inspection.status, Programme.code)
+            .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+            .join(Programme, col(Programme.id) == Inspection.programme_id)
+            .where(col(Milestone.done_at).is_(None))
+        ).all()
+    for milestone, status, code in rows:
+        rule = definitions[code].rule(milestone.kind)
+        if rule.stage is None or status != status_before(rule.stage).value:
+            continue
+        if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
+            continue
+        steps.append(OpenStep(milestone.inspection_id, milestone.kind, rule.stage,
+                              milestone.due_on, rule.owner.value))
+    return steps
+
+
+def all_inspections_final() -> bool:
+    """True when every inspection has closed (action plan received) or been cancelled."""
+    with Session(engine()) as session:
+        statuses = session.exec(select(Inspection.status)).all()
+    return all(Status(s) in FINAL_STATUSES for s in statuses)
+
+
+def check_stage(*, inspection_id: int, stage: Stage) -> None:
+    """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow)."""
+    with Session(engine()) as session:
+        status = Status(get_inspection(session, inspection_id=inspection_id).status)
+    if stage is not Stage.CANCEL and status is status_after(stage):
+        return
+    next_status(status, stage)

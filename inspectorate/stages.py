@@ -1,0 +1,121 @@
+"""Performing one lifecycle stage: the legal step, its milestone, its notices — one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pendulum
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from inspectorate.database import utc
+from inspectorate.lifecycle import Stage
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
+from inspectorate.recipients import addresses_for
+from inspectorate.reminders import NOTICE
+from inspectorate.repository import mark_milestone_done, transition_inspection
+from inspectorate.settings import Settings
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """What a stage did: the step, the statuses either side, and whether anything changed."""
+
+    inspection_id: int
+    stage: Stage
+    from_status: str
+    to_status: str
+    moved: bool
+
+
+def perform_stage(
+    session: Session,
+    *,
+    programme: ProgrammeDefinition,
+    inspection_id: int,
+    stage: Stage,
+    now: pendulum.DateTime,
+    actor: str,
+    settings: Settings,
+    why: str = "",
+) -> StageOutcome:
+    """Apply `stage` to the inspection, complete its milestone and queue its notices."""
+    before = session.get(Inspection, inspection_id)
+    from_status = before.status if before is not None else ""
+    inspection, moved = transition_inspection(
+        session, inspection_id=inspection_id, stage=stage, now=now, actor=actor, why=why
+    )
+    if moved and stage is not Stage.CANCEL:
+        rule = programme.milestone_for_stage(stage)
+        milestone = session.exec(
+            select(Milestone).where(
+                Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
+            )
+        ).one()
+        complete_milestone(
+            session, milestone=milestone, rule=rule, now=now, actor=actor, settings=settings,
+            why=why or f"{stage.value} done",
+        )
+    return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
+
+
+def complete_milestone(
+    session: Session,
+    *,
+    milestone: Milestone,
+    rule: MilestoneRule,
+    now: pendulum.DateTime,
+    actor: str,
+    settings: Settings,
+    why: str,
+) -> bool:
+    """Mark the milestone done and, in the same transaction, queue a notice to `rule.notify`."""
+    if not mark_milestone_done(session, milestone=milestone, now=now, actor=actor, why=why):
+        return False
+    if rule.notify:
+        inspection = session.get(Inspection, milestone.inspection_id)
+        assert inspection is not None
+        body = session.get(Body, inspection.body_id)
+        assert body is not None and milestone.id is not None
+        claim_reminder(
+            session, milestone_id=milestone.id, kind=NOTICE, remind_on=now.date(),
+            milestone_due_on=milestone.due_on,
+            recipients=addresses_for(rule.notify, body, settings), now=now,
+        )
+    return True
+
+
+def claim_reminder(
+    session: Session,
+    *,
+    milestone_id: int,
+    kind: str,
+    remind_on: pendulum.Date,
+    milestone_due_on: pendulum.Date,
+    recipients: tuple[str, ...],
+    now: pendulum.DateTime,
+) -> bool:
+    """Insert a reminder unless its (milestone, kind, day) already exists; True if inserted.
+
+    INSERT … ON CONFLICT DO NOTHING lets the unique key decide, so two sweeps racing (or a
+    sweep re-run after a crash) cannot both claim the same reminder.
+    """
+    values = {
+        "milestone_id": milestone_id, "kind": kind, "remind_on": remind_on,
+        "milestone_due_on": milestone_due_on, "recipients": ", ".join(recipients),
+        "created_at": utc(now),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Reminder).values(**values).on_conflict_do_nothing(
+        index_elements=["milestone_id", "kind", "remind_on"]
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
+def programme_code_of(session: Session, inspection: Inspection) -> str:
+    """Return the code of the inspection's programme."""
+    programme = session.get(Programme, inspection.programme_id)
+    assert programme is not None
+    return programme.code

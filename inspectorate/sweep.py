@@ -1,0 +1,247 @@
+"""The deadline sweep: advance what is due, claim the reminders owed, deliver them.
+
+Each piece commits as it goes, so a sweep that crashes half-way keeps what it did; running
+it again (the same day or later) finishes the rest and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pendulum
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from inspectorate.database import session_scope, utc
+from inspectorate.lifecycle import FINAL_STATUSES, Status, status_before
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.notify import Mailer, Message
+from inspectorate.programmes import ProgrammeDefinition
+from inspectorate.recipients import addresses_for
+from inspectorate.reminders import ESCALATION, NOTICE, next_reminder_day, reminder_due
+from inspectorate.render import render_email, template_environment
+from inspectorate.repository import record_audit
+from inspectorate.settings import Settings
+from inspectorate.stages import claim_reminder, complete_milestone, perform_stage
+
+ACTOR = "deadline-sweep"
+LEASE = dt.timedelta(minutes=10)
+_ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    as_of: pendulum.Date
+    advanced: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    claimed: int = 0
+    delivered: int = 0
+
+
+def _open_milestones(
+    session: Session, *, due_by: pendulum.Date
+) -> list[tuple[Milestone, Inspection, str]]:
+    rows = session.exec(
+        select(Milestone, Inspection, Programme.code)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(col(Milestone.done_at).is_(None), col(Milestone.due_on) <= due_by)
+        .where(col(Inspection.status).in_(_ACTIVE))
+        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
+    ).all()
+    return [(m, i, code) for m, i, code in rows]
+
+
+def advance_due_milestones(
+    engine: Engine,
+    *,
+    as_of: pendulum.Date,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> SweepReport:
+    """Perform every automatic milestone due on or before `as_of`, oldest first."""
+    report = SweepReport(as_of=as_of)
+    with Session(engine) as session:
+        due = _open_milestones(session, due_by=as_of)
+    for milestone, inspection, code in due:
+        rule = programmes[code].rule(milestone.kind)
+        if not rule.automatic:
+            continue
+        label = f"inspection {inspection.id} {milestone.kind}"
+        with session_scope(engine) as session:
+            current = session.get(Inspection, inspection.id)
+            fresh = session.get(Milestone, milestone.id)
+            assert current is not None and fresh is not None
+            if fresh.done_at is not None or current.status not in _ACTIVE:
+                continue
+            if rule.stage is None:
+                complete_milestone(session, milestone=fresh, rule=rule, now=now, actor=ACTOR,
+                                   settings=settings, why=f"due {milestone.due_on.isoformat()}")
+                report.advanced.append(label)
+            elif current.status == status_before(rule.stage).value:
+                assert inspection.id is not None
+                perform_stage(session, programme=programmes[code], inspection_id=inspection.id,
+                              stage=rule.stage, now=now, actor=ACTOR, settings=settings,
+                              why=f"due {milestone.due_on.isoformat()}")
+                report.advanced.append(label)
+            else:
+                report.blocked.append(f"{label} (inspection is {current.status})")
+    return report
+
+
+def claim_due_reminders(
+    engine: Engine,
+    *,
+    as_of: pendulum.Date,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> int:
+    """Claim (insert) every lead-time reminder and escalation owed on `as_of`."""
+    claimed = 0
+    with session_scope(engine) as session:
+        # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
+        for milestone, inspection, code in _open_milestones(session, due_by=as_of.add(days=60)):
+            programme = programmes[code]
+            owed = reminder_due(programme.rule(milestone.kind), programme.reminders,
+                                milestone.due_on, as_of)
+            if owed is None:
+                continue
+            body = session.get(Body, inspection.body_id)
+            assert body is not None and milestone.id is not None
+            claimed += claim_reminder(
+                session, milestone_id=milestone.id, kind=owed.kind, remind_on=owed.remind_on,
+                milestone_due_on=milestone.due_on,
+                recipients=addresses_for(owed.roles, body, settings), now=now,
+            )
+    return claimed
+
+
+def next_wakeup(
+    engine: Engine, *, after: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
+) -> pendulum.Date | None:
+    """Return the next day after `after` on which the sweep has anything to do."""
+    days: list[pendulum.Date] = []
+    with Session(engine) as session:
+        for milestone, _inspection, code in _open_milestones(session, due_by=pendulum.date(9999, 1, 1)):
+            programme = programmes[code]
+            rule = programme.rule(milestone.kind)
+            if milestone.due_on > after:
+                days.append(milestone.due_on)
+            reminder_day = next_reminder_day(rule, programme.reminders, milestone.due_on, after)
+            if reminder_day is not None:
+                days.append(reminder_day)
+    return min(days) if days else None
+
+
+def deliver_pending_reminders(
+    engine: Engine,
+    *,
+    mailer: Mailer,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> int:
+    """Send every claimed, unsent reminder once; return how many were delivered."""
+    with Session(engine) as session:
+        pending = session.exec(
+            select(Reminder.id).where(col(Reminder.sent_at).is_(None)).order_by(col(Reminder.id))
+        ).all()
+    delivered = 0
+    for reminder_id in pending:
+        assert reminder_id is not None
+        if not _take_lease(engine, reminder_id):
+            continue
+        with Session(engine) as session:
+            message = build_message(session, reminder_id=reminder_id, now=now,
+                                    programmes=programmes, settings=settings)
+        try:
+            location = mailer.send(message)
+        except Exception:
+            _release_lease(engine, reminder_id)
+            raise
+        with session_scope(engine) as session:
+            session.execute(
+                update(Reminder).where(col(Reminder.id) == reminder_id)
+                .values(sent_at=utc(now), lease_until=None, message_path=location)
+            )
+            reminder = session.get(Reminder, reminder_id)
+            milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
+            assert reminder is not None and milestone is not None
+            record_audit(session, at=now, actor=ACTOR, entity="reminder", entity_id=reminder_id,
+                         inspection_id=milestone.inspection_id, action="sent",
+                         from_state="pending", to_state="sent",
+                         why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}")
+        delivered += 1
+    return delivered
+
+
+def _wall_clock() -> dt.datetime:
+    # Leases guard against two live processes sending at once, so they use real time even
+    # when the domain clock is virtual.
+    return dt.datetime.now(dt.UTC)
+
+
+def _take_lease(engine: Engine, reminder_id: int) -> bool:
+    wall = _wall_clock()
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.sent_at).is_(None))
+            .where((col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall))
+            .values(lease_until=wall + LEASE)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _release_lease(engine: Engine, reminder_id: int) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
+        )
+
+
+def build_message(
+    session: Session,
+    *,
+    reminder_id: int,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> Message:
+    """Render the e-mail for one reminder from its template."""
+    reminder = session.get(Reminder, reminder_id)
+    assert reminder is not None
+    milestone = session.get(Milestone, reminder.milestone_id)
+    assert milestone is not None
+    inspection = session.get(Inspection, milestone.inspection_id)
+    assert inspection is not None
+    body = session.get(Body, inspection.body_id)
+    programme_row = session.get(Programme, inspection.programme_id)
+    assert body is not None and programme_row is not None
+    programme = programmes[programme_row.code]
+    rule = programme.rule(milestone.kind)
+    context = {
+        "body": body, "programme": programme, "inspection": inspection, "milestone": milestone,
+        "rule": rule, "reminder": reminder, "kind": reminder.kind,
+        "lead_days": int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0,
+        "due_on": milestone.due_on, "remind_on": reminder.remind_on,
+    }
+    if reminder.kind == NOTICE:
+        names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
+    elif reminder.kind == ESCALATION:
+        names = ["email/escalation.txt.j2"]
+    else:
+        names = ["email/reminder.txt.j2"]
+    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
+    subject, text = render_email(environment, names, context)
+    key = (f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
+           f"{reminder.kind}-r{reminder.id}")
+    return Message(key=key, sender=settings.mail_from, to=tuple(reminder.recipients.split(", ")),
+                   subject=subject, body=text, date=now)
+
+

@@ -1,0 +1,123 @@
+"""What the CLI shows: plain data for --json, rich tables for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from inspectorate.database import utc
+from inspectorate.milestones import PlannedMilestone
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.operations import InspectionSummary
+from inspectorate.repository import audit_trail, milestones_of
+
+
+def london(moment: dt.datetime | None) -> str:
+    """Format a stored UTC time as London local time, or '' when absent."""
+    if moment is None:
+        return ""
+    import pendulum
+
+    return pendulum.instance(utc(moment)).in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+
+
+def planned_milestones_json(planned: Sequence[PlannedMilestone]) -> list[dict[str, str]]:
+    """Return [{"milestone", "due"}] in date order."""
+    return [{"milestone": m.kind, "due": m.due.isoformat()} for m in planned]
+
+
+def planned_milestones_table(planned: Sequence[PlannedMilestone], title: str) -> Table:
+    """Return a table of planned milestones with weekday and owner."""
+    table = Table(title=title)
+    for heading in ("milestone", "due", "day", "owner", "what"):
+        table.add_column(heading)
+    for m in planned:
+        table.add_row(m.kind, m.due.isoformat(), m.due.format("ddd"), m.rule.owner.value,
+                      m.rule.label)
+    return table
+
+
+def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
+    """Return one inspection with its milestones and audit trail."""
+    assert inspection.id is not None
+    body = session.get(Body, inspection.body_id)
+    programme = session.get(Programme, inspection.programme_id)
+    assert body is not None and programme is not None
+    return {
+        "id": inspection.id, "body": body.name, "body_kind": body.kind, "region": body.region,
+        "in_wales": body.in_wales, "programme": programme.code, "kind": inspection.kind,
+        "parent_id": inspection.parent_id, "status": inspection.status,
+        "fieldwork_start": inspection.fieldwork_start.isoformat(),
+        "milestones": [
+            {"milestone": m.kind, "due": m.due_on.isoformat(), "done_at": london(m.done_at) or None}
+            for m in milestones_of(session, inspection_id=inspection.id)
+        ],
+        "audit": [
+            {"at": london(e.at), "actor": e.actor, "entity": e.entity, "action": e.action,
+             "from": e.from_state, "to": e.to_state, "why": e.why}
+            for e in audit_trail(session, inspection_id=inspection.id)
+        ],
+    }
+
+
+def inspection_tables(data: dict[str, Any]) -> list[Table]:
+    """Return the milestone and audit tables for `inspection_json` data."""
+    milestones = Table(title=f"Inspection {data['id']}: {data['programme'].upper()} of "
+                       f"{data['body']} — {data['status']}")
+    for heading in ("milestone", "due", "done"):
+        milestones.add_column(heading)
+    for m in data["milestones"]:
+        milestones.add_row(m["milestone"], m["due"], m["done_at"] or "")
+    audit = Table(title="Audit trail")
+    for heading in ("at", "actor", "entity", "action", "from → to", "why"):
+        audit.add_column(heading)
+    for e in data["audit"]:
+        audit.add_row(e["at"], e["actor"], e["entity"], e["action"],
+                      f"{e['from'] or '∅'} → {e['to'] or '∅'}", e["why"])
+    return [milestones, audit]
+
+
+def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table:
+    """Return the programme overview table."""
+    table = Table(title=title)
+    for heading in ("id", "inspection", "fieldwork", "status", "next milestone", "reminders sent"):
+        table.add_column(heading)
+    for s in summaries:
+        upcoming = f"{s.next_milestone} ({s.next_due.isoformat()})" if s.next_milestone and s.next_due else "—"
+        table.add_row(str(s.id), f"{s.programme.upper()} {s.body}", s.fieldwork_start.isoformat(),
+                      s.status, upcoming, str(s.reminders_sent))
+    return table
+
+
+def reminders_json(session: Session, inspection_id: int | None = None) -> list[dict[str, Any]]:
+    """Return every reminder (optionally of one inspection), oldest first."""
+    query = (
+        select(Reminder, Milestone, Inspection, Body.name)
+        .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .order_by(col(Reminder.remind_on), col(Reminder.id))
+    )
+    if inspection_id is not None:
+        query = query.where(Inspection.id == inspection_id)
+    return [
+        {"id": r.id, "inspection": i.id, "body": body, "milestone": m.kind, "kind": r.kind,
+         "remind_on": r.remind_on.isoformat(), "milestone_due": r.milestone_due_on.isoformat(),
+         "to": r.recipients, "sent_at": london(r.sent_at) or None, "delivered_to": r.message_path}
+        for r, m, i, body in session.exec(query).all()
+    ]
+
+
+def reminders_table(rows: list[dict[str, Any]]) -> Table:
+    """Return a table of reminders."""
+    table = Table(title=f"Reminders ({len(rows)})")
+    for heading in ("day", "inspection", "milestone", "kind", "to", "sent"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(r["remind_on"], f"{r['inspection']} {r['body']}", r["milestone"], r["kind"],
+                      r["to"], r["sent_at"] or "pending")
+    return table

@@ -1,0 +1,23 @@
+"""When a task is worth retrying: only for failures that a second attempt can fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from inspectorate.errors import DeliveryError
+
+
+def transient_only(_task: Any, _task_run: Any, state: Any) -> bool:
+    """Retry a locked database or a refused mail delivery; never a bad transition."""
+    try:
+        state.result()
+    except (OperationalError, DeliveryError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+RETRY = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": transient_only}

@@ -1,0 +1,36 @@
+"""Tasks for the deadline sweep: advance, claim reminders, deliver them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from inspectorate import operations
+from inspectorate.sweep import SweepReport
+from tasks.retry import RETRY
+
+
+@task(name="advance-due-milestones", cache_policy=NO_CACHE, **RETRY)
+def advance_due_milestones(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
+    """Perform every automatic milestone due on or before `as_of`."""
+    return operations.sweep_advance(as_of=as_of, now=now)
+
+
+@task(name="claim-reminders", cache_policy=NO_CACHE, **RETRY)
+def claim_reminders(as_of: dt.date, now: dt.datetime | None = None) -> int:
+    """Claim the lead-time reminders and escalations owed on `as_of`."""
+    return operations.sweep_claim(as_of=as_of, now=now)
+
+
+@task(name="deliver-reminders", cache_policy=NO_CACHE, **RETRY)
+def deliver_reminders(now: dt.datetime | None = None) -> int:
+    """Send every claimed reminder that has not been sent."""
+    return operations.sweep_deliver(now=now)
+
+
+@task(name="next-wakeup", cache_policy=NO_CACHE)
+def next_wakeup(after: dt.date) -> dt.date | None:
+    """Return the next day with anything for the sweep to do."""
+    return operations.sweep_next_wakeup(after=after)
