@@ -26,7 +26,9 @@ def announce(
 
 @flow(name="select-sample")
 def select_sample(
-    inspection_id: int, actor: str = "inspection-team", why: str = "",
+    inspection_id: int,
+    actor: str = "inspection-team",
+    why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
     """Record that the case sample has been selected."""
@@ -35,7 +37,9 @@ def select_sample(
 
 @flow(name="record-fieldwork")
 def record_fieldwork(
-    inspection_id: int, actor: str = "inspection-team", why: str = "",
+    inspection_id: int,
+    actor: str = "inspection-team",
+    why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
     """Record that fieldwork is complete and its case assessments are in."""
@@ -44,7 +48,9 @@ def record_fieldwork(
 
 @flow(name="score-fieldwork")
 def score_fieldwork(
-    inspection_id: int, actor: str = "inspection-team", why: str = "",
+    inspection_id: int,
+    actor: str = "inspection-team",
+    why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
     """Record that the case assessments have been scored."""
@@ -85,7 +91,9 @@ def receive_action_plan(
 
 @flow(name="cancel-inspection")
 def cancel_inspection(
-    inspection_id: int, actor: str = "programme-manager", why: str = "",
+    inspection_id: int,
+    actor: str = "programme-manager",
+    why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
     """Call the inspection off (only before its fieldwork is done)."""

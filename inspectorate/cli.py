@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import pendulum
 import typer
 from rich.console import Console
 from sqlmodel import Session
@@ -22,8 +24,11 @@ from inspectorate.programmes import find_programme
 from inspectorate.repository import get_inspection
 from inspectorate.settings import get_settings
 
-app = typer.Typer(help="Run an inspectorate's inspection programmes.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Run an inspectorate's inspection programmes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 inspection_app = typer.Typer(help="Schedule, show and advance inspections.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Reminders and escalations.", no_args_is_help=True)
 app.add_typer(inspection_app, name="inspection")
@@ -31,8 +36,12 @@ app.add_typer(reminders_app, name="reminders")
 console = Console()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="Act as if on this date (YYYY-MM-DD), e.g. to back-fill; default today.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Act as if on this date (YYYY-MM-DD), e.g. to back-fill; default today."
+    ),
+]
 
 
 def _print_json(data: Any) -> None:
@@ -40,7 +49,7 @@ def _print_json(data: Any) -> None:
 
 
 @contextmanager
-def _clock_at(as_of: str | None, hour: int):  # type: ignore[no-untyped-def]
+def _clock_at(as_of: str | None, hour: int) -> Iterator[pendulum.DateTime]:
     if as_of is None:
         yield clock.now()
         return
@@ -67,17 +76,22 @@ def milestones(
     if as_json:
         _print_json(views.planned_milestones_json(planned))
     else:
-        console.print(views.planned_milestones_table(
-            planned, f"{definition.name}: fieldwork from {fieldwork_start}"))
+        console.print(
+            views.planned_milestones_table(
+                planned, f"{definition.name}: fieldwork from {fieldwork_start}"
+            )
+        )
 
 
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema and load bodies and programmes from config/."""
     report = operations.initialise()
-    console.print(f"Database ready at {report.database_url} (schema at head); "
-                  f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
-                  "loaded or updated.")
+    console.print(
+        f"Database ready at {report.database_url} (schema at head); "
+        f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
+        "loaded or updated."
+    )
 
 
 @inspection_app.command("schedule")
@@ -93,15 +107,19 @@ def schedule(
     _database()
     with _clock_at(as_of, hour=9) as now:
         inspection_id, created = operations.schedule(
-            body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now)
+            body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now
+        )
     verb = "Scheduled" if created else "Already scheduled:"
-    console.print(f"{verb} inspection {inspection_id} ({programme.upper()} of {body}, "
-                  f"fieldwork from {start.isoformat()}).")
+    console.print(
+        f"{verb} inspection {inspection_id} ({programme.upper()} of {body}, "
+        f"fieldwork from {start.isoformat()})."
+    )
 
 
 @inspection_app.command("show")
-def show(inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
-         as_json: JsonFlag = False) -> None:
+def show(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")], as_json: JsonFlag = False
+) -> None:
     """Show an inspection: status, milestones and audit trail."""
     with Session(operations.engine()) as session:
         _database()
@@ -159,8 +177,10 @@ def sweep(as_of: AsOf = None, as_json: JsonFlag = False) -> None:
     if as_json:
         _print_json(report.__dict__)
         return
-    console.print(f"Sweep for {report.as_of.isoformat()}: {len(report.advanced)} milestones "
-                  f"advanced, {report.claimed} reminders claimed, {report.delivered} delivered.")
+    console.print(
+        f"Sweep for {report.as_of.isoformat()}: {len(report.advanced)} milestones "
+        f"advanced, {report.claimed} reminders claimed, {report.delivered} delivered."
+    )
     for line in report.advanced:
         console.print(f"  done: {line}")
     for line in report.blocked:
@@ -192,16 +212,22 @@ def demo(
 
     started = time.perf_counter()
     setup = prepare_demo(folder)
-    console.print(f"Scheduled {len(setup.inspection_ids)} IAOW inspections; simulating "
-                  f"{DEMO_START.isoformat()} → {DEMO_UNTIL.isoformat()} through Prefect…")
+    console.print(
+        f"Scheduled {len(setup.inspection_ids)} IAOW inspections; simulating "
+        f"{DEMO_START.isoformat()} → {DEMO_UNTIL.isoformat()} through Prefect…"
+    )
     from flows.simulate import simulate
     from tasks.runtime import embedded_runtime
 
     with embedded_runtime():
         report = simulate(start=DEMO_START, until=DEMO_UNTIL, seed=seed)
     with Session(operations.engine()) as session:
-        console.print(views.summaries_table(operations.summarise_inspections(session),
-                                            f"Inspections on {report.reached.isoformat()}"))
+        console.print(
+            views.summaries_table(
+                operations.summarise_inspections(session),
+                f"Inspections on {report.reached.isoformat()}",
+            )
+        )
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     console.print(
         f"{report.days_simulated} eventful days simulated; {report.steps_by_sweep} steps taken "
@@ -215,23 +241,12 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: run the app, turning domain errors into exit code 2."""
+    """Entry point: run the app, turning domain errors into exit code 2 and one line."""
     try:
-        app(standalone_mode=False)
+        app()  # usage errors are click's own: it prints them and exits 2
     except InspectorateError as error:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {error}", highlight=False)
         sys.exit(2)
-    except typer.Exit as exit_:
-        sys.exit(exit_.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
 
 
 if __name__ == "__main__":

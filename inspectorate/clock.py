@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -44,7 +45,7 @@ class VirtualClock:
             raise ValueError(f"the virtual clock cannot go back from {self._now} to {moment}")
         self._now = moment
 
-    def advance_to_morning(self, day: pendulum.Date, hour: int = 6) -> None:
+    def advance_to_morning(self, day: dt.date, hour: int = 6) -> None:
         """Move the clock to `hour`:00 London time on `day`."""
         self.set(morning_of(day, hour))
 
@@ -84,6 +85,6 @@ def today() -> pendulum.Date:
     return now().date()
 
 
-def morning_of(day: pendulum.Date, hour: int = 6) -> pendulum.DateTime:
+def morning_of(day: dt.date, hour: int = 6) -> pendulum.DateTime:
     """Return `hour`:00 London time on `day`, with the right GMT/BST offset."""
     return pendulum.datetime(day.year, day.month, day.day, hour, tz=LONDON)

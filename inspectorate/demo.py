@@ -51,9 +51,13 @@ def prepare_demo(folder: Path) -> DemoSetup:
     programme_manager_day = clock.morning_of(DEMO_START, hour=9)
     operations.initialise(now=programme_manager_day)
     ids = [
-        operations.schedule(body_name=body, programme_code="iaow",
-                            fieldwork_start=pendulum.parse(start).date(),  # type: ignore[union-attr]
-                            actor="programme-manager", now=programme_manager_day)[0]
+        operations.schedule(
+            body_name=body,
+            programme_code="iaow",
+            fieldwork_start=pendulum.parse(start).date(),  # type: ignore[union-attr]
+            actor="programme-manager",
+            now=programme_manager_day,
+        )[0]
         for body, start in DEMO_INSPECTIONS
     ]
     return DemoSetup(folder, database, outbox, ids)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pendulum
 
 from inspectorate.calendar import roll
 from inspectorate.errors import InvalidInput
+from inspectorate.lifecycle import Stage
 from inspectorate.programmes import ROOT_MILESTONE, MilestoneRule, ProgrammeDefinition
 
 
@@ -48,12 +50,22 @@ def plan_milestones(
     return sorted(planned, key=lambda m: (m.due, programme.milestones.index(m.rule)))
 
 
+def earliest_fieldwork_start(programme: ProgrammeDefinition, today: pendulum.Date) -> pendulum.Date:
+    """Return the first Monday on or after `today` whose announcement is not yet past."""
+    monday = today.add(days=(7 - today.weekday()) % 7)
+    while True:
+        planned = plan_milestones(programme, monday)
+        if next(m for m in planned if m.rule.stage is Stage.ANNOUNCE).due >= today:
+            return monday
+        monday = monday.add(weeks=1)
+
+
 def parse_date(text: str, *, what: str = "date") -> pendulum.Date:
     """Parse YYYY-MM-DD or raise InvalidInput saying which value was wrong."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
     try:
-        parsed = pendulum.parse(text.strip(), exact=True, strict=True)
-    except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
-        parsed = None
-    if not isinstance(parsed, pendulum.Date) or isinstance(parsed, pendulum.DateTime):
-        raise InvalidInput(f"{what} {text!r} is not a date like 2014-02-10 (YYYY-MM-DD)")
-    return parsed
+        if match is None:
+            raise ValueError(text)
+        return pendulum.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} is not a date like 2014-02-10 (YYYY-MM-DD)") from None

@@ -8,7 +8,7 @@ from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def _tz_column(nullable: bool = True) -> Column:  # type: ignore[type-arg]
+def _tz_column(nullable: bool = True) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
 
 

@@ -66,7 +66,9 @@ class OutboxMailer:
                 handle.write(bytes(message.as_email()))
             os.replace(temporary, target)
         except OSError as exc:
-            raise DeliveryError(f"cannot write {message.key} to outbox {self.folder}: {exc}") from exc
+            raise DeliveryError(
+                f"cannot write {message.key} to outbox {self.folder}: {exc}"
+            ) from exc
         return str(target)
 
 
@@ -85,7 +87,9 @@ class SmtpMailer:
         try:
             if s.smtp_ssl:
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, s.smtp_port, timeout=s.smtp_timeout_seconds,
+                    self.host,
+                    s.smtp_port,
+                    timeout=s.smtp_timeout_seconds,
                     context=ssl.create_default_context(),
                 )
             else:

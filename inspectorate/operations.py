@@ -29,13 +29,8 @@ from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.notify import Mailer, mailer_from_settings
 from inspectorate.programmes import ProgrammeDefinition, find_programme, load_programmes
 from inspectorate.reference import load_bodies
-from inspectorate.repository import (
-    find_body,
-    get_inspection,
-    schedule_inspection,
-    upsert_bodies,
-    upsert_programmes,
-)
+from inspectorate.registry import find_body, upsert_bodies, upsert_programmes
+from inspectorate.repository import get_inspection, schedule_inspection
 from inspectorate.settings import Settings, get_settings
 from inspectorate.simulation import OpenStep
 from inspectorate.stages import StageOutcome, perform_stage
@@ -114,8 +109,12 @@ def schedule(
     with session_scope(engine(settings)) as session:
         body = find_body(session, name=body_name, kind=programme.body_kind)
         inspection, created = schedule_inspection(
-            session, programme=programme, body=body, fieldwork_start=day(fieldwork_start),
-            now=moment(now), actor=actor,
+            session,
+            programme=programme,
+            body=body,
+            fieldwork_start=day(fieldwork_start),
+            now=moment(now),
+            actor=actor,
         )
         assert inspection.id is not None
         return inspection.id, created
@@ -136,36 +135,54 @@ def apply_stage(
         programme_row = session.get(Programme, inspection.programme_id)
         assert programme_row is not None
         return perform_stage(
-            session, programme=programmes(settings)[programme_row.code],
-            inspection_id=inspection_id, stage=stage, now=moment(now), actor=actor,
-            settings=settings, why=why,
+            session,
+            programme=programmes(settings)[programme_row.code],
+            inspection_id=inspection_id,
+            stage=stage,
+            now=moment(now),
+            actor=actor,
+            settings=settings,
+            why=why,
         )
 
 
 def sweep_advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
     """Perform the automatic milestones due on or before `as_of`."""
     settings = get_settings()
-    return advance_due_milestones(engine(settings), as_of=day(as_of), now=moment(now),
-                                  programmes=programmes(settings), settings=settings)
+    return advance_due_milestones(
+        engine(settings),
+        as_of=day(as_of),
+        now=moment(now),
+        programmes=programmes(settings),
+        settings=settings,
+    )
 
 
 def sweep_claim(*, as_of: dt.date, now: dt.datetime | None = None) -> int:
     """Claim the reminders and escalations owed on `as_of`."""
     settings = get_settings()
-    return claim_due_reminders(engine(settings), as_of=day(as_of), now=moment(now),
-                               programmes=programmes(settings), settings=settings)
+    return claim_due_reminders(
+        engine(settings),
+        as_of=day(as_of),
+        now=moment(now),
+        programmes=programmes(settings),
+        settings=settings,
+    )
 
 
 def sweep_deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> int:
     """Deliver every claimed, unsent reminder through the configured mailer."""
     settings = get_settings()
     return deliver_pending_reminders(
-        engine(settings), mailer=mailer or mailer_from_settings(settings), now=moment(now),
-        programmes=programmes(settings), settings=settings,
+        engine(settings),
+        mailer=mailer or mailer_from_settings(settings),
+        now=moment(now),
+        programmes=programmes(settings),
+        settings=settings,
     )
 
 
-def sweep_next_wakeup(*, after: dt.date) -> pendulum.Date | None:
+def sweep_next_wakeup(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
     return next_wakeup(engine(settings), after=day(after), programmes=programmes(settings))
@@ -196,19 +213,30 @@ def summarise_inspections(session: Session) -> list[InspectionSummary]:
     summaries = []
     for inspection, body_name, code in rows:
         next_open = session.exec(
-            select(Milestone).where(Milestone.inspection_id == inspection.id,
-                                    col(Milestone.done_at).is_(None))
+            select(Milestone)
+            .where(Milestone.inspection_id == inspection.id, col(Milestone.done_at).is_(None))
             .order_by(col(Milestone.due_on), col(Milestone.id))
         ).first()
-        sent = len(session.exec(
-            select(Reminder.id).join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-            .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
-        ).all())
+        sent = len(
+            session.exec(
+                select(Reminder.id)
+                .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+                .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
+            ).all()
+        )
         assert inspection.id is not None
-        summaries.append(InspectionSummary(
-            inspection.id, body_name, code, inspection.status, inspection.fieldwork_start,
-            next_open.kind if next_open else None, next_open.due_on if next_open else None, sent,
-        ))
+        summaries.append(
+            InspectionSummary(
+                inspection.id,
+                body_name,
+                code,
+                inspection.status,
+                inspection.fieldwork_start,
+                next_open.kind if next_open else None,
+                next_open.due_on if next_open else None,
+                sent,
+            )
+        )
     return summaries
 
 
@@ -234,8 +262,15 @@ def open_person_steps() -> list[OpenStep]:
             continue
         if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
             continue
-        steps.append(OpenStep(milestone.inspection_id, milestone.kind, rule.stage,
-                              milestone.due_on, rule.owner.value))
+        steps.append(
+            OpenStep(
+                milestone.inspection_id,
+                milestone.kind,
+                rule.stage,
+                milestone.due_on,
+                rule.owner.value,
+            )
+        )
     return steps
 
 

@@ -43,9 +43,7 @@ class Offset(BaseModel):
         """Parse '[+|-]N days|weeks|months'."""
         match = _OFFSET.match(text)
         if not match:
-            raise ValueError(
-                f"offset {text!r} is not like '+3 weeks', '-10 weeks' or '+4 days'"
-            )
+            raise ValueError(f"offset {text!r} is not like '+3 weeks', '-10 weeks' or '+4 days'")
         sign, amount, unit = match.groups()
         return cls(sign=-1 if sign == "-" else 1, amount=int(amount), unit=unit.rstrip("s") + "s")
 
@@ -182,9 +180,7 @@ def load_programmes(directory: Path) -> dict[str, ProgrammeDefinition]:
     return {p.code: p for p in (load_programme_file(f) for f in files)}
 
 
-def find_programme(
-    programmes: dict[str, ProgrammeDefinition], code: str
-) -> ProgrammeDefinition:
+def find_programme(programmes: dict[str, ProgrammeDefinition], code: str) -> ProgrammeDefinition:
     """Return the programme with `code`, or raise UnknownProgramme listing the known ones."""
     try:
         return programmes[code.lower()]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datetime as dt
+from dataclasses import dataclass
 
 import pendulum
 

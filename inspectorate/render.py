@@ -10,7 +10,9 @@ import jinja2
 
 
 @lru_cache(maxsize=8)
-def template_environment(templates_dir: Path, user_templates_dir: Path | None) -> jinja2.Environment:
+def template_environment(
+    templates_dir: Path, user_templates_dir: Path | None
+) -> jinja2.Environment:
     """Return a strict environment that looks in the user folder first, then the shipped one."""
     folders = [str(p) for p in (user_templates_dir, templates_dir) if p is not None]
     environment = jinja2.Environment(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import pendulum
 from sqlalchemy import update
@@ -14,15 +13,13 @@ from inspectorate.database import utc
 from inspectorate.errors import (
     InvalidTransition,
     NoticeTooShort,
-    UnknownBody,
     UnknownInspection,
     UnknownProgramme,
 )
 from inspectorate.lifecycle import Stage, Status, next_status, status_after
-from inspectorate.milestones import plan_milestones
+from inspectorate.milestones import earliest_fieldwork_start, plan_milestones
 from inspectorate.models import AuditEvent, Body, Inspection, Milestone, Programme
 from inspectorate.programmes import ProgrammeDefinition
-from inspectorate.reference import BodyRecord
 
 
 def record_audit(
@@ -40,79 +37,27 @@ def record_audit(
 ) -> AuditEvent:
     """Add one audit event to the current transaction."""
     event = AuditEvent(
-        at=utc(at), actor=actor, entity=entity, entity_id=entity_id, action=action,
-        inspection_id=inspection_id, from_state=from_state, to_state=to_state, why=why,
+        at=utc(at),
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        inspection_id=inspection_id,
+        from_state=from_state,
+        to_state=to_state,
+        why=why,
     )
     session.add(event)
     return event
-
-
-def upsert_bodies(session: Session, *, bodies: Iterable[BodyRecord], now: dt.datetime) -> int:
-    """Insert or update bodies by (name, kind); return how many changed (each audited)."""
-    existing = {(b.name, b.kind): b for b in session.exec(select(Body)).all()}
-    changed = 0
-    for record in bodies:
-        row = existing.get((record.name, record.kind.value))
-        values = {"region": record.region, "family": record.family, "in_wales": record.in_wales}
-        if row is None:
-            row = Body(name=record.name, kind=record.kind.value, **values)
-            action = "created"
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(row, key, value)
-            action = "updated"
-        else:
-            continue
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        record_audit(session, at=now, actor="init", entity="body", entity_id=row.id,
-                     action=action, why=f"{record.kind.value} {record.name} from config")
-        changed += 1
-    return changed
-
-
-def upsert_programmes(
-    session: Session, *, programmes: Iterable[ProgrammeDefinition], now: dt.datetime
-) -> int:
-    """Insert or update programmes by code; return how many changed (each audited)."""
-    existing = {p.code: p for p in session.exec(select(Programme)).all()}
-    changed = 0
-    for definition in programmes:
-        row = existing.get(definition.code)
-        if row is not None and (row.name, row.body_kind) == (definition.name, definition.body_kind):
-            continue
-        action = "created" if row is None else "updated"
-        row = row or Programme(code=definition.code, name="", body_kind="")
-        row.name, row.body_kind = definition.name, definition.body_kind
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        record_audit(session, at=now, actor="init", entity="programme", entity_id=row.id,
-                     action=action, why=f"programme {definition.code} from config")
-        changed += 1
-    return changed
-
-
-def find_body(session: Session, *, name: str, kind: str) -> Body:
-    """Return the body of `kind` called `name` (case-insensitive), or suggest close names."""
-    bodies = session.exec(select(Body).where(Body.kind == kind)).all()
-    for body in bodies:
-        if body.name.casefold() == name.strip().casefold():
-            return body
-    names = [b.name for b in bodies]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    if not names:
-        hint = "; no bodies of that kind are loaded (run `inspectorate init`)"
-    raise UnknownBody(f"no {kind} called {name!r}{hint}")
 
 
 def get_programme_row(session: Session, *, code: str) -> Programme:
     """Return the stored programme `code` (loaded by `inspectorate init`)."""
     row = session.exec(select(Programme).where(Programme.code == code)).first()
     if row is None:
-        raise UnknownProgramme(f"programme {code!r} is not in the database; run `inspectorate init`")
+        raise UnknownProgramme(
+            f"programme {code!r} is not in the database; run `inspectorate init`"
+        )
     return row
 
 
@@ -154,38 +99,42 @@ def schedule_inspection(
     planned = plan_milestones(programme, fieldwork_start)
     announcement = next(m for m in planned if m.rule.stage is Stage.ANNOUNCE)
     if announcement.due < now.date():
-        earliest = _earliest_fieldwork_start(programme, now.date())
+        earliest = earliest_fieldwork_start(programme, now.date())
         raise NoticeTooShort(
             f"fieldwork starting {fieldwork_start.isoformat()} must be announced by "
             f"{announcement.due.isoformat()}, which is before today ({now.date().isoformat()}); "
             f"the earliest Monday with full notice is {earliest.isoformat()}"
         )
     inspection = Inspection(
-        programme_id=programme_row.id, body_id=body.id, kind=kind, status=Status.PLANNED.value,
-        parent_id=parent_id, fieldwork_start=fieldwork_start,
-        created_at=utc(now), updated_at=utc(now),
+        programme_id=programme_row.id,
+        body_id=body.id,
+        kind=kind,
+        status=Status.PLANNED.value,
+        parent_id=parent_id,
+        fieldwork_start=fieldwork_start,
+        created_at=utc(now),
+        updated_at=utc(now),
     )
     session.add(inspection)
     session.flush()
     assert inspection.id is not None
     for milestone in planned:
-        session.add(Milestone(inspection_id=inspection.id, kind=milestone.kind, due_on=milestone.due))
+        session.add(
+            Milestone(inspection_id=inspection.id, kind=milestone.kind, due_on=milestone.due)
+        )
     record_audit(
-        session, at=now, actor=actor, entity="inspection", entity_id=inspection.id,
-        inspection_id=inspection.id, action="schedule", from_state=None,
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection.id,
+        inspection_id=inspection.id,
+        action="schedule",
+        from_state=None,
         to_state=Status.PLANNED.value,
         why=f"{programme.code} {kind} of {body.name}, fieldwork from {fieldwork_start.isoformat()}",
     )
     return inspection, True
-
-
-def _earliest_fieldwork_start(programme: ProgrammeDefinition, today: pendulum.Date) -> pendulum.Date:
-    monday = today.add(days=(7 - today.weekday()) % 7)
-    while True:
-        planned = plan_milestones(programme, monday)
-        if next(m for m in planned if m.rule.stage is Stage.ANNOUNCE).due >= today:
-            return monday
-        monday = monday.add(weeks=1)
 
 
 def milestones_of(session: Session, *, inspection_id: int) -> Sequence[Milestone]:
@@ -220,9 +169,16 @@ def mark_milestone_done(
     session.refresh(milestone)
     assert milestone.id is not None
     record_audit(
-        session, at=now, actor=actor, entity="milestone", entity_id=milestone.id,
-        inspection_id=milestone.inspection_id, action="done", from_state="pending",
-        to_state="done", why=why,
+        session,
+        at=now,
+        actor=actor,
+        entity="milestone",
+        entity_id=milestone.id,
+        inspection_id=milestone.inspection_id,
+        action="done",
+        from_state="pending",
+        to_state="done",
+        why=why,
     )
     return True
 
@@ -259,8 +215,15 @@ def transition_inspection(
         )
     session.refresh(inspection)
     record_audit(
-        session, at=now, actor=actor, entity="inspection", entity_id=inspection_id,
-        inspection_id=inspection_id, action=stage.value, from_state=current.value,
-        to_state=target.value, why=why,
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action=stage.value,
+        from_state=current.value,
+        to_state=target.value,
+        why=why,
     )
     return inspection, True

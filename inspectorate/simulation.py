@@ -57,9 +57,12 @@ def planned_person_step(step: OpenStep, seed: int) -> PersonStep | None:
     delay = _delay(seed, step.inspection_id, step.milestone)
     if delay is None:
         return None
-    actor = "body" if step.owner == "body" or step.milestone == "comments_due" else "inspection-team"
-    return PersonStep(step.inspection_id, step.stage, add_working_days(step.due_on, delay), actor,
-                      max(delay, 0))
+    actor = (
+        "body" if step.owner == "body" or step.milestone == "comments_due" else "inspection-team"
+    )
+    return PersonStep(
+        step.inspection_id, step.stage, add_working_days(step.due_on, delay), actor, max(delay, 0)
+    )
 
 
 def steps_for_day(open_steps: list[OpenStep], day: dt.date, seed: int) -> list[PersonStep]:

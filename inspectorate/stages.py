@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pendulum
@@ -54,7 +55,12 @@ def perform_stage(
             )
         ).one()
         complete_milestone(
-            session, milestone=milestone, rule=rule, now=now, actor=actor, settings=settings,
+            session,
+            milestone=milestone,
+            rule=rule,
+            now=now,
+            actor=actor,
+            settings=settings,
             why=why or f"{stage.value} done",
         )
     return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
@@ -79,9 +85,13 @@ def complete_milestone(
         body = session.get(Body, inspection.body_id)
         assert body is not None and milestone.id is not None
         claim_reminder(
-            session, milestone_id=milestone.id, kind=NOTICE, remind_on=now.date(),
+            session,
+            milestone_id=milestone.id,
+            kind=NOTICE,
+            remind_on=now.date(),
             milestone_due_on=milestone.due_on,
-            recipients=addresses_for(rule.notify, body, settings), now=now,
+            recipients=addresses_for(rule.notify, body, settings),
+            now=now,
         )
     return True
 
@@ -91,8 +101,8 @@ def claim_reminder(
     *,
     milestone_id: int,
     kind: str,
-    remind_on: pendulum.Date,
-    milestone_due_on: pendulum.Date,
+    remind_on: dt.date,
+    milestone_due_on: dt.date,
     recipients: tuple[str, ...],
     now: pendulum.DateTime,
 ) -> bool:
@@ -102,14 +112,19 @@ def claim_reminder(
     sweep re-run after a crash) cannot both claim the same reminder.
     """
     values = {
-        "milestone_id": milestone_id, "kind": kind, "remind_on": remind_on,
-        "milestone_due_on": milestone_due_on, "recipients": ", ".join(recipients),
+        "milestone_id": milestone_id,
+        "kind": kind,
+        "remind_on": remind_on,
+        "milestone_due_on": milestone_due_on,
+        "recipients": ", ".join(recipients),
         "created_at": utc(now),
     }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Reminder).values(**values).on_conflict_do_nothing(
-        index_elements=["milestone_id", "kind", "remind_on"]
+    statement = (
+        insert(Reminder)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
     )
     return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
 

@@ -79,14 +79,28 @@ def advance_due_milestones(
             if fresh.done_at is not None or current.status not in _ACTIVE:
                 continue
             if rule.stage is None:
-                complete_milestone(session, milestone=fresh, rule=rule, now=now, actor=ACTOR,
-                                   settings=settings, why=f"due {milestone.due_on.isoformat()}")
+                complete_milestone(
+                    session,
+                    milestone=fresh,
+                    rule=rule,
+                    now=now,
+                    actor=ACTOR,
+                    settings=settings,
+                    why=f"due {milestone.due_on.isoformat()}",
+                )
                 report.advanced.append(label)
             elif current.status == status_before(rule.stage).value:
                 assert inspection.id is not None
-                perform_stage(session, programme=programmes[code], inspection_id=inspection.id,
-                              stage=rule.stage, now=now, actor=ACTOR, settings=settings,
-                              why=f"due {milestone.due_on.isoformat()}")
+                perform_stage(
+                    session,
+                    programme=programmes[code],
+                    inspection_id=inspection.id,
+                    stage=rule.stage,
+                    now=now,
+                    actor=ACTOR,
+                    settings=settings,
+                    why=f"due {milestone.due_on.isoformat()}",
+                )
                 report.advanced.append(label)
             else:
                 report.blocked.append(f"{label} (inspection is {current.status})")
@@ -107,27 +121,34 @@ def claim_due_reminders(
         # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
         for milestone, inspection, code in _open_milestones(session, due_by=as_of.add(days=60)):
             programme = programmes[code]
-            owed = reminder_due(programme.rule(milestone.kind), programme.reminders,
-                                milestone.due_on, as_of)
+            owed = reminder_due(
+                programme.rule(milestone.kind), programme.reminders, milestone.due_on, as_of
+            )
             if owed is None:
                 continue
             body = session.get(Body, inspection.body_id)
             assert body is not None and milestone.id is not None
             claimed += claim_reminder(
-                session, milestone_id=milestone.id, kind=owed.kind, remind_on=owed.remind_on,
+                session,
+                milestone_id=milestone.id,
+                kind=owed.kind,
+                remind_on=owed.remind_on,
                 milestone_due_on=milestone.due_on,
-                recipients=addresses_for(owed.roles, body, settings), now=now,
+                recipients=addresses_for(owed.roles, body, settings),
+                now=now,
             )
     return claimed
 
 
 def next_wakeup(
     engine: Engine, *, after: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
-) -> pendulum.Date | None:
+) -> dt.date | None:
     """Return the next day after `after` on which the sweep has anything to do."""
-    days: list[pendulum.Date] = []
+    days: list[dt.date] = []
     with Session(engine) as session:
-        for milestone, _inspection, code in _open_milestones(session, due_by=pendulum.date(9999, 1, 1)):
+        for milestone, _inspection, code in _open_milestones(
+            session, due_by=pendulum.date(9999, 1, 1)
+        ):
             programme = programmes[code]
             rule = programme.rule(milestone.kind)
             if milestone.due_on > after:
@@ -157,8 +178,9 @@ def deliver_pending_reminders(
         if not _take_lease(engine, reminder_id):
             continue
         with Session(engine) as session:
-            message = build_message(session, reminder_id=reminder_id, now=now,
-                                    programmes=programmes, settings=settings)
+            message = build_message(
+                session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
+            )
         try:
             location = mailer.send(message)
         except Exception:
@@ -166,16 +188,25 @@ def deliver_pending_reminders(
             raise
         with session_scope(engine) as session:
             session.execute(
-                update(Reminder).where(col(Reminder.id) == reminder_id)
+                update(Reminder)
+                .where(col(Reminder.id) == reminder_id)
                 .values(sent_at=utc(now), lease_until=None, message_path=location)
             )
             reminder = session.get(Reminder, reminder_id)
             milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
             assert reminder is not None and milestone is not None
-            record_audit(session, at=now, actor=ACTOR, entity="reminder", entity_id=reminder_id,
-                         inspection_id=milestone.inspection_id, action="sent",
-                         from_state="pending", to_state="sent",
-                         why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}")
+            record_audit(
+                session,
+                at=now,
+                actor=ACTOR,
+                entity="reminder",
+                entity_id=reminder_id,
+                inspection_id=milestone.inspection_id,
+                action="sent",
+                from_state="pending",
+                to_state="sent",
+                why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}",
+            )
         delivered += 1
     return delivered
 
@@ -226,10 +257,16 @@ def build_message(
     programme = programmes[programme_row.code]
     rule = programme.rule(milestone.kind)
     context = {
-        "body": body, "programme": programme, "inspection": inspection, "milestone": milestone,
-        "rule": rule, "reminder": reminder, "kind": reminder.kind,
+        "body": body,
+        "programme": programme,
+        "inspection": inspection,
+        "milestone": milestone,
+        "rule": rule,
+        "reminder": reminder,
+        "kind": reminder.kind,
         "lead_days": int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0,
-        "due_on": milestone.due_on, "remind_on": reminder.remind_on,
+        "due_on": milestone.due_on,
+        "remind_on": reminder.remind_on,
     }
     if reminder.kind == NOTICE:
         names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
@@ -239,9 +276,15 @@ def build_message(
         names = ["email/reminder.txt.j2"]
     environment = template_environment(settings.templates_dir, settings.user_templates_dir)
     subject, text = render_email(environment, names, context)
-    key = (f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
-           f"{reminder.kind}-r{reminder.id}")
-    return Message(key=key, sender=settings.mail_from, to=tuple(reminder.recipients.split(", ")),
-                   subject=subject, body=text, date=now)
-
-
+    key = (
+        f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
+        f"{reminder.kind}-r{reminder.id}"
+    )
+    return Message(
+        key=key,
+        sender=settings.mail_from,
+        to=tuple(reminder.recipients.split(", ")),
+        subject=subject,
+        body=text,
+        date=now,
+    )

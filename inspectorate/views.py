@@ -36,8 +36,9 @@ def planned_milestones_table(planned: Sequence[PlannedMilestone], title: str) ->
     for heading in ("milestone", "due", "day", "owner", "what"):
         table.add_column(heading)
     for m in planned:
-        table.add_row(m.kind, m.due.isoformat(), m.due.format("ddd"), m.rule.owner.value,
-                      m.rule.label)
+        table.add_row(
+            m.kind, m.due.isoformat(), m.due.format("ddd"), m.rule.owner.value, m.rule.label
+        )
     return table
 
 
@@ -48,17 +49,30 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
     programme = session.get(Programme, inspection.programme_id)
     assert body is not None and programme is not None
     return {
-        "id": inspection.id, "body": body.name, "body_kind": body.kind, "region": body.region,
-        "in_wales": body.in_wales, "programme": programme.code, "kind": inspection.kind,
-        "parent_id": inspection.parent_id, "status": inspection.status,
+        "id": inspection.id,
+        "body": body.name,
+        "body_kind": body.kind,
+        "region": body.region,
+        "in_wales": body.in_wales,
+        "programme": programme.code,
+        "kind": inspection.kind,
+        "parent_id": inspection.parent_id,
+        "status": inspection.status,
         "fieldwork_start": inspection.fieldwork_start.isoformat(),
         "milestones": [
             {"milestone": m.kind, "due": m.due_on.isoformat(), "done_at": london(m.done_at) or None}
             for m in milestones_of(session, inspection_id=inspection.id)
         ],
         "audit": [
-            {"at": london(e.at), "actor": e.actor, "entity": e.entity, "action": e.action,
-             "from": e.from_state, "to": e.to_state, "why": e.why}
+            {
+                "at": london(e.at),
+                "actor": e.actor,
+                "entity": e.entity,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "why": e.why,
+            }
             for e in audit_trail(session, inspection_id=inspection.id)
         ],
     }
@@ -66,8 +80,10 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
 
 def inspection_tables(data: dict[str, Any]) -> list[Table]:
     """Return the milestone and audit tables for `inspection_json` data."""
-    milestones = Table(title=f"Inspection {data['id']}: {data['programme'].upper()} of "
-                       f"{data['body']} — {data['status']}")
+    milestones = Table(
+        title=f"Inspection {data['id']}: {data['programme'].upper()} of "
+        f"{data['body']} — {data['status']}"
+    )
     for heading in ("milestone", "due", "done"):
         milestones.add_column(heading)
     for m in data["milestones"]:
@@ -76,8 +92,14 @@ def inspection_tables(data: dict[str, Any]) -> list[Table]:
     for heading in ("at", "actor", "entity", "action", "from → to", "why"):
         audit.add_column(heading)
     for e in data["audit"]:
-        audit.add_row(e["at"], e["actor"], e["entity"], e["action"],
-                      f"{e['from'] or '∅'} → {e['to'] or '∅'}", e["why"])
+        audit.add_row(
+            e["at"],
+            e["actor"],
+            e["entity"],
+            e["action"],
+            f"{e['from'] or '∅'} → {e['to'] or '∅'}",
+            e["why"],
+        )
     return [milestones, audit]
 
 
@@ -87,9 +109,19 @@ def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table
     for heading in ("id", "inspection", "fieldwork", "status", "next milestone", "reminders sent"):
         table.add_column(heading)
     for s in summaries:
-        upcoming = f"{s.next_milestone} ({s.next_due.isoformat()})" if s.next_milestone and s.next_due else "—"
-        table.add_row(str(s.id), f"{s.programme.upper()} {s.body}", s.fieldwork_start.isoformat(),
-                      s.status, upcoming, str(s.reminders_sent))
+        upcoming = (
+            f"{s.next_milestone} ({s.next_due.isoformat()})"
+            if s.next_milestone and s.next_due
+            else "—"
+        )
+        table.add_row(
+            str(s.id),
+            f"{s.programme.upper()} {s.body}",
+            s.fieldwork_start.isoformat(),
+            s.status,
+            upcoming,
+            str(s.reminders_sent),
+        )
     return table
 
 
@@ -105,9 +137,18 @@ def reminders_json(session: Session, inspection_id: int | None = None) -> list[d
     if inspection_id is not None:
         query = query.where(Inspection.id == inspection_id)
     return [
-        {"id": r.id, "inspection": i.id, "body": body, "milestone": m.kind, "kind": r.kind,
-         "remind_on": r.remind_on.isoformat(), "milestone_due": r.milestone_due_on.isoformat(),
-         "to": r.recipients, "sent_at": london(r.sent_at) or None, "delivered_to": r.message_path}
+        {
+            "id": r.id,
+            "inspection": i.id,
+            "body": body,
+            "milestone": m.kind,
+            "kind": r.kind,
+            "remind_on": r.remind_on.isoformat(),
+            "milestone_due": r.milestone_due_on.isoformat(),
+            "to": r.recipients,
+            "sent_at": london(r.sent_at) or None,
+            "delivered_to": r.message_path,
+        }
         for r, m, i, body in session.exec(query).all()
     ]
 
@@ -118,6 +159,12 @@ def reminders_table(rows: list[dict[str, Any]]) -> Table:
     for heading in ("day", "inspection", "milestone", "kind", "to", "sent"):
         table.add_column(heading)
     for r in rows:
-        table.add_row(r["remind_on"], f"{r['inspection']} {r['body']}", r["milestone"], r["kind"],
-                      r["to"], r["sent_at"] or "pending")
+        table.add_row(
+            r["remind_on"],
+            f"{r['inspection']} {r['body']}",
+            r["milestone"],
+            r["kind"],
+            r["to"],
+            r["sent_at"] or "pending",
+        )
     return table

@@ -11,10 +11,16 @@ from inspectorate import operations, simulation
 from inspectorate.lifecycle import Stage
 from inspectorate.simulation import steps_for_day
 from inspectorate.stages import StageOutcome
-from tasks.retry import RETRY
+from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 
-@task(name="apply-stage", cache_policy=NO_CACHE, **RETRY)
+@task(
+    name="apply-stage",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=transient_only,
+)
 def apply_stage(
     inspection_id: int, stage: Stage, actor: str, why: str = "", now: dt.datetime | None = None
 ) -> StageOutcome:
@@ -30,9 +36,15 @@ def people_act(day: dt.date, seed: int, now: dt.datetime | None = None) -> list[
     outcomes = []
     for step in steps_for_day(operations.open_person_steps(), day, seed):
         why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
-        outcomes.append(operations.apply_stage(
-            inspection_id=step.inspection_id, stage=step.stage, actor=step.actor, why=why, now=now
-        ))
+        outcomes.append(
+            operations.apply_stage(
+                inspection_id=step.inspection_id,
+                stage=step.stage,
+                actor=step.actor,
+                why=why,
+                now=now,
+            )
+        )
     return outcomes
 
 

@@ -20,4 +20,5 @@ def transient_only(_task: Any, _task_run: Any, state: Any) -> bool:
     return False
 
 
-RETRY = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": transient_only}
+RETRIES = 2
+RETRY_DELAYS: list[float] = [2, 10]

@@ -9,22 +9,40 @@ from prefect.cache_policies import NO_CACHE
 
 from inspectorate import operations
 from inspectorate.sweep import SweepReport
-from tasks.retry import RETRY
+from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 
-@task(name="advance-due-milestones", cache_policy=NO_CACHE, **RETRY)
+@task(
+    name="advance-due-milestones",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=transient_only,
+)
 def advance_due_milestones(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
     """Perform every automatic milestone due on or before `as_of`."""
     return operations.sweep_advance(as_of=as_of, now=now)
 
 
-@task(name="claim-reminders", cache_policy=NO_CACHE, **RETRY)
+@task(
+    name="claim-reminders",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=transient_only,
+)
 def claim_reminders(as_of: dt.date, now: dt.datetime | None = None) -> int:
     """Claim the lead-time reminders and escalations owed on `as_of`."""
     return operations.sweep_claim(as_of=as_of, now=now)
 
 
-@task(name="deliver-reminders", cache_policy=NO_CACHE, **RETRY)
+@task(
+    name="deliver-reminders",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=transient_only,
+)
 def deliver_reminders(now: dt.datetime | None = None) -> int:
     """Send every claimed reminder that has not been sent."""
     return operations.sweep_deliver(now=now)

@@ -1,0 +1,111 @@
+"""Shared fixtures: an isolated settings environment per test, databases, clocks, Prefect."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pendulum
+import psycopg
+import pytest
+from sqlalchemy import text
+
+# Prefect must be offline and quiet before anything imports it: importing `tasks` sets that.
+import tasks  # noqa: F401, I001
+from inspectorate import clock, operations
+from inspectorate.database import get_engine
+from inspectorate.settings import get_settings
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        action="append",
+        default=None,
+        help="Database backends for the record (sqlite, postgresql); default both.",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = metafunc.config.getoption("backend") or ["sqlite", "postgresql"]
+        metafunc.parametrize("backend", backends)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """Create a throw-away PostgreSQL database for this test run and drop it afterwards."""
+    name = f"inspectorate_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is required on 127.0.0.1:5432 (see .ci/run): {exc}")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        get_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}").dispose()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Give every test its own SQLite database and outbox, and the real clock back after."""
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    monkeypatch.setenv("INSPECTORATE_DATABASE_URL", url)
+    monkeypatch.setenv("INSPECTORATE_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.delenv("INSPECTORATE_SMTP_HOST", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    clock.set_clock(clock.SystemClock())
+    get_settings.cache_clear()
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def database(backend: str, postgres_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An initialised, empty record on `backend` (SQLite file or PostgreSQL)."""
+    if backend == "postgresql":
+        url = postgres_database
+        monkeypatch.setenv("INSPECTORATE_DATABASE_URL", url)
+        get_settings.cache_clear()
+        operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+        with get_engine(url).begin() as connection:
+            connection.execute(
+                text(
+                    "TRUNCATE auditevent, reminder, milestone, inspection RESTART IDENTITY CASCADE"
+                )
+            )
+    else:
+        operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+    return get_settings().database_url
+
+
+@pytest.fixture
+def sqlite_database() -> str:
+    """An initialised, empty record on a SQLite file."""
+    operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+    return get_settings().database_url
+
+
+@pytest.fixture
+def virtual_clock() -> Iterator[clock.VirtualClock]:
+    """A virtual clock at 09:00 on Monday 25 November 2013, in use for the test."""
+    virtual = clock.VirtualClock(pendulum.datetime(2013, 11, 25, 9, tz=clock.LONDON))
+    with clock.use_clock(virtual):
+        yield virtual
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One Prefect test server for the whole session, with the embedded runtime settings."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    from tasks.runtime import embedded_runtime
+
+    with prefect_test_harness(server_startup_timeout=90), embedded_runtime():
+        yield

@@ -1,0 +1,180 @@
+"""The record: scheduling, legal steps in the database, the audit trail."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+from sqlmodel import Session, select
+
+from inspectorate import operations
+from inspectorate.errors import InvalidTransition, NoticeTooShort, UnknownBody, UnknownInspection
+from inspectorate.lifecycle import TRANSITIONS, Stage, Status, status_after
+from inspectorate.models import AuditEvent, Inspection, Milestone
+from inspectorate.repository import transition_inspection
+from tests.factories import morning, schedule
+
+
+def _status(inspection_id: int) -> str:
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+        assert inspection is not None
+        return inspection.status
+
+
+def _force_status(inspection_id: int, status: Status) -> None:
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+        assert inspection is not None
+        inspection.status = status.value
+        session.add(inspection)
+        session.commit()
+
+
+def test_schedule_plans_every_milestone_and_audits(database: str) -> None:
+    inspection_id = schedule()
+    with Session(operations.engine()) as session:
+        kinds = {m.kind: m.due_on for m in session.exec(select(Milestone)).all()}
+        audit = session.exec(select(AuditEvent).where(AuditEvent.entity == "inspection")).all()
+    assert kinds["announcement"] == pendulum.date(2013, 12, 2)
+    assert len(kinds) == 10
+    assert [(a.action, a.to_state) for a in audit] == [("schedule", "planned")]
+    assert _status(inspection_id) == "planned"
+
+
+def test_scheduling_twice_returns_the_same_inspection(database: str) -> None:
+    assert schedule() == schedule()
+    with Session(operations.engine()) as session:
+        assert len(session.exec(select(Inspection)).all()) == 1
+
+
+def test_schedule_refuses_to_shorten_notice(database: str) -> None:
+    with pytest.raises(NoticeTooShort, match="earliest Monday with full notice is 2014-02-10"):
+        schedule(fieldwork_start="2014-02-03", on="2013-11-27")
+    with Session(operations.engine()) as session:
+        assert session.exec(select(Inspection)).all() == []
+
+
+def test_schedule_suggests_close_body_names(database: str) -> None:
+    with pytest.raises(UnknownBody, match="did you mean 'Durham Tees Valley'"):
+        schedule(body="Durham Tees")
+
+
+def test_bodies_are_matched_by_programme_kind(database: str) -> None:
+    with pytest.raises(UnknownBody, match="no area called 'Durham Tees Valley'"):
+        schedule(programme="esi")
+    assert schedule(body="county durham", programme="esi") > 0
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    sorted(TRANSITIONS.items()),
+    ids=[f"{s}-{t}" for (s, t) in sorted(TRANSITIONS)],
+)
+def test_every_legal_step_is_stored_and_audited(
+    sqlite_database: str, pair: tuple[Status, Stage], expected: Status
+) -> None:
+    inspection_id = schedule()
+    status, stage = pair
+    _force_status(inspection_id, status)
+    outcome = operations.apply_stage(
+        inspection_id=inspection_id,
+        stage=stage,
+        actor="tester",
+        why="because",
+        now=morning("2014-01-06"),
+    )
+    assert outcome.moved and outcome.to_status == expected.value
+    assert _status(inspection_id) == expected.value
+    with Session(operations.engine()) as session:
+        last = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "inspection")
+            .order_by(AuditEvent.id.desc())
+        ).first()  # type: ignore[union-attr]
+    assert last is not None
+    assert (last.actor, last.from_state, last.to_state, last.why) == (
+        "tester",
+        status.value,
+        expected.value,
+        "because",
+    )
+
+
+# Illegal pairs, less the replays of a step just taken (those are harmless no-ops).
+ILLEGAL = [
+    (s, t)
+    for s in Status
+    for t in Stage
+    if (s, t) not in TRANSITIONS and not (t is not Stage.CANCEL and s is status_after(t))
+]
+
+
+@pytest.mark.parametrize("pair", ILLEGAL, ids=[f"{s}-{t}" for s, t in ILLEGAL])
+def test_every_illegal_step_is_refused_and_changes_nothing(
+    sqlite_database: str, pair: tuple[Status, Stage]
+) -> None:
+    inspection_id = schedule()
+    status, stage = pair
+    _force_status(inspection_id, status)
+    with Session(operations.engine()) as session:
+        before = len(session.exec(select(AuditEvent)).all())
+    with pytest.raises(InvalidTransition):
+        operations.apply_stage(inspection_id=inspection_id, stage=stage, actor="tester")
+    assert _status(inspection_id) == status.value
+    with Session(operations.engine()) as session:
+        assert len(session.exec(select(AuditEvent)).all()) == before
+
+
+def test_replaying_the_last_step_is_a_harmless_no_op(database: str) -> None:
+    inspection_id = schedule()
+    first = operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    )
+    again = operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    )
+    assert first.moved and not again.moved
+    with Session(operations.engine()) as session:
+        transitions = session.exec(select(AuditEvent).where(AuditEvent.action == "announce")).all()
+    assert len(transitions) == 1
+
+
+def test_a_stale_status_cannot_be_applied_twice(database: str) -> None:
+    inspection_id = schedule()
+    with Session(operations.engine()) as first, Session(operations.engine()) as second:
+        # Both sessions read "planned"; the first commits the step; the second's conditional
+        # UPDATE then matches no row and is refused.
+        stale = second.get(Inspection, inspection_id)
+        transition_inspection(
+            first,
+            inspection_id=inspection_id,
+            stage=Stage.ANNOUNCE,
+            now=morning("2013-12-02"),
+            actor="one",
+        )
+        first.commit()
+        assert stale is not None and stale.status == "planned"
+        with pytest.raises(InvalidTransition, match="changed status"):
+            transition_inspection(
+                second,
+                inspection_id=inspection_id,
+                stage=Stage.ANNOUNCE,
+                now=morning("2013-12-02"),
+                actor="two",
+            )
+        second.rollback()
+
+
+def test_stage_completes_its_milestone(database: str) -> None:
+    inspection_id = schedule()
+    operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    )
+    with Session(operations.engine()) as session:
+        announcement = session.exec(select(Milestone).where(Milestone.kind == "announcement")).one()
+    assert announcement.done_at is not None
+
+
+def test_unknown_inspection_is_reported(database: str) -> None:
+    with pytest.raises(UnknownInspection, match="no inspection with id 99"):
+        operations.apply_stage(inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
