@@ -33,7 +33,8 @@ inspection_app = typer.Typer(help="Schedule, show and advance inspections.", no_
 reminders_app = typer.Typer(help="Reminders and escalations.", no_args_is_help=True)
 app.add_typer(inspection_app, name="inspection")
 app.add_typer(reminders_app, name="reminders")
-console = Console()
+# Tables need more than 80 columns; a pipe or CI log gets 120.
+console = Console(width=None if sys.stdout.isatty() else 120)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
@@ -136,7 +137,7 @@ def list_inspections(as_json: JsonFlag = False) -> None:
     """List every inspection with its next milestone."""
     _database()
     with Session(operations.engine()) as session:
-        summaries = operations.summarise_inspections(session)
+        summaries = views.summarise_inspections(session)
     if as_json:
         _print_json([s.__dict__ for s in summaries])
     else:
@@ -208,34 +209,38 @@ def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("var/demo"),
 ) -> None:
     """Run five IAOW inspections from announcement to action plan in simulated time."""
-    from inspectorate.demo import DEMO_START, DEMO_UNTIL, prepare_demo
+    from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 
     started = time.perf_counter()
     setup = prepare_demo(folder)
     console.print(
-        f"Scheduled {len(setup.inspection_ids)} IAOW inspections; simulating "
-        f"{DEMO_START.isoformat()} → {DEMO_UNTIL.isoformat()} through Prefect…"
+        f"Scheduled {len(setup.inspection_ids)} IAOW inspections on {DEMO_START.isoformat()}; "
+        "running the programme through Prefect in simulated time (the deadline sweep each "
+        "morning, scripted inspectors and trusts by day)."
     )
     from flows.simulate import simulate
     from tasks.runtime import embedded_runtime
 
+    reports, start = [], DEMO_START
     with embedded_runtime():
-        report = simulate(start=DEMO_START, until=DEMO_UNTIL, seed=seed)
+        for checkpoint in DEMO_CHECKPOINTS:
+            reports.append(simulate(start=start, until=checkpoint, seed=seed))
+            with Session(operations.engine()) as session:
+                rows = views.summarise_inspections(session)
+            console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
+            start = checkpoint.add(days=1)
     with Session(operations.engine()) as session:
-        console.print(
-            views.summaries_table(
-                operations.summarise_inspections(session),
-                f"Inspections on {report.reached.isoformat()}",
-            )
-        )
+        console.print(views.steps_table(session, setup.inspection_ids[0]))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     console.print(
-        f"{report.days_simulated} eventful days simulated; {report.steps_by_sweep} steps taken "
-        f"by the sweep and {report.steps_by_people} by people; {report.reminders_sent} messages "
-        f"sent.\nOutbox:   {setup.outbox} ({outbox_files} .eml files)\n"
+        f"{sum(r.days_simulated for r in reports)} eventful days simulated; "
+        f"{sum(r.steps_by_sweep for r in reports)} milestones done by the sweep and "
+        f"{sum(r.steps_by_people for r in reports)} steps by people; "
+        f"{sum(r.reminders_sent for r in reports)} messages sent.\n"
+        f"Outbox:   {setup.outbox} ({outbox_files} .eml files)\n"
         f"Database: {setup.database}\n"
-        f"Try:      INSPECTORATE_DATABASE_URL=sqlite:///{setup.database} "
-        f"inspectorate inspection show {setup.inspection_ids[0]}\n"
+        f"Look:     INSPECTORATE_DATABASE_URL=sqlite:///{setup.database} "
+        f".venv/bin/inspectorate inspection show {setup.inspection_ids[0]}\n"
         f"Wall time {time.perf_counter() - started:.1f} s."
     )
 

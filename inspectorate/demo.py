@@ -13,7 +13,13 @@ from inspectorate import clock, operations
 from inspectorate.settings import get_settings
 
 DEMO_START = pendulum.date(2013, 11, 25)
-DEMO_UNTIL = pendulum.date(2015, 3, 31)
+# The programme is shown at these dates: mid-announcements, mid-fieldwork, mid-publication, end.
+DEMO_CHECKPOINTS = (
+    pendulum.date(2014, 1, 31),
+    pendulum.date(2014, 4, 30),
+    pendulum.date(2014, 7, 31),
+    pendulum.date(2014, 12, 31),
+)
 
 # Fieldwork Mondays chosen to show the calendar rules: Durham Tees Valley is the trust of
 # seed 003; Wales is published in Welsh and English; Cumbria's week ends on Good Friday

@@ -25,7 +25,7 @@ from inspectorate.lifecycle import (
     status_after,
     status_before,
 )
-from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.models import Inspection, Milestone, Programme
 from inspectorate.notify import Mailer, mailer_from_settings
 from inspectorate.programmes import ProgrammeDefinition, find_programme, load_programmes
 from inspectorate.reference import load_bodies
@@ -186,58 +186,6 @@ def sweep_next_wakeup(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
     return next_wakeup(engine(settings), after=day(after), programmes=programmes(settings))
-
-
-@dataclass(frozen=True)
-class InspectionSummary:
-    """One row of a programme overview."""
-
-    id: int
-    body: str
-    programme: str
-    status: str
-    fieldwork_start: dt.date
-    next_milestone: str | None
-    next_due: dt.date | None
-    reminders_sent: int
-
-
-def summarise_inspections(session: Session) -> list[InspectionSummary]:
-    """Return every inspection with its next open milestone and reminders sent."""
-    rows = session.exec(
-        select(Inspection, Body.name, Programme.code)
-        .join(Body, col(Body.id) == Inspection.body_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
-    ).all()
-    summaries = []
-    for inspection, body_name, code in rows:
-        next_open = session.exec(
-            select(Milestone)
-            .where(Milestone.inspection_id == inspection.id, col(Milestone.done_at).is_(None))
-            .order_by(col(Milestone.due_on), col(Milestone.id))
-        ).first()
-        sent = len(
-            session.exec(
-                select(Reminder.id)
-                .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-                .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
-            ).all()
-        )
-        assert inspection.id is not None
-        summaries.append(
-            InspectionSummary(
-                inspection.id,
-                body_name,
-                code,
-                inspection.status,
-                inspection.fieldwork_start,
-                next_open.kind if next_open else None,
-                next_open.due_on if next_open else None,
-                sent,
-            )
-        )
-    return summaries
 
 
 def open_person_steps() -> list[OpenStep]:

@@ -69,6 +69,7 @@ class MilestoneRule(BaseModel):
     owner: Role = Role.SYSTEM
     remind: tuple[Role, ...] = ()
     notify: tuple[Role, ...] = ()
+    not_before: str | None = None
 
     @field_validator("offset", mode="before")
     @classmethod
@@ -122,6 +123,11 @@ class ProgrammeDefinition(BaseModel):
                 raise ValueError(
                     f"milestone {rule.kind!r} is planned after {rule.after!r}, which must be "
                     "defined above it"
+                )
+            if rule.not_before is not None and rule.not_before not in seen:
+                raise ValueError(
+                    f"milestone {rule.kind!r} cannot be done before {rule.not_before!r}, which "
+                    "must be defined above it"
                 )
             if rule.stage is not None:
                 if rule.stage in stages:

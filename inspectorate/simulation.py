@@ -46,7 +46,8 @@ def _delay(seed: int, inspection_id: int, milestone: str) -> int | None:
         # Half the bodies comment before the window closes; the rest let it close.
         return rng.randint(-6, -2) if roll < 0.5 else None
     if roll < 0.7:
-        return rng.randint(-2, 0)
+        # Fieldwork is recorded once it is over, never before its last day.
+        return rng.randint(0, 1) if milestone == "fieldwork_end" else rng.randint(-2, 0)
     if roll < 0.9:
         return rng.randint(1, 3)
     return rng.randint(6, 8)

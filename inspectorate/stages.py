@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from inspectorate.database import utc
+from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
@@ -44,6 +45,8 @@ def perform_stage(
     """Apply `stage` to the inspection, complete its milestone and queue its notices."""
     before = session.get(Inspection, inspection_id)
     from_status = before.status if before is not None else ""
+    if stage is not Stage.CANCEL:
+        _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
     inspection, moved = transition_inspection(
         session, inspection_id=inspection_id, stage=stage, now=now, actor=actor, why=why
     )
@@ -64,6 +67,24 @@ def perform_stage(
             why=why or f"{stage.value} done",
         )
     return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
+
+
+def _check_not_too_early(
+    session: Session, rule: MilestoneRule, inspection_id: int, now: pendulum.DateTime
+) -> None:
+    if rule.not_before is None:
+        return
+    anchor = session.exec(
+        select(Milestone).where(
+            Milestone.inspection_id == inspection_id, Milestone.kind == rule.not_before
+        )
+    ).first()
+    earliest = anchor.due_on if anchor is not None else None
+    if earliest is not None and now.date() < earliest:
+        raise InvalidTransition(
+            f"{rule.label.lower()} cannot be recorded before {rule.not_before.replace('_', ' ')} "
+            f"on {earliest.isoformat()} (today is {now.date().isoformat()})"
+        )
 
 
 def complete_milestone(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
@@ -12,7 +13,6 @@ from sqlmodel import Session, col, select
 from inspectorate.database import utc
 from inspectorate.milestones import PlannedMilestone
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
-from inspectorate.operations import InspectionSummary
 from inspectorate.repository import audit_trail, milestones_of
 
 
@@ -23,6 +23,58 @@ def london(moment: dt.datetime | None) -> str:
     import pendulum
 
     return pendulum.instance(utc(moment)).in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    """One row of a programme overview."""
+
+    id: int
+    body: str
+    programme: str
+    status: str
+    fieldwork_start: dt.date
+    next_milestone: str | None
+    next_due: dt.date | None
+    reminders_sent: int
+
+
+def summarise_inspections(session: Session) -> list[InspectionSummary]:
+    """Return every inspection with its next open milestone and reminders sent."""
+    rows = session.exec(
+        select(Inspection, Body.name, Programme.code)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
+    ).all()
+    summaries = []
+    for inspection, body_name, code in rows:
+        next_open = session.exec(
+            select(Milestone)
+            .where(Milestone.inspection_id == inspection.id, col(Milestone.done_at).is_(None))
+            .order_by(col(Milestone.due_on), col(Milestone.id))
+        ).first()
+        sent = len(
+            session.exec(
+                select(Reminder.id)
+                .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+                .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
+            ).all()
+        )
+        assert inspection.id is not None
+        summaries.append(
+            InspectionSummary(
+                inspection.id,
+                body_name,
+                code,
+                inspection.status,
+                inspection.fieldwork_start,
+                next_open.kind if next_open else None,
+                next_open.due_on if next_open else None,
+                sent,
+            )
+        )
+    return summaries
 
 
 def planned_milestones_json(planned: Sequence[PlannedMilestone]) -> list[dict[str, str]]:
@@ -167,4 +219,21 @@ def reminders_table(rows: list[dict[str, Any]]) -> Table:
             r["to"],
             r["sent_at"] or "pending",
         )
+    return table
+
+
+def steps_table(session: Session, inspection_id: int) -> Table:
+    """Return an inspection's lifecycle steps and escalations, from its audit trail."""
+    inspection = session.get(Inspection, inspection_id)
+    body = session.get(Body, inspection.body_id) if inspection else None
+    assert inspection is not None and body is not None
+    table = Table(title=f"{body.name}, step by step (from the audit trail)")
+    for heading in ("when", "who", "step", "from → to", "why"):
+        table.add_column(heading)
+    for event in audit_trail(session, inspection_id=inspection_id):
+        escalation = event.entity == "reminder" and event.why.startswith("escalation")
+        if event.entity == "inspection" or escalation:
+            step = "escalation sent" if escalation else event.action
+            change = "" if escalation else f"{event.from_state or '∅'} → {event.to_state}"
+            table.add_row(london(event.at), event.actor, step, change, event.why)
     return table

@@ -11,7 +11,7 @@ from flows.deadline_sweep import deadline_sweep
 from flows.lifecycle import STAGE_FLOWS, cancel_inspection, score_fieldwork
 from flows.simulate import simulate
 from inspectorate import operations
-from inspectorate.demo import DEMO_START, DEMO_UNTIL, prepare_demo
+from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Inspection, Reminder
@@ -88,7 +88,7 @@ def test_deadline_sweep_flow_twice_on_one_day_does_everything_once(sqlite_databa
 
 def test_demo_simulation_takes_five_trusts_through_to_their_action_plans(tmp_path: Path) -> None:
     setup = prepare_demo(tmp_path / "demo")
-    report = simulate(start=DEMO_START, until=DEMO_UNTIL, seed=1)
+    report = simulate(start=DEMO_START, until=DEMO_CHECKPOINTS[-1], seed=1)
     with Session(operations.engine()) as session:
         statuses = session.exec(select(Inspection.status)).all()
         unsent = session.exec(select(Reminder).where(Reminder.sent_at == None)).all()  # noqa: E711

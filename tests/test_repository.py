@@ -81,7 +81,7 @@ def test_every_legal_step_is_stored_and_audited(
         stage=stage,
         actor="tester",
         why="because",
-        now=morning("2014-01-06"),
+        now=morning("2014-07-01"),
     )
     assert outcome.moved and outcome.to_status == expected.value
     assert _status(inspection_id) == expected.value
@@ -178,3 +178,26 @@ def test_stage_completes_its_milestone(database: str) -> None:
 def test_unknown_inspection_is_reported(database: str) -> None:
     with pytest.raises(UnknownInspection, match="no inspection with id 99"):
         operations.apply_stage(inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
+
+
+def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
+    inspection_id = schedule()
+    for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE):
+        operations.apply_stage(
+            inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-01-20")
+        )
+    with pytest.raises(InvalidTransition, match="before fieldwork start on 2014-02-10"):
+        operations.apply_stage(
+            inspection_id=inspection_id,
+            stage=Stage.RECORD_FIELDWORK,
+            actor="team",
+            now=morning("2014-02-07"),
+        )
+    assert _status(inspection_id) == "sample_selected"
+    operations.apply_stage(
+        inspection_id=inspection_id,
+        stage=Stage.RECORD_FIELDWORK,
+        actor="team",
+        now=morning("2014-02-14", 17),
+    )
+    assert _status(inspection_id) == "fieldwork_complete"

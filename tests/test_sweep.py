@@ -101,7 +101,7 @@ def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None
     inspection_id = schedule()
     for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE, Stage.RECORD_FIELDWORK):
         operations.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-01-06")
+            inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-02-14", 17)
         )
     mailer = RecordingMailer()
     report = operations.sweep_advance(as_of=morning("2014-03-07").date(), now=morning("2014-03-07"))
