@@ -15,7 +15,7 @@ import pendulum
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inspectorate import clock
+from inspectorate import clock, simulation
 from inspectorate.database import get_engine, session_scope, upgrade_to_head
 from inspectorate.lifecycle import (
     FINAL_STATUSES,
@@ -32,7 +32,7 @@ from inspectorate.reference import load_bodies
 from inspectorate.registry import find_body, upsert_bodies, upsert_programmes
 from inspectorate.repository import get_inspection, schedule_inspection
 from inspectorate.settings import Settings, get_settings
-from inspectorate.simulation import OpenStep
+from inspectorate.simulation import OpenStep, steps_for_day
 from inspectorate.stages import StageOutcome, perform_stage
 from inspectorate.sweep import (
     SweepReport,
@@ -182,6 +182,14 @@ def sweep_deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = Non
     )
 
 
+def sweep_day(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
+    """Run a whole morning's sweep: advance, claim reminders, deliver them."""
+    report = sweep_advance(as_of=as_of, now=now)
+    report.claimed = sweep_claim(as_of=as_of, now=now)
+    report.delivered = sweep_deliver(now=now)
+    return report
+
+
 def sweep_next_wakeup(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
@@ -220,6 +228,38 @@ def open_person_steps() -> list[OpenStep]:
             )
         )
     return steps
+
+
+def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
+    """Simulation only: take the steps the scripted team and bodies take on `day`."""
+    outcomes = []
+    for step in steps_for_day(open_person_steps(), day, seed):
+        why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
+        outcomes.append(
+            apply_stage(
+                inspection_id=step.inspection_id,
+                stage=step.stage,
+                actor=step.actor,
+                why=why,
+                now=now,
+            )
+        )
+    return outcomes
+
+
+def next_person_day(*, after: dt.date, seed: int) -> dt.date | None:
+    """Simulation only: the next day on which a scripted person acts."""
+    return simulation.next_person_day(open_person_steps(), after, seed)
+
+
+def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
+    """Simulation only: the next day with a milestone, reminder or person due; None when done."""
+    if all_inspections_final():
+        return None
+    days = [
+        d for d in (sweep_next_wakeup(after=after), next_person_day(after=after, seed=seed)) if d
+    ]
+    return min(days) if days else None
 
 
 def all_inspections_final() -> bool:

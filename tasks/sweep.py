@@ -46,9 +46,3 @@ def claim_reminders(as_of: dt.date, now: dt.datetime | None = None) -> int:
 def deliver_reminders(now: dt.datetime | None = None) -> int:
     """Send every claimed reminder that has not been sent."""
     return operations.sweep_deliver(now=now)
-
-
-@task(name="next-wakeup", cache_policy=NO_CACHE)
-def next_wakeup(after: dt.date) -> dt.date | None:
-    """Return the next day with anything for the sweep to do."""
-    return operations.sweep_next_wakeup(after=after)
