@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pendulum
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from inspectorate.database import utc
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
-from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.models import Body, Inspection, Milestone, Reminder
 from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
 from inspectorate.recipients import addresses_for
 from inspectorate.reminders import NOTICE
@@ -140,18 +142,31 @@ def claim_reminder(
         "recipients": ", ".join(recipients),
         "created_at": utc(now),
     }
+    return insert_unless_present(session, values)
+
+
+def insert_unless_present(
+    session: Session, values: dict[str, object], *, portable: bool = False
+) -> bool:
+    """Insert a reminder row unless its unique key exists; True if this call inserted it.
+
+    PostgreSQL and SQLite do it in one statement; other databases (or `portable=True`) use a
+    savepoint and let the unique constraint refuse the duplicate.
+    """
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Reminder)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
-    )
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
-
-
-def programme_code_of(session: Session, inspection: Inspection) -> str:
-    """Return the code of the inspection's programme."""
-    programme = session.get(Programme, inspection.programme_id)
-    assert programme is not None
-    return programme.code
+    if not portable and dialect in ("postgresql", "sqlite"):
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Reminder)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+            .returning(Reminder.id)
+        )
+        # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
+        return session.execute(statement).first() is not None
+    try:
+        with session.begin_nested():
+            session.execute(sa_insert(Reminder).values(**values))
+    except IntegrityError:
+        return False
+    return True
