@@ -9,7 +9,7 @@ import pendulum
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from inspectorate.database import utc
 from inspectorate.errors import InvalidTransition
@@ -160,7 +160,7 @@ def insert_unless_present(
             insert(Reminder)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
-            .returning(Reminder.id)
+            .returning(col(Reminder.id))
         )
         # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
         return session.execute(statement).first() is not None
