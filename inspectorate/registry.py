@@ -41,18 +41,7 @@ def upsert_bodies(session: Session, *, bodies: Iterable[BodyRecord], now: dt.dat
             action = "updated"
         else:
             continue
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor="init",
-            entity="body",
-            entity_id=row.id,
-            action=action,
-            why=f"{record.kind.value} {record.name} from config",
-        )
+        _save_from_config(session, row, "body", action, f"{record.kind.value} {record.name}", now)
         changed += 1
     return changed
 
@@ -70,20 +59,26 @@ def upsert_programmes(
         action = "created" if row is None else "updated"
         row = row or Programme(code=definition.code, name="", body_kind="")
         row.name, row.body_kind = definition.name, definition.body_kind
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor="init",
-            entity="programme",
-            entity_id=row.id,
-            action=action,
-            why=f"programme {definition.code} from config",
-        )
+        _save_from_config(session, row, "programme", action, f"programme {definition.code}", now)
         changed += 1
     return changed
+
+
+def _save_from_config(
+    session: Session, row: Body | Programme, entity: str, action: str, what: str, now: dt.datetime
+) -> None:
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor="init",
+        entity=entity,
+        entity_id=row.id,
+        action=action,
+        why=f"{what} from config",
+    )
 
 
 def find_body(session: Session, *, name: str, kind: str) -> Body:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pendulum
+from sqlmodel import Session
 
 from inspectorate import clock, operations
+from inspectorate.models import Inspection
 
 
 def schedule(
@@ -29,3 +31,11 @@ def schedule(
 def morning(day: str, hour: int = 6) -> pendulum.DateTime:
     """Return `hour`:00 London time on `day` (YYYY-MM-DD)."""
     return clock.morning_of(pendulum.parse(day).date(), hour)  # type: ignore[union-attr]
+
+
+def status_of(inspection_id: int) -> str:
+    """Return the inspection's status as stored."""
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+        assert inspection is not None
+        return inspection.status

@@ -13,6 +13,20 @@ from inspectorate.cli import main
 from inspectorate.models import AuditEvent, Inspection
 
 
+def schedule_argv(body: str, fieldwork_start: str, as_of: str) -> list[str]:
+    return [
+        "inspection",
+        "schedule",
+        body,
+        "--programme",
+        "iaow",
+        "--fieldwork-start",
+        fieldwork_start,
+        "--as-of",
+        as_of,
+    ]
+
+
 def run(
     argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, str, str]:
@@ -72,45 +86,15 @@ def test_milestones_table_needs_no_database(capsys, monkeypatch, tmp_path) -> No
             "must start on a Monday",
         ),
         (
-            [
-                "inspection",
-                "schedule",
-                "Atlantis",
-                "--programme",
-                "iaow",
-                "--fieldwork-start",
-                "2014-02-10",
-                "--as-of",
-                "2013-11-25",
-            ],
+            schedule_argv("Atlantis", "2014-02-10", "2013-11-25"),
             "no trust called 'Atlantis'",
         ),
         (
-            [
-                "inspection",
-                "schedule",
-                "London",
-                "--programme",
-                "iaow",
-                "--fieldwork-start",
-                "2014-02-10",
-                "--as-of",
-                "2013-12-25",
-            ],
+            schedule_argv("London", "2014-02-10", "2013-12-25"),
             "which is before today",
         ),
         (
-            [
-                "inspection",
-                "schedule",
-                "London",
-                "--programme",
-                "iaow",
-                "--fieldwork-start",
-                "2014-02-10",
-                "--as-of",
-                "yesterday",
-            ],
+            schedule_argv("London", "2014-02-10", "yesterday"),
             "--as-of 'yesterday'",
         ),
         (["inspection", "show", "42"], "no inspection with id 42"),
@@ -122,17 +106,7 @@ def test_bad_input_exits_2_with_one_clear_line_and_writes_nothing(  # type: igno
     argv, message, capsys, monkeypatch, sqlite_database
 ) -> None:
     run(
-        [
-            "inspection",
-            "schedule",
-            "Durham Tees Valley",
-            "--programme",
-            "iaow",
-            "--fieldwork-start",
-            "2014-02-10",
-            "--as-of",
-            "2013-11-25",
-        ],
+        schedule_argv("Durham Tees Valley", "2014-02-10", "2013-11-25"),
         capsys,
         monkeypatch,
     )
@@ -163,17 +137,7 @@ def test_init_is_repeatable(capsys, monkeypatch) -> None:  # type: ignore[no-unt
 
 def test_schedule_then_show_as_json(capsys, monkeypatch, sqlite_database) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(
-        [
-            "inspection",
-            "schedule",
-            "wales",
-            "--programme",
-            "iaow",
-            "--fieldwork-start",
-            "2014-03-10",
-            "--as-of",
-            "2013-12-01",
-        ],
+        schedule_argv("wales", "2014-03-10", "2013-12-01"),
         capsys,
         monkeypatch,
     )
@@ -187,17 +151,7 @@ def test_schedule_then_show_as_json(capsys, monkeypatch, sqlite_database) -> Non
 @pytest.mark.usefixtures("prefect_server")
 def test_sweep_and_advance_run_the_flows(capsys, monkeypatch, sqlite_database) -> None:  # type: ignore[no-untyped-def]
     run(
-        [
-            "inspection",
-            "schedule",
-            "London",
-            "--programme",
-            "iaow",
-            "--fieldwork-start",
-            "2014-02-10",
-            "--as-of",
-            "2013-11-25",
-        ],
+        schedule_argv("London", "2014-02-10", "2013-11-25"),
         capsys,
         monkeypatch,
     )

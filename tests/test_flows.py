@@ -15,16 +15,9 @@ from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Inspection, Reminder
-from tests.factories import morning, schedule
+from tests.factories import morning, schedule, status_of
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
-
-
-def _status(inspection_id: int) -> str:
-    with Session(operations.engine()) as session:
-        inspection = session.get(Inspection, inspection_id)
-        assert inspection is not None
-        return inspection.status
 
 
 def test_each_stage_flow_moves_one_legal_step(sqlite_database: str) -> None:
@@ -42,8 +35,8 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str) -> None:
     for stage, day in zip([s for s in Stage if s is not Stage.CANCEL], days, strict=True):
         outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, now=morning(day, 10))
         assert outcome.moved, stage
-        assert _status(inspection_id) == outcome.to_status
-    assert _status(inspection_id) == "action_plan_received"
+        assert status_of(inspection_id) == outcome.to_status
+    assert status_of(inspection_id) == "action_plan_received"
     with Session(operations.engine()) as session:
         steps = session.exec(
             select(AuditEvent.action)
@@ -67,7 +60,7 @@ def test_a_stage_flow_refuses_an_illegal_step(sqlite_database: str) -> None:
     inspection_id = schedule()
     with pytest.raises(InvalidTransition, match="cannot score an inspection that is planned"):
         score_fieldwork(inspection_id=inspection_id)
-    assert _status(inspection_id) == "planned"
+    assert status_of(inspection_id) == "planned"
 
 
 def test_cancel_flow_records_why(sqlite_database: str) -> None:

@@ -11,17 +11,10 @@ from inspectorate.errors import InvalidTransition, NoticeTooShort, UnknownBody, 
 from inspectorate.lifecycle import TRANSITIONS, Stage, Status, status_after
 from inspectorate.models import AuditEvent, Inspection, Milestone
 from inspectorate.repository import transition_inspection
-from tests.factories import morning, schedule
+from tests.factories import morning, schedule, status_of
 
 
-def _status(inspection_id: int) -> str:
-    with Session(operations.engine()) as session:
-        inspection = session.get(Inspection, inspection_id)
-        assert inspection is not None
-        return inspection.status
-
-
-def _force_status(inspection_id: int, status: Status) -> None:
+def _forcestatus_of(inspection_id: int, status: Status) -> None:
     with Session(operations.engine()) as session:
         inspection = session.get(Inspection, inspection_id)
         assert inspection is not None
@@ -38,7 +31,7 @@ def test_schedule_plans_every_milestone_and_audits(database: str) -> None:
     assert kinds["announcement"] == pendulum.date(2013, 12, 2)
     assert len(kinds) == 10
     assert [(a.action, a.to_state) for a in audit] == [("schedule", "planned")]
-    assert _status(inspection_id) == "planned"
+    assert status_of(inspection_id) == "planned"
 
 
 def test_scheduling_twice_returns_the_same_inspection(database: str) -> None:
@@ -75,7 +68,7 @@ def test_every_legal_step_is_stored_and_audited(
 ) -> None:
     inspection_id = schedule()
     status, stage = pair
-    _force_status(inspection_id, status)
+    _forcestatus_of(inspection_id, status)
     outcome = operations.apply_stage(
         inspection_id=inspection_id,
         stage=stage,
@@ -84,7 +77,7 @@ def test_every_legal_step_is_stored_and_audited(
         now=morning("2014-07-01"),
     )
     assert outcome.moved and outcome.to_status == expected.value
-    assert _status(inspection_id) == expected.value
+    assert status_of(inspection_id) == expected.value
     with Session(operations.engine()) as session:
         last = session.exec(
             select(AuditEvent)
@@ -115,12 +108,12 @@ def test_every_illegal_step_is_refused_and_changes_nothing(
 ) -> None:
     inspection_id = schedule()
     status, stage = pair
-    _force_status(inspection_id, status)
+    _forcestatus_of(inspection_id, status)
     with Session(operations.engine()) as session:
         before = len(session.exec(select(AuditEvent)).all())
     with pytest.raises(InvalidTransition):
         operations.apply_stage(inspection_id=inspection_id, stage=stage, actor="tester")
-    assert _status(inspection_id) == status.value
+    assert status_of(inspection_id) == status.value
     with Session(operations.engine()) as session:
         assert len(session.exec(select(AuditEvent)).all()) == before
 
@@ -193,11 +186,11 @@ def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
             actor="team",
             now=morning("2014-02-07"),
         )
-    assert _status(inspection_id) == "sample_selected"
+    assert status_of(inspection_id) == "sample_selected"
     operations.apply_stage(
         inspection_id=inspection_id,
         stage=Stage.RECORD_FIELDWORK,
         actor="team",
         now=morning("2014-02-14", 17),
     )
-    assert _status(inspection_id) == "fieldwork_complete"
+    assert status_of(inspection_id) == "fieldwork_complete"

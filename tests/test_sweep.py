@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 from inspectorate import operations
 from inspectorate.errors import DeliveryError
 from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Inspection, Milestone, Reminder
+from inspectorate.models import AuditEvent, Milestone, Reminder
 from inspectorate.notify import Message
 from inspectorate.stages import insert_unless_present
-from tests.factories import morning, schedule
+from tests.factories import morning, schedule, status_of
 
 
 class RecordingMailer:
@@ -38,21 +38,14 @@ def sweep(day: str, mailer: RecordingMailer) -> tuple[list[str], int, int]:
     return report.advanced, claimed, delivered
 
 
-def _status(inspection_id: int) -> str:
-    with Session(operations.engine()) as session:
-        inspection = session.get(Inspection, inspection_id)
-        assert inspection is not None
-        return inspection.status
-
-
 def test_sweep_announces_on_the_due_day_and_not_before(database: str) -> None:
     inspection_id = schedule()
     mailer = RecordingMailer()
     assert sweep("2013-11-29", mailer)[0] == []
-    assert _status(inspection_id) == "planned"
+    assert status_of(inspection_id) == "planned"
     advanced, _, delivered = sweep("2013-12-02", mailer)
     assert advanced == [f"inspection {inspection_id} announcement"]
-    assert _status(inspection_id) == "announced"
+    assert status_of(inspection_id) == "announced"
     assert delivered == 1
     assert mailer.sent[0].subject.startswith("Announcement of inspection")
     assert "chief-officer@durham-tees-valley" in mailer.sent[0].to[0]
@@ -122,7 +115,7 @@ def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None
     )
     advanced, _, _ = sweep("2014-03-11", mailer)
     assert advanced == [f"inspection {inspection_id} draft_to_body"]
-    assert _status(inspection_id) == "draft_sent"
+    assert status_of(inspection_id) == "draft_sent"
 
 
 def test_every_sent_reminder_is_in_the_audit_trail(database: str) -> None:
