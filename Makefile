@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
 	$(BIN)/inspectorate demo
 
 test: $(STAMP) lint typecheck pytest
@@ -29,9 +30,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
 	$(BIN)/python bench/lifecycle.py
 
 clean:

@@ -8,15 +8,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import pendulum
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from inspectorate import clock, operations, views
-from inspectorate.database import require_current_schema
+from inspectorate.database import display_url, require_current_schema
 from inspectorate.errors import InspectorateError
 from inspectorate.lifecycle import Stage
 from inspectorate.milestones import parse_date, plan_milestones
@@ -89,7 +90,7 @@ def init() -> None:
     """Create or upgrade the database schema and load bodies and programmes from config/."""
     report = operations.initialise()
     console.print(
-        f"Database ready at {report.database_url} (schema at head); "
+        f"Database ready at {display_url(report.database_url)} (schema at head); "
         f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
         "loaded or updated."
     )
@@ -250,8 +251,14 @@ def main() -> None:
     try:
         app()  # usage errors are click's own: it prints them and exits 2
     except InspectorateError as error:
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {error}", highlight=False)
-        sys.exit(2)
+        _fail(str(error))
+    except DBAPIError as error:
+        _fail(f"cannot use the database {display_url(get_settings().database_url)}: {error.orig}")
+
+
+def _fail(message: str) -> NoReturn:
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

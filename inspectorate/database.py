@@ -36,6 +36,14 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def display_url(url: str) -> str:
+    """Return the URL with any password masked, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """Return one shared engine per URL."""
@@ -87,7 +95,9 @@ def require_current_schema(url: str) -> None:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
         state = "has no schema" if current is None else f"is at revision {current}, not {head}"
-        raise NotInitialised(f"the database {url} {state}; run `inspectorate init` first")
+        raise NotInitialised(
+            f"the database {display_url(url)} {state}; run `inspectorate init` first"
+        )
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

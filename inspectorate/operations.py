@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from inspectorate import clock, simulation
+from inspectorate.calendar import as_date
 from inspectorate.database import get_engine, session_scope, upgrade_to_head
 from inspectorate.lifecycle import (
     FINAL_STATUSES,
@@ -68,9 +69,7 @@ def moment(value: dt.datetime | None) -> pendulum.DateTime:
 
 def day(value: dt.date | None) -> pendulum.Date:
     """Return `value` as a pendulum Date, or today in London when None."""
-    if value is None:
-        return clock.today()
-    return pendulum.date(value.year, value.month, value.day)
+    return clock.today() if value is None else as_date(value)
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,13 @@ def test_sweep_and_advance_run_the_flows(capsys, monkeypatch, sqlite_database) -
     reminders = json.loads(out)
     assert [(r["milestone"], r["kind"]) for r in reminders] == [("announcement", "notice")]
     assert reminders[0]["sent_at"].startswith("2013-12-02 06:00")
+
+
+def test_an_unreachable_database_exits_2_without_its_password(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(
+        "INSPECTORATE_DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:5432/nowhere"
+    )
+    code, _, err = run(["inspection", "list"], capsys, monkeypatch)
+    assert code == 2
+    assert "cannot use the database postgresql://nobody:***@127.0.0.1:5432/nowhere" in err
+    assert "secret" not in err
