@@ -14,10 +14,11 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from inspectorate.database import session_scope, utc
+from inspectorate.errors import ConfigError, InvalidTransition
 from inspectorate.lifecycle import FINAL_STATUSES, Status, status_before
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.notify import Mailer, Message
-from inspectorate.programmes import ProgrammeDefinition
+from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
 from inspectorate.recipients import addresses_for
 from inspectorate.reminders import ESCALATION, NOTICE, next_reminder_day, reminder_due
 from inspectorate.render import render_email, template_environment
@@ -68,43 +69,72 @@ def advance_due_milestones(
     with Session(engine) as session:
         due = _open_milestones(session, due_by=as_of)
     for milestone, inspection, code in due:
-        rule = programmes[code].rule(milestone.kind)
+        rule = rule_for(programmes, code, milestone.kind)
         if not rule.automatic:
             continue
         label = f"inspection {inspection.id} {milestone.kind}"
-        with session_scope(engine) as session:
-            current = session.get(Inspection, inspection.id)
-            fresh = session.get(Milestone, milestone.id)
-            assert current is not None and fresh is not None
-            if fresh.done_at is not None or current.status not in _ACTIVE:
-                continue
-            if rule.stage is None:
-                complete_milestone(
-                    session,
-                    milestone=fresh,
-                    rule=rule,
-                    now=now,
-                    actor=ACTOR,
-                    settings=settings,
-                    why=f"due {milestone.due_on.isoformat()}",
-                )
-                report.advanced.append(label)
-            elif current.status == status_before(rule.stage).value:
-                assert inspection.id is not None
-                perform_stage(
-                    session,
-                    programme=programmes[code],
-                    inspection_id=inspection.id,
-                    stage=rule.stage,
-                    now=now,
-                    actor=ACTOR,
-                    settings=settings,
-                    why=f"due {milestone.due_on.isoformat()}",
-                )
-                report.advanced.append(label)
-            else:
-                report.blocked.append(f"{label} (inspection is {current.status})")
+        try:
+            outcome = _advance_one(engine, milestone, programmes[code], now, settings)
+        except InvalidTransition as race:  # another sweep or a person got there first
+            outcome = f"not applied: {race}"
+        if outcome == "done":
+            report.advanced.append(label)
+        elif outcome:
+            report.blocked.append(f"{label} ({outcome})")
     return report
+
+
+def _advance_one(
+    engine: Engine,
+    milestone: Milestone,
+    programme: ProgrammeDefinition,
+    now: pendulum.DateTime,
+    settings: Settings,
+) -> str:
+    """Do one automatic milestone in its own transaction: 'done', '' (nothing), or why not."""
+    rule = programme.rule(milestone.kind)
+    why = f"due {milestone.due_on.isoformat()}"
+    with session_scope(engine) as session:
+        inspection = session.get(Inspection, milestone.inspection_id)
+        fresh = session.get(Milestone, milestone.id)
+        assert inspection is not None and fresh is not None and inspection.id is not None
+        if fresh.done_at is not None or inspection.status not in _ACTIVE:
+            return ""
+        if rule.stage is None:
+            complete_milestone(
+                session,
+                milestone=fresh,
+                rule=rule,
+                now=now,
+                actor=ACTOR,
+                settings=settings,
+                why=why,
+            )
+            return "done"
+        if inspection.status != status_before(rule.stage).value:
+            return f"inspection is {inspection.status}"
+        perform_stage(
+            session,
+            programme=programme,
+            inspection_id=inspection.id,
+            stage=rule.stage,
+            now=now,
+            actor=ACTOR,
+            settings=settings,
+            why=why,
+        )
+        return "done"
+
+
+def rule_for(programmes: dict[str, ProgrammeDefinition], code: str, kind: str) -> MilestoneRule:
+    """Return the rule for a stored milestone, or a ConfigError if the config lost it."""
+    try:
+        return programmes[code].rule(kind)
+    except KeyError:
+        raise ConfigError(
+            f"the record has a {kind!r} milestone of programme {code!r}, but "
+            f"config/programmes/{code}.toml does not define it; restore the definition"
+        ) from None
 
 
 def claim_due_reminders(
@@ -120,10 +150,8 @@ def claim_due_reminders(
     with session_scope(engine) as session:
         # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
         for milestone, inspection, code in _open_milestones(session, due_by=as_of.add(days=60)):
-            programme = programmes[code]
-            owed = reminder_due(
-                programme.rule(milestone.kind), programme.reminders, milestone.due_on, as_of
-            )
+            rule = rule_for(programmes, code, milestone.kind)
+            owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, as_of)
             if owed is None:
                 continue
             body = session.get(Body, inspection.body_id)
@@ -149,11 +177,11 @@ def next_wakeup(
         for milestone, _inspection, code in _open_milestones(
             session, due_by=pendulum.date(9999, 1, 1)
         ):
-            programme = programmes[code]
-            rule = programme.rule(milestone.kind)
+            rule = rule_for(programmes, code, milestone.kind)
             if milestone.due_on > after:
                 days.append(milestone.due_on)
-            reminder_day = next_reminder_day(rule, programme.reminders, milestone.due_on, after)
+            policy = programmes[code].reminders
+            reminder_day = next_reminder_day(rule, policy, milestone.due_on, after)
             if reminder_day is not None:
                 days.append(reminder_day)
     return min(days) if days else None
@@ -255,7 +283,7 @@ def build_message(
     programme_row = session.get(Programme, inspection.programme_id)
     assert body is not None and programme_row is not None
     programme = programmes[programme_row.code]
-    rule = programme.rule(milestone.kind)
+    rule = rule_for(programmes, programme_row.code, milestone.kind)
     context = {
         "body": body,
         "programme": programme,

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from inspectorate import operations
-from inspectorate.errors import DeliveryError
+from inspectorate.errors import ConfigError, DeliveryError
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Milestone, Reminder
 from inspectorate.notify import Message
@@ -162,3 +162,33 @@ def test_a_reminder_key_can_be_claimed_only_once(database: str, portable: bool) 
         assert insert_unless_present(session, values, portable=portable) is False
         session.commit()
         assert len(session.exec(select(Reminder)).all()) == 1
+
+
+def test_sweeps_racing_on_the_same_day_send_each_message_once(database: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    for body in ("Durham Tees Valley", "London", "Cumbria", "Wales", "Kent", "Lancashire"):
+        schedule(body=body)
+    mailer = RecordingMailer()  # list.append is atomic under the GIL
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: sweep("2014-01-06", mailer), range(4)))
+    keys = [m.key for m in mailer.sent]
+    assert len(keys) == 12  # six announcement notices, six sample-selection reminders
+    assert len(set(keys)) == len(keys)
+    assert sum(len(advanced) for advanced, _, _ in results) == 6
+    assert sum(claimed for _, claimed, _ in results) == 6
+
+
+def test_a_milestone_missing_from_config_is_a_clear_error(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schedule()
+    definitions = operations.programmes()
+    shrunk = definitions["iaow"].model_copy(
+        update={
+            "milestones": tuple(m for m in definitions["iaow"].milestones if m.kind != "scoring")
+        }
+    )
+    monkeypatch.setattr(operations, "programmes", lambda settings=None: {"iaow": shrunk})
+    with pytest.raises(ConfigError, match="does not define it"):
+        operations.sweep_claim(as_of=morning("2014-02-20").date(), now=morning("2014-02-20"))
