@@ -7,7 +7,9 @@ The tree, and when to catch each::
     ├── InvalidInput (ValueError)     a value given by a user is malformed (a date, a name)
     │   ├── UnknownBody (LookupError)
     │   ├── UnknownProgramme (LookupError)
+    │   ├── UnknownFramework (LookupError)
     │   └── UnknownInspection (LookupError)
+    │   └── InvalidFile              a data file (caseload, judgements) has bad rows; lists them
     ├── InvalidTransition (ValueError) a lifecycle step that the table does not allow
     ├── NoticeTooShort (ValueError)   scheduling would shorten the ten weeks' notice
     ├── NotInitialised (RuntimeError) the database has no schema, or an old one
@@ -41,6 +43,21 @@ class UnknownProgramme(InvalidInput, LookupError):
 
 class UnknownInspection(InvalidInput, LookupError):
     """No inspection has that id."""
+
+
+class UnknownFramework(InvalidInput, LookupError):
+    """No criteria framework has that code."""
+
+
+class InvalidFile(InvalidInput):
+    """A data file has problems; `problems` lists them as 'row N, column C: what'."""
+
+    def __init__(self, path: str, problems: list[str], *, shown: int = 20) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n  ".join(problems[:shown])
+        more = f"\n  … and {len(problems) - shown} more" if len(problems) > shown else ""
+        super().__init__(f"{path}: {len(problems)} problem(s):\n  {listed}{more}")
 
 
 class InvalidTransition(InspectorateError, ValueError):
