@@ -19,6 +19,7 @@ from sqlmodel import Session
 from inspectorate import clock, operations, views
 from inspectorate.database import display_url, require_current_schema
 from inspectorate.errors import InspectorateError
+from inspectorate.frameworks import find_framework
 from inspectorate.lifecycle import Stage
 from inspectorate.milestones import parse_date, plan_milestones
 from inspectorate.programmes import find_programme
@@ -83,6 +84,37 @@ def milestones(
                 planned, f"{definition.name}: fieldwork from {fieldwork_start}"
             )
         )
+
+
+@app.command("score")
+def score_file(
+    file: Annotated[Path, typer.Argument(help="Judgements, CSV (UTF-8) or XLSX.")],
+    framework: Annotated[str, typer.Option(help="Framework code: iaow, esi, omi2, cci.")],
+    ratings: Annotated[
+        Path | None,
+        typer.Option(help="Descriptive ratings (criterion_id, rating), e.g. ESI section A."),
+    ] = None,
+    publication: Annotated[
+        bool,
+        typer.Option(
+            "--publication", help="Hide breakdown groups smaller than the framework allows."
+        ),
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score a judgements file without a database (columns case_id, question_id, judgement)."""
+    from inspectorate.fieldwork import read_judgements, read_ratings
+    from inspectorate.scoring import score
+
+    definition = find_framework(operations.frameworks(), framework)
+    judgements = read_judgements(file, definition)
+    given = read_ratings(ratings, definition) if ratings else None
+    data = score(judgements, definition, given).as_json(publication=publication)
+    if as_json:
+        _print_json(data)
+    else:
+        for table in views.score_tables(data, definition):
+            console.print(table)
 
 
 @app.command()

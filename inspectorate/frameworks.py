@@ -81,16 +81,19 @@ class Framework(BaseModel):
         _unique("question", [q.id for q in self.questions])
         for criterion in self.criteria:
             if criterion.headline not in headlines:
-                raise ValueError(f"criterion {criterion.id} names unknown headline "
-                                 f"{criterion.headline!r}")
+                raise ValueError(
+                    f"criterion {criterion.id} names unknown headline {criterion.headline!r}"
+                )
         case_criteria = {c.id for c in self.criteria if c.kind == "cases"}
         for question in self.questions:
             for cid in question.criteria:
                 if cid not in criteria:
                     raise ValueError(f"question {question.id} names unknown criterion {cid!r}")
                 if cid not in case_criteria:
-                    raise ValueError(f"question {question.id} counts towards descriptive "
-                                     f"criterion {cid}, which is rated, not scored from cases")
+                    raise ValueError(
+                        f"question {question.id} counts towards descriptive "
+                        f"criterion {cid}, which is rated, not scored from cases"
+                    )
         if any(c.kind == "descriptive" for c in self.criteria) and not self.descriptive_scale:
             raise ValueError("descriptive criteria need a descriptive_scale")
         bands = [b.min for b in self.rating_bands]

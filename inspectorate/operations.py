@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from inspectorate import clock, simulation
 from inspectorate.calendar import as_date
 from inspectorate.database import get_engine, session_scope, upgrade_to_head
+from inspectorate.frameworks import Framework, load_frameworks
 from inspectorate.lifecycle import (
     FINAL_STATUSES,
     Stage,
@@ -53,6 +54,17 @@ def programmes(settings: Settings | None = None) -> dict[str, ProgrammeDefinitio
     """Return the programme definitions from config/programmes (read once per process)."""
     settings = settings or get_settings()
     return _programmes_in(settings.config_dir / "programmes")
+
+
+@lru_cache(maxsize=4)
+def _frameworks_in(directory: Path) -> dict[str, Framework]:
+    return load_frameworks(directory)
+
+
+def frameworks(settings: Settings | None = None) -> dict[str, Framework]:
+    """Return the criteria frameworks from config/frameworks (read once per process)."""
+    settings = settings or get_settings()
+    return _frameworks_in(settings.config_dir / "frameworks")
 
 
 def engine(settings: Settings | None = None) -> Engine:

@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate.database import utc
+from inspectorate.frameworks import Framework
 from inspectorate.milestones import PlannedMilestone
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.repository import audit_trail, milestones_of
@@ -237,3 +238,38 @@ def steps_table(session: Session, inspection_id: int) -> Table:
             change = "" if escalation else f"{event.from_state or '∅'} → {event.to_state}"
             table.add_row(london(event.at), event.actor, step, change, event.why)
     return table
+
+
+def score_tables(data: dict[str, Any], framework: Framework) -> list[Table]:
+    """Return headline, criterion and breakdown tables for `Scores.as_json` data."""
+    headlines = Table(title=f"{framework.name}: headline scores")
+    for heading in ("headline", "score", "band"):
+        headlines.add_column(heading)
+    names = {h.id: h.name for h in framework.headlines}
+    for key, value in data["headline"].items():
+        headlines.add_row(names[key], f"{value:.1f}%", data.get("bands", {}).get(key) or "")
+    for criterion, rating in data.get("ratings", {}).items():
+        headlines.add_row(f"{criterion} (rated)", rating, "")
+    criteria = Table(title="Criteria and questions")
+    for heading in ("criterion / question", "sufficient / applicable", "score"):
+        criteria.add_column(heading)
+    for key, value in data["criteria"].items():
+        criteria.add_row(key, "", f"{value:.1f}%")
+    for key, q in data["questions"].items():
+        criteria.add_row(f"  {key}", f"{q['sufficient']} / {q['applicable']}", f"{q['score']:.1f}%")
+    tables = [headlines, criteria]
+    for dimension, groups in data.get("breakdowns", {}).items():
+        table = Table(title=f"By {dimension.replace('_', ' ')}")
+        table.add_column("group")
+        table.add_column("cases")
+        for key in data["headline"]:
+            table.add_column(key)
+        for group, entry in groups.items():
+            scores = entry.get("headline", {})
+            table.add_row(
+                group,
+                str(entry["cases"]) + (" (suppressed)" if entry["suppressed"] else ""),
+                *[f"{scores[k]:.1f}%" if k in scores else "—" for k in data["headline"]],
+            )
+        tables.append(table)
+    return tables
