@@ -9,7 +9,7 @@ import pandas as pd
 
 from inspectorate.errors import InvalidFile
 from inspectorate.frameworks import Framework
-from inspectorate.scoring import JUDGEMENTS
+from inspectorate.scoring import DIMENSIONS, JUDGEMENTS
 from inspectorate.tables import problems_where, read_table
 
 REQUIRED = ("case_id", "question_id", "judgement")
@@ -56,10 +56,19 @@ def read_judgements(
         "question_id",
         "{value!r} is judged twice for the same case (keep one row)",
     )
+    for dimension in (d for d in DIMENSIONS if d in frame.columns):
+        varies = frame.groupby("case_id")[dimension].transform("nunique") > 1
+        problems += problems_where(
+            frame,
+            varies & (frame["case_id"] != ""),
+            dimension,
+            f"{{value!r}} disagrees with this case's {dimension} on another row",
+        )
     if problems:
         problems.sort(key=lambda p: int(p.split(",")[0].removeprefix("row ")))
         raise InvalidFile(str(path), problems)
-    return frame.drop(columns=["row"])
+    # Categorical columns: a fraction of the memory, and scoring reads their codes directly.
+    return frame.drop(columns=["row"]).astype("category")
 
 
 def read_ratings(path: Path, framework: Framework) -> dict[str, str]:

@@ -1,14 +1,18 @@
-"""Scoring fieldwork judgements with pandas: questions, criteria, headlines, breakdowns.
+"""Scoring fieldwork judgements: questions, criteria, headlines and breakdowns.
 
 A question's score is the proportion of applicable judgements that were sufficient ('above
 the line'). Not applicable never lowers a score; a question, criterion or headline with no
-applicable judgement is left out, never counted as 0 %. Everything is vectorised: group-bys
-over counts, no loop over rows.
+applicable judgement is left out, never counted as 0 %.
+
+Vectorised throughout: the judgements are counted once, per question and per combination
+of case attributes, with one `numpy.bincount`; every score is then a small matrix product
+of those counts with the framework's question → criterion → headline incidence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,65 +25,79 @@ JUDGEMENTS = (SUFFICIENT, INSUFFICIENT, NOT_APPLICABLE)
 DIMENSIONS = ("gender", "ethnicity", "age_band", "rosh")
 
 
-def question_criteria(framework: Framework) -> pd.DataFrame:
-    """Return (question_id, criterion_id, headline_id): one row per criterion a question serves."""
+@dataclass(frozen=True)
+class Incidence:
+    """Which question serves which criterion and headline, as 0/1 matrices."""
+
+    questions: tuple[str, ...]
+    criteria: tuple[str, ...]
+    headlines: tuple[str, ...]
+    question_criterion: np.ndarray  # questions x criteria
+    question_headline: np.ndarray  # questions x headlines (a question counts once per headline)
+    criterion_headline: np.ndarray  # criteria x headlines
+
+
+@lru_cache(maxsize=16)
+def incidence(framework: Framework) -> Incidence:
+    """Return the framework's incidence matrices (cached: frameworks are immutable)."""
+    questions = tuple(q.id for q in framework.questions)
+    criteria = tuple(c.id for c in framework.criteria if c.kind == "cases")
+    headlines = tuple(h.id for h in framework.headlines)
     headline_of = {c.id: c.headline for c in framework.criteria}
-    rows = [(q.id, cid, headline_of[cid]) for q in framework.questions for cid in q.criteria]
-    return pd.DataFrame(rows, columns=["question_id", "criterion_id", "headline_id"])
+    qc = np.zeros((len(questions), len(criteria)))
+    qh = np.zeros((len(questions), len(headlines)))
+    ch = np.zeros((len(criteria), len(headlines)))
+    for qi, question in enumerate(framework.questions):
+        for cid in question.criteria:
+            qc[qi, criteria.index(cid)] = 1
+            qh[qi, headlines.index(headline_of[cid])] = 1
+    for ci, cid in enumerate(criteria):
+        ch[ci, headlines.index(headline_of[cid])] = 1
+    return Incidence(questions, criteria, headlines, qc, qh, ch)
 
 
-def question_counts(judgements: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Count sufficient and applicable judgements per `keys` + question."""
-    frame = pd.DataFrame(
-        {
-            **{k: judgements[k] for k in keys},
-            "question_id": judgements["question_id"],
-            "sufficient": (judgements["judgement"] == SUFFICIENT).astype("int64"),
-            "applicable": (judgements["judgement"] != NOT_APPLICABLE).astype("int64"),
-        }
-    )
-    counts = frame.groupby([*keys, "question_id"], sort=True, observed=True)[
-        ["sufficient", "applicable"]
-    ].sum()
-    return counts.reset_index()
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, 100.0 * numerator / denominator, np.nan)
 
 
-def _percent(sufficient: pd.Series, applicable: pd.Series) -> pd.Series:
-    return (100.0 * sufficient / applicable.where(applicable > 0)).astype("float64")
+def _mean_where_scored(scores: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    scored = ~np.isnan(scores)
+    return _ratio(np.where(scored, scores, 0.0) @ membership, scored @ membership) / 100.0
 
 
 def aggregate(
-    counts: pd.DataFrame, framework: Framework, keys: list[str]
-) -> dict[str, pd.DataFrame]:
-    """Turn per-question counts into question, criterion and headline scores per `keys`."""
-    counts = counts[counts["applicable"] > 0].copy()
-    counts["score"] = _percent(counts["sufficient"], counts["applicable"])
-    mapping = question_criteria(framework)
-    by_criterion = counts.merge(mapping[["question_id", "criterion_id"]], on="question_id")
-    criteria = (
-        by_criterion.groupby([*keys, "criterion_id"], observed=True)[["sufficient", "applicable"]]
-        .sum()
-        .reset_index()
-    )
-    criteria["score"] = _percent(criteria["sufficient"], criteria["applicable"])
-    # A question counts once towards a headline even if two of its criteria sit under it.
-    per_headline = counts.merge(
-        mapping[["question_id", "headline_id"]].drop_duplicates(), on="question_id"
-    )
-    group = [*keys, "headline_id"]
+    sufficient: np.ndarray, applicable: np.ndarray, framework: Framework
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From counts (groups x questions) return question, criterion and headline scores."""
+    m = incidence(framework)
+    questions = _ratio(sufficient, applicable)
+    criteria = _ratio(sufficient @ m.question_criterion, applicable @ m.question_criterion)
     if framework.aggregation is Aggregation.MEAN_OF_QUESTIONS:
-        headlines = per_headline.groupby(group, observed=True)["score"].mean().reset_index()
+        headlines = _mean_where_scored(questions, m.question_headline)
     elif framework.aggregation is Aggregation.POOLED:
-        pooled = per_headline.groupby(group, observed=True)[["sufficient", "applicable"]].sum()
-        headlines = pooled.reset_index()
-        headlines["score"] = _percent(headlines["sufficient"], headlines["applicable"])
-        headlines = headlines[[*group, "score"]]
+        headlines = _ratio(sufficient @ m.question_headline, applicable @ m.question_headline)
     else:
-        with_headline = criteria.merge(
-            mapping[["criterion_id", "headline_id"]].drop_duplicates(), on="criterion_id"
-        )
-        headlines = with_headline.groupby(group, observed=True)["score"].mean().reset_index()
-    return {"questions": counts, "criteria": criteria, "headlines": headlines}
+        headlines = _mean_where_scored(criteria, m.criterion_headline)
+    return questions, criteria, headlines
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and labels of a text column (free when it is already categorical)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories.astype(str).tolist()
+    codes, labels = pd.factorize(column)
+    return codes, [str(label) for label in labels]
+
+
+def _case_codes(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column)[0]
+
+
+def _fixed_codes(column: pd.Series, labels: tuple[str, ...]) -> np.ndarray:
+    return pd.Categorical(column, categories=list(labels)).codes.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -87,10 +105,10 @@ class Scores:
     """The numbers that go into a report."""
 
     framework: Framework
-    questions: pd.DataFrame
-    criteria: pd.DataFrame
-    headlines: pd.DataFrame
-    breakdowns: pd.DataFrame
+    questions: pd.DataFrame  # question_id, sufficient, applicable, score
+    criteria: pd.DataFrame  # criterion_id, sufficient, applicable, score
+    headlines: pd.DataFrame  # headline_id, score
+    breakdowns: pd.DataFrame  # dimension, group, cases, headline_id, score, suppressed
     ratings: dict[str, str]
 
     def headline(self) -> dict[str, float]:
@@ -98,18 +116,15 @@ class Scores:
         return dict(zip(self.headlines["headline_id"], self.headlines["score"], strict=True))
 
     def as_json(self, *, publication: bool = False) -> dict[str, Any]:
-        """Return plain data; with `publication`, breakdown groups that are too small are hidden."""
+        """Return plain data; with `publication`, groups that are too small are hidden."""
         data: dict[str, Any] = {
             "questions": {
                 q: {"sufficient": int(s), "applicable": int(a), "score": _round(p)}
-                for q, s, a, p in self.questions[
-                    ["question_id", "sufficient", "applicable", "score"]
-                ].itertuples(index=False)
+                for q, s, a, p in self.questions.itertuples(index=False)
             },
-            "criteria": {
-                c: _round(p)
-                for c, p in zip(self.criteria["criterion_id"], self.criteria["score"], strict=True)
-            },
+            "criteria": dict(
+                zip(self.criteria["criterion_id"], map(_round, self.criteria["score"]), strict=True)
+            ),
             "headline": {h: _round(p) for h, p in self.headline().items()},
         }
         if self.framework.rating_bands:
@@ -132,48 +147,89 @@ def _breakdowns_json(frame: pd.DataFrame, publication: bool) -> dict[str, Any]:
         entry: dict[str, Any] = {"cases": int(rows["cases"].iloc[0]), "suppressed": suppressed}
         if not (publication and suppressed):
             entry["headline"] = {
-                h: _round(p) for h, p in zip(rows["headline_id"], rows["score"], strict=True)
+                h: _round(p)
+                for h, p in zip(rows["headline_id"], rows["score"], strict=True)
+                if not np.isnan(p)
             }
         out.setdefault(str(dimension), {})[str(group)] = entry
     return out
 
 
-def breakdowns(judgements: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Headline scores per group of each case attribute present (gender, ethnicity, ...).
-
-    Groups with fewer cases than the framework's `min_group_size` are marked suppressed:
-    they must not appear in anything published.
-    """
-    frames = []
-    for dimension in (d for d in DIMENSIONS if d in judgements.columns):
-        present = judgements[judgements[dimension].notna() & (judgements[dimension] != "")]
-        if present.empty:
-            continue
-        keyed = present.rename(columns={dimension: "group"})
-        headlines = aggregate(question_counts(keyed, ["group"]), framework, ["group"])["headlines"]
-        cases = keyed.groupby("group", observed=True)["case_id"].nunique().rename("cases")
-        headlines = headlines.merge(cases.reset_index(), on="group")
-        headlines.insert(0, "dimension", dimension)
-        frames.append(headlines)
-    if not frames:
-        return pd.DataFrame(
-            columns=["dimension", "group", "headline_id", "score", "cases", "suppressed"]
-        )
-    result = pd.concat(frames, ignore_index=True)
-    result["suppressed"] = result["cases"] < framework.min_group_size
-    return result
+def _table(
+    ids: tuple[str, ...], name: str, scores: np.ndarray, **counts: np.ndarray
+) -> pd.DataFrame:
+    frame = pd.DataFrame({name: ids, **counts, "score": scores})
+    return frame[~np.isnan(scores)].reset_index(drop=True)
 
 
 def score(
     judgements: pd.DataFrame, framework: Framework, ratings: dict[str, str] | None = None
 ) -> Scores:
     """Score clean judgements (see fieldwork.read_judgements) against `framework`."""
-    scored = aggregate(question_counts(judgements, []), framework, [])
+    m = incidence(framework)
+    nq = len(m.questions)
+    question = _fixed_codes(judgements["question_id"], m.questions)
+    verdict = _fixed_codes(judgements["judgement"], JUDGEMENTS)
+    case = _case_codes(judgements["case_id"])
+    n_cases = int(case.max()) + 1 if len(case) else 0
+    first_row = np.empty(n_cases, dtype=np.int64)
+    first_row[case[::-1]] = np.arange(len(case) - 1, -1, -1)  # a case's attributes: its first row
+
+    # One pass over the rows: count per (combination of the case's attributes, question).
+    dimensions = [d for d in DIMENSIONS if d in judgements.columns]
+    per_case: list[tuple[str, np.ndarray, list[str]]] = []
+    combo = np.zeros(n_cases, dtype=np.int64)
+    for dimension in dimensions:
+        codes, labels = _codes(judgements[dimension])
+        per_case.append((dimension, codes[first_row], labels))
+        combo = combo * (len(labels) + 1) + (codes[first_row] + 1)
+    combos, case_combo = np.unique(combo, return_inverse=True)
+    index = case_combo[case] * nq + question
+    size = len(combos) * nq
+    sufficient = np.bincount(index[verdict == 0], minlength=size).reshape(-1, nq)
+    applicable = np.bincount(index[verdict != 2], minlength=size).reshape(-1, nq)
+
+    total_s, total_a = sufficient.sum(axis=0), applicable.sum(axis=0)
+    q_scores, c_scores, h_scores = aggregate(total_s[None, :], total_a[None, :], framework)
+    frames = []
+    for dimension, case_codes, labels in per_case:
+        combo_value = np.zeros(len(combos), dtype=np.int64)
+        combo_value[case_combo] = case_codes  # every case in a combo shares this value
+        onehot = np.eye(len(labels) + 1)[combo_value + 1][:, 1:]  # drop missing (-1)
+        group_h = aggregate(onehot.T @ sufficient, onehot.T @ applicable, framework)[2]
+        cases = np.bincount(case_codes[case_codes >= 0], minlength=len(labels))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "dimension": dimension,
+                    "group": np.repeat(labels, len(m.headlines)),
+                    "cases": np.repeat(cases, len(m.headlines)),
+                    "headline_id": np.tile(m.headlines, len(labels)),
+                    "score": group_h.ravel(),
+                }
+            )
+        )
+    breakdown = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["dimension", "group", "cases", "headline_id", "score"])
+    )
+    breakdown = breakdown[(breakdown["group"] != "") & breakdown["score"].notna()]
+    breakdown = breakdown.assign(suppressed=breakdown["cases"] < framework.min_group_size)
+    mc = m.question_criterion
     return Scores(
         framework=framework,
-        questions=scored["questions"].reset_index(drop=True),
-        criteria=scored["criteria"].reset_index(drop=True),
-        headlines=scored["headlines"].reset_index(drop=True),
-        breakdowns=breakdowns(judgements, framework),
+        questions=_table(
+            m.questions, "question_id", q_scores[0], sufficient=total_s, applicable=total_a
+        ),
+        criteria=_table(
+            m.criteria,
+            "criterion_id",
+            c_scores[0],
+            sufficient=(total_s @ mc).astype(np.int64),
+            applicable=(total_a @ mc).astype(np.int64),
+        ),
+        headlines=_table(m.headlines, "headline_id", h_scores[0]),
+        breakdowns=breakdown.reset_index(drop=True),
         ratings=dict(ratings or {}),
     )

@@ -113,3 +113,14 @@ def test_descriptive_ratings_are_checked_against_the_scale(tmp_path: Path) -> No
         read_ratings(bad, ESI)
     assert "'B1' is not a descriptive criterion" in str(raised.value)
     assert "'Superb' is not one of Very well met" in str(raised.value)
+
+
+def test_a_case_with_two_genders_is_refused(tmp_path: Path) -> None:
+    text = (
+        "case_id,question_id,judgement,gender\nc1,1.1a,sufficient,Male\n"
+        "c1,1.1b,sufficient,Female\nc2,1.1a,sufficient,Female\n"
+    )
+    with pytest.raises(InvalidFile) as raised:
+        read_judgements(write(tmp_path, text), IAOW)
+    assert "row 2, column gender: 'Male' disagrees" in str(raised.value)
+    assert "row 4" not in str(raised.value)
