@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from inspectorate.calendar import Roll
 from inspectorate.errors import ConfigError, UnknownProgramme
 from inspectorate.lifecycle import Stage
+from inspectorate.sampling import SamplingRule
 
 ROOT_MILESTONE = "fieldwork_start"
 """The milestone every other one is planned from: the Monday of the first fieldwork week."""
@@ -110,6 +111,7 @@ class ProgrammeDefinition(BaseModel):
     description: str = ""
     source: str = ""
     reminders: ReminderPolicy = ReminderPolicy()
+    sampling: SamplingRule | None = None
     milestones: tuple[MilestoneRule, ...]
 
     @model_validator(mode="after")
