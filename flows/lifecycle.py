@@ -2,7 +2,7 @@
 
 announce → select_sample → record_fieldwork → score_fieldwork → send_draft → close_comments
 → publish_report → receive_action_plan; cancel_inspection until fieldwork is done.
-Sampling and scoring record the step only; the scoring issue adds the case work.
+The two stages that carry evidence (select_sample, score_fieldwork) are in casework.py.
 """
 
 from __future__ import annotations
@@ -24,17 +24,6 @@ def announce(
     return apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now)
 
 
-@flow(name="select-sample")
-def select_sample(
-    inspection_id: int,
-    actor: str = "inspection-team",
-    why: str = "",
-    now: dt.datetime | None = None,
-) -> StageOutcome:
-    """Record that the case sample has been selected."""
-    return apply_stage(inspection_id, Stage.SELECT_SAMPLE, actor, why, now)
-
-
 @flow(name="record-fieldwork")
 def record_fieldwork(
     inspection_id: int,
@@ -44,17 +33,6 @@ def record_fieldwork(
 ) -> StageOutcome:
     """Record that fieldwork is complete and its case assessments are in."""
     return apply_stage(inspection_id, Stage.RECORD_FIELDWORK, actor, why, now)
-
-
-@flow(name="score-fieldwork")
-def score_fieldwork(
-    inspection_id: int,
-    actor: str = "inspection-team",
-    why: str = "",
-    now: dt.datetime | None = None,
-) -> StageOutcome:
-    """Record that the case assessments have been scored."""
-    return apply_stage(inspection_id, Stage.SCORE, actor, why, now)
 
 
 @flow(name="send-draft")
@@ -102,9 +80,7 @@ def cancel_inspection(
 
 STAGE_FLOWS: dict[Stage, Flow[..., StageOutcome]] = {
     Stage.ANNOUNCE: announce,
-    Stage.SELECT_SAMPLE: select_sample,
     Stage.RECORD_FIELDWORK: record_fieldwork,
-    Stage.SCORE: score_fieldwork,
     Stage.SEND_DRAFT: send_draft,
     Stage.CLOSE_COMMENTS: close_comments,
     Stage.PUBLISH: publish_report,

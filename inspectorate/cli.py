@@ -18,8 +18,7 @@ from sqlmodel import Session
 
 from inspectorate import clock, operations, views
 from inspectorate.database import display_url, require_current_schema
-from inspectorate.errors import InspectorateError
-from inspectorate.frameworks import find_framework
+from inspectorate.errors import InspectorateError, InvalidInput
 from inspectorate.lifecycle import Stage
 from inspectorate.milestones import parse_date, plan_milestones
 from inspectorate.programmes import find_programme
@@ -38,6 +37,10 @@ app.add_typer(reminders_app, name="reminders")
 # Tables need more than 80 columns; a pipe or CI log gets 120.
 console = Console(width=None if sys.stdout.isatty() else 120)
 
+EVIDENCE_COMMANDS = {
+    Stage.SELECT_SAMPLE: "inspection sample {id} --caseload FILE",
+    Stage.SCORE: "inspection score {id} --judgements FILE",
+}
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     str | None,
@@ -84,37 +87,6 @@ def milestones(
                 planned, f"{definition.name}: fieldwork from {fieldwork_start}"
             )
         )
-
-
-@app.command("score")
-def score_file(
-    file: Annotated[Path, typer.Argument(help="Judgements, CSV (UTF-8) or XLSX.")],
-    framework: Annotated[str, typer.Option(help="Framework code: iaow, esi, omi2, cci.")],
-    ratings: Annotated[
-        Path | None,
-        typer.Option(help="Descriptive ratings (criterion_id, rating), e.g. ESI section A."),
-    ] = None,
-    publication: Annotated[
-        bool,
-        typer.Option(
-            "--publication", help="Hide breakdown groups smaller than the framework allows."
-        ),
-    ] = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Score a judgements file without a database (columns case_id, question_id, judgement)."""
-    from inspectorate.fieldwork import read_judgements, read_ratings
-    from inspectorate.scoring import score
-
-    definition = find_framework(operations.frameworks(), framework)
-    judgements = read_judgements(file, definition)
-    given = read_ratings(ratings, definition) if ratings else None
-    data = score(judgements, definition, given).as_json(publication=publication)
-    if as_json:
-        _print_json(data)
-    else:
-        for table in views.score_tables(data, definition):
-            console.print(table)
 
 
 @app.command()
@@ -186,6 +158,11 @@ def advance(
     as_of: AsOf = None,
 ) -> None:
     """Take one lifecycle step (runs the stage's Prefect flow)."""
+    if stage in EVIDENCE_COMMANDS:
+        raise InvalidInput(
+            f"{stage.value} needs evidence: use `inspectorate "
+            f"{EVIDENCE_COMMANDS[stage].format(id=inspection_id)}`"
+        )
     _database()
     operations.check_stage(inspection_id=inspection_id, stage=stage)
     from flows.lifecycle import STAGE_FLOWS
@@ -278,6 +255,21 @@ def demo(
     )
 
 
+def print_json(data: Any) -> None:
+    """Print `data` as indented JSON on standard output."""
+    _print_json(data)
+
+
+def database_ready() -> str:
+    """Return the database URL after checking its schema is current."""
+    return _database()
+
+
+def clock_at(as_of: str | None, hour: int) -> Any:
+    """Use a virtual clock at `hour`:00 on `as_of` (or the real clock when None)."""
+    return _clock_at(as_of, hour)
+
+
 def main() -> None:
     """Entry point: run the app, turning domain errors into exit code 2 and one line."""
     try:
@@ -292,6 +284,8 @@ def _fail(message: str) -> NoReturn:
     Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(2)
 
+
+from inspectorate import cli_evidence  # noqa: E402,F401  (registers its commands on `app`)
 
 if __name__ == "__main__":
     main()

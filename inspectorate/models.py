@@ -99,3 +99,48 @@ class AuditEvent(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str | None = Field(default=None, max_length=40)
     why: str = Field(default="", max_length=2000)
+
+
+class SampledCase(SQLModel, table=True):
+    """A case selected for an inspection's sample, and who reads it."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "case_id", name="uq_sampled_case"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    case_id: str = Field(max_length=60)
+    case_type: str = Field(max_length=60)
+    start_date: dt.date
+    rosh: str = Field(max_length=20)
+    gender: str = Field(max_length=40)
+    ethnicity: str = Field(max_length=60)
+    age_band: str = Field(max_length=20)
+    principal_offence: str = Field(max_length=100)
+    allocated_to: str = Field(max_length=20)
+
+
+class Judgement(SQLModel, table=True):
+    """One fieldwork judgement: a question about a case, and whether the work was sufficient."""
+
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "case_id", "question_id", name="uq_judgement"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    case_id: str = Field(max_length=60)
+    question_id: str = Field(max_length=20)
+    judgement: str = Field(max_length=20)
+    assessor: str = Field(default="", max_length=100)
+
+
+class Score(SQLModel, table=True):
+    """A stored score: a question, criterion or headline percentage, or a descriptive rating."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "level", "key", name="uq_score"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    level: str = Field(max_length=20)
+    key: str = Field(max_length=60)
+    sufficient: int | None = None
+    applicable: int | None = None
+    score: float | None = None
+    rating: str | None = Field(default=None, max_length=40)

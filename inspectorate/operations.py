@@ -13,28 +13,25 @@ from pathlib import Path
 
 import pendulum
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from inspectorate import clock, simulation
+from inspectorate import clock
 from inspectorate.calendar import as_date
 from inspectorate.database import get_engine, session_scope, upgrade_to_head
 from inspectorate.frameworks import Framework, load_frameworks
 from inspectorate.lifecycle import (
-    FINAL_STATUSES,
     Stage,
     Status,
     next_status,
     status_after,
-    status_before,
 )
-from inspectorate.models import Inspection, Milestone, Programme
+from inspectorate.models import Programme
 from inspectorate.notify import Mailer, mailer_from_settings
 from inspectorate.programmes import ProgrammeDefinition, find_programme, load_programmes
 from inspectorate.reference import load_bodies
 from inspectorate.registry import find_body, upsert_bodies, upsert_programmes
 from inspectorate.repository import get_inspection, schedule_inspection
 from inspectorate.settings import Settings, get_settings
-from inspectorate.simulation import OpenStep, steps_for_day
 from inspectorate.stages import StageOutcome, perform_stage
 from inspectorate.sweep import (
     SweepReport,
@@ -205,79 +202,6 @@ def sweep_next_wakeup(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
     return next_wakeup(engine(settings), after=day(after), programmes=programmes(settings))
-
-
-def open_person_steps() -> list[OpenStep]:
-    """Return the steps people can take now: open milestones whose stage a person performs.
-
-    Team- and body-owned milestones, plus the body's comments, which can close the comment
-    window before it ends.
-    """
-    settings = get_settings()
-    definitions = programmes(settings)
-    steps: list[OpenStep] = []
-    with Session(engine(settings)) as session:
-        rows = session.exec(
-            select(Milestone, Inspection.status, Programme.code)
-            .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-            .join(Programme, col(Programme.id) == Inspection.programme_id)
-            .where(col(Milestone.done_at).is_(None))
-        ).all()
-    for milestone, status, code in rows:
-        rule = definitions[code].rule(milestone.kind)
-        if rule.stage is None or status != status_before(rule.stage).value:
-            continue
-        if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
-            continue
-        steps.append(
-            OpenStep(
-                milestone.inspection_id,
-                milestone.kind,
-                rule.stage,
-                milestone.due_on,
-                rule.owner.value,
-            )
-        )
-    return steps
-
-
-def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
-    """Simulation only: take the steps the scripted team and bodies take on `day`."""
-    outcomes = []
-    for step in steps_for_day(open_person_steps(), day, seed):
-        why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
-        outcomes.append(
-            apply_stage(
-                inspection_id=step.inspection_id,
-                stage=step.stage,
-                actor=step.actor,
-                why=why,
-                now=now,
-            )
-        )
-    return outcomes
-
-
-def next_person_day(*, after: dt.date, seed: int) -> dt.date | None:
-    """Simulation only: the next day on which a scripted person acts."""
-    return simulation.next_person_day(open_person_steps(), after, seed)
-
-
-def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
-    """Simulation only: the next day with a milestone, reminder or person due; None when done."""
-    if all_inspections_final():
-        return None
-    days = [
-        d for d in (sweep_next_wakeup(after=after), next_person_day(after=after, seed=seed)) if d
-    ]
-    return min(days) if days else None
-
-
-def all_inspections_final() -> bool:
-    """True when every inspection has closed (action plan received) or been cancelled."""
-    with Session(engine()) as session:
-        statuses = session.exec(select(Inspection.status)).all()
-    return all(Status(s) in FINAL_STATUSES for s in statuses)
 
 
 def check_stage(*, inspection_id: int, stage: Stage) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from inspectorate import clock, operations
+from inspectorate import clock, operations, people
 from inspectorate.stages import StageOutcome
 from inspectorate.sweep import SweepReport
 
@@ -28,8 +28,8 @@ def direct_steps() -> SimulationSteps:
     """Return steps that call the operations directly (no Prefect)."""
     return SimulationSteps(
         sweep=lambda day, now: operations.sweep_day(as_of=day, now=now),
-        people_act=lambda day, seed, now: operations.people_act(day=day, seed=seed, now=now),
-        next_day=lambda after, seed: operations.next_eventful_day(after=after, seed=seed),
+        people_act=lambda day, seed, now: people.people_act(day=day, seed=seed, now=now),
+        next_day=lambda after, seed: people.next_eventful_day(after=after, seed=seed),
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import operations
+from inspectorate import operations, people
 from inspectorate.stages import StageOutcome
 from inspectorate.sweep import SweepReport
 
@@ -15,13 +15,13 @@ from inspectorate.sweep import SweepReport
 @task(name="people-act", cache_policy=NO_CACHE)
 def people_act(day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
     """Take the steps the scripted team and bodies take on `day`."""
-    return operations.people_act(day=day, seed=seed, now=now)
+    return people.people_act(day=day, seed=seed, now=now)
 
 
 @task(name="next-eventful-day", cache_policy=NO_CACHE)
 def next_eventful_day(after: dt.date, seed: int) -> dt.date | None:
     """Return the next day with anything due, or None when every inspection has closed."""
-    return operations.next_eventful_day(after=after, seed=seed)
+    return people.next_eventful_day(after=after, seed=seed)
 
 
 @task(name="sweep-day", cache_policy=NO_CACHE)

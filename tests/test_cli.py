@@ -158,9 +158,9 @@ def test_sweep_and_advance_run_the_flows(capsys, monkeypatch, sqlite_database) -
     code, out, _ = run(["sweep", "--as-of", "2013-12-02", "--json"], capsys, monkeypatch)
     assert code == 0 and json.loads(out)["advanced"] == ["inspection 1 announcement"]
     code, out, _ = run(
-        ["inspection", "advance", "1", "select_sample", "--why", "60 cases"], capsys, monkeypatch
+        ["inspection", "advance", "1", "cancel", "--why", "trust merged"], capsys, monkeypatch
     )
-    assert code == 0 and "announced → sample_selected" in out
+    assert code == 0 and "announced → cancelled" in out
     code, out, _ = run(["reminders", "list", "--json"], capsys, monkeypatch)
     reminders = json.loads(out)
     assert [(r["milestone"], r["kind"]) for r in reminders] == [("announcement", "notice")]
@@ -175,3 +175,126 @@ def test_an_unreachable_database_exits_2_without_its_password(capsys, monkeypatc
     assert code == 2
     assert "cannot use the database postgresql://nobody:***@127.0.0.1:5432/nowhere" in err
     assert "secret" not in err
+
+
+def test_steps_that_need_evidence_point_to_their_command(
+    capsys, monkeypatch, sqlite_database
+) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(["inspection", "advance", "1", "select_sample"], capsys, monkeypatch)
+    assert code == 2
+    assert "use `inspectorate inspection sample 1 --caseload FILE`" in err
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_sample_score_and_show_an_inspection(
+    capsys, monkeypatch, sqlite_database, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    run(schedule_argv("London", "2014-02-10", "2013-11-25"), capsys, monkeypatch)
+    run(["sweep", "--as-of", "2013-12-02"], capsys, monkeypatch)
+    caseload, sample = tmp_path / "caseload.csv", tmp_path / "sample.csv"
+    run(
+        ["synthetic", "caseload", "London", "--out", str(caseload), "--size", "2000"],
+        capsys,
+        monkeypatch,
+    )
+    code, out, _ = run(
+        [
+            "sample",
+            str(caseload),
+            "--programme",
+            "iaow",
+            "--fieldwork-start",
+            "2014-02-10",
+            "--seed",
+            "5",
+            "--out",
+            str(sample),
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0 and "Sample: 70 of" in out  # 2,000 cases: the 70-case band
+    code, out, _ = run(
+        [
+            "inspection",
+            "sample",
+            "1",
+            "--caseload",
+            str(caseload),
+            "--seed",
+            "5",
+            "--as-of",
+            "2014-01-20",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0 and "announced → sample_selected" in out
+    run(
+        ["inspection", "advance", "1", "record_fieldwork", "--as-of", "2014-02-14"],
+        capsys,
+        monkeypatch,
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,question_id,judgement\nNOPE-1,1.1a,sufficient\nLOND-00001,x,maybe\n")
+    code, _, err = run(["inspection", "score", "1", "--judgements", str(bad)], capsys, monkeypatch)
+    assert code == 2
+    assert "row 2, column case_id: case 'NOPE-1' is not in this inspection's sample" in err
+    assert "row 3, column judgement: 'maybe'" in err
+    judgements = tmp_path / "judgements.csv"
+    run(
+        [
+            "synthetic",
+            "judgements",
+            "--sample",
+            str(sample),
+            "--framework",
+            "iaow",
+            "--out",
+            str(judgements),
+        ],
+        capsys,
+        monkeypatch,
+    )
+    code, out, _ = run(
+        ["inspection", "score", "1", "--judgements", str(judgements), "--as-of", "2014-02-27"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0 and "fieldwork_complete → scored" in out
+    code, out, _ = run(
+        ["inspection", "scores", "1", "--json", "--publication"], capsys, monkeypatch
+    )
+    data = json.loads(out)
+    assert set(data["headline"]) == {
+        "assisting_sentencing",
+        "delivering_the_sentence",
+        "reducing_reoffending",
+        "protecting_the_public",
+        "victims",
+    }
+    code, out, _ = run(
+        ["score", str(judgements), "--framework", "iaow", "--json"], capsys, monkeypatch
+    )
+    assert json.loads(out)["headline"] == data["headline"]
+
+
+def test_score_command_json_rounds_to_one_place(capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "j.csv"
+    path.write_text(
+        "case_id,question_id,judgement\nc1,1.1a,sufficient\nc2,1.1a,insufficient\n"
+        "c3,1.1a,insufficient\nc3,1.1b,not_applicable\n"
+    )
+    code, out, _ = run(["score", str(path), "--framework", "iaow", "--json"], capsys, monkeypatch)
+    assert code == 0
+    assert json.loads(out)["questions"] == {
+        "1.1a": {"sufficient": 1, "applicable": 3, "score": 33.3}
+    }
+    assert json.loads(out)["headline"] == {"assisting_sentencing": 33.3}
+
+
+def test_score_command_refuses_an_unknown_framework(capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(
+        ["score", str(tmp_path / "x.csv"), "--framework", "zzz"], capsys, monkeypatch
+    )
+    assert code == 2 and "unknown framework 'zzz'; known frameworks: cci, esi, iaow, omi2" in err

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
+from flows.casework import score_fieldwork, select_sample
 from flows.deadline_sweep import deadline_sweep
-from flows.lifecycle import STAGE_FLOWS, cancel_inspection, score_fieldwork
+from flows.lifecycle import STAGE_FLOWS, announce, cancel_inspection, record_fieldwork
 from flows.simulate import simulate
-from inspectorate import operations
+from inspectorate import evidence, operations, synthetic
 from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
@@ -20,29 +22,42 @@ from tests.factories import morning, schedule, status_of
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
-def test_each_stage_flow_moves_one_legal_step(sqlite_database: str) -> None:
+def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Path) -> None:
     inspection_id = schedule()
-    days = [
-        "2013-12-02",
-        "2014-01-20",
-        "2014-02-14",
-        "2014-02-28",
-        "2014-03-07",
-        "2014-03-21",
-        "2014-05-02",
-        "2014-07-25",
-    ]
-    for stage, day in zip([s for s in Stage if s is not Stage.CANCEL], days, strict=True):
-        outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, now=morning(day, 10))
-        assert outcome.moved, stage
-        assert status_of(inspection_id) == outcome.to_status
+    caseload = tmp_path / "caseload.csv"
+    synthetic.caseload("Durham Tees Valley", 1500, date(2014, 2, 10), 1).to_csv(
+        caseload, index=False
+    )
+    announce(inspection_id=inspection_id, now=morning("2013-12-02", 10))
+    outcome, sample = select_sample(
+        inspection_id=inspection_id,
+        caseload_path=str(caseload),
+        seed=3,
+        now=morning("2014-01-20", 10),
+    )
+    assert outcome.moved and len(sample.cases) == 60
+    record_fieldwork(inspection_id=inspection_id, now=morning("2014-02-14", 17))
+    judgements = tmp_path / "judgements.csv"
+    synthetic.judgements(sample.cases, evidence.framework_of(inspection_id), 0.7, 1).to_csv(
+        judgements, index=False
+    )
+    assert score_fieldwork(
+        inspection_id=inspection_id, judgements_path=str(judgements), now=morning("2014-02-28", 10)
+    ).moved
+    for stage, day in [
+        (Stage.SEND_DRAFT, "2014-03-07"),
+        (Stage.CLOSE_COMMENTS, "2014-03-21"),
+        (Stage.PUBLISH, "2014-05-02"),
+        (Stage.RECEIVE_ACTION_PLAN, "2014-07-25"),
+    ]:
+        assert STAGE_FLOWS[stage](inspection_id=inspection_id, now=morning(day, 10)).moved
     assert status_of(inspection_id) == "action_plan_received"
     with Session(operations.engine()) as session:
         steps = session.exec(
             select(AuditEvent.action)
             .where(AuditEvent.entity == "inspection")
-            .order_by(AuditEvent.id)
-        ).all()  # type: ignore[arg-type]
+            .order_by(AuditEvent.id)  # type: ignore[arg-type]
+        ).all()
     assert steps == [
         "schedule",
         "announce",
@@ -56,10 +71,36 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str) -> None:
     ]
 
 
+def test_score_fieldwork_emits_inspection_scored_with_the_headline(
+    sqlite_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emitted: list[dict[str, object]] = []
+    monkeypatch.setattr("tasks.events.emit_event", lambda **kw: emitted.append(kw))
+    inspection_id = schedule()
+    caseload = tmp_path / "caseload.csv"
+    synthetic.caseload("Durham Tees Valley", 1500, date(2014, 2, 10), 1).to_csv(
+        caseload, index=False
+    )
+    announce(inspection_id=inspection_id, now=morning("2013-12-02", 10))
+    _, sample = select_sample(inspection_id=inspection_id, caseload_path=str(caseload))
+    record_fieldwork(inspection_id=inspection_id, now=morning("2014-02-14", 17))
+    judgements = tmp_path / "judgements.csv"
+    synthetic.judgements(sample.cases, evidence.framework_of(inspection_id), 0.3, 1).to_csv(
+        judgements, index=False
+    )
+    score_fieldwork(inspection_id=inspection_id, judgements_path=str(judgements))
+    (event,) = emitted
+    assert event["event"] == "inspection.scored"
+    assert event["resource"]["prefect.resource.id"] == f"inspectorate.inspection.{inspection_id}"
+    headline = event["payload"]["headline"]
+    assert set(headline) == {h.id for h in evidence.framework_of(inspection_id).headlines}
+    assert all(value < 50 for value in headline.values())
+
+
 def test_a_stage_flow_refuses_an_illegal_step(sqlite_database: str) -> None:
     inspection_id = schedule()
-    with pytest.raises(InvalidTransition, match="cannot score an inspection that is planned"):
-        score_fieldwork(inspection_id=inspection_id)
+    with pytest.raises(InvalidTransition, match="cannot publish an inspection that is planned"):
+        STAGE_FLOWS[Stage.PUBLISH](inspection_id=inspection_id)
     assert status_of(inspection_id) == "planned"
 
 

@@ -1,0 +1,52 @@
+"""The stages that carry evidence: drawing the sample and scoring the fieldwork."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow
+
+from inspectorate.sampling import Sample
+from inspectorate.stages import StageOutcome
+from tasks.events import emit_scored
+from tasks.evidence import (
+    draw_sample,
+    read_caseload,
+    read_judgements,
+    read_ratings,
+    record_sample,
+    record_scores,
+    score_judgements,
+)
+
+
+@flow(name="select-sample")
+def select_sample(
+    inspection_id: int,
+    caseload_path: str,
+    seed: int = 1,
+    actor: str = "inspection-team",
+    now: dt.datetime | None = None,
+) -> tuple[StageOutcome, Sample]:
+    """Read the body's caseload extract, draw the sample, and record it."""
+    caseload = read_caseload(Path(caseload_path))
+    sample = draw_sample(inspection_id, caseload, seed)
+    return record_sample(inspection_id, sample, actor, now), sample
+
+
+@flow(name="score-fieldwork")
+def score_fieldwork(
+    inspection_id: int,
+    judgements_path: str,
+    ratings_path: str | None = None,
+    actor: str = "inspection-team",
+    now: dt.datetime | None = None,
+) -> StageOutcome:
+    """Import the judgements, check them, score them, store them, and announce the scores."""
+    judgements = read_judgements(inspection_id, Path(judgements_path))
+    ratings = read_ratings(inspection_id, Path(ratings_path)) if ratings_path else None
+    scores = score_judgements(inspection_id, judgements, ratings)
+    outcome = record_scores(inspection_id, judgements, scores, actor, now)
+    emit_scored(inspection_id, scores.headline())
+    return outcome
