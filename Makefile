@@ -36,6 +36,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf var out .mypy_cache .ruff_cache .pytest_cache

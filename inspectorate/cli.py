@@ -240,6 +240,8 @@ def demo(
             console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
             start = checkpoint.add(days=1)
     with Session(operations.engine()) as session:
+        framework = operations.frameworks()["iaow"]
+        console.print(views.headline_scores_table(session, framework))
         console.print(views.steps_table(session, setup.inspection_ids[0]))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     console.print(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from inspectorate.database import utc
 from inspectorate.frameworks import Framework
 from inspectorate.milestones import PlannedMilestone
-from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder, Score
 from inspectorate.repository import audit_trail, milestones_of
 
 
@@ -273,3 +273,26 @@ def score_tables(data: dict[str, Any], framework: Framework) -> list[Table]:
             )
         tables.append(table)
     return tables
+
+
+def headline_scores_table(session: Session, framework: Framework) -> Table:
+    """Return every scored inspection's headline scores (with rating bands), one row each."""
+    rows = session.exec(
+        select(Score, Inspection, Body.name)
+        .join(Inspection, col(Inspection.id) == Score.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .where(Score.level == "headline")
+        .order_by(col(Inspection.id))
+    ).all()
+    by_inspection: dict[tuple[int, str], dict[str, float]] = {}
+    for score, inspection, body in rows:
+        assert inspection.id is not None and score.score is not None
+        by_inspection.setdefault((inspection.id, body), {})[score.key] = score.score
+    table = Table(title=f"{framework.name}: headline scores (% of work done well enough)")
+    table.add_column("inspection")
+    for headline in framework.headlines:
+        table.add_column(headline.name.split(" by ")[0], justify="right", max_width=14)
+    for (inspection_id, body), scores in by_inspection.items():
+        cells = [f"{scores[h.id]:.0f}%" if h.id in scores else "—" for h in framework.headlines]
+        table.add_row(f"{inspection_id} {body}", *cells)
+    return table
