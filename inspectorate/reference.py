@@ -30,7 +30,11 @@ class BodyRecord:
     family: str | None = None
 
 
-_FILES = {BodyKind.AREA: "probation_areas.csv", BodyKind.TRUST: "probation_trusts.csv"}
+_FILES = {
+    BodyKind.AREA: "probation_areas.csv",
+    BodyKind.TRUST: "probation_trusts.csv",
+    BodyKind.YOT: "youth_offending_teams.csv",
+}
 _BOOL = {"true": True, "false": False}
 
 

@@ -49,3 +49,10 @@ def test_bad_rows_name_file_and_line(tmp_path: Path, row: str, message: str) -> 
     with pytest.raises(ConfigError, match=message) as raised:
         load_bodies(folder)
     assert "probation_areas.csv:44" in str(raised.value)
+
+
+def test_youth_offending_teams_named_by_seed_004_are_loaded() -> None:
+    yots = {b.name: b.region for b in load_bodies(BODIES) if b.kind is BodyKind.YOT}
+    assert len(yots) == 54
+    assert yots["North Lincolnshire"] == "Yorkshire and the Humber"
+    assert yots["Lambeth"] == "London"
