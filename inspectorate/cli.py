@@ -287,7 +287,7 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-from inspectorate import cli_evidence  # noqa: E402,F401  (registers its commands on `app`)
+from inspectorate import cli_evidence, cli_triggers  # noqa: E402,F401  (register commands)
 
 if __name__ == "__main__":
     main()

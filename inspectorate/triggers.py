@@ -63,14 +63,19 @@ class TriggerRule(BaseModel):
             raise ValueError("a rule with 'below' needs the 'scores' it looks at")
         if self.below is None and self.scores:
             raise ValueError("a rule naming 'scores' needs a 'below' threshold")
-        if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
+        if (
+            self.effective_from
+            and self.effective_until
+            and self.effective_until < self.effective_from
+        ):
             raise ValueError("effective_until is before effective_from")
         return self
 
     def applies_on(self, published: dt.date) -> bool:
         """True when the original's publication date is inside the rule's dates (inclusive)."""
         return (self.effective_from is None or published >= self.effective_from) and (
-            self.effective_until is None or published <= self.effective_until)
+            self.effective_until is None or published <= self.effective_until
+        )
 
 
 @dataclass(frozen=True)
@@ -110,15 +115,18 @@ def evaluate(
             continue
         missing = [s for s in rule.scores if s not in scores]
         if missing:
-            raise InvalidInput(f"rule {rule.name!r} needs score(s) {', '.join(missing)}, "
-                               "which were not given")
+            raise InvalidInput(
+                f"rule {rule.name!r} needs score(s) {', '.join(missing)}, which were not given"
+            )
         fired, reason = _fires(rule, scores)
         if fired:
             due = pendulum.date(published.year, published.month, published.day).add(
-                **parse_span(rule.due_after))
+                **parse_span(rule.due_after)
+            )
             spread = parse_span(rule.window)
-            return Decision(True, rule, due, due.subtract(**spread), due.add(**spread),
-                            f"{rule.name}: {reason}")
+            return Decision(
+                True, rule, due, due.subtract(**spread), due.add(**spread), f"{rule.name}: {reason}"
+            )
         reasons.append(f"{rule.name}: {reason}")
     why = "; ".join(reasons) if reasons else f"no rule applies to publication on {published}"
     return Decision(False, None, None, None, None, why)
@@ -132,8 +140,9 @@ def load_rules(path: Path, produces: Collection[str] | None = None) -> list[Trig
         raise ConfigError(f"{path}: cannot read trigger rules: {exc}") from exc
     unknown = set(data) - {"trigger", "programme"}
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected "
-                          "[[trigger]] tables")
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected [[trigger]] tables"
+        )
     rules = []
     for number, table in enumerate(data.get("trigger", []), start=1):
         try:
@@ -141,7 +150,8 @@ def load_rules(path: Path, produces: Collection[str] | None = None) -> list[Trig
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or '(rule)'}: {e['msg']}"
-                for e in exc.errors())
+                for e in exc.errors()
+            )
             raise ConfigError(f"{path}: trigger {number}: {problems}") from exc
     if not rules:
         raise ConfigError(f"{path}: no [[trigger]] rules found")
@@ -151,5 +161,6 @@ def load_rules(path: Path, produces: Collection[str] | None = None) -> list[Trig
             if foreign:
                 raise ConfigError(
                     f"{path}: trigger {rule.name!r} names score(s) {', '.join(foreign)}, which "
-                    f"the programme does not produce (it produces {', '.join(sorted(produces))})")
+                    f"the programme does not produce (it produces {', '.join(sorted(produces))})"
+                )
     return rules

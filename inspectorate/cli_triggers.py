@@ -1,0 +1,105 @@
+"""`inspectorate triggers check`: which bodies are due a follow-up or reinspection, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from inspectorate.cli import JsonFlag, app, console, print_json
+from inspectorate.errors import InvalidFile
+from inspectorate.tables import problems_where, read_table
+from inspectorate.triggers import Decision, evaluate, load_rules
+
+triggers_app = typer.Typer(
+    help="Trigger rules for reinspections and follow-ups.", no_args_is_help=True
+)
+app.add_typer(triggers_app, name="triggers")
+
+
+def read_scores(path: Path, needed: set[str]) -> pd.DataFrame:
+    """Read `body, published, <score>...` rows; every score the rules need must be a column."""
+    frame = read_table(path, ("body", "published"))
+    missing = sorted(needed - set(frame.columns))
+    if missing:
+        raise InvalidFile(
+            str(path),
+            [
+                f"missing score column(s) {', '.join(missing)} that the rules look at; the file "
+                f"has {', '.join(c for c in frame.columns if c != 'row')}"
+            ],
+        )
+    dates = pd.to_datetime(frame["published"], format="%Y-%m-%d", errors="coerce")
+    problems = problems_where(frame, frame["body"] == "", "body", "empty body name")
+    problems += problems_where(
+        frame, dates.isna(), "published", "{value!r} is not a date like 2011-06-30 (YYYY-MM-DD)"
+    )
+    for column in sorted(needed):
+        values = pd.to_numeric(frame[column].str.rstrip("%"), errors="coerce")
+        problems += problems_where(
+            frame,
+            values.isna() | (values < 0) | (values > 100),
+            column,
+            "{value!r} is not a percentage from 0 to 100",
+        )
+        frame[column] = values
+    if problems:
+        raise InvalidFile(str(path), problems)
+    frame["published"] = dates.dt.date
+    return frame
+
+
+def _as_json(body: str, decision: Decision) -> dict[str, Any]:
+    return {
+        "body": body,
+        "due": decision.due,
+        "rule": decision.rule.name if decision.rule else None,
+        "kind": decision.kind,
+        "due_date": decision.due_date.isoformat() if decision.due_date else None,
+        "window_start": decision.window_start.isoformat() if decision.window_start else None,
+        "window_end": decision.window_end.isoformat() if decision.window_end else None,
+        "reason": decision.reason,
+    }
+
+
+@triggers_app.command("check")
+def check(
+    rules: Annotated[
+        Path, typer.Option(help="Trigger rules (TOML), e.g. config/triggers/cci.toml.")
+    ],
+    scores: Annotated[Path, typer.Option(help="CSV: body, published, and one column per score.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Say for every body whether a follow-up or reinspection is due, by which rule, and when."""
+    loaded = load_rules(rules)
+    frame = read_scores(scores, {s for r in loaded for s in r.scores})
+    score_columns = [c for c in frame.columns if c not in ("row", "body", "published")]
+    results = [
+        _as_json(
+            row["body"],
+            evaluate(
+                loaded, {c: row[c] for c in score_columns if pd.notna(row[c])}, row["published"]
+            ),
+        )
+        for row in frame.to_dict("records")
+    ]
+    if as_json:
+        print_json(results)
+        return
+    table = Table(title=f"{rules.name}: {sum(r['due'] for r in results)} of {len(results)} due")
+    for heading in ("body", "due", "kind", "due date", "window", "why"):
+        table.add_column(heading)
+    for r in results:
+        window = f"{r['window_start']} – {r['window_end']}" if r["due"] else ""
+        table.add_row(
+            r["body"],
+            "[bold]yes[/]" if r["due"] else "no",
+            r["kind"] or "",
+            r["due_date"] or "",
+            window,
+            r["reason"],
+        )
+    console.print(table)
