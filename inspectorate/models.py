@@ -47,7 +47,9 @@ class Inspection(SQLModel, table=True):
     body_id: int = Field(foreign_key="body.id", index=True)
     kind: str = Field(default="inspection", max_length=20)
     status: str = Field(max_length=30, index=True)
-    parent_id: int | None = Field(default=None, foreign_key="inspection.id")
+    parent_id: int | None = Field(default=None, foreign_key="inspection.id", index=True)
+    trigger_rule: str | None = Field(default=None, max_length=200)
+    covers: str | None = Field(default=None, max_length=500)
     fieldwork_start: dt.date
     created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
     updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))

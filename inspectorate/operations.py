@@ -18,6 +18,7 @@ from sqlmodel import Session
 from inspectorate import clock
 from inspectorate.calendar import as_date
 from inspectorate.database import get_engine, session_scope, upgrade_to_head
+from inspectorate.follow_ups import rules_for
 from inspectorate.frameworks import Framework, load_frameworks
 from inspectorate.lifecycle import (
     Stage,
@@ -40,6 +41,7 @@ from inspectorate.sweep import (
     deliver_pending_reminders,
     next_wakeup,
 )
+from inspectorate.triggers import TriggerRule
 
 
 @lru_cache(maxsize=4)
@@ -62,6 +64,15 @@ def frameworks(settings: Settings | None = None) -> dict[str, Framework]:
     """Return the criteria frameworks from config/frameworks (read once per process)."""
     settings = settings or get_settings()
     return _frameworks_in(settings.config_dir / "frameworks")
+
+
+def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerRule]]:
+    """Return each programme's trigger rules (empty for a programme without any)."""
+    settings = settings or get_settings()
+    known = frameworks(settings)
+    return {
+        code: rules_for(settings.config_dir, p, known) for code, p in programmes(settings).items()
+    }
 
 
 def engine(settings: Settings | None = None) -> Engine:
@@ -151,6 +162,8 @@ def apply_stage(
             actor=actor,
             settings=settings,
             why=why,
+            follow_up_rules=follow_up_rules(settings)[programme_row.code],
+            all_programmes=programmes(settings),
         )
 
 
@@ -163,6 +176,7 @@ def sweep_advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepRep
         now=moment(now),
         programmes=programmes(settings),
         settings=settings,
+        follow_up_rules=follow_up_rules(settings),
     )
 
 

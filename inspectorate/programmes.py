@@ -195,3 +195,14 @@ def find_programme(programmes: dict[str, ProgrammeDefinition], code: str) -> Pro
     except KeyError:
         known = ", ".join(sorted(programmes))
         raise UnknownProgramme(f"unknown programme {code!r}; known programmes: {known}") from None
+
+
+def rule_for(programmes: dict[str, ProgrammeDefinition], code: str, kind: str) -> MilestoneRule:
+    """Return the rule for a stored milestone, or a ConfigError if the config lost it."""
+    try:
+        return programmes[code].rule(kind)
+    except KeyError:
+        raise ConfigError(
+            f"the record has a {kind!r} milestone of programme {code!r}, but "
+            f"config/programmes/{code}.toml does not define it; restore the definition"
+        ) from None

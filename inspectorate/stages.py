@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.database import utc
 from inspectorate.errors import InvalidTransition
+from inspectorate.follow_ups import plan_follow_up
 from inspectorate.lifecycle import Stage
 from inspectorate.models import Body, Inspection, Milestone, Reminder
 from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
@@ -20,6 +21,7 @@ from inspectorate.recipients import addresses_for
 from inspectorate.reminders import NOTICE
 from inspectorate.repository import mark_milestone_done, transition_inspection
 from inspectorate.settings import Settings
+from inspectorate.triggers import TriggerRule
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,13 @@ def perform_stage(
     actor: str,
     settings: Settings,
     why: str = "",
+    follow_up_rules: list[TriggerRule] | None = None,
+    all_programmes: dict[str, ProgrammeDefinition] | None = None,
 ) -> StageOutcome:
-    """Apply `stage` to the inspection, complete its milestone and queue its notices."""
+    """Apply `stage` to the inspection, complete its milestone and queue its notices.
+
+    Publishing also evaluates `follow_up_rules` and plans any reinspection they call for.
+    """
     before = session.get(Inspection, inspection_id)
     from_status = before.status if before is not None else ""
     if stage is not Stage.CANCEL:
@@ -67,6 +74,16 @@ def perform_stage(
             actor=actor,
             settings=settings,
             why=why or f"{stage.value} done",
+        )
+    if moved and stage is Stage.PUBLISH and follow_up_rules:
+        # Planned in the same transaction as the publication, so it can never be forgotten.
+        plan_follow_up(
+            session,
+            inspection_id=inspection_id,
+            programmes=all_programmes or {},
+            rules=follow_up_rules,
+            now=now,
+            actor=actor,
         )
     return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
 

@@ -14,17 +14,18 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from inspectorate.database import session_scope, utc
-from inspectorate.errors import ConfigError, InvalidTransition
+from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import FINAL_STATUSES, Status, status_before
+from inspectorate.messages import build_message
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
-from inspectorate.notify import Mailer, Message
-from inspectorate.programmes import MilestoneRule, ProgrammeDefinition
+from inspectorate.notify import Mailer
+from inspectorate.programmes import ProgrammeDefinition, rule_for
 from inspectorate.recipients import addresses_for
-from inspectorate.reminders import ESCALATION, NOTICE, next_reminder_day, reminder_due
-from inspectorate.render import render_email, template_environment
+from inspectorate.reminders import next_reminder_day, reminder_due
 from inspectorate.repository import record_audit
 from inspectorate.settings import Settings
 from inspectorate.stages import claim_reminder, complete_milestone, perform_stage
+from inspectorate.triggers import TriggerRule
 
 ACTOR = "deadline-sweep"
 LEASE = dt.timedelta(minutes=10)
@@ -63,8 +64,12 @@ def advance_due_milestones(
     now: pendulum.DateTime,
     programmes: dict[str, ProgrammeDefinition],
     settings: Settings,
+    follow_up_rules: dict[str, list[TriggerRule]] | None = None,
 ) -> SweepReport:
-    """Perform every automatic milestone due on or before `as_of`, oldest first."""
+    """Perform every automatic milestone due on or before `as_of`, oldest first.
+
+    Publishing evaluates the programme's trigger rules and plans any follow-up they call for.
+    """
     report = SweepReport(as_of=as_of)
     with Session(engine) as session:
         due = _open_milestones(session, due_by=as_of)
@@ -74,7 +79,15 @@ def advance_due_milestones(
             continue
         label = f"inspection {inspection.id} {milestone.kind}"
         try:
-            outcome = _advance_one(engine, milestone, programmes[code], now, settings)
+            outcome = _advance_one(
+                engine,
+                milestone,
+                programmes,
+                code,
+                now,
+                settings,
+                (follow_up_rules or {}).get(code, []),
+            )
         except InvalidTransition as race:  # another sweep or a person got there first
             outcome = f"not applied: {race}"
         if outcome == "done":
@@ -87,11 +100,14 @@ def advance_due_milestones(
 def _advance_one(
     engine: Engine,
     milestone: Milestone,
-    programme: ProgrammeDefinition,
+    programmes: dict[str, ProgrammeDefinition],
+    code: str,
     now: pendulum.DateTime,
     settings: Settings,
+    rules: list[TriggerRule],
 ) -> str:
     """Do one automatic milestone in its own transaction: 'done', '' (nothing), or why not."""
+    programme = programmes[code]
     rule = programme.rule(milestone.kind)
     why = f"due {milestone.due_on.isoformat()}"
     with session_scope(engine) as session:
@@ -122,19 +138,10 @@ def _advance_one(
             actor=ACTOR,
             settings=settings,
             why=why,
+            follow_up_rules=rules,
+            all_programmes=programmes,
         )
         return "done"
-
-
-def rule_for(programmes: dict[str, ProgrammeDefinition], code: str, kind: str) -> MilestoneRule:
-    """Return the rule for a stored milestone, or a ConfigError if the config lost it."""
-    try:
-        return programmes[code].rule(kind)
-    except KeyError:
-        raise ConfigError(
-            f"the record has a {kind!r} milestone of programme {code!r}, but "
-            f"config/programmes/{code}.toml does not define it; restore the definition"
-        ) from None
 
 
 def claim_due_reminders(
@@ -262,57 +269,3 @@ def _release_lease(engine: Engine, reminder_id: int) -> None:
         session.execute(
             update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
         )
-
-
-def build_message(
-    session: Session,
-    *,
-    reminder_id: int,
-    now: pendulum.DateTime,
-    programmes: dict[str, ProgrammeDefinition],
-    settings: Settings,
-) -> Message:
-    """Render the e-mail for one reminder from its template."""
-    reminder = session.get(Reminder, reminder_id)
-    assert reminder is not None
-    milestone = session.get(Milestone, reminder.milestone_id)
-    assert milestone is not None
-    inspection = session.get(Inspection, milestone.inspection_id)
-    assert inspection is not None
-    body = session.get(Body, inspection.body_id)
-    programme_row = session.get(Programme, inspection.programme_id)
-    assert body is not None and programme_row is not None
-    programme = programmes[programme_row.code]
-    rule = rule_for(programmes, programme_row.code, milestone.kind)
-    context = {
-        "body": body,
-        "programme": programme,
-        "inspection": inspection,
-        "milestone": milestone,
-        "rule": rule,
-        "reminder": reminder,
-        "kind": reminder.kind,
-        "lead_days": int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0,
-        "due_on": milestone.due_on,
-        "remind_on": reminder.remind_on,
-    }
-    if reminder.kind == NOTICE:
-        names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
-    elif reminder.kind == ESCALATION:
-        names = ["email/escalation.txt.j2"]
-    else:
-        names = ["email/reminder.txt.j2"]
-    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
-    subject, text = render_email(environment, names, context)
-    key = (
-        f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
-        f"{reminder.kind}-r{reminder.id}"
-    )
-    return Message(
-        key=key,
-        sender=settings.mail_from,
-        to=tuple(reminder.recipients.split(", ")),
-        subject=subject,
-        body=text,
-        date=now,
-    )

@@ -26,7 +26,7 @@ def test_shipped_programmes_load() -> None:
 
 
 def test_find_programme_lists_known_codes() -> None:
-    with pytest.raises(UnknownProgramme, match="known programmes: esi, iaow"):
+    with pytest.raises(UnknownProgramme, match="known programmes: apa, cci, esi, iaow"):
         find_programme(load_programmes(CONFIG), "omi9")
 
 

@@ -1,0 +1,67 @@
+"""The e-mail for a reminder, escalation or notice, rendered from its template."""
+
+from __future__ import annotations
+
+import pendulum
+from sqlmodel import Session
+
+from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.notify import Message
+from inspectorate.programmes import ProgrammeDefinition, rule_for
+from inspectorate.reminders import ESCALATION, NOTICE
+from inspectorate.render import render_email, template_environment
+from inspectorate.settings import Settings
+
+
+def build_message(
+    session: Session,
+    *,
+    reminder_id: int,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> Message:
+    """Render the e-mail for one reminder from its template."""
+    reminder = session.get(Reminder, reminder_id)
+    assert reminder is not None
+    milestone = session.get(Milestone, reminder.milestone_id)
+    assert milestone is not None
+    inspection = session.get(Inspection, milestone.inspection_id)
+    assert inspection is not None
+    body = session.get(Body, inspection.body_id)
+    programme_row = session.get(Programme, inspection.programme_id)
+    assert body is not None and programme_row is not None
+    programme = programmes[programme_row.code]
+    rule = rule_for(programmes, programme_row.code, milestone.kind)
+    context = {
+        "body": body,
+        "programme": programme,
+        "inspection": inspection,
+        "milestone": milestone,
+        "rule": rule,
+        "reminder": reminder,
+        "kind": reminder.kind,
+        "lead_days": int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0,
+        "due_on": milestone.due_on,
+        "remind_on": reminder.remind_on,
+    }
+    if reminder.kind == NOTICE:
+        names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
+    elif reminder.kind == ESCALATION:
+        names = ["email/escalation.txt.j2"]
+    else:
+        names = ["email/reminder.txt.j2"]
+    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
+    subject, text = render_email(environment, names, context)
+    key = (
+        f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
+        f"{reminder.kind}-r{reminder.id}"
+    )
+    return Message(
+        key=key,
+        sender=settings.mail_from,
+        to=tuple(reminder.recipients.split(", ")),
+        subject=subject,
+        body=text,
+        date=now,
+    )
