@@ -8,9 +8,22 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.table import Table
+from sqlmodel import Session
 
-from inspectorate.cli import JsonFlag, app, console, print_json
+from inspectorate import evidence, operations, views
+from inspectorate.cli import (
+    AsOf,
+    JsonFlag,
+    app,
+    clock_at,
+    console,
+    database_ready,
+    inspection_app,
+    print_json,
+)
+from inspectorate.comparison import summary
 from inspectorate.errors import InvalidFile
+from inspectorate.repository import get_inspection
 from inspectorate.tables import problems_where, read_table
 from inspectorate.triggers import Decision, evaluate, load_rules
 
@@ -103,3 +116,70 @@ def check(
             r["reason"],
         )
     console.print(table)
+
+
+@inspection_app.command("follow-up")
+def follow_up(
+    inspection_id: Annotated[int, typer.Argument(help="A published inspection's id.")],
+    as_of: AsOf = None,
+) -> None:
+    """Check a published inspection against its programme's trigger rules (plan-reinspection)."""
+    database_ready()
+    from flows.follow_up import plan_reinspection
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=9) as now, embedded_runtime():
+        follow_up_id = plan_reinspection(inspection_id=inspection_id, now=now)
+    with Session(operations.engine()) as session:
+        data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+    decided = [e for e in data["audit"] if e["action"] in ("follow_up_planned", "no_follow_up")]
+    if follow_up_id is not None:
+        console.print(f"Inspection {inspection_id}: follow-up is inspection {follow_up_id}.")
+    else:
+        console.print(f"Inspection {inspection_id}: no follow-up due.")
+    for event in decided:
+        console.print(f"  {event['why']}")
+
+
+@inspection_app.command("compare")
+def compare_cmd(
+    inspection_id: Annotated[int, typer.Argument(help="A scored follow-up or reinspection.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Compare a follow-up's criterion scores with the original's (Fisher's exact test)."""
+    database_ready()
+    original, changes = evidence.compare_with_original(inspection_id=inspection_id)
+    rows = [
+        {
+            "criterion": c.criterion,
+            "original": round(c.original, 1),
+            "follow_up": round(c.follow_up, 1),
+            "change": round(c.change, 1),
+            "p_value": round(c.p_value, 4),
+            "significant": c.significant,
+        }
+        for c in changes
+    ]
+    if as_json:
+        print_json(
+            {
+                "original": original,
+                "follow_up": inspection_id,
+                "criteria": rows,
+                "summary": summary(changes),
+            }
+        )
+        return
+    table = Table(title=f"Inspection {inspection_id} against the original, {original}")
+    for heading in ("criterion", "original", "follow-up", "change", "significant"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            str(r["criterion"]),
+            f"{r['original']:.0f}%",
+            f"{r['follow_up']:.0f}%",
+            f"{r['change']:+.0f}",
+            "yes" if r["significant"] else "no",
+        )
+    console.print(table)
+    console.print(summary(changes).capitalize() + ".")

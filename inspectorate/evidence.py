@@ -20,9 +20,11 @@ from inspectorate.casework import (
     store_sample,
     store_scores,
 )
+from inspectorate.comparison import Change, CriterionCount, compare
 from inspectorate.database import session_scope
-from inspectorate.errors import ConfigError, InvalidTransition
+from inspectorate.errors import ConfigError, InvalidInput, InvalidTransition
 from inspectorate.fieldwork import read_judgements, read_ratings
+from inspectorate.follow_ups import plan_follow_up
 from inspectorate.frameworks import Framework
 from inspectorate.lifecycle import Stage, Status
 from inspectorate.models import Inspection, Programme, Score
@@ -32,6 +34,7 @@ from inspectorate.sampling import Sample, SamplingRule, select_sample
 from inspectorate.scoring import DIMENSIONS, Scores, score
 from inspectorate.settings import get_settings
 from inspectorate.stages import StageOutcome, perform_stage
+from inspectorate.triggers import Decision
 
 
 def _programme(session: Session, inspection: Inspection) -> ProgrammeDefinition:
@@ -173,3 +176,49 @@ def stored_scores(*, inspection_id: int, publication: bool = False) -> dict[str,
     if judgements.empty:
         raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
     return score(judgements, framework_of(inspection_id), ratings).as_json(publication=publication)
+
+
+def plan_reinspection(
+    *, inspection_id: int, actor: str = "trigger-rules", now: dt.datetime | None = None
+) -> tuple[Decision | None, int | None]:
+    """Evaluate the trigger rules for a published inspection; plan the follow-up if due.
+
+    Returns the decision (None when there was nothing to decide: no rules, no scores, or a
+    follow-up already planned) and the follow-up's id, if there is one.
+    """
+    at = operations.moment(now)
+    with session_scope(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        programme = _programme(session, inspection)
+        decision, follow_up = plan_follow_up(
+            session,
+            inspection_id=inspection_id,
+            programmes=operations.programmes(),
+            rules=operations.follow_up_rules()[programme.code],
+            now=at,
+            actor=actor,
+        )
+        return decision, follow_up.id if follow_up else None
+
+
+def _criterion_counts(session: Session, inspection_id: int) -> dict[str, CriterionCount]:
+    rows = session.exec(
+        select(Score).where(Score.inspection_id == inspection_id, Score.level == "criterion")
+    ).all()
+    return {r.key: CriterionCount(r.sufficient or 0, r.applicable or 0) for r in rows}
+
+
+def compare_with_original(*, inspection_id: int) -> tuple[int, list[Change]]:
+    """Compare a follow-up's criterion scores with its original's; return (original id, rows)."""
+    with Session(operations.engine()) as session:
+        follow_up = get_inspection(session, inspection_id=inspection_id)
+        if follow_up.parent_id is None:
+            raise InvalidInput(f"inspection {inspection_id} is not a follow-up or reinspection")
+        after = _criterion_counts(session, inspection_id)
+        before = _criterion_counts(session, follow_up.parent_id)
+    if not after or not before:
+        raise InvalidTransition(
+            f"both inspection {follow_up.parent_id} and its follow-up "
+            f"{inspection_id} must be scored before they can be compared"
+        )
+    return follow_up.parent_id, compare(before, after)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -104,6 +105,30 @@ class Framework(BaseModel):
     def headline_of(self, criterion_id: str) -> str:
         """Return the headline a criterion belongs to."""
         return next(c.headline for c in self.criteria if c.id == criterion_id)
+
+    def restricted_to(self, criteria: Collection[str]) -> Framework:
+        """Return the framework cut down to `criteria` (a follow-up re-scores only those).
+
+        Questions keep only their covered criteria and are dropped when none is left;
+        headlines without a covered criterion are dropped.
+        """
+        unknown = set(criteria) - {c.id for c in self.criteria}
+        if unknown:
+            raise ConfigError(f"framework {self.code} has no criteria {', '.join(sorted(unknown))}")
+        kept = [c for c in self.criteria if c.id in criteria]
+        headlines = {c.headline for c in kept}
+        questions = [
+            q.model_copy(update={"criteria": tuple(c for c in q.criteria if c in criteria)})
+            for q in self.questions
+            if set(q.criteria) & set(criteria)
+        ]
+        return self.model_copy(
+            update={
+                "criteria": tuple(kept),
+                "questions": tuple(questions),
+                "headlines": tuple(h for h in self.headlines if h.id in headlines),
+            }
+        )
 
     def rating(self, score: float) -> str | None:
         """Return the rating band label for a score, if the framework has bands."""

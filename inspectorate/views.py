@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate.database import utc
+from inspectorate.follow_ups import children_of
 from inspectorate.frameworks import Framework
 from inspectorate.milestones import PlannedMilestone
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder, Score
@@ -110,6 +111,17 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
         "programme": programme.code,
         "kind": inspection.kind,
         "parent_id": inspection.parent_id,
+        "trigger_rule": inspection.trigger_rule,
+        "covers": inspection.covers.split(",") if inspection.covers else None,
+        "children": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "status": c.status,
+                "fieldwork_start": c.fieldwork_start.isoformat(),
+            }
+            for c in children_of(session, inspection_id=inspection.id)
+        ],
         "status": inspection.status,
         "fieldwork_start": inspection.fieldwork_start.isoformat(),
         "milestones": [
@@ -133,9 +145,14 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
 
 def inspection_tables(data: dict[str, Any]) -> list[Table]:
     """Return the milestone and audit tables for `inspection_json` data."""
+    links = ""
+    if data["parent_id"]:
+        links += f"; {data['kind'].replace('_', '-')} of inspection {data['parent_id']}"
+    for child in data["children"]:
+        links += f"; {child['kind'].replace('_', '-')}: inspection {child['id']}"
     milestones = Table(
         title=f"Inspection {data['id']}: {data['programme'].upper()} of "
-        f"{data['body']} — {data['status']}"
+        f"{data['body']} — {data['status']}{links}"
     )
     for heading in ("milestone", "due", "done"):
         milestones.add_column(heading)

@@ -297,4 +297,6 @@ def test_score_command_refuses_an_unknown_framework(capsys, monkeypatch, tmp_pat
     code, _, err = run(
         ["score", str(tmp_path / "x.csv"), "--framework", "zzz"], capsys, monkeypatch
     )
-    assert code == 2 and "unknown framework 'zzz'; known frameworks: apa, cci, esi, iaow, omi2" in err
+    assert (
+        code == 2 and "unknown framework 'zzz'; known frameworks: apa, cci, esi, iaow, omi2" in err
+    )
