@@ -16,7 +16,7 @@ from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from inspectorate import clock, operations, views
+from inspectorate import clock, operations, score_views, views
 from inspectorate.database import display_url, require_current_schema
 from inspectorate.errors import InspectorateError, InvalidInput
 from inspectorate.lifecycle import Stage
@@ -218,13 +218,13 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed for the simulated people.")] = 1,
     folder: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("var/demo"),
 ) -> None:
-    """Run five IAOW inspections from announcement to action plan in simulated time."""
+    """Run six inspections from announcement to action plan in simulated time."""
     from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 
     started = time.perf_counter()
     setup = prepare_demo(folder)
     console.print(
-        f"Scheduled {len(setup.inspection_ids)} IAOW inspections on {DEMO_START.isoformat()}; "
+        f"Scheduled {len(setup.inspection_ids)} inspections on {DEMO_START.isoformat()}; "
         "running the programme through Prefect in simulated time (the deadline sweep each "
         "morning, scripted inspectors and trusts by day)."
     )
@@ -240,8 +240,8 @@ def demo(
             console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
             start = checkpoint.add(days=1)
     with Session(operations.engine()) as session:
-        framework = operations.frameworks()["iaow"]
-        console.print(views.headline_scores_table(session, framework))
+        for code in ("iaow", "cci"):
+            console.print(score_views.headline_scores_table(session, operations.frameworks()[code]))
         console.print(views.steps_table(session, setup.inspection_ids[0]))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     console.print(

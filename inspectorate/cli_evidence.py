@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inspectorate import evidence, operations, synthetic, views
+from inspectorate import evidence, operations, score_views, synthetic
 from inspectorate.cli import (
     AsOf,
     JsonFlag,
@@ -115,7 +115,7 @@ def score_file(
     if as_json:
         print_json(data)
         return
-    for table in views.score_tables(data, definition):
+    for table in score_views.score_tables(data, definition):
         console.print(table)
 
 
@@ -178,7 +178,7 @@ def score_inspection(
             now=now,
         )
     data = evidence.stored_scores(inspection_id=inspection_id)
-    console.print(views.score_tables(data, evidence.framework_of(inspection_id))[0])
+    console.print(score_views.score_tables(data, evidence.framework_of(inspection_id))[0])
     console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
 
 
@@ -197,7 +197,7 @@ def show_scores(
     if as_json:
         print_json(data)
         return
-    for table in views.score_tables(data, evidence.framework_of(inspection_id)):
+    for table in score_views.score_tables(data, evidence.framework_of(inspection_id)):
         console.print(table)
 
 

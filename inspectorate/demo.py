@@ -1,4 +1,4 @@
-"""The demo: five real probation trusts' IAOW inspections in 2014, from a fresh database."""
+"""The demo: five probation trusts' IAOW inspections and one YOT's CCI, from a fresh database."""
 
 from __future__ import annotations
 
@@ -26,11 +26,15 @@ DEMO_CHECKPOINTS = (
 # (fieldwork ends Thursday); Staffordshire and West Midlands starts on the Early May bank
 # holiday (the first fieldwork day rolls to Tuesday).
 DEMO_INSPECTIONS = (
-    ("Durham Tees Valley", "2014-02-10"),
-    ("Wales", "2014-03-10"),
-    ("London", "2014-03-24"),
-    ("Cumbria", "2014-04-14"),
-    ("Staffordshire and West Midlands", "2014-05-05"),
+    ("Durham Tees Valley", "iaow", "2014-02-10"),
+    ("Wales", "iaow", "2014-03-10"),
+    ("London", "iaow", "2014-03-24"),
+    ("Cumbria", "iaow", "2014-04-14"),
+    ("Staffordshire and West Midlands", "iaow", "2014-05-05"),
+    # A youth offending team whose findings are of concern, as North Lincolnshire's were in
+    # its CCI (seed 004), so the demo shows a reinspection being planned. CCI ran 2009-12;
+    # it is placed in 2014 here only to share the demo's timeline.
+    ("North Lincolnshire", "cci", "2014-02-17"),
 )
 
 
@@ -59,11 +63,11 @@ def prepare_demo(folder: Path) -> DemoSetup:
     ids = [
         operations.schedule(
             body_name=body,
-            programme_code="iaow",
+            programme_code=programme,
             fieldwork_start=pendulum.parse(start).date(),  # type: ignore[union-attr]
             actor="programme-manager",
             now=programme_manager_day,
         )[0]
-        for body, start in DEMO_INSPECTIONS
+        for body, programme, start in DEMO_INSPECTIONS
     ]
     return DemoSetup(folder, database, outbox, ids)

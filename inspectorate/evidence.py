@@ -55,11 +55,14 @@ def framework_of(inspection_id: int) -> Framework:
         inspection = get_inspection(session, inspection_id=inspection_id)
         rule = _rule(_programme(session, inspection))
     try:
-        return operations.frameworks()[rule.framework]
+        framework = operations.frameworks()[rule.framework]
     except KeyError:
         raise ConfigError(
             f"sampling names framework {rule.framework!r}, which is not in config/frameworks"
         ) from None
+    if inspection.covers:
+        return framework.restricted_to(inspection.covers.split(","))
+    return framework
 
 
 def draw_sample(*, inspection_id: int, caseload: pd.DataFrame, seed: int) -> Sample:

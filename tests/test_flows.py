@@ -120,15 +120,24 @@ def test_deadline_sweep_flow_twice_on_one_day_does_everything_once(sqlite_databa
     assert (second.advanced, second.claimed, second.delivered) == ([], 0, 0)
 
 
-def test_demo_simulation_takes_five_trusts_through_to_their_action_plans(tmp_path: Path) -> None:
+def test_demo_simulation_takes_six_inspections_through_and_plans_a_reinspection(
+    tmp_path: Path,
+) -> None:
     setup = prepare_demo(tmp_path / "demo")
     report = simulate(start=DEMO_START, until=DEMO_CHECKPOINTS[-1], seed=1)
     with Session(operations.engine()) as session:
-        statuses = session.exec(select(Inspection.status)).all()
+        statuses = session.exec(
+            select(Inspection.status).where(Inspection.kind == "inspection")
+        ).all()
+        (reinspection,) = session.exec(
+            select(Inspection).where(Inspection.kind == "reinspection")
+        ).all()
         unsent = session.exec(select(Reminder).where(Reminder.sent_at == None)).all()  # noqa: E711
         published = session.exec(select(AuditEvent).where(AuditEvent.action == "publish")).all()
-    assert statuses == ["action_plan_received"] * 5
-    assert len(published) == 5
+    assert statuses == ["action_plan_received"] * 6
+    assert len(published) == 6
+    assert reinspection.parent_id == setup.inspection_ids[-1]  # North Lincolnshire's CCI
+    assert reinspection.status == "planned"
     assert unsent == []
     assert report.reminders_sent == len(list(setup.outbox.glob("*.eml"))) > 50
     assert report.steps_by_sweep >= 5 * 5  # announce, fieldwork start, questionnaire, draft, ...

@@ -1,0 +1,162 @@
+"""Reinspections and follow-ups planned from published scores, linked to the original."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlmodel import Session, select
+
+from inspectorate import evidence, operations, synthetic
+from inspectorate.comparison import CriterionCount, compare, summary
+from inspectorate.lifecycle import Stage
+from inspectorate.models import AuditEvent, Inspection, SampledCase
+from tests.factories import morning, schedule
+
+NORTH_LINCS = "North Lincolnshire"
+
+
+def published(
+    quality: float, body: str = NORTH_LINCS, programme: str = "cci", start: str = "2014-02-10"
+) -> int:
+    """Take an inspection to publication with synthetic evidence of the given quality."""
+    inspection_id = schedule(body=body, programme=programme, fieldwork_start=start)
+    steps = [(Stage.ANNOUNCE, "2013-12-02")]
+    for stage, day in steps:
+        operations.apply_stage(
+            inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
+        )
+    fieldwork = pd.Timestamp(start).date()
+    caseload = synthetic.caseload(body, 6000 if programme == "esi" else 800, fieldwork, 1)
+    sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=1)
+    evidence.record_sample(
+        inspection_id=inspection_id, sample=sample, actor="t", now=morning("2014-01-20")
+    )
+    operations.apply_stage(
+        inspection_id=inspection_id,
+        stage=Stage.RECORD_FIELDWORK,
+        actor="t",
+        now=morning("2014-03-28", 17),
+    )
+    with Session(operations.engine()) as session:
+        cases = pd.DataFrame(
+            [
+                c.model_dump()
+                for c in session.exec(
+                    select(SampledCase).where(SampledCase.inspection_id == inspection_id)
+                )
+            ]
+        )
+    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1)
+    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
+    evidence.record_scores(
+        inspection_id=inspection_id,
+        judgements=judgements,
+        scores=scores,
+        actor="t",
+        now=morning("2014-03-31"),
+    )
+    for stage, day in [
+        (Stage.SEND_DRAFT, "2014-04-07"),
+        (Stage.CLOSE_COMMENTS, "2014-04-22"),
+        (Stage.PUBLISH, "2014-06-02"),
+    ]:
+        operations.apply_stage(
+            inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
+        )
+    return inspection_id
+
+
+def children(inspection_id: int) -> list[Inspection]:
+    with Session(operations.engine()) as session:
+        return list(
+            session.exec(select(Inspection).where(Inspection.parent_id == inspection_id)).all()
+        )
+
+
+def test_low_scores_plan_a_reinspection_a_year_after_publication(database: str) -> None:
+    original = published(quality=0.3)
+    (child,) = children(original)
+    assert (child.kind, child.status, child.trigger_rule) == (
+        "reinspection",
+        "planned",
+        "findings of concern",
+    )
+    assert child.fieldwork_start.isoformat() == "2015-06-08"  # first Monday from 2 June 2015
+    with Session(operations.engine()) as session:
+        planned = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "follow_up_planned")
+        ).one()
+    assert planned.inspection_id == original and "below 45" in planned.why
+
+
+def test_good_scores_plan_nothing_and_say_why_once(database: str) -> None:
+    original = published(quality=0.85)
+    assert children(original) == []
+    evidence.plan_reinspection(inspection_id=original)
+    evidence.plan_reinspection(inspection_id=original)
+    with Session(operations.engine()) as session:
+        decisions = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "no_follow_up")
+        ).all()
+    assert len(decisions) == 1 and "not all below 45" in decisions[0].why
+
+
+def test_evaluating_again_creates_one_reinspection_not_two(database: str) -> None:
+    original = published(quality=0.3)
+    decision, follow_up = evidence.plan_reinspection(inspection_id=original)
+    assert decision is None and follow_up == children(original)[0].id
+    assert len(children(original)) == 1
+
+
+def test_the_link_runs_both_ways(database: str) -> None:
+    from inspectorate.views import inspection_json
+
+    original = published(quality=0.3)
+    child_id = children(original)[0].id
+    assert child_id is not None
+    with Session(operations.engine()) as session:
+        parent_view = inspection_json(session, session.get(Inspection, original))  # type: ignore[arg-type]
+        child_view = inspection_json(session, session.get(Inspection, child_id))  # type: ignore[arg-type]
+    assert parent_view["children"][0]["id"] == child_id
+    assert child_view["parent_id"] == original and child_view["kind"] == "reinspection"
+
+
+def test_an_esi_follow_up_rescores_only_the_criteria_it_covers(database: str) -> None:
+    original = published(quality=0.45, body="Staffordshire", programme="esi")
+    (child,) = children(original)
+    assert child.kind == "follow_up" and child.covers == "B1,B2,B3,B4,C1,C2,C5"
+    assert child.id is not None
+    framework = evidence.framework_of(child.id)
+    assert {c.id for c in framework.criteria} == {"B1", "B2", "B3", "B4", "C1", "C2", "C5"}
+    assert {h.id for h in framework.headlines} == {"B", "C"}
+    assert "D1a" not in {q.id for q in framework.questions}
+
+
+def test_programmes_without_rules_never_plan_follow_ups(database: str) -> None:
+    original = published(quality=0.1, body="Durham Tees Valley", programme="iaow")
+    assert children(original) == []
+
+
+def test_fishers_exact_test_marks_significant_change() -> None:
+    changes = compare(
+        {"B1": CriterionCount(11, 24), "C1": CriterionCount(17, 25)},
+        {"B1": CriterionCount(22, 24), "C1": CriterionCount(20, 25)},
+    )
+    by = {c.criterion: c for c in changes}
+    assert by["B1"].significant and round(by["B1"].change, 1) == 45.8
+    assert not by["C1"].significant
+    assert summary(changes) == "improvement against 2 of 2 measures (1 statistically significant)"
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_follow_up_and_compare_commands(capsys, monkeypatch, sqlite_database) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_cli import run
+
+    original = published(quality=0.3)
+    code, out, _ = run(["inspection", "follow-up", str(original)], capsys, monkeypatch)
+    child = children(original)[0].id
+    assert code == 0 and f"follow-up is inspection {child}" in out
+    code, _, err = run(["inspection", "compare", str(original)], capsys, monkeypatch)
+    assert code == 2 and "is not a follow-up or reinspection" in err
+    code, _, err = run(["inspection", "compare", str(child)], capsys, monkeypatch)
+    assert code == 2 and "must be scored before they can be compared" in err
