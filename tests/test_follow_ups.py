@@ -160,3 +160,28 @@ def test_follow_up_and_compare_commands(capsys, monkeypatch, sqlite_database) ->
     assert code == 2 and "is not a follow-up or reinspection" in err
     code, _, err = run(["inspection", "compare", str(child)], capsys, monkeypatch)
     assert code == 2 and "must be scored before they can be compared" in err
+
+
+def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(database: str) -> None:
+    original = published(quality=0.45, body="Staffordshire", programme="esi")
+    (child,) = children(original)
+    assert child.id is not None
+    start = pd.Timestamp(child.fieldwork_start)
+    day = lambda offset: morning((start + pd.Timedelta(days=offset)).date().isoformat())  # noqa: E731
+    operations.apply_stage(inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70))
+    caseload = synthetic.caseload("Staffordshire", 6000, start.date(), 2)
+    sample = evidence.draw_sample(inspection_id=child.id, caseload=caseload, seed=2)
+    evidence.record_sample(inspection_id=child.id, sample=sample, actor="t", now=day(-21))
+    operations.apply_stage(
+        inspection_id=child.id, stage=Stage.RECORD_FIELDWORK, actor="t", now=day(40)
+    )
+    judgements = synthetic.judgements(sample.cases, evidence.framework_of(child.id), 0.9, 2)
+    scores = evidence.score_inspection(inspection_id=child.id, judgements=judgements)
+    evidence.record_scores(
+        inspection_id=child.id, judgements=judgements, scores=scores, actor="t", now=day(41)
+    )
+    parent, changes = evidence.compare_with_original(inspection_id=child.id)
+    assert parent == original
+    assert {c.criterion for c in changes} == {"B1", "B2", "B3", "B4", "C1", "C2", "C5"}
+    assert all(c.change > 0 for c in changes)
+    assert summary(changes).startswith("improvement against 7 of 7 measures")
