@@ -287,7 +287,11 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-from inspectorate import cli_evidence, cli_triggers  # noqa: E402,F401  (register commands)
+from inspectorate import (  # noqa: E402,F401  (they register their commands on `app`)
+    cli_evidence,
+    cli_programme,
+    cli_triggers,
+)
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from inspectorate.calendar import Roll
 from inspectorate.errors import ConfigError, UnknownProgramme
 from inspectorate.lifecycle import Stage
+from inspectorate.planning_rules import PlanningRule
 from inspectorate.sampling import SamplingRule
 
 ROOT_MILESTONE = "fieldwork_start"
@@ -112,6 +113,7 @@ class ProgrammeDefinition(BaseModel):
     source: str = ""
     reminders: ReminderPolicy = ReminderPolicy()
     sampling: SamplingRule | None = None
+    planning: PlanningRule | None = None
     milestones: tuple[MilestoneRule, ...]
 
     @model_validator(mode="after")
