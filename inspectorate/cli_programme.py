@@ -10,7 +10,16 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate import clock, ical, operations
-from inspectorate.cli import JsonFlag, app, console, database_ready, print_json
+from inspectorate.cli import (
+    AsOf,
+    JsonFlag,
+    app,
+    clock_at,
+    console,
+    database_ready,
+    inspection_app,
+    print_json,
+)
 from inspectorate.errors import ConfigError, InvalidInput
 from inspectorate.milestones import parse_date, plan_milestones
 from inspectorate.models import Body, Inspection, Milestone, Programme
@@ -169,3 +178,24 @@ def export_command(
         entries = record_entries(session, definition.code)
     write_calendar(out, entries, definition.name)
     console.print(f"{len(entries)} milestones written to {out}")
+
+
+@inspection_app.command("reschedule")
+def reschedule_command(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    fieldwork_start: Annotated[str, typer.Option(help="New first fieldwork Monday.")],
+    why: Annotated[str, typer.Option(help="Reason, kept in the audit trail.")] = "",
+    actor: Annotated[str, typer.Option(help="Who is moving it.")] = "programme-manager",
+    as_of: AsOf = None,
+) -> None:
+    """Move an inspection's fieldwork; its open milestones are re-planned."""
+    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    database_ready()
+    with clock_at(as_of, hour=9) as now:
+        old, new = operations.reschedule(
+            inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
+        )
+    console.print(
+        f"Inspection {inspection_id}: fieldwork moved from {old.isoformat()} to "
+        f"{new.isoformat()}; open milestones re-planned."
+    )

@@ -12,6 +12,7 @@ The tree, and when to catch each::
     │   └── InvalidFile              a data file (caseload, judgements) has bad rows; lists them
     ├── InvalidTransition (ValueError) a lifecycle step that the table does not allow
     ├── NoticeTooShort (ValueError)   scheduling would shorten the ten weeks' notice
+    ├── Unschedulable (ValueError)    no team is free in the weeks asked for
     ├── NotInitialised (RuntimeError) the database has no schema, or an old one
     └── DeliveryError (OSError)       mail could not be handed to the SMTP server/outbox
 
@@ -66,6 +67,10 @@ class InvalidTransition(InspectorateError, ValueError):
 
 class NoticeTooShort(InspectorateError, ValueError):
     """The announcement date would already have passed: notice is never shortened."""
+
+
+class Unschedulable(InspectorateError, ValueError):
+    """The weeks asked for are already at the programme's team capacity."""
 
 
 class NotInitialised(InspectorateError, RuntimeError):

@@ -32,6 +32,7 @@ from inspectorate.programmes import ProgrammeDefinition, find_programme, load_pr
 from inspectorate.reference import load_bodies
 from inspectorate.registry import find_body, upsert_bodies, upsert_programmes
 from inspectorate.repository import get_inspection, schedule_inspection
+from inspectorate.rescheduling import reschedule as move_fieldwork
 from inspectorate.settings import Settings, get_settings
 from inspectorate.stages import StageOutcome, perform_stage
 from inspectorate.sweep import (
@@ -216,6 +217,28 @@ def sweep_next_wakeup(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
     return next_wakeup(engine(settings), after=day(after), programmes=programmes(settings))
+
+
+def reschedule(
+    *,
+    inspection_id: int,
+    fieldwork_start: dt.date,
+    why: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> tuple[dt.date, dt.date]:
+    """Move an inspection's fieldwork and re-plan its open milestones (one transaction)."""
+    settings = get_settings()
+    with session_scope(engine(settings)) as session:
+        return move_fieldwork(
+            session,
+            inspection_id=inspection_id,
+            fieldwork_start=fieldwork_start,
+            programmes=programmes(settings),
+            now=moment(now),
+            actor=actor,
+            why=why,
+        )
 
 
 def check_stage(*, inspection_id: int, stage: Stage) -> None:
