@@ -1,0 +1,107 @@
+"""The programme planner: no constraint broken on any shipped programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from inspectorate.planning import plan_programme, violations, week_is_usable
+from inspectorate.planning_rules import PlanningRule
+from inspectorate.programmes import load_programmes
+from inspectorate.reference import BodyRecord, load_bodies
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+PROGRAMMES = load_programmes(CONFIG / "programmes")
+BODIES = load_bodies(CONFIG / "bodies")
+STARTS = {"esi": "2003-04-01", "iaow": "2013-04-01", "cci": "2009-04-01", "apa": "2001-04-01"}
+
+
+def bodies_of(code: str) -> list[BodyRecord]:
+    return [b for b in BODIES if b.kind.value == PROGRAMMES[code].body_kind]
+
+
+@pytest.mark.parametrize("code", sorted(STARTS))
+def test_every_shipped_programme_plans_every_body_without_breaking_a_rule(code: str) -> None:
+    programme = PROGRAMMES[code]
+    assert programme.planning is not None
+    start = pendulum.parse(STARTS[code]).date()  # type: ignore[union-attr]
+    plan = plan_programme(programme, programme.planning, bodies_of(code), start)
+    assert violations(plan, programme, programme.planning, start) == []
+    assert plan.unplaced == []
+    assert len(plan.placements) == len(bodies_of(code))
+
+
+def test_esi_families_are_each_inspected_within_one_year() -> None:
+    programme = PROGRAMMES["esi"]
+    assert programme.planning is not None
+    plan = plan_programme(programme, programme.planning, bodies_of("esi"), dt.date(2003, 4, 1))
+    years = {p.body.family: set() for p in plan.placements if p.body.family}
+    for p in plan.placements:
+        if p.body.family:
+            years[p.body.family].add(p.year)
+    assert all(len(y) == 1 for y in years.values())
+
+
+def test_the_hours_budget_leaves_bodies_unplaced_with_the_reason() -> None:
+    programme = PROGRAMMES["iaow"]
+    assert programme.planning is not None
+    tight = programme.planning.model_copy(update={"hours_budget_per_year": 1500})
+    plan = plan_programme(programme, tight, bodies_of("iaow"), dt.date(2013, 4, 1))
+    assert plan.unplaced and all("yearly budget" in reason for _, reason in plan.unplaced)
+    assert all(hours <= 1500 for hours in plan.hours_by_year.values())
+    assert violations(plan, programme, tight, dt.date(2013, 4, 1)) == []
+
+
+def test_capacity_leaves_bodies_unplaced_when_weeks_run_out() -> None:
+    programme = PROGRAMMES["cci"]
+    assert programme.planning is not None
+    one_team_one_year = programme.planning.model_copy(
+        update={
+            "team_capacity": 1,
+            "cycle_years": 1,
+            "hours_budget_per_year": 1e6,
+            "group_by": "none",
+        }
+    )
+    plan = plan_programme(programme, one_team_one_year, bodies_of("cci"), dt.date(2009, 4, 1))
+    assert len(plan.placements) < 54 and plan.unplaced
+    assert all("no usable week" in reason for _, reason in plan.unplaced)
+    assert violations(plan, programme, one_team_one_year, dt.date(2009, 4, 1)) == []
+
+
+def test_notice_is_kept_from_the_planning_date() -> None:
+    programme = PROGRAMMES["iaow"]
+    assert programme.planning is not None
+    plan = plan_programme(programme, programme.planning, bodies_of("iaow"), dt.date(2013, 9, 4))
+    assert min(p.announcement for p in plan.placements) >= dt.date(2013, 9, 4)
+
+
+@pytest.mark.parametrize(
+    ("monday", "usable"),
+    [
+        ("2014-05-05", False),
+        ("2014-04-14", False),
+        ("2014-12-22", False),
+        ("2014-12-29", False),
+        ("2015-01-05", True),
+        ("2014-12-15", True),
+    ],
+)
+def test_weeks_with_bank_holidays_or_at_christmas_are_not_used(monday: str, usable: bool) -> None:
+    rule = PlanningRule(hours_budget_per_year=1, hours_per_inspection=1)
+    assert week_is_usable(pendulum.parse(monday).date(), rule) is usable  # type: ignore[union-attr]
+
+
+def test_the_plan_is_the_same_every_time() -> None:
+    programme = PROGRAMMES["cci"]
+    assert programme.planning is not None
+    first = plan_programme(programme, programme.planning, bodies_of("cci"), dt.date(2009, 4, 1))
+    again = plan_programme(
+        programme, programme.planning, bodies_of("cci")[::-1], dt.date(2009, 4, 1)
+    )
+    assert [(p.body.name, p.fieldwork_start) for p in first.placements] == [
+        (p.body.name, p.fieldwork_start) for p in again.placements
+    ]
