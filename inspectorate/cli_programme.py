@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate import clock, ical, operations
+from inspectorate.analytics import chart_svg, summarise
 from inspectorate.cli import (
     AsOf,
     JsonFlag,
@@ -22,7 +24,7 @@ from inspectorate.cli import (
 )
 from inspectorate.errors import ConfigError, InvalidInput
 from inspectorate.milestones import parse_date, plan_milestones
-from inspectorate.models import Body, Inspection, Milestone, Programme
+from inspectorate.models import Body, Inspection, Milestone, Programme, Score
 from inspectorate.planning import Plan, plan_programme
 from inspectorate.programmes import ProgrammeDefinition, find_programme
 from inspectorate.reference import load_bodies
@@ -199,3 +201,64 @@ def reschedule_command(
         f"Inspection {inspection_id}: fieldwork moved from {old.isoformat()} to "
         f"{new.isoformat()}; open milestones re-planned."
     )
+
+
+def headline_frame(session: Session, code: str) -> pd.DataFrame:
+    """Every stored headline score of the programme's first inspections, with body details."""
+    rows = session.exec(
+        select(Score, Body)
+        .join(Inspection, col(Inspection.id) == Score.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(Programme.code == code, Score.level == "headline", Inspection.kind == "inspection")
+    ).all()
+    return pd.DataFrame(
+        [(b.name, b.region, b.family, s.key, s.score) for s, b in rows],
+        columns=["body", "region", "family", "headline", "score"],
+    )
+
+
+@programme_app.command("analytics")
+def analytics_command(
+    programme: Annotated[str, typer.Argument(help="Programme code.")],
+    by: Annotated[str, typer.Option(help="Break down by region, family or none.")] = "region",
+    out: Annotated[Path | None, typer.Option(help="Write FILE.csv or a chart, FILE.svg.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Headline scores across the programme: aggregate, lowest and highest, by region or family."""
+    definition = find_programme(operations.programmes(), programme)
+    if by not in ("region", "family", "none"):
+        raise InvalidInput(f"--by {by!r}: use region, family or none")
+    database_ready()
+    with Session(operations.engine()) as session:
+        table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
+    if table.empty:
+        raise InvalidInput(f"no {definition.code} inspection has been scored yet")
+    names = {}
+    if definition.sampling:
+        names = {
+            h.id: h.name for h in operations.frameworks()[definition.sampling.framework].headlines
+        }
+    if out is not None:
+        if out.suffix.lower() == ".svg":
+            out.write_text(chart_svg(table, f"{definition.name}: headline scores", names))
+        elif out.suffix.lower() == ".csv":
+            table.to_csv(out, index=False, float_format="%.1f")
+        else:
+            raise InvalidInput(f"--out {out}: give a file ending in .csv or .svg")
+    if as_json:
+        print_json(table.round(1).to_dict("records"))
+        return
+    shown = Table(title=f"{definition.name}: headline scores across inspections")
+    for heading in ("group", "headline", "n", "aggregate", "lowest", "highest"):
+        shown.add_column(heading)
+    for r in table.itertuples():
+        shown.add_row(
+            str(r.group),
+            names.get(str(r.headline), str(r.headline)),
+            str(r.inspections),
+            f"{r.aggregate:.0f}%",
+            f"{r.lowest:.0f}% {r.lowest_body}",
+            f"{r.highest:.0f}% {r.highest_body}",
+        )
+    console.print(shown)

@@ -16,7 +16,13 @@ from inspectorate.reference import BodyRecord, load_bodies
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 PROGRAMMES = load_programmes(CONFIG / "programmes")
 BODIES = load_bodies(CONFIG / "bodies")
-STARTS = {"esi": "2003-04-01", "iaow": "2013-04-01", "cci": "2009-04-01", "apa": "2001-04-01"}
+STARTS = {
+    "esi": "2003-04-01",
+    "iaow": "2013-04-01",
+    "cci": "2009-04-01",
+    "apa": "2001-04-01",
+    "omi2": "2009-04-01",
+}
 
 
 def bodies_of(code: str) -> list[BodyRecord]:
