@@ -37,6 +37,7 @@ bench: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/planner.py
 
 clean:
 	rm -rf var out .mypy_cache .ruff_cache .pytest_cache

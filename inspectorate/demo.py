@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
@@ -10,6 +11,11 @@ from pathlib import Path
 import pendulum
 
 from inspectorate import clock, operations
+from inspectorate.database import session_scope
+from inspectorate.errors import ConfigError
+from inspectorate.planning import plan_programme
+from inspectorate.reference import BodyRecord, load_bodies
+from inspectorate.registry import upsert_bodies
 from inspectorate.settings import get_settings
 
 DEMO_START = pendulum.date(2013, 11, 25)
@@ -48,8 +54,8 @@ class DemoSetup:
     inspection_ids: list[int]
 
 
-def prepare_demo(folder: Path) -> DemoSetup:
-    """Start a fresh demo database and outbox in `folder` and schedule the inspections."""
+def fresh_record(folder: Path) -> tuple[Path, Path]:
+    """Point this process at a new SQLite record and outbox in `folder`; return their paths."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -58,6 +64,48 @@ def prepare_demo(folder: Path) -> DemoSetup:
     os.environ["INSPECTORATE_OUTBOX_DIR"] = str(outbox.resolve())
     os.environ.pop("INSPECTORATE_SMTP_HOST", None)
     get_settings.cache_clear()
+    return database, outbox
+
+
+def prepare_simulation(
+    code: str, folder: Path, start: dt.date, bodies: list[BodyRecord] | None = None
+) -> DemoSetup:
+    """A fresh record with every body of the programme planned and scheduled from `start`.
+
+    `bodies` replaces the configured list (the benchmark adds synthetic ones).
+    """
+    database, outbox = fresh_record(folder)
+    definition = operations.programmes()[code]
+    if definition.planning is None:
+        raise ConfigError(f"config/programmes/{code}.toml has no [planning] table")
+    manager_day = clock.morning_of(start, hour=9)
+    operations.initialise(now=manager_day)
+    if bodies is None:
+        bodies = [
+            b
+            for b in load_bodies(get_settings().config_dir / "bodies")
+            if b.kind.value == definition.body_kind
+        ]
+    else:
+        with session_scope(operations.engine()) as session:
+            upsert_bodies(session, bodies=bodies, now=manager_day)
+    plan = plan_programme(definition, definition.planning, bodies, start)
+    ids = [
+        operations.schedule(
+            body_name=p.body.name,
+            programme_code=code,
+            fieldwork_start=p.fieldwork_start,
+            actor="planner",
+            now=manager_day,
+        )[0]
+        for p in plan.placements
+    ]
+    return DemoSetup(folder, database, outbox, ids)
+
+
+def prepare_demo(folder: Path) -> DemoSetup:
+    """Start a fresh demo database and outbox in `folder` and schedule the inspections."""
+    database, outbox = fresh_record(folder)
     programme_manager_day = clock.morning_of(DEMO_START, hour=9)
     operations.initialise(now=programme_manager_day)
     ids = [

@@ -13,6 +13,7 @@ class PlanningRule(BaseModel):
     """The [planning] table of a programme."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    first_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
     cycle_years: Annotated[int, Field(ge=1, le=10)] = 3
     year_starts: Annotated[str, Field(pattern=r"^\d\d-\d\d$")] = "04-01"
     team_capacity: Annotated[int, Field(ge=1)] = 1

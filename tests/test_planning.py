@@ -111,3 +111,35 @@ def test_the_plan_is_the_same_every_time() -> None:
     assert [(p.body.name, p.fieldwork_start) for p in first.placements] == [
         (p.body.name, p.fieldwork_start) for p in again.placements
     ]
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_simulation_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    from sqlmodel import Session, col, select
+
+    from flows.simulate import simulate
+    from inspectorate import operations
+    from inspectorate.demo import prepare_simulation
+    from inspectorate.models import AuditEvent, Score
+
+    def run(folder: str, seed: int) -> tuple[list[tuple[str, str, str]], list[float]]:
+        prepare_simulation(
+            "apa", tmp_path / folder, dt.date(2001, 4, 1), bodies=bodies_of("apa")[:4]
+        )
+        simulate(start=dt.date(2001, 4, 1), until=dt.date(2002, 3, 31), seed=seed)
+        with Session(operations.engine()) as session:
+            steps = session.exec(
+                select(AuditEvent.at, AuditEvent.action, AuditEvent.why)
+                .where(AuditEvent.entity == "inspection")
+                .order_by(col(AuditEvent.at), col(AuditEvent.id))
+            ).all()
+            scores = session.exec(
+                select(Score.score)
+                .where(Score.level == "headline")
+                .order_by(col(Score.inspection_id))
+            ).all()
+        return [(str(a), b, c) for a, b, c in steps], [s or 0.0 for s in scores]
+
+    first, again, other = run("a", 1), run("b", 1), run("c", 2)
+    assert first == again
+    assert first[1] and first[1] != other[1]
