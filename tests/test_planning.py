@@ -143,3 +143,24 @@ def test_a_simulation_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     first, again, other = run("a", 1), run("b", 1), run("c", 2)
     assert first == again
     assert first[1] and first[1] != other[1]
+
+
+@pytest.mark.usefixtures("prefect_server")
+@pytest.mark.parametrize("code", sorted(STARTS))
+def test_every_programme_runs_end_to_end_in_simulation(code: str, tmp_path: Path) -> None:
+    from sqlmodel import Session, select
+
+    from flows.simulate import simulate
+    from inspectorate import operations
+    from inspectorate.demo import prepare_simulation
+    from inspectorate.models import Inspection
+
+    start = pendulum.parse(STARTS[code]).date()  # type: ignore[union-attr]
+    prepare_simulation(code, tmp_path / code, start, bodies=bodies_of(code)[:2])
+    report = simulate(start=start, until=start.add(months=20), seed=1)
+    with Session(operations.engine()) as session:
+        statuses = session.exec(
+            select(Inspection.status).where(Inspection.kind == "inspection")
+        ).all()
+    assert len(statuses) == 2 and report.steps_by_people > 0
+    assert set(statuses) <= {"published", "action_plan_received"}

@@ -1,0 +1,42 @@
+"""Programme analytics: aggregate, lowest and highest headline scores, overall and by group."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inspectorate.analytics import chart_svg, summarise
+
+SCORES = pd.DataFrame(
+    [
+        ("Greenwich", "London", None, "safeguarding", 44.0),
+        ("Camden", "London", None, "safeguarding", 90.0),
+        ("Luton", "East of England", None, "safeguarding", 75.0),
+        ("Greenwich", "London", None, "risk_of_harm", 42.0),
+    ],
+    columns=["body", "region", "family", "headline", "score"],
+)
+
+
+def test_overall_rows_give_aggregate_lowest_and_highest_with_bodies() -> None:
+    table = summarise(SCORES, by=None)
+    row = table[table["headline"] == "safeguarding"].iloc[0]
+    assert (row["group"], row["inspections"], round(row["aggregate"], 2)) == ("all", 3, 69.67)
+    assert (row["lowest"], row["lowest_body"]) == (44.0, "Greenwich")
+    assert (row["highest"], row["highest_body"]) == (90.0, "Camden")
+
+
+def test_by_region_adds_a_row_per_region_and_headline() -> None:
+    table = summarise(SCORES, by="region")
+    london = table[(table["group"] == "London") & (table["headline"] == "safeguarding")].iloc[0]
+    assert (london["inspections"], london["aggregate"]) == (2, 67.0)
+    assert list(table["group"].unique()) == ["all", "East of England", "London"]
+
+
+def test_the_chart_is_an_svg_with_a_bar_per_headline() -> None:
+    svg = chart_svg(summarise(SCORES, by=None), "CCI <2011>", {"safeguarding": "Safeguarding"})
+    assert svg.startswith("<svg") and svg.count("<rect") == 2
+    assert "CCI &lt;2011&gt;" in svg and "Safeguarding" in svg
+
+
+def test_no_scores_gives_an_empty_table() -> None:
+    assert summarise(SCORES.iloc[0:0], by="region").empty
