@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pendulum
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from inspectorate import clock, operations
 from inspectorate.models import Inspection
@@ -39,3 +40,42 @@ def status_of(inspection_id: int) -> str:
         inspection = session.get(Inspection, inspection_id)
         assert inspection is not None
         return inspection.status
+
+
+def record_synthetic_sample(
+    inspection_id: int,
+    *,
+    body: str,
+    size: int,
+    fieldwork: str,
+    seed: int = 1,
+    on: str = "2014-01-20",
+) -> None:
+    """Draw and record a sample from a synthetic caseload of `body`."""
+    from inspectorate import evidence, synthetic
+
+    start = pendulum.parse(fieldwork).date()  # type: ignore[union-attr]
+    caseload = synthetic.caseload(body, size, start, 1)
+    sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=seed)
+    evidence.record_sample(
+        inspection_id=inspection_id, sample=sample, actor="team", now=morning(on)
+    )
+
+
+def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
+    """Record fieldwork as done at 17:00 on `on`; return the sampled cases."""
+    from inspectorate.lifecycle import Stage
+    from inspectorate.models import SampledCase
+
+    operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.RECORD_FIELDWORK, actor="team", now=morning(on, 17)
+    )
+    with Session(operations.engine()) as session:
+        return pd.DataFrame(
+            [
+                c.model_dump()
+                for c in session.exec(
+                    select(SampledCase).where(SampledCase.inspection_id == inspection_id)
+                )
+            ]
+        )

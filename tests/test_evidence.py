@@ -12,7 +12,13 @@ from inspectorate import evidence, operations, synthetic
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Judgement, SampledCase, Score
-from tests.factories import morning, schedule, status_of
+from tests.factories import (
+    finish_fieldwork,
+    morning,
+    record_synthetic_sample,
+    schedule,
+    status_of,
+)
 
 FIELDWORK = dt.date(2014, 2, 10)
 
@@ -22,24 +28,15 @@ def sampled(seed: int = 3) -> int:
     operations.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
     )
-    caseload = synthetic.caseload("Durham Tees Valley", 1500, FIELDWORK, 1)
-    sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=seed)
-    evidence.record_sample(
-        inspection_id=inspection_id, sample=sample, actor="team", now=morning("2014-01-20")
+    record_synthetic_sample(
+        inspection_id, body="Durham Tees Valley", size=1500, fieldwork="2014-02-10", seed=seed
     )
     return inspection_id
 
 
 def fieldwork_done(seed: int = 3) -> tuple[int, pd.DataFrame]:
     inspection_id = sampled(seed)
-    operations.apply_stage(
-        inspection_id=inspection_id,
-        stage=Stage.RECORD_FIELDWORK,
-        actor="team",
-        now=morning("2014-02-14", 17),
-    )
-    with Session(operations.engine()) as session:
-        cases = pd.DataFrame([c.model_dump() for c in session.exec(select(SampledCase))])
+    cases = finish_fieldwork(inspection_id, "2014-02-14")
     judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
     return inspection_id, judgements
 

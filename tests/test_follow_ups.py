@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from inspectorate import evidence, operations, synthetic
 from inspectorate.comparison import CriterionCount, compare, summary
 from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Inspection, SampledCase
-from tests.factories import morning, schedule
+from inspectorate.models import AuditEvent, Inspection
+from tests.factories import finish_fieldwork, morning, record_synthetic_sample, schedule
 
 NORTH_LINCS = "North Lincolnshire"
 
@@ -20,32 +20,13 @@ def published(
 ) -> int:
     """Take an inspection to publication with synthetic evidence of the given quality."""
     inspection_id = schedule(body=body, programme=programme, fieldwork_start=start)
-    steps = [(Stage.ANNOUNCE, "2013-12-02")]
-    for stage, day in steps:
-        operations.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
-        )
-    fieldwork = pd.Timestamp(start).date()
-    caseload = synthetic.caseload(body, 6000 if programme == "esi" else 800, fieldwork, 1)
-    sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=1)
-    evidence.record_sample(
-        inspection_id=inspection_id, sample=sample, actor="t", now=morning("2014-01-20")
-    )
     operations.apply_stage(
-        inspection_id=inspection_id,
-        stage=Stage.RECORD_FIELDWORK,
-        actor="t",
-        now=morning("2014-03-28", 17),
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-02")
     )
-    with Session(operations.engine()) as session:
-        cases = pd.DataFrame(
-            [
-                c.model_dump()
-                for c in session.exec(
-                    select(SampledCase).where(SampledCase.inspection_id == inspection_id)
-                )
-            ]
-        )
+    record_synthetic_sample(
+        inspection_id, body=body, size=6000 if programme == "esi" else 800, fieldwork=start
+    )
+    cases = finish_fieldwork(inspection_id, "2014-03-28")
     judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1)
     scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
     evidence.record_scores(
