@@ -1,7 +1,8 @@
-"""`inspectorate triggers check`: which bodies are due a follow-up or reinspection, and why."""
+"""Follow-ups on the command line: trigger checks, planning a follow-up, comparing scores."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from inspectorate.cli import (
     inspection_app,
     print_json,
 )
-from inspectorate.comparison import summary
+from inspectorate.comparison import CriterionCount, compare, summary
 from inspectorate.errors import InvalidFile
 from inspectorate.repository import get_inspection
 from inspectorate.tables import problems_where, read_table
@@ -182,4 +183,74 @@ def compare_cmd(
             "yes" if r["significant"] else "no",
         )
     console.print(table)
+    console.print(summary(changes).capitalize() + ".")
+
+
+def _score_file(path: Path) -> dict[str, CriterionCount]:
+    """Per-question counts from a file written by `inspectorate score --json`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        questions = data["questions"]
+        return {
+            q: CriterionCount(int(v["sufficient"]), int(v["applicable"]))
+            for q, v in questions.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidFile(
+            str(path),
+            [f"not the --json output of `inspectorate score` ({type(exc).__name__}: {exc})"],
+        ) from exc
+
+
+@app.command("compare")
+def compare_files(
+    original: Annotated[Path, typer.Argument(help="`inspectorate score --json` of the original.")],
+    follow_up: Annotated[Path, typer.Argument(help="The same for the follow-up.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Compare two scored files question by question (Fisher's exact test, p < 0.05)."""
+    before, after = _score_file(original), _score_file(follow_up)
+    changes = compare(before, after)
+    only_original = sorted(set(before) - set(after))
+    only_follow_up = sorted(set(after) - set(before))
+    rows = [
+        {
+            "measure": c.criterion,
+            "original": round(c.original, 1),
+            "follow_up": round(c.follow_up, 1),
+            "change": round(c.change, 1),
+            "p_value": round(c.p_value, 4),
+            "significant": c.significant,
+        }
+        for c in changes
+    ]
+    if as_json:
+        print_json(
+            {
+                "measures": rows,
+                "only_in_original": only_original,
+                "only_in_follow_up": only_follow_up,
+                "summary": summary(changes),
+            }
+        )
+        return
+    table = Table(title=f"{original.name} against {follow_up.name}")
+    for heading in ("measure", "original", "follow-up", "change", "p", "significant"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            str(r["measure"]),
+            f"{r['original']:.1f}%",
+            f"{r['follow_up']:.1f}%",
+            f"{r['change']:+.1f}",
+            f"{r['p_value']:.3f}",
+            "yes" if r["significant"] else "no",
+        )
+    console.print(table)
+    for label, missing in (
+        ("only in the original", only_original),
+        ("only in the follow-up", only_follow_up),
+    ):
+        if missing:
+            console.print(f"Not compared, {label}: {', '.join(missing)}")
     console.print(summary(changes).capitalize() + ".")

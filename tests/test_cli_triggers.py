@@ -88,3 +88,39 @@ def test_a_malformed_rule_file_exits_2(capsys, monkeypatch, tmp_path) -> None:  
         ["triggers", "check", "--rules", str(rules), "--scores", str(path)], capsys, monkeypatch
     )
     assert code == 2 and "trigger 1: kind" in err
+
+
+def _scored(tmp_path: Path, name: str, counts: dict[str, tuple[int, int]]) -> Path:
+    data = {
+        "questions": {
+            q: {"sufficient": s, "applicable": a, "score": 100 * s / a}
+            for q, (s, a) in counts.items()
+        },
+        "criteria": {},
+        "headline": {},
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_compare_two_score_files(capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    original = _scored(tmp_path, "o.json", {"1.1a": (11, 24), "1.1b": (17, 25), "2.1a": (3, 4)})
+    follow_up = _scored(tmp_path, "f.json", {"1.1a": (22, 24), "1.1b": (20, 25)})
+    code, out, _ = run(["compare", str(original), str(follow_up), "--json"], capsys, monkeypatch)
+    data = json.loads(out)
+    rows = {r["measure"]: r for r in data["measures"]}
+    assert code == 0
+    assert (rows["1.1a"]["original"], rows["1.1a"]["follow_up"]) == (45.8, 91.7)
+    assert rows["1.1a"]["significant"] and rows["1.1a"]["p_value"] < 0.01
+    assert not rows["1.1b"]["significant"] and rows["1.1b"]["p_value"] > 0.3
+    assert data["only_in_original"] == ["2.1a"] and data["only_in_follow_up"] == []
+    assert data["summary"] == "improvement against 2 of 2 measures (1 statistically significant)"
+
+
+def test_compare_refuses_a_file_that_is_not_score_json(capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = _scored(tmp_path, "o.json", {"1.1a": (1, 2)})
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    code, _, err = run(["compare", str(good), str(bad)], capsys, monkeypatch)
+    assert code == 2 and "not the --json output of `inspectorate score`" in err
