@@ -146,3 +146,21 @@ class Score(SQLModel, table=True):
     applicable: int | None = None
     score: float | None = None
     rating: str | None = Field(default=None, max_length=40)
+
+
+class ReportVersion(SQLModel, table=True):
+    """A rendered report, kept with its content hash; the same content is stored once."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "inspection_id", "kind", "lang", "format", "sha256", name="uq_report_version"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    kind: str = Field(max_length=20)
+    lang: str = Field(max_length=5)
+    format: str = Field(max_length=5)
+    sha256: str = Field(max_length=64)
+    path: str = Field(max_length=500)
+    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
