@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import pendulum
 import typer
 from rich.progress import Progress
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from inspectorate import operations
 from inspectorate.cli import JsonFlag, app, console, print_json
@@ -39,6 +39,31 @@ def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[s
         "database": str(setup.database),
         "wall_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def write_reports(folder: Path) -> int:
+    """Render every scored inspection's report: published ones as published, others as drafts."""
+    from inspectorate import reports
+    from inspectorate.models import Score
+
+    with Session(operations.engine()) as session:
+        scored = session.exec(
+            select(Inspection).where(col(Inspection.id).in_(select(Score.inspection_id).distinct()))
+        ).all()
+    for inspection in scored:
+        assert inspection.id is not None
+        draft = inspection.status not in ("published", "action_plan_received")
+        html = reports.render_html(inspection.id, draft=draft, editable={})
+        reports.save_version(
+            inspection_id=inspection.id,
+            kind="draft" if draft else "published",
+            fmt="html",
+            content=html.encode(),
+            folder=folder,
+            now=operations.moment(None),
+            actor="simulate",
+        )
+    return len(scored)
 
 
 @app.command("simulate")
@@ -78,6 +103,8 @@ def simulate_command(
             )
             progress.update(task, advance=1, description=f"{definition.code.upper()} {last}")
     summary = simulation_summary(setup, reports, started)
+    summary["reports_written"] = write_reports(Path("out/simulate") / definition.code)
+    summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     if as_json:
         print_json(summary)
         return

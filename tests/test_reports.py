@@ -103,3 +103,15 @@ def test_the_pdf_carries_the_headline_table_and_the_draft_mark_on_every_page(
     summary = next(p for p in pages if p.startswith("Summary"))
     assert "Assisting sentencing" in summary and "Delivering effective work for victims" in summary
     assert "Page 1 of" in pages[0]
+
+
+def test_a_simulation_writes_a_report_for_every_scored_inspection(
+    sqlite_database: str, tmp_path: Path
+) -> None:
+    from inspectorate.cli_simulate import write_reports
+
+    scored("Wales")
+    schedule(body="London", fieldwork_start="2014-03-24")  # not scored: no report
+    assert write_reports(tmp_path) == 1
+    (written,) = tmp_path.glob("*.html")
+    assert written.name.startswith("inspection-1-draft-")
