@@ -22,7 +22,7 @@ from inspectorate.cli import (
     inspection_app,
     print_json,
 )
-from inspectorate.comparison import CriterionCount, compare, summary
+from inspectorate.comparison import Change, CriterionCount, compare, summary
 from inspectorate.errors import InvalidFile
 from inspectorate.repository import get_inspection
 from inspectorate.tables import problems_where, read_table
@@ -150,17 +150,7 @@ def compare_cmd(
     """Compare a follow-up's criterion scores with the original's (Fisher's exact test)."""
     database_ready()
     original, changes = evidence.compare_with_original(inspection_id=inspection_id)
-    rows = [
-        {
-            "criterion": c.criterion,
-            "original": round(c.original, 1),
-            "follow_up": round(c.follow_up, 1),
-            "change": round(c.change, 1),
-            "p_value": round(c.p_value, 4),
-            "significant": c.significant,
-        }
-        for c in changes
-    ]
+    rows = _rows(changes, "criterion")
     if as_json:
         print_json(
             {
@@ -171,19 +161,41 @@ def compare_cmd(
             }
         )
         return
-    table = Table(title=f"Inspection {inspection_id} against the original, {original}")
-    for heading in ("criterion", "original", "follow-up", "change", "significant"):
+    _print_changes(
+        rows, "criterion", f"Inspection {inspection_id} against the original, {original}"
+    )
+    console.print(summary(changes).capitalize() + ".")
+
+
+def _rows(changes: list[Change], key: str) -> list[dict[str, Any]]:
+    """The comparison as plain rows, `key` naming the measure ('criterion' or 'measure')."""
+    return [
+        {
+            key: c.criterion,
+            "original": round(c.original, 1),
+            "follow_up": round(c.follow_up, 1),
+            "change": round(c.change, 1),
+            "p_value": round(c.p_value, 4),
+            "significant": c.significant,
+        }
+        for c in changes
+    ]
+
+
+def _print_changes(rows: list[dict[str, Any]], key: str, title: str) -> None:
+    table = Table(title=title)
+    for heading in (key, "original", "follow-up", "change", "p", "significant"):
         table.add_column(heading)
     for r in rows:
         table.add_row(
-            str(r["criterion"]),
-            f"{r['original']:.0f}%",
-            f"{r['follow_up']:.0f}%",
-            f"{r['change']:+.0f}",
+            str(r[key]),
+            f"{r['original']:.1f}%",
+            f"{r['follow_up']:.1f}%",
+            f"{r['change']:+.1f}",
+            f"{r['p_value']:.3f}",
             "yes" if r["significant"] else "no",
         )
     console.print(table)
-    console.print(summary(changes).capitalize() + ".")
 
 
 def _score_file(path: Path) -> dict[str, CriterionCount]:
@@ -213,17 +225,7 @@ def compare_files(
     changes = compare(before, after)
     only_original = sorted(set(before) - set(after))
     only_follow_up = sorted(set(after) - set(before))
-    rows = [
-        {
-            "measure": c.criterion,
-            "original": round(c.original, 1),
-            "follow_up": round(c.follow_up, 1),
-            "change": round(c.change, 1),
-            "p_value": round(c.p_value, 4),
-            "significant": c.significant,
-        }
-        for c in changes
-    ]
+    rows = _rows(changes, "measure")
     if as_json:
         print_json(
             {
@@ -234,19 +236,7 @@ def compare_files(
             }
         )
         return
-    table = Table(title=f"{original.name} against {follow_up.name}")
-    for heading in ("measure", "original", "follow-up", "change", "p", "significant"):
-        table.add_column(heading)
-    for r in rows:
-        table.add_row(
-            str(r["measure"]),
-            f"{r['original']:.1f}%",
-            f"{r['follow_up']:.1f}%",
-            f"{r['change']:+.1f}",
-            f"{r['p_value']:.3f}",
-            "yes" if r["significant"] else "no",
-        )
-    console.print(table)
+    _print_changes(rows, "measure", f"{original.name} against {follow_up.name}")
     for label, missing in (
         ("only in the original", only_original),
         ("only in the follow-up", only_follow_up),
