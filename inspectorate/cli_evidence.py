@@ -164,6 +164,7 @@ def score_inspection(
 ) -> None:
     """Import, check and score the fieldwork judgements (runs the score-fieldwork flow)."""
     database_ready()
+    # Checked here too so a bad file is refused in a second, before Prefect starts.
     evidence.read_inspection_judgements(inspection_id=inspection_id, path=judgements)
     if ratings:
         evidence.read_inspection_ratings(inspection_id=inspection_id, path=ratings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pendulum
 from sqlmodel import Session, select
@@ -79,3 +81,13 @@ def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
                 )
             ]
         )
+
+
+def score_and_record(inspection_id: int, judgements: pd.DataFrame, now: dt.datetime) -> None:
+    """Score judgements against the inspection's framework and record them as the team."""
+    from inspectorate import evidence
+
+    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
+    evidence.record_scores(
+        inspection_id=inspection_id, judgements=judgements, scores=scores, actor="team", now=now
+    )

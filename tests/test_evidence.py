@@ -17,6 +17,7 @@ from tests.factories import (
     morning,
     record_synthetic_sample,
     schedule,
+    score_and_record,
     status_of,
 )
 
@@ -91,23 +92,9 @@ def test_importing_the_same_judgements_again_changes_nothing(database: str) -> N
 
 def test_a_corrected_file_rescores_before_the_draft_goes(database: str) -> None:
     inspection_id, judgements = fieldwork_done()
-    first = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    evidence.record_scores(
-        inspection_id=inspection_id,
-        judgements=judgements,
-        scores=first,
-        actor="team",
-        now=morning("2014-02-28"),
-    )
+    score_and_record(inspection_id, judgements, now=morning("2014-02-28"))
     corrected = judgements.assign(judgement="sufficient")
-    second = evidence.score_inspection(inspection_id=inspection_id, judgements=corrected)
-    evidence.record_scores(
-        inspection_id=inspection_id,
-        judgements=corrected,
-        scores=second,
-        actor="team",
-        now=morning("2014-03-03"),
-    )
+    score_and_record(inspection_id, corrected, now=morning("2014-03-03"))
     assert set(evidence.stored_scores(inspection_id=inspection_id)["headline"].values()) == {100.0}
     with Session(operations.engine()) as session:
         headlines = session.exec(select(Score).where(Score.level == "headline")).all()

@@ -10,7 +10,13 @@ from inspectorate import evidence, operations, synthetic
 from inspectorate.comparison import CriterionCount, compare, summary
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Inspection
-from tests.factories import finish_fieldwork, morning, record_synthetic_sample, schedule
+from tests.factories import (
+    finish_fieldwork,
+    morning,
+    record_synthetic_sample,
+    schedule,
+    score_and_record,
+)
 
 NORTH_LINCS = "North Lincolnshire"
 
@@ -28,14 +34,7 @@ def published(
     )
     cases = finish_fieldwork(inspection_id, "2014-03-28")
     judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1)
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    evidence.record_scores(
-        inspection_id=inspection_id,
-        judgements=judgements,
-        scores=scores,
-        actor="t",
-        now=morning("2014-03-31"),
-    )
+    score_and_record(inspection_id, judgements, now=morning("2014-03-31"))
     for stage, day in [
         (Stage.SEND_DRAFT, "2014-04-07"),
         (Stage.CLOSE_COMMENTS, "2014-04-22"),

@@ -11,7 +11,13 @@ from inspectorate import evidence, operations, reports, synthetic
 from inspectorate.lifecycle import Stage
 from inspectorate.models import ReportVersion
 from inspectorate.report_context import sentence
-from tests.factories import finish_fieldwork, morning, record_synthetic_sample, schedule
+from tests.factories import (
+    finish_fieldwork,
+    morning,
+    record_synthetic_sample,
+    schedule,
+    score_and_record,
+)
 
 
 def scored(body: str = "Wales") -> int:
@@ -24,14 +30,7 @@ def scored(body: str = "Wales") -> int:
     )
     cases = finish_fieldwork(inspection_id, "2014-03-14")
     judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    evidence.record_scores(
-        inspection_id=inspection_id,
-        judgements=judgements,
-        scores=scores,
-        actor="t",
-        now=morning("2014-03-28"),
-    )
+    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
     return inspection_id
 
 
