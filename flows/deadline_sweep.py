@@ -6,16 +6,21 @@ import datetime as dt
 
 from prefect import flow
 
+from flows.documents import DOCUMENT_FLOWS
 from inspectorate import clock
+from inspectorate.lifecycle import Stage
 from inspectorate.sweep import SweepReport
 from tasks.sweep import advance_due_milestones, claim_reminders, deliver_reminders
 
 
 @flow(name="deadline-sweep")
 def deadline_sweep(as_of: dt.date | None = None, now: dt.datetime | None = None) -> SweepReport:
-    """Advance what is due on `as_of` (default today), then claim and send the reminders."""
+    """Advance what is due on `as_of` (default today), write the stages' documents, remind."""
     as_of = as_of or clock.today()
     report = advance_due_milestones(as_of, now)
+    for inspection_id, stage in report.staged:
+        if Stage(stage) in DOCUMENT_FLOWS:
+            DOCUMENT_FLOWS[Stage(stage)](inspection_id, "deadline-sweep", now)
     report.claimed = claim_reminders(as_of, now)
     report.delivered = deliver_reminders(now)
     return report

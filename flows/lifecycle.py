@@ -11,17 +11,27 @@ import datetime as dt
 
 from prefect import Flow, flow
 
-from inspectorate.lifecycle import Stage
+from flows.documents import announcement_letter, draft_report, publication_documents
+from inspectorate.lifecycle import Stage, status_after
 from inspectorate.stages import StageOutcome
 from tasks.lifecycle import apply_stage
+
+
+def _reached(outcome: StageOutcome) -> bool:
+    # Also true when a re-run finds the stage already done, so a crash before the documents
+    # were written is mended by running the stage again.
+    return outcome.to_status == status_after(outcome.stage).value
 
 
 @flow(name="announce")
 def announce(
     inspection_id: int, actor: str = "announce", why: str = "", now: dt.datetime | None = None
 ) -> StageOutcome:
-    """Announce the inspection to the body, ten weeks before fieldwork."""
-    return apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now)
+    """Announce the inspection to the body, ten weeks before fieldwork, with its letter."""
+    outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now)
+    if _reached(outcome):
+        announcement_letter(inspection_id, actor, now)
+    return outcome
 
 
 @flow(name="record-fieldwork")
@@ -40,7 +50,10 @@ def send_draft(
     inspection_id: int, actor: str = "send-draft", why: str = "", now: dt.datetime | None = None
 ) -> StageOutcome:
     """Send the draft report to the body for comment."""
-    return apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now)
+    outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now)
+    if _reached(outcome):
+        draft_report(inspection_id, actor, now)
+    return outcome
 
 
 @flow(name="close-comments")
@@ -55,8 +68,11 @@ def close_comments(
 def publish_report(
     inspection_id: int, actor: str = "publish", why: str = "", now: dt.datetime | None = None
 ) -> StageOutcome:
-    """Publish the report and tell its distribution list."""
-    return apply_stage(inspection_id, Stage.PUBLISH, actor, why, now)
+    """Publish the report: lift the embargo and record its distribution (seed 003)."""
+    outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now)
+    if _reached(outcome):
+        publication_documents(inspection_id, actor, now)
+    return outcome
 
 
 @flow(name="receive-action-plan")

@@ -20,7 +20,6 @@ from inspectorate.cli import (
     inspection_app,
     print_json,
 )
-from inspectorate.errors import InvalidInput
 from inspectorate.fieldwork import read_judgements, read_ratings
 from inspectorate.frameworks import find_framework
 from inspectorate.milestones import parse_date
@@ -233,41 +232,3 @@ def synthetic_judgements(
     frame = synthetic.judgements(cases, definition, quality, seed)
     frame.to_csv(out, index=False)
     console.print(f"Wrote {len(frame)} synthetic judgements to {out}")
-
-
-report_app = typer.Typer(help="Draft and published inspection reports.", no_args_is_help=True)
-app.add_typer(report_app, name="report")
-
-
-@report_app.command("draft")
-def report_draft(
-    inspection_id: Annotated[int, typer.Argument(help="A scored inspection's id.")],
-    fmt: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
-    text: Annotated[
-        Path | None,
-        typer.Option(
-            help="The team's text (TOML): foreword, outcomes.<id>.strengths/improvements, "
-            "recommendations."
-        ),
-    ] = None,
-    out: Annotated[Path, typer.Option(help="Folder for report files.")] = Path("out/reports"),
-) -> None:
-    """Render the draft report (marked DRAFT — NOT FOR PUBLICATION on every page)."""
-    from inspectorate import reports
-
-    if fmt not in ("html", "pdf"):
-        raise InvalidInput(f"--format {fmt!r}: use html or pdf")
-    database_ready()
-    html = reports.render_html(inspection_id, draft=True, editable=reports.read_editable(text))
-    content = html.encode() if fmt == "html" else reports.html_to_pdf(html)
-    path, digest, new = reports.save_version(
-        inspection_id=inspection_id,
-        kind="draft",
-        fmt=fmt,
-        content=content,
-        folder=out,
-        now=operations.moment(None),
-        actor="cli",
-    )
-    state = "new version" if new else "unchanged since the last render"
-    console.print(f"Draft report: {path} (sha256 {digest[:12]}, {state})")

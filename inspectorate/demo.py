@@ -55,13 +55,19 @@ class DemoSetup:
 
 
 def fresh_record(folder: Path) -> tuple[Path, Path]:
-    """Point this process at a new SQLite record and outbox in `folder`; return their paths."""
+    """Point this process at a new record, outbox and reports folder in `folder`.
+
+    Letters and reports are written as HTML unless INSPECTORATE_REPORT_FORMATS says otherwise
+    (a PDF costs about a second each). Returns the record's and the outbox's paths.
+    """
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     database, outbox = folder / "inspectorate.db", folder / "outbox"
     os.environ["INSPECTORATE_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     os.environ["INSPECTORATE_OUTBOX_DIR"] = str(outbox.resolve())
+    os.environ["INSPECTORATE_REPORTS_DIR"] = str((folder / "reports").resolve())
+    os.environ.setdefault("INSPECTORATE_REPORT_FORMATS", "html")
     os.environ.pop("INSPECTORATE_SMTP_HOST", None)
     get_settings.cache_clear()
     return database, outbox

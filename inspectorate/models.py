@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -164,3 +164,24 @@ class ReportVersion(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     path: str = Field(max_length=500)
     created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    # False while embargoed; publication lifts the embargo on the published versions only.
+    public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class ReportText(SQLModel, table=True):
+    """The inspection team's own words for a report (TOML): foreword, strengths, and so on."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", unique=True)
+    text: str
+    updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class Distribution(SQLModel, table=True):
+    """One recipient of a published report, recorded once."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "recipient", name="uq_distribution"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    recipient: str = Field(max_length=100)
+    sent_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))

@@ -206,8 +206,14 @@ def sweep_deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = Non
 
 
 def sweep_day(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
-    """Run a whole morning's sweep: advance, claim reminders, deliver them."""
+    """Run a whole morning's sweep: advance, write the stages' documents, remind, deliver."""
+    from inspectorate import documents  # documents builds on operations
+
     report = sweep_advance(as_of=as_of, now=now)
+    for inspection_id, stage in report.staged:
+        documents.write_stage_documents(
+            inspection_id=inspection_id, stage=Stage(stage), now=moment(now), actor="deadline-sweep"
+        )
     report.claimed = sweep_claim(as_of=as_of, now=now)
     report.delivered = sweep_deliver(now=now)
     return report

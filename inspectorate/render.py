@@ -8,12 +8,14 @@ from typing import Any
 
 import jinja2
 
+from inspectorate import i18n
 
-@lru_cache(maxsize=8)
+
+@lru_cache(maxsize=16)
 def template_environment(
-    templates_dir: Path, user_templates_dir: Path | None
+    templates_dir: Path, user_templates_dir: Path | None, lang: str = "en"
 ) -> jinja2.Environment:
-    """Return a strict environment that looks in the user folder first, then the shipped one."""
+    """Return a strict environment for `lang` that looks in the user folder first."""
     folders = [str(p) for p in (user_templates_dir, templates_dir) if p is not None]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
@@ -22,8 +24,16 @@ def template_environment(
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters["long_date"] = lambda d: d.strftime("%A %-d %B %Y")
+    # newstyle gettext escapes its arguments and formats %(name)s itself, so it is safe.
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(lang), newstyle=True
+    )
+    environment.globals["lang"] = lang
+    environment.filters["long_date"] = lambda d: i18n.long_date(d, lang)
+    environment.filters["day_month_year"] = lambda d: i18n.day_month_year(d, lang)
+    environment.filters["month_year"] = lambda d: i18n.month_year(d, lang)
     return environment
 
 

@@ -18,21 +18,37 @@ import pandas as pd
 
 from inspectorate.frameworks import Framework
 
+
+def N_(message: str) -> str:
+    """Mark a string for the message catalogue; the template translates it when rendering."""
+    return message
+
+
 GLOSSARY = (
-    ("LoR", "Likelihood of reoffending"),
-    ("MAPPA", "Multi-agency public protection arrangements"),
-    ("NOMS", "National Offender Management Service"),
-    ("OASys", "Offender assessment system"),
-    ("RoSH", "Risk of serious harm"),
-    ("SSO", "Suspended sentence order"),
-    ("YOT", "Youth offending team"),
+    ("LoR", N_("Likelihood of reoffending")),
+    ("MAPPA", N_("Multi-agency public protection arrangements")),
+    ("NOMS", N_("National Offender Management Service")),
+    ("OASys", N_("Offender assessment system")),
+    ("RoSH", N_("Risk of serious harm")),
+    ("SSO", N_("Suspended sentence order")),
+    ("YOT", N_("Youth offending team")),
+)
+# The distribution of a published report (seed 003).
+DISTRIBUTION = (
+    N_("the relevant Ministers"),
+    N_("other inspectorates"),
+    N_("the Ministry of Justice Policy Group"),
+    N_("NOMS"),
+    N_("Police and Crime Commissioners"),
+    N_("the press"),
+    N_("the website"),
 )
 SAMPLE_DIMENSIONS = (
-    ("case_type", "Case type"),
-    ("rosh", "Risk of serious harm"),
-    ("gender", "Gender"),
-    ("ethnicity", "Ethnicity"),
-    ("principal_offence", "Principal offence"),
+    ("case_type", N_("Case type")),
+    ("rosh", N_("Risk of serious harm")),
+    ("gender", N_("Gender")),
+    ("ethnicity", N_("Ethnicity")),
+    ("principal_offence", N_("Principal offence")),
 )
 
 
@@ -45,7 +61,6 @@ class Finding:
     sufficient: int
     applicable: int
     score: float
-    sentence: str
 
 
 @dataclass(frozen=True)
@@ -63,14 +78,22 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class HeadlineComparison:
+    """A headline score beside the programme's aggregate of published inspections."""
+
+    name: str
+    score: float
+    aggregate: float | None
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything a report template needs, already worked out."""
 
-    title: str
     body: str
     programme: str
-    month_year: str
-    fieldwork: str
+    fieldwork_start: dt.date
+    fieldwork_end: dt.date
     draft: bool
     in_wales: bool
     foreword: str
@@ -80,18 +103,10 @@ class ReportContext:
     sample_size: int
     aggregation: str
     criteria: list[tuple[str, str, str]]
+    against_programme: list[HeadlineComparison]
+    inspections_in_aggregate: int
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
     distribution: tuple[str, ...] = field(default=())
-
-
-def sentence(text: str, sufficient: int, applicable: int) -> str:
-    """'<question> — in 11 out of the 18 relevant cases (61%).'"""
-    share = 100 * sufficient / applicable
-    cases = "case" if applicable == 1 else "cases"
-    return (
-        f"{text.rstrip('?')} — in {sufficient} out of the {applicable} relevant {cases} "
-        f"({share:.0f}%)."
-    )
 
 
 def _sample_tables(cases: pd.DataFrame) -> list[tuple[str, list[tuple[str, int, float]]]]:
@@ -118,10 +133,16 @@ def build_report(
     draft: bool,
     editable: Mapping[str, Any] | None = None,
     distribution: tuple[str, ...] = (),
+    programme_aggregate: Mapping[str, float] | None = None,
+    inspections_in_aggregate: int = 0,
 ) -> ReportContext:
-    """Assemble a report from `inspectorate score --json`-shaped scores and the sample."""
+    """Assemble a report from `inspectorate score --json`-shaped scores and the sample.
+
+    `programme_aggregate` holds each headline's mean over the programme's published
+    inspections (embargoed drafts never count), for the chart beside this body's scores.
+    """
     editable = editable or {}
-    texts = {q.id: q.text for q in framework.questions}
+    aggregate = programme_aggregate or {}
     chapters = []
     for headline in framework.headlines:
         criteria = [c for c in framework.criteria if c.headline == headline.id]
@@ -133,7 +154,6 @@ def build_report(
                 v["sufficient"],
                 v["applicable"],
                 v["score"],
-                sentence(texts[q.id], v["sufficient"], v["applicable"]),
             )
             for q in framework.questions
             if set(q.criteria) & ids
@@ -159,11 +179,10 @@ def build_report(
             )
         )
     return ReportContext(
-        title=f"{framework.name}: {body}",
         body=body,
-        programme=framework.name,
-        month_year=fieldwork_end.strftime("%B %Y"),
-        fieldwork=f"{fieldwork_start:%-d %B %Y} to {fieldwork_end:%-d %B %Y}",
+        programme=programme,
+        fieldwork_start=fieldwork_start,
+        fieldwork_end=fieldwork_end,
         draft=draft,
         in_wales=in_wales,
         foreword=str(editable.get("foreword", "")),
@@ -174,4 +193,10 @@ def build_report(
         aggregation=framework.aggregation.value,
         criteria=[(c.id, c.name, c.kind) for c in framework.criteria],
         distribution=distribution,
+        against_programme=[
+            HeadlineComparison(c.name, c.score, aggregate.get(c.id))
+            for c in chapters
+            if c.score is not None
+        ],
+        inspections_in_aggregate=inspections_in_aggregate,
     )

@@ -1,60 +1,155 @@
-"""Rendering an inspection's report as HTML or PDF and keeping every version by content hash."""
+"""Rendering an inspection's report or follow-up report as HTML, in English or Welsh."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, select
+import jinja2
+from sqlmodel import Session, col, select
 
 from inspectorate import evidence, operations
 from inspectorate.casework import sample_of
-from inspectorate.charts import findings_chart
+from inspectorate.charts import findings_chart, headline_chart
 from inspectorate.database import session_scope, utc
 from inspectorate.errors import InvalidFile, InvalidInput
-from inspectorate.models import Body, Milestone, ReportVersion
+from inspectorate.follow_up_report import build_follow_up_report
+from inspectorate.frameworks import Framework
+from inspectorate.i18n import check_language, translations
+from inspectorate.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.render import template_environment
-from inspectorate.report_context import build_report
+from inspectorate.report_context import DISTRIBUTION, build_report
 from inspectorate.repository import get_inspection, record_audit
 from inspectorate.settings import get_settings
 
-DISTRIBUTION = (
-    "the relevant Ministers",
-    "other inspectorates",
-    "the Ministry of Justice Policy Group",
-    "NOMS",
-    "Police and Crime Commissioners",
-    "the press",
-    "the website",
-)
+PUBLISHED = ("published", "action_plan_received")
+EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
+
+
+def parse_editable(text: str, where: str) -> dict[str, Any]:
+    """Check the team's text (TOML): foreword, outcomes.<id>.strengths/improvements, etc."""
+    try:
+        editable = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidFile(where, [f"not readable TOML: {exc}"]) from exc
+    problems = [
+        f"unknown key {k!r}: use {', '.join(sorted(EDITABLE_KEYS))}"
+        for k in editable
+        if k not in EDITABLE_KEYS
+    ]
+    for outcome, notes in editable.get("outcomes", {}).items():
+        for key, value in notes.items() if isinstance(notes, dict) else [("", None)]:
+            if key not in ("strengths", "improvements") or not isinstance(value, list):
+                problems.append(
+                    f"outcomes.{outcome}: give strengths = [...] and improvements = [...]"
+                )
+    if problems:
+        raise InvalidFile(where, problems)
+    return editable
 
 
 def read_editable(path: Path | None) -> dict[str, Any]:
-    """Read the team's text: foreword, outcomes.<id>.strengths/improvements, recommendations."""
+    """Read the team's text from a TOML file (an empty text when no file is given)."""
     if path is None:
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidFile(str(path), [f"not readable TOML: {exc}"]) from exc
+        return parse_editable(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidFile(str(path), [f"not readable as UTF-8 text: {exc}"]) from exc
 
 
-def render_html(inspection_id: int, *, draft: bool, editable: dict[str, Any]) -> str:
-    """Render the report of a scored inspection as HTML (the same input gives the same bytes)."""
+def store_text(*, inspection_id: int, path: Path, now: dt.datetime, actor: str) -> None:
+    """Keep the team's text for the inspection's reports (checked first; audited)."""
+    read_editable(path)
+    text = path.read_text(encoding="utf-8")
+    with session_scope(operations.engine()) as session:
+        get_inspection(session, inspection_id=inspection_id)
+        row = session.exec(
+            select(ReportText).where(ReportText.inspection_id == inspection_id)
+        ).first()
+        if row is None:
+            row = ReportText(inspection_id=inspection_id, text=text, updated_at=utc(now))
+        row.text, row.updated_at = text, utc(now)
+        session.add(row)
+        record_audit(
+            session,
+            at=now,
+            actor=actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            inspection_id=inspection_id,
+            action="report_text_stored",
+            why=f"from {path.name}",
+        )
+
+
+def stored_text(inspection_id: int) -> dict[str, Any]:
+    """Return the team's stored text for the inspection (empty when none was given)."""
+    with Session(operations.engine()) as session:
+        row = session.exec(
+            select(ReportText).where(ReportText.inspection_id == inspection_id)
+        ).first()
+    return parse_editable(row.text, f"stored text of inspection {inspection_id}") if row else {}
+
+
+def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[str, float], int]:
+    """Each headline's mean over the programme's other published inspections, and their count."""
+    published = select(Inspection.id).where(
+        Inspection.programme_id == inspection.programme_id,
+        col(Inspection.status).in_(PUBLISHED),
+        Inspection.id != inspection.id,
+    )
+    rows = session.exec(
+        select(Score.key, Score.score, Score.inspection_id).where(
+            Score.level == "headline", col(Score.inspection_id).in_(published)
+        )
+    ).all()
+    sums: dict[str, list[float]] = {}
+    for key, value, _ in rows:
+        if value is not None:
+            sums.setdefault(key, []).append(value)
+    return {k: sum(v) / len(v) for k, v in sums.items()}, len({r[2] for r in rows})
+
+
+def environment(lang: str) -> jinja2.Environment:
+    """The template environment of the configured folders, in `lang`."""
+    settings = get_settings()
+    return template_environment(settings.templates_dir, settings.user_templates_dir, lang)
+
+
+def planned_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
+    """Each milestone's due date, by kind."""
+    return {
+        m.kind: m.due_on
+        for m in session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
+    }
+
+
+def render_html(
+    inspection_id: int,
+    *,
+    draft: bool,
+    editable: dict[str, Any] | None = None,
+    lang: str = "en",
+) -> str:
+    """Render a scored inspection's report as HTML (the same input gives the same bytes).
+
+    Without `editable` the team's stored text is used.
+    """
+    check_language(lang)
     scores = evidence.stored_scores(inspection_id=inspection_id, publication=not draft)
     framework = evidence.framework_of(inspection_id)
+    editable = stored_text(inspection_id) if editable is None else editable
     with Session(operations.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         body = session.get(Body, inspection.body_id)
         assert body is not None
-        due = {
-            m.kind: m.due_on
-            for m in session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
-        }
+        due = planned_dates(session, inspection_id)
         cases = sample_of(session, inspection_id=inspection_id)
+        aggregate, counted = programme_aggregate(session, inspection)
     report = build_report(
         framework=framework,
         scores=scores,
@@ -67,11 +162,61 @@ def render_html(inspection_id: int, *, draft: bool, editable: dict[str, Any]) ->
         draft=draft,
         editable=editable,
         distribution=() if draft else DISTRIBUTION,
+        programme_aggregate=aggregate,
+        inspections_in_aggregate=counted,
     )
-    charts = {c.id: findings_chart(c.findings, c.name) for c in report.chapters if c.findings}
-    settings = get_settings()
-    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
-    return environment.get_template("report/report.html.j2").render(report=report, charts=charts)
+    return render_report(report, framework_name=framework.name, lang=lang)
+
+
+def render_report(report: Any, *, framework_name: str, lang: str) -> str:
+    """Render a built report context with its charts in `lang`."""
+    env = environment(lang)
+    gettext = translations(lang).gettext
+    charts = {
+        c.id: findings_chart(c.findings, c.name, gettext) for c in report.chapters if c.findings
+    }
+    charts["headlines"] = headline_chart(report.against_programme, framework_name, gettext)
+    template = env.get_template("report/report.html.j2")
+    return template.render(report=report, charts=charts, draft=report.draft)
+
+
+def render_follow_up_html(inspection_id: int, *, draft: bool, lang: str = "en") -> str:
+    """Render the follow-up report: each criterion before and after, and its significance."""
+    check_language(lang)
+    original_id, changes = evidence.compare_with_original(inspection_id=inspection_id)
+    framework: Framework = evidence.framework_of(original_id)
+    with Session(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        body = session.get(Body, inspection.body_id)
+        assert body is not None
+        due, original_due = (
+            planned_dates(session, inspection_id),
+            planned_dates(session, original_id),
+        )
+        scored = {
+            (s.inspection_id, s.key)
+            for s in session.exec(
+                select(Score).where(
+                    Score.level == "criterion",
+                    col(Score.inspection_id).in_([inspection_id, original_id]),
+                )
+            )
+        }
+    report = build_follow_up_report(
+        body=body.name,
+        programme=framework.name,
+        kind=inspection.kind,
+        names={c.id: c.name for c in framework.criteria},
+        original_fieldwork=original_due["fieldwork_start"],
+        fieldwork_start=due["fieldwork_start"],
+        fieldwork_end=due["fieldwork_end"],
+        changes=changes,
+        original_criteria={k for i, k in scored if i == original_id},
+        follow_up_criteria={k for i, k in scored if i == inspection_id},
+        draft=draft,
+    )
+    template = environment(lang).get_template("report/follow_up.html.j2")
+    return template.render(report=report, draft=draft)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -81,55 +226,8 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
-def save_version(
-    *,
-    inspection_id: int,
-    kind: str,
-    fmt: str,
-    content: bytes,
-    folder: Path,
-    now: dt.datetime,
-    actor: str,
-) -> tuple[Path, str, bool]:
-    """Write the file and record its version; return (path, sha256, new version?)."""
+def check_format(fmt: str) -> str:
+    """Return `fmt` if reports can be written in it; otherwise say which can."""
     if fmt not in ("html", "pdf"):
         raise InvalidInput(f"--format {fmt!r}: use html or pdf")
-    digest = hashlib.sha256(content).hexdigest()
-    path = folder / f"inspection-{inspection_id}-{kind}-{digest[:12]}.{fmt}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    with session_scope(operations.engine()) as session:
-        known = session.exec(
-            select(ReportVersion).where(
-                ReportVersion.inspection_id == inspection_id,
-                ReportVersion.kind == kind,
-                ReportVersion.format == fmt,
-                ReportVersion.sha256 == digest,
-            )
-        ).first()
-        if known is not None:
-            return path, digest, False
-        version = ReportVersion(
-            inspection_id=inspection_id,
-            kind=kind,
-            lang="en",
-            format=fmt,
-            sha256=digest,
-            path=str(path),
-            created_at=utc(now),
-        )
-        session.add(version)
-        session.flush()
-        assert version.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor=actor,
-            entity="report",
-            entity_id=version.id,
-            inspection_id=inspection_id,
-            action=f"{kind}_rendered",
-            to_state=digest[:12],
-            why=f"{fmt.upper()} written to {path}",
-        )
-    return path, digest, True
+    return fmt

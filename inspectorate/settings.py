@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inspectorate.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,6 +64,25 @@ class Settings(BaseSettings):
         default="bodies.invalid",
         description="Domain for an inspected body's address when none is on record.",
     )
+
+    reports_dir: Path = Field(
+        default=Path("out/reports"),
+        description="Folder where letters and reports are written by the lifecycle.",
+    )
+    report_formats: str = Field(
+        default="html,pdf",
+        description="Formats the lifecycle writes each letter and report in: html, pdf or both "
+        "(comma-separated).",
+    )
+
+    def document_formats(self) -> tuple[str, ...]:
+        """The formats documents are written in, checked."""
+        formats = tuple(f.strip() for f in self.report_formats.split(",") if f.strip())
+        if not formats or any(f not in ("html", "pdf") for f in formats):
+            raise ConfigError(
+                f"INSPECTORATE_REPORT_FORMATS={self.report_formats!r}: use html, pdf or html,pdf"
+            )
+        return formats
 
 
 @lru_cache(maxsize=1)

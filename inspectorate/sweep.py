@@ -38,6 +38,7 @@ class SweepReport:
 
     as_of: pendulum.Date
     advanced: list[str] = field(default_factory=list)
+    staged: list[tuple[int, str]] = field(default_factory=list)  # (inspection, stage) performed
     blocked: list[str] = field(default_factory=list)
     claimed: int = 0
     delivered: int = 0
@@ -92,6 +93,8 @@ def advance_due_milestones(
             outcome = f"not applied: {race}"
         if outcome == "done":
             report.advanced.append(label)
+            if rule.stage is not None:
+                report.staged.append((milestone.inspection_id, rule.stage.value))
         elif outcome:
             report.blocked.append(f"{label} ({outcome})")
     return report

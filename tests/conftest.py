@@ -58,6 +58,8 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     url = f"sqlite:///{tmp_path / 'record.db'}"
     monkeypatch.setenv("INSPECTORATE_DATABASE_URL", url)
     monkeypatch.setenv("INSPECTORATE_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("INSPECTORATE_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("INSPECTORATE_REPORT_FORMATS", "html")  # PDF is tested where it matters
     monkeypatch.delenv("INSPECTORATE_SMTP_HOST", raising=False)
     get_settings.cache_clear()
     yield tmp_path

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
-from inspectorate import evidence, operations, reports, synthetic
+from inspectorate import documents, evidence, operations, reports, synthetic
+from inspectorate.database import session_scope
+from inspectorate.errors import InvalidFile
 from inspectorate.lifecycle import Stage
-from inspectorate.models import ReportVersion
-from inspectorate.report_context import sentence
+from inspectorate.models import Inspection, ReportVersion
 from tests.factories import (
     finish_fieldwork,
     morning,
@@ -34,11 +36,15 @@ def scored(body: str = "Wales") -> int:
     return inspection_id
 
 
-def test_findings_are_written_from_the_counts() -> None:
-    assert sentence("Were child protection procedures used effectively?", 11, 18) == (
-        "Were child protection procedures used effectively — in 11 out of the 18 relevant "
-        "cases (61%)."
-    )
+def test_findings_are_written_from_the_counts(sqlite_database: str) -> None:
+    inspection_id = scored()
+    scores = evidence.stored_scores(inspection_id=inspection_id)
+    question, counts = next(iter(scores["questions"].items()))  # type: ignore[attr-defined]
+    html = reports.render_html(inspection_id, draft=True, editable={})
+    assert (
+        f"— in {counts['sufficient']} out of the {counts['applicable']} relevant cases "
+        f"({counts['score']:.0f}%)."
+    ) in html
 
 
 def test_rendering_an_unchanged_inspection_gives_identical_html(sqlite_database: str) -> None:
@@ -73,7 +79,7 @@ def test_versions_are_kept_once_per_content(sqlite_database: str, tmp_path: Path
     inspection_id = scored()
     html = reports.render_html(inspection_id, draft=True, editable={}).encode()
     for _ in range(2):
-        path, digest, _new = reports.save_version(
+        saved = documents.save_version(
             inspection_id=inspection_id,
             kind="draft",
             fmt="html",
@@ -84,7 +90,8 @@ def test_versions_are_kept_once_per_content(sqlite_database: str, tmp_path: Path
         )
     with Session(operations.engine()) as session:
         versions = session.exec(select(ReportVersion)).all()
-    assert len(versions) == 1 and versions[0].sha256 == digest and path.read_bytes() == html
+    assert len(versions) == 1 and versions[0].sha256 == saved.sha256
+    assert saved.path.read_bytes() == html and not saved.new and not versions[0].public
 
 
 @pytest.mark.usefixtures("sqlite_database")
@@ -104,13 +111,45 @@ def test_the_pdf_carries_the_headline_table_and_the_draft_mark_on_every_page(
     assert "Page 1 of" in pages[0]
 
 
-def test_a_simulation_writes_a_report_for_every_scored_inspection(
-    sqlite_database: str, tmp_path: Path
+def test_a_welsh_report_translates_the_template_and_keeps_the_data_as_written(
+    sqlite_database: str,
 ) -> None:
-    from inspectorate.cli_simulate import write_reports
+    inspection_id = scored("Wales")
+    html = reports.render_html(inspection_id, draft=True, editable={}, lang="cy")
+    assert 'lang="cy"' in html and "DRAFFT — NID I'W GYHOEDDI" in html
+    assert "Rhagair" in html and "Mawrth 2014" in html and "achos perthnasol" in html
+    assert "Assisting sentencing" in html  # the framework's own words stay as written
 
-    scored("Wales")
-    schedule(body="London", fieldwork_start="2014-03-24")  # not scored: no report
-    assert write_reports(tmp_path) == 1
-    (written,) = tmp_path.glob("*.html")
-    assert written.name.startswith("inspection-1-draft-")
+
+def test_the_headline_chart_compares_with_published_inspections_only(
+    sqlite_database: str,
+) -> None:
+    first, second = scored("Wales"), scored("London")
+    html = reports.render_html(second, draft=True, editable={})
+    assert "no inspection in the programme has been published yet" in html
+    with session_scope(operations.engine()) as session:
+        session.execute(
+            update(Inspection).where(col(Inspection.id) == first).values(status="published")
+        )
+    html = reports.render_html(second, draft=True, editable={})
+    assert "aggregate of 1 published inspection in the programme" in html
+    assert "programme aggregate (published inspections)" in html
+
+
+def test_the_teams_text_is_kept_checked_and_escaped(sqlite_database: str, tmp_path: Path) -> None:
+    inspection_id = scored()
+    good = tmp_path / "text.toml"
+    good.write_text('foreword = "<script>x</script>"\nrecommendations = ["One"]\n')
+    reports.store_text(inspection_id=inspection_id, path=good, now=morning("2014-04-01"), actor="t")
+    html = reports.render_html(inspection_id, draft=True)
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<li>One</li>" in html
+    bad = tmp_path / "bad.toml"
+    bad.write_text('forword = "typo"\noutcomes = { victims = "not a table" }\n')
+    with pytest.raises(InvalidFile) as refused:
+        reports.store_text(
+            inspection_id=inspection_id, path=bad, now=morning("2014-04-02"), actor="t"
+        )
+    assert "unknown key 'forword'" in str(refused.value) and "outcomes.victims" in str(
+        refused.value
+    )
+    assert "&lt;script&gt;" in reports.render_html(inspection_id, draft=True)  # kept the good one

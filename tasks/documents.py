@@ -1,0 +1,29 @@
+"""Tasks for the documents stages produce: letters, reports, and the lifting of the embargo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from inspectorate import documents, operations
+from inspectorate.documents import SavedDocument
+from inspectorate.lifecycle import Stage
+from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
+
+
+@task(
+    name="write-stage-documents",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=transient_only,
+)
+def write_stage_documents(
+    inspection_id: int, stage: Stage, actor: str, now: dt.datetime | None = None
+) -> list[SavedDocument]:
+    """Write the letter or reports the stage produces (and distribute a published report)."""
+    return documents.write_stage_documents(
+        inspection_id=inspection_id, stage=stage, now=operations.moment(now), actor=actor
+    )
