@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/planner.py
+
+# Refresh the template catalogue after changing a translatable string, then add its Welsh.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header \
+		-o inspectorate/locale/messages.pot inspectorate templates
+	$(BIN)/pybabel update -i inspectorate/locale/messages.pot -d inspectorate/locale \
+		--no-location --ignore-obsolete
 
 clean:
 	rm -rf var out .mypy_cache .ruff_cache .pytest_cache

@@ -39,6 +39,9 @@ def fresh_record(folder: Path) -> None:
     """Point the settings at a new database with one scheduled inspection."""
     os.environ["INSPECTORATE_DATABASE_URL"] = f"sqlite:///{folder / 'record.db'}"
     os.environ["INSPECTORATE_OUTBOX_DIR"] = str(folder / "outbox")
+    # Both runs write the same letter and reports; HTML keeps the figure about orchestration.
+    os.environ["INSPECTORATE_REPORTS_DIR"] = str(folder / "reports")
+    os.environ["INSPECTORATE_REPORT_FORMATS"] = "html"
     get_settings.cache_clear()
     operations.initialise(now=clock.morning_of(START, 9))
     operations.schedule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, UniqueConstraint, false
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -173,7 +173,7 @@ class ReportText(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", unique=True)
-    text: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
 
 

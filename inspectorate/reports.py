@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 from sqlmodel import Session, col, select

@@ -12,7 +12,7 @@ from flows.casework import score_fieldwork, select_sample
 from flows.deadline_sweep import deadline_sweep
 from flows.lifecycle import STAGE_FLOWS, announce, cancel_inspection, record_fieldwork
 from flows.simulate import simulate
-from inspectorate import evidence, operations, synthetic
+from inspectorate import documents, evidence, operations, synthetic
 from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
@@ -67,8 +67,16 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
         "send_draft",
         "close_comments",
         "publish",
+        "report_distributed",
         "receive_action_plan",
     ]
+    written = [(v.kind, v.lang, v.public) for v in documents.versions_of(inspection_id)]
+    assert written == [
+        ("announcement", "en", False),
+        ("draft", "en", False),
+        ("published", "en", True),
+    ]
+    assert len(documents.distribution_of(inspection_id)) == 8
 
 
 def test_score_fieldwork_emits_inspection_scored_with_the_headline(

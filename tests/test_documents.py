@@ -1,0 +1,155 @@
+"""Documents of the lifecycle: letters, drafts, published reports, embargo and distribution."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from inspectorate import documents, operations
+from inspectorate.cli import main
+from inspectorate.errors import InvalidTransition
+from inspectorate.lifecycle import Stage
+from inspectorate.models import AuditEvent, Inspection
+from inspectorate.report_context import DISTRIBUTION
+from tests.factories import morning, schedule
+from tests.test_reports import scored
+
+
+def kinds(inspection_id: int) -> list[tuple[str, str, bool]]:
+    return [(v.kind, v.lang, v.public) for v in documents.versions_of(inspection_id)]
+
+
+def test_a_body_in_wales_gets_its_letter_and_published_report_in_both_languages(
+    sqlite_database: str,
+) -> None:
+    welsh, english = schedule(body="Wales"), schedule(body="London")
+    assert documents.documents_for_stage(welsh, Stage.ANNOUNCE) == [
+        ("announcement", "en"),
+        ("announcement", "cy"),
+    ]
+    assert documents.documents_for_stage(welsh, Stage.PUBLISH) == [
+        ("published", "en"),
+        ("published", "cy"),
+    ]
+    assert documents.documents_for_stage(welsh, Stage.SEND_DRAFT) == [("draft", "en")]
+    assert documents.documents_for_stage(english, Stage.PUBLISH) == [("published", "en")]
+    assert documents.documents_for_stage(english, Stage.RECORD_FIELDWORK) == []
+
+
+def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
+    sqlite_database: str, tmp_path: Path
+) -> None:
+    inspection_id = scored("Wales")
+    operations.sweep_day(as_of=morning("2014-04-04").date(), now=morning("2014-04-04"))
+    assert kinds(inspection_id) == [("draft", "en", False)]
+    with pytest.raises(InvalidTransition, match="embargoed until it is published"):
+        documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-04-05"), actor="t")
+    operations.apply_stage(
+        inspection_id=inspection_id,
+        stage=Stage.CLOSE_COMMENTS,
+        actor="body",
+        now=morning("2014-04-22", 12),
+    )
+    operations.sweep_day(as_of=morning("2014-05-30").date(), now=morning("2014-05-30"))
+    assert kinds(inspection_id) == [
+        ("draft", "en", False),
+        ("published", "en", True),
+        ("published", "cy", True),
+    ]
+    welsh = documents.versions_of(inspection_id)[2]
+    assert "Dosbarthiad" in Path(welsh.path).read_text(encoding="utf-8")
+    recipients = [d.recipient for d in documents.distribution_of(inspection_id)]
+    assert recipients == ["Wales", *DISTRIBUTION]
+    assert (
+        documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-06-02"), actor="t")
+        == []
+    )
+    with Session(operations.engine()) as session:
+        actions = session.exec(
+            select(AuditEvent.action).where(AuditEvent.inspection_id == inspection_id)
+        ).all()
+    assert actions.count("report_distributed") == 1
+    assert actions.count("published_rendered") == 2 and actions.count("draft_rendered") == 1
+
+
+def test_writing_a_document_again_keeps_one_version(sqlite_database: str, tmp_path: Path) -> None:
+    inspection_id = schedule(body="Wales")
+    for _ in range(2):
+        (saved,) = documents.write_document(
+            inspection_id=inspection_id,
+            kind="announcement",
+            lang="cy",
+            formats=("html",),
+            folder=tmp_path,
+            now=morning("2013-12-02"),
+            actor="t",
+        )
+    assert not saved.new and len(documents.versions_of(inspection_id)) == 1
+    assert "Cyhoeddi arolygiad" in saved.path.read_text(encoding="utf-8")
+
+
+def test_a_follow_up_gets_a_comparison_report_beside_its_own(sqlite_database: str) -> None:
+    inspection_id = schedule(body="London")
+    with Session(operations.engine()) as session:
+        session.add(
+            Inspection(
+                body_id=1,
+                programme_id=1,
+                fieldwork_start=morning("2015-03-09").date(),
+                status="scheduled",
+                kind="follow_up",
+                parent_id=inspection_id,
+                created_at=morning("2014-06-02"),
+                updated_at=morning("2014-06-02"),
+            )
+        )
+        session.commit()
+    assert documents.documents_for_stage(2, Stage.SEND_DRAFT) == [
+        ("draft", "en"),
+        ("follow_up_draft", "en"),
+    ]
+
+
+def run(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["inspectorate", *argv])
+    code = 0
+    try:
+        main()
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_report_commands_write_letters_drafts_and_refuse_bad_options(
+    sqlite_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = scored("Wales")
+    code, out, _ = run(["report", "draft", str(inspection_id), "--lang", "cy"], capsys, monkeypatch)
+    assert code == 0 and "Draft (cy, html)" in out and "awaiting a translator's review" in out
+    code, out, _ = run(["report", "letter", str(inspection_id)], capsys, monkeypatch)
+    assert code == 0 and "Announcement (en, html)" in out
+    code, _, err = run(["report", "draft", str(inspection_id), "--lang", "fr"], capsys, monkeypatch)
+    assert code == 2 and "--lang 'fr': use one of en, cy" in err
+    code, _, err = run(
+        ["report", "draft", str(inspection_id), "--format", "doc"], capsys, monkeypatch
+    )
+    assert code == 2 and "--format 'doc'" in err
+    code, out, _ = run(["report", "list", str(inspection_id), "--json"], capsys, monkeypatch)
+    listed = json.loads(out)
+    assert [(v["kind"], v["lang"], v["public"]) for v in listed] == [
+        ("draft", "cy", False),
+        ("announcement", "en", False),
+    ]
+    code, _, err = run(
+        ["report", "publish", str(inspection_id), "--as-of", "2014-04-01"], capsys, monkeypatch
+    )
+    assert code == 2 and "scored" in err  # not yet: the draft has not gone, nothing written
+    assert len(documents.versions_of(inspection_id)) == 2
