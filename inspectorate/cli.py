@@ -244,12 +244,15 @@ def demo(
             console.print(score_views.headline_scores_table(session, operations.frameworks()[code]))
         console.print(views.steps_table(session, setup.inspection_ids[0]))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
+    reports_dir = get_settings().reports_dir
     console.print(
         f"{sum(r.days_simulated for r in reports)} eventful days simulated; "
         f"{sum(r.steps_by_sweep for r in reports)} milestones done by the sweep and "
         f"{sum(r.steps_by_people for r in reports)} steps by people; "
         f"{sum(r.reminders_sent for r in reports)} messages sent.\n"
         f"Outbox:   {setup.outbox} ({outbox_files} .eml files)\n"
+        f"Reports:  {reports_dir} ({len(list(reports_dir.glob('*.html')))} letters and reports; "
+        "Wales's in English and Welsh)\n"
         f"Database: {setup.database}\n"
         f"Look:     INSPECTORATE_DATABASE_URL=sqlite:///{setup.database} "
         f".venv/bin/inspectorate inspection show {setup.inspection_ids[0]}\n"
