@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench messages clean
+.PHONY: demo test lint typecheck pytest bench messages server worker deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,40 @@ bench: $(STAMP)
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/planner.py
+
+# Server mode (README "Running at scale"): a Prefect server on PostgreSQL, process workers,
+# deployments and automations. Override any of these on the command line, e.g.
+# `make worker SERVER_HOST=10.0.0.5` on another machine.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432
+PREFECT_DB ?= inspectorate_prefect
+RECORD_DB ?= inspectorate
+SERVER_HOST ?= 127.0.0.1
+SERVER_PORT ?= 4200
+POOL ?= inspectorate
+SERVER_ENV = PREFECT_API_URL=http://$(SERVER_HOST):$(SERVER_PORT)/api \
+	INSPECTORATE_DATABASE_URL=$(subst postgresql://,postgresql+psycopg://,$(PG_URL))/$(RECORD_DB) \
+	INSPECTORATE_SERVER_TIMERS=true PREFECT_RESULTS_PERSIST_BY_DEFAULT=true
+
+server: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
+	$(BIN)/python deployments/create_databases.py $(PG_URL) $(PREFECT_DB) $(RECORD_DB)
+	PREFECT_API_DATABASE_CONNECTION_URL=$(subst postgresql://,postgresql+asyncpg://,$(PG_URL))/$(PREFECT_DB) \
+		PREFECT_SERVER_LOGGING_LEVEL=WARNING \
+		exec $(BIN)/prefect server start --host $(SERVER_HOST) --port $(SERVER_PORT)
+
+worker: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
+	$(SERVER_ENV) PREFECT_WORKER_QUERY_SECONDS=$${PREFECT_WORKER_QUERY_SECONDS:-5} \
+		exec $(BIN)/prefect worker start --pool $(POOL) --type process
+
+deploy: $(STAMP)
+	mkdir -p $(PREFECT_HOME)
+	$(BIN)/python deployments/create_databases.py $(PG_URL) $(RECORD_DB)
+	$(SERVER_ENV) $(BIN)/inspectorate init
+	$(SERVER_ENV) $(BIN)/prefect work-pool inspect $(POOL) >/dev/null 2>&1 || \
+		$(SERVER_ENV) $(BIN)/prefect work-pool create $(POOL) --type process
+	$(SERVER_ENV) INSPECTORATE_HOME=$(CURDIR) \
+		$(BIN)/prefect --no-prompt deploy --all --prefect-file deployments/prefect.yaml
 
 # Refresh the template catalogue after changing a translatable string, then add its Welsh.
 messages: $(STAMP)

@@ -9,7 +9,7 @@ from prefect import flow
 
 from inspectorate.sampling import Sample
 from inspectorate.stages import StageOutcome
-from tasks.events import emit_scored
+from tasks.events import emit_reinspection_required, emit_scored
 from tasks.evidence import (
     draw_sample,
     read_caseload,
@@ -19,6 +19,7 @@ from tasks.evidence import (
     record_scores,
     score_judgements,
 )
+from tasks.follow_up import decide_reinspection
 
 
 @flow(name="select-sample")
@@ -43,10 +44,17 @@ def score_fieldwork(
     actor: str = "inspection-team",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
-    """Import the judgements, check them, score them, store them, and announce the scores."""
+    """Import the judgements, check them, score them, store them, and announce the scores.
+
+    When the scores call for a reinspection it says so with its own event, on which the
+    server's automation runs plan-reinspection.
+    """
     judgements = read_judgements(inspection_id, Path(judgements_path))
     ratings = read_ratings(inspection_id, Path(ratings_path)) if ratings_path else None
     scores = score_judgements(inspection_id, judgements, ratings)
     outcome = record_scores(inspection_id, judgements, scores, actor, now)
     emit_scored(inspection_id, scores.headline())
+    decision = decide_reinspection(inspection_id)
+    if decision is not None and decision.due:
+        emit_reinspection_required(inspection_id, decision)
     return outcome

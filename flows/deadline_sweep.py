@@ -9,8 +9,10 @@ from prefect import flow
 from flows.documents import DOCUMENT_FLOWS
 from inspectorate import clock
 from inspectorate.lifecycle import Stage
+from inspectorate.settings import get_settings
 from inspectorate.sweep import SweepReport
 from tasks.sweep import advance_due_milestones, claim_reminders, deliver_reminders
+from tasks.timers import start_waiting_for_comments, stop_waiting_for_comments
 
 
 @flow(name="deadline-sweep")
@@ -18,9 +20,14 @@ def deadline_sweep(as_of: dt.date | None = None, now: dt.datetime | None = None)
     """Advance what is due on `as_of` (default today), write the stages' documents, remind."""
     as_of = as_of or clock.today()
     report = advance_due_milestones(as_of, now)
+    server_mode = get_settings().server_timers
     for inspection_id, stage in report.staged:
         if Stage(stage) in DOCUMENT_FLOWS:
             DOCUMENT_FLOWS[Stage(stage)](inspection_id, "deadline-sweep", now)
+        if server_mode and stage == Stage.SEND_DRAFT:
+            start_waiting_for_comments(inspection_id)
+        if server_mode and stage == Stage.CLOSE_COMMENTS:
+            stop_waiting_for_comments(inspection_id)
     report.claimed = claim_reminders(as_of, now)
     report.delivered = deliver_reminders(now)
     return report

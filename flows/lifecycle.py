@@ -3,6 +3,8 @@
 announce → select_sample → record_fieldwork → score_fieldwork → send_draft → close_comments
 → publish_report → receive_action_plan; cancel_inspection until fieldwork is done.
 The two stages that carry evidence (select_sample, score_fieldwork) are in casework.py.
+`if_ready` is for runs booked ahead (server mode): a stage already done, or not yet
+possible, is then left alone instead of refused.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from prefect import Flow, flow
 
 from flows.documents import announcement_letter, draft_report, publication_documents
 from inspectorate.lifecycle import Stage, status_after
+from inspectorate.settings import get_settings
 from inspectorate.stages import StageOutcome
 from tasks.lifecycle import apply_stage
+from tasks.timers import book_stage_runs, start_waiting_for_comments, stop_waiting_for_comments
 
 
 def _reached(outcome: StageOutcome) -> bool:
@@ -25,12 +29,18 @@ def _reached(outcome: StageOutcome) -> bool:
 
 @flow(name="announce")
 def announce(
-    inspection_id: int, actor: str = "announce", why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    actor: str = "announce",
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
-    """Announce the inspection to the body, ten weeks before fieldwork, with its letter."""
-    outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now)
+    """Announce the inspection with its letter; in server mode book its later stages."""
+    outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now, if_ready)
     if _reached(outcome):
         announcement_letter(inspection_id, actor, now)
+        if get_settings().server_timers:
+            book_stage_runs(inspection_id, now)
     return outcome
 
 
@@ -40,36 +50,54 @@ def record_fieldwork(
     actor: str = "inspection-team",
     why: str = "",
     now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
     """Record that fieldwork is complete and its case assessments are in."""
-    return apply_stage(inspection_id, Stage.RECORD_FIELDWORK, actor, why, now)
+    return apply_stage(inspection_id, Stage.RECORD_FIELDWORK, actor, why, now, if_ready)
 
 
 @flow(name="send-draft")
 def send_draft(
-    inspection_id: int, actor: str = "send-draft", why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    actor: str = "send-draft",
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
-    """Send the draft report to the body for comment."""
-    outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now)
+    """Send the draft report to the body; in server mode start waiting for its comments."""
+    outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now, if_ready)
     if _reached(outcome):
         draft_report(inspection_id, actor, now)
+        if get_settings().server_timers:
+            start_waiting_for_comments(inspection_id)
     return outcome
 
 
 @flow(name="close-comments")
 def close_comments(
-    inspection_id: int, actor: str = "body", why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    actor: str = "body",
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
     """Close the comment window: the body's comments are in, or the window has ended."""
-    return apply_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, why, now)
+    outcome = apply_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, why, now, if_ready)
+    if _reached(outcome) and get_settings().server_timers:
+        stop_waiting_for_comments(inspection_id)
+    return outcome
 
 
 @flow(name="publish-report")
 def publish_report(
-    inspection_id: int, actor: str = "publish", why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    actor: str = "publish",
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
     """Publish the report: lift the embargo and record its distribution (seed 003)."""
-    outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now)
+    outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now, if_ready)
     if _reached(outcome):
         publication_documents(inspection_id, actor, now)
     return outcome
@@ -77,10 +105,14 @@ def publish_report(
 
 @flow(name="receive-action-plan")
 def receive_action_plan(
-    inspection_id: int, actor: str = "body", why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    actor: str = "body",
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
     """Record the body's action plan, which closes the inspection."""
-    return apply_stage(inspection_id, Stage.RECEIVE_ACTION_PLAN, actor, why, now)
+    return apply_stage(inspection_id, Stage.RECEIVE_ACTION_PLAN, actor, why, now, if_ready)
 
 
 @flow(name="cancel-inspection")
@@ -90,8 +122,11 @@ def cancel_inspection(
     why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
-    """Call the inspection off (only before its fieldwork is done)."""
-    return apply_stage(inspection_id, Stage.CANCEL, actor, why, now)
+    """Call the inspection off (only before its fieldwork is done), and any booked runs."""
+    outcome = apply_stage(inspection_id, Stage.CANCEL, actor, why, now)
+    if outcome.moved and get_settings().server_timers:
+        book_stage_runs(inspection_id, now)  # nothing is left to book: cancels the rest
+    return outcome
 
 
 STAGE_FLOWS: dict[Stage, Flow[..., StageOutcome]] = {

@@ -193,8 +193,11 @@ def reschedule_command(
     """Move an inspection's fieldwork; its open milestones are re-planned."""
     start = parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
-    with clock_at(as_of, hour=9) as now:
-        old, new = operations.reschedule(
+    from flows.timers import reschedule_inspection
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=9) as now, embedded_runtime():
+        old, new = reschedule_inspection(
             inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
         )
     console.print(

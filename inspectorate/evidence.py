@@ -24,7 +24,7 @@ from inspectorate.comparison import Change, CriterionCount, compare
 from inspectorate.database import session_scope
 from inspectorate.errors import ConfigError, InvalidInput, InvalidTransition
 from inspectorate.fieldwork import read_judgements, read_ratings
-from inspectorate.follow_ups import plan_follow_up
+from inspectorate.follow_ups import follow_up_decision, plan_follow_up
 from inspectorate.frameworks import Framework
 from inspectorate.lifecycle import Stage, Status
 from inspectorate.models import Inspection, Programme, Score
@@ -202,6 +202,18 @@ def plan_reinspection(
             actor=actor,
         )
         return decision, follow_up.id if follow_up else None
+
+
+def reinspection_decision(*, inspection_id: int) -> Decision | None:
+    """Whether the stored scores call for a follow-up (nothing is planned or recorded)."""
+    with Session(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        programme = _programme(session, inspection)
+        return follow_up_decision(
+            session,
+            inspection_id=inspection_id,
+            rules=operations.follow_up_rules()[programme.code],
+        )
 
 
 def _criterion_counts(session: Session, inspection_id: int) -> dict[str, CriterionCount]:

@@ -64,6 +64,22 @@ def publication_date(session: Session, *, inspection_id: int) -> dt.date | None:
     return milestone.due_on
 
 
+def follow_up_decision(
+    session: Session, *, inspection_id: int, rules: list[TriggerRule]
+) -> Decision | None:
+    """Evaluate the rules on the stored headline scores without planning anything.
+
+    None when there is nothing to decide: no rules, no scores, or a follow-up already planned.
+    """
+    if any(c.kind in FOLLOW_UP_KINDS for c in children_of(session, inspection_id=inspection_id)):
+        return None
+    scores = headline_scores(session, inspection_id=inspection_id)
+    published = publication_date(session, inspection_id=inspection_id)
+    if not rules or not scores or published is None:
+        return None
+    return evaluate(rules, scores, published)
+
+
 def plan_follow_up(
     session: Session,
     *,

@@ -185,3 +185,14 @@ class Distribution(SQLModel, table=True):
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     recipient: str = Field(max_length=100)
     sent_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class DraftComment(SQLModel, table=True):
+    """The body's comments on its draft report, as received."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    author: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)
+    received_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))

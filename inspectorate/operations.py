@@ -25,6 +25,7 @@ from inspectorate.lifecycle import (
     Status,
     next_status,
     status_after,
+    status_before,
 )
 from inspectorate.models import Programme
 from inspectorate.notify import Mailer, mailer_from_settings
@@ -147,11 +148,18 @@ def apply_stage(
     actor: str,
     why: str = "",
     now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
-    """Apply one lifecycle stage to an inspection inside one transaction."""
+    """Apply one lifecycle stage to an inspection inside one transaction.
+
+    With `if_ready` (a booked timer), an inspection not standing just before the stage is
+    left as it is instead of refused: the sweep or a person has done it, or it is not due.
+    """
     settings = get_settings()
     with session_scope(engine(settings)) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
+        if if_ready and inspection.status != status_before(stage).value:
+            return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
         programme_row = session.get(Programme, inspection.programme_id)
         assert programme_row is not None
         return perform_stage(

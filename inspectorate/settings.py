@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         "(comma-separated).",
     )
 
+    server_timers: bool = Field(
+        default=False,
+        description="Server mode: announcing books each automatic stage as a scheduled run of "
+        "its deployment, and the draft starts a run that waits for the body's comments "
+        "(needs `make deploy`; the workers set it).",
+    )
+
     def document_formats(self) -> tuple[str, ...]:
         """The formats documents are written in, checked."""
         formats = tuple(f.strip() for f in self.report_formats.split(",") if f.strip())

@@ -24,3 +24,9 @@ def plan_reinspection(
 ) -> tuple[Decision | None, int | None]:
     """Evaluate the trigger rules and plan the follow-up when one is due (idempotent)."""
     return evidence.plan_reinspection(inspection_id=inspection_id, actor=actor, now=now)
+
+
+@task(name="decide-reinspection", cache_policy=NO_CACHE)
+def decide_reinspection(inspection_id: int) -> Decision | None:
+    """Whether the recorded scores call for a follow-up (nothing is planned here)."""
+    return evidence.reinspection_decision(inspection_id=inspection_id)

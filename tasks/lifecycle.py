@@ -21,9 +21,28 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
     retry_condition_fn=transient_only,
 )
 def apply_stage(
-    inspection_id: int, stage: Stage, actor: str, why: str = "", now: dt.datetime | None = None
+    inspection_id: int,
+    stage: Stage,
+    actor: str,
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
 ) -> StageOutcome:
     """Move the inspection one legal step and complete the stage's milestone."""
     return operations.apply_stage(
-        inspection_id=inspection_id, stage=stage, actor=actor, why=why, now=now
+        inspection_id=inspection_id, stage=stage, actor=actor, why=why, now=now, if_ready=if_ready
+    )
+
+
+@task(name="reschedule", cache_policy=NO_CACHE)
+def reschedule(
+    inspection_id: int,
+    fieldwork_start: dt.date,
+    why: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> tuple[dt.date, dt.date]:
+    """Move the fieldwork and re-plan the open milestones; return (old, new) start."""
+    return operations.reschedule(
+        inspection_id=inspection_id, fieldwork_start=fieldwork_start, why=why, actor=actor, now=now
     )

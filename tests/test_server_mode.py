@@ -1,0 +1,356 @@
+"""Server mode end to end: PostgreSQL, a Prefect server, two process workers, `make deploy`.
+
+Everything is started through the project's own make targets on fresh databases and a free
+loopback port, and stopped by process group afterwards, whatever happens in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import psycopg
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlmodel import Session, col, select
+
+from inspectorate import clock, documents, operations, synthetic
+from inspectorate.database import get_engine
+from inspectorate.milestones import earliest_fieldwork_start
+from inspectorate.models import AuditEvent, DraftComment, Inspection, Milestone, Reminder
+from inspectorate.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class Server:
+    """A running server-mode installation."""
+
+    api: str
+    env: dict[str, str]
+    record_url: str
+    folder: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check: Callable[[], Any], what: str, seconds: float = 90) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
+
+
+def healthy(api: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process and everything it started (its own process group)."""
+    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("server-mode")
+    port, tag = free_port(), uuid.uuid4().hex[:8]
+    prefect_db, record_db = f"it_prefect_{tag}", f"it_record_{tag}"
+    make_vars = [f"SERVER_PORT={port}", f"PREFECT_DB={prefect_db}", f"RECORD_DB={record_db}"]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INSPECTORATE_"))},
+        "PREFECT_HOME": str(folder / "prefect"),
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "INSPECTORATE_OUTBOX_DIR": str(folder / "outbox"),
+        "INSPECTORATE_REPORTS_DIR": str(folder / "reports"),
+        "INSPECTORATE_REPORT_FORMATS": "html",
+    }
+    api = f"http://127.0.0.1:{port}/api"
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(target: str, log: str) -> None:
+        started.append(
+            subprocess.Popen(
+                ["make", "--no-print-directory", target, *make_vars],
+                cwd=ROOT,
+                env=env,
+                stdout=(folder / log).open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+
+    try:
+        start("server", "server.log")
+        wait_for(lambda: healthy(api), "the Prefect server", 120)
+        deploy = subprocess.run(
+            ["make", "--no-print-directory", "deploy", *make_vars],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert deploy.returncode == 0, deploy.stdout[-3000:] + deploy.stderr[-3000:]
+        start("worker", "worker-1.log")
+        start("worker", "worker-2.log")
+        yield Server(api, env, f"postgresql+psycopg://postgres@127.0.0.1:5432/{record_db}", folder)
+    finally:
+        for process in reversed(started):  # workers first, then the server
+            stop(process)
+        get_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{record_db}").dispose()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            for name in (prefect_db, record_db):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def on_server(server: Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """Point this process at the server and the shared record."""
+    monkeypatch.setenv("INSPECTORATE_DATABASE_URL", server.record_url)
+    monkeypatch.setenv("INSPECTORATE_OUTBOX_DIR", server.env["INSPECTORATE_OUTBOX_DIR"])
+    get_settings.cache_clear()
+    with temporary_settings(updates={PREFECT_API_URL: server.api}):
+        yield server
+    get_settings.cache_clear()
+
+
+def runs_tagged(*tags: str) -> list[FlowRun]:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=list(tags)))
+        )
+
+
+def run(deployment: str, **parameters: Any) -> FlowRun:
+    """Run a deployment on the workers and wait for it to finish successfully."""
+    flow_run = run_deployment(deployment, parameters=parameters, timeout=180, as_subflow=False)
+    assert flow_run.state is not None and flow_run.state.is_completed(), (
+        f"{deployment}: {flow_run.state}"
+    )
+    return flow_run
+
+
+def due(inspection_id: int) -> dict[str, dt.date]:
+    with Session(operations.engine()) as session:
+        rows = session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
+        return {m.kind: m.due_on for m in rows}
+
+
+def at(day: dt.date, hour: int = 10) -> str:
+    return pendulum.datetime(day.year, day.month, day.day, hour, tz=clock.LONDON).isoformat()
+
+
+def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
+    start = earliest_fieldwork_start(operations.programmes()["iaow"], pendulum.today().date())
+    start = start.add(weeks=2)
+    inspection_id, _ = operations.schedule(
+        body_name="London", programme_code="iaow", fieldwork_start=start, actor="test"
+    )
+    run("announce/default", inspection_id=inspection_id)
+    tag = f"inspection:{inspection_id}"
+    booked = {r.idempotency_key: r for r in runs_tagged(tag, "timer")}
+    dates = due(inspection_id)
+    assert set(booked) == {
+        f"{inspection_id}:send_draft:{dates['draft_to_body']}",
+        f"{inspection_id}:close_comments:{dates['comments_due']}",
+        f"{inspection_id}:publish:{dates['publication']}",
+    }
+    draft_run = booked[f"{inspection_id}:send_draft:{dates['draft_to_body']}"]
+    assert draft_run.state is not None and draft_run.state.is_scheduled()
+    expected = pendulum.datetime(
+        dates["draft_to_body"].year,
+        dates["draft_to_body"].month,
+        dates["draft_to_body"].day,
+        6,
+        tz=clock.LONDON,
+    )
+    assert draft_run.expected_start_time == expected
+    run("announce/default", inspection_id=inspection_id)  # again: nothing new is booked
+    assert len(runs_tagged(tag, "timer")) == 3
+
+    run(
+        "reschedule-inspection/default",
+        inspection_id=inspection_id,
+        fieldwork_start=start.add(weeks=1).isoformat(),
+        why="the trust asked",
+    )
+    after = runs_tagged(tag, "timer")
+    assert len(after) == 6
+    cancelled = [r for r in after if r.state is not None and r.state.is_cancelled()]
+    assert {r.idempotency_key for r in cancelled} == set(booked)
+    new_dates = due(inspection_id)
+    assert f"{inspection_id}:publish:{new_dates['publication']}" in {
+        r.idempotency_key for r in after if r.state is not None and r.state.is_scheduled()
+    }
+
+
+def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:
+    inspection_id, _ = operations.schedule(
+        body_name="North Lincolnshire",
+        programme_code="cci",
+        fieldwork_start=pendulum.date(2014, 2, 17),
+        actor="test",
+        now=pendulum.datetime(2013, 11, 1, 9, tz=clock.LONDON),
+    )
+    dates = due(inspection_id)
+    folder = on_server.folder
+    run("announce/default", inspection_id=inspection_id, now=at(dates["announcement"]))
+    caseload = folder / "caseload.csv"
+    synthetic.caseload("North Lincolnshire", 400, dates["fieldwork_start"], 1).to_csv(
+        caseload, index=False
+    )
+    run(
+        "select-sample/default",
+        inspection_id=inspection_id,
+        caseload_path=str(caseload),
+        now=at(dates["sample_selection"]),
+    )
+    run("record-fieldwork/default", inspection_id=inspection_id, now=at(dates["fieldwork_end"], 17))
+    from inspectorate import casework, evidence
+
+    with Session(operations.engine()) as session:
+        cases = casework.sample_of(session, inspection_id=inspection_id)
+    judgements = folder / "judgements.csv"
+    quality = synthetic.quality_of("North Lincolnshire")
+    synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1).to_csv(
+        judgements, index=False
+    )
+    run(
+        "score-fieldwork/default",
+        inspection_id=inspection_id,
+        judgements_path=str(judgements),
+        now=at(dates["scoring"]),
+    )
+
+    def reinspection() -> list[Inspection]:
+        with Session(operations.engine()) as session:
+            return list(
+                session.exec(select(Inspection).where(Inspection.parent_id == inspection_id))
+            )
+
+    (planned,) = wait_for(reinspection, "the automation to plan the reinspection", 120)
+    assert planned.kind == "reinspection"
+    with Session(operations.engine()) as session:
+        actors = session.exec(
+            select(AuditEvent.actor).where(AuditEvent.inspection_id == planned.id)
+        ).all()
+    assert "automation" in actors  # planned by the automation's run, not at publication
+
+    run("send-draft/default", inspection_id=inspection_id, now=at(dates["draft_to_body"]))
+    assert [v.kind for v in documents.versions_of(inspection_id)] == ["announcement", "draft"]
+    waiting = wait_for(
+        lambda: [
+            r
+            for r in runs_tagged(f"inspection:{inspection_id}", "comments")
+            if r.state is not None and r.state.is_paused()
+        ],
+        "the run waiting for comments to suspend",
+    )
+    assert len(waiting) == 1
+    comments_file = folder / "comments.txt"
+    comments_file.write_text("Paragraph 2.3 should name the victim liaison officer.\n")
+    cli = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/inspectorate"),
+            "draft",
+            "comments",
+            str(inspection_id),
+            str(comments_file),
+        ],
+        env={
+            **on_server.env,
+            "PREFECT_API_URL": on_server.api,
+            "INSPECTORATE_DATABASE_URL": on_server.record_url,
+            "INSPECTORATE_SERVER_TIMERS": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0 and "handed to waiting run" in cli.stdout, cli.stdout + cli.stderr
+
+    def closed() -> bool:
+        with Session(operations.engine()) as session:
+            inspection = session.get(Inspection, inspection_id)
+            return inspection is not None and inspection.status == "comments_closed"
+
+    wait_for(closed, "the resumed run to close the comment window", 120)
+    with Session(operations.engine()) as session:
+        kept = session.exec(
+            select(DraftComment).where(DraftComment.inspection_id == inspection_id)
+        ).all()
+    assert [c.text for c in kept] == ["Paragraph 2.3 should name the victim liaison officer."]
+
+    # Both workers sweep the same morning at the same moment: each reminder goes once.
+    morning = dates["publication"] - dt.timedelta(days=7)
+    sweeps = [
+        run_deployment(
+            "deadline-sweep/on-demand",
+            parameters={"as_of": morning.isoformat(), "now": at(morning, 6)},
+            timeout=0,
+            as_subflow=False,
+        )
+        for _ in range(2)
+    ]
+    with get_client(sync_client=True) as client:
+        finished = wait_for(
+            lambda: all(
+                (s := client.read_flow_run(r.id).state) is not None and s.is_final() for r in sweeps
+            ),
+            "both sweeps",
+            180,
+        )
+        assert finished
+        assert all(client.read_flow_run(r.id).state.is_completed() for r in sweeps)  # type: ignore[union-attr]
+    with Session(operations.engine()) as session:
+        reminders = session.exec(
+            select(Reminder)
+            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+            .where(Milestone.inspection_id == inspection_id, col(Reminder.remind_on) == morning)
+        ).all()
+        sent = session.exec(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.inspection_id == inspection_id, AuditEvent.action == "sent"
+            )
+        ).all()
+    assert reminders, "the publication's lead-time reminders were owed that morning"
+    assert all(r.sent_at is not None for r in reminders)
+    assert sorted(sent).count(reminders[0].id) == 1 and len(sent) == len(set(sent))
