@@ -15,7 +15,9 @@ def main(admin_url: str, names: list[str]) -> None:
     """Create each database in `names` that does not exist yet."""
     with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
         for name in names:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
             if exists is None:
                 admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 print(f"created database {name}")

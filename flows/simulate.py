@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from pathlib import Path
 
 from prefect import flow
 
+from inspectorate.demo import prepare_simulation, programme_share, programme_start
 from inspectorate.rehearsal import SimulationReport, SimulationSteps, run_simulation
 from tasks.simulation import next_eventful_day, people_act, sweep_day
 
@@ -17,3 +20,24 @@ TASK_STEPS = SimulationSteps(sweep=sweep_day, people_act=people_act, next_day=ne
 def simulate(start: dt.date, until: dt.date, seed: int = 1) -> SimulationReport:
     """Sweep each morning and let scripted people act, from `start` to `until`."""
     return run_simulation(start=start, until=until, seed=seed, steps=TASK_STEPS)
+
+
+@flow(name="simulate-programme")
+def simulate_programme(
+    code: str, until: dt.date, folder: str, seed: int = 1, part: int = 0, parts: int = 1
+) -> dict[str, float]:
+    """Plan a share of a programme's bodies into a fresh record in `folder` and simulate it.
+
+    Shares are whole regions, so `parts` runs on as many workers simulate the programme in
+    parallel, each in its own record.
+    """
+    start = programme_start(code)
+    bodies = programme_share(code, part, parts)
+    setup = prepare_simulation(code, Path(folder), start, bodies)
+    began = time.perf_counter()
+    report = simulate(start, until, seed)
+    return {
+        "inspections": len(setup.inspection_ids),
+        "days": report.days_simulated,
+        "seconds": round(time.perf_counter() - began, 2),
+    }

@@ -31,16 +31,13 @@ def draft_comments(
     from tasks.runtime import embedded_runtime, is_embedded
 
     if get_settings().server_timers and not is_embedded():
-        from prefect.flow_runs import resume_flow_run
+        from tasks.timers import hand_comments_to_waiting_run
 
-        from tasks.timers import waiting_runs
-
-        waiting = waiting_runs(inspection_id, flow_tag="comments")
-        if waiting:
-            resume_flow_run(waiting[0].id, run_input={"text": text, "author": author})
+        run_name = hand_comments_to_waiting_run(inspection_id, text, author)
+        if run_name is not None:
             console.print(
-                f"Inspection {inspection_id}: comments handed to waiting run "
-                f"{waiting[0].name}; it records them and closes the comment window."
+                f"Inspection {inspection_id}: comments handed to waiting run {run_name}; "
+                "it records them and closes the comment window."
             )
             return
     from flows.lifecycle import close_comments

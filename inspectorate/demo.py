@@ -73,6 +73,24 @@ def fresh_record(folder: Path) -> tuple[Path, Path]:
     return database, outbox
 
 
+def programme_start(code: str) -> pendulum.Date:
+    """The first day of the programme's first planning year."""
+    planning = operations.programmes()[code].planning
+    if planning is None or planning.first_year is None:
+        raise ConfigError(f"config/programmes/{code}.toml needs [planning] first_year")
+    month, day = (int(x) for x in planning.year_starts.split("-"))
+    return pendulum.date(planning.first_year, month, day)
+
+
+def programme_share(code: str, part: int, parts: int) -> list[BodyRecord]:
+    """The configured bodies of a programme, whole regions dealt out to `parts` shares."""
+    kind = operations.programmes()[code].body_kind
+    bodies = [b for b in load_bodies(get_settings().config_dir / "bodies") if b.kind.value == kind]
+    regions = sorted({b.region for b in bodies})
+    mine = set(regions[part::parts])
+    return [b for b in bodies if b.region in mine]
+
+
 def prepare_simulation(
     code: str, folder: Path, start: dt.date, bodies: list[BodyRecord] | None = None
 ) -> DemoSetup:

@@ -102,3 +102,14 @@ def stop_waiting_for_comments(inspection_id: int) -> int:
     return cancel_runs(
         waiting_runs(inspection_id, flow_tag="comments"), "the comment window has closed"
     )
+
+
+def hand_comments_to_waiting_run(inspection_id: int, text: str, author: str) -> str | None:
+    """Resume the run waiting for the body's comments with them; its name, or None if none."""
+    from prefect.flow_runs import resume_flow_run
+
+    waiting = waiting_runs(inspection_id, flow_tag="comments")
+    if not waiting:
+        return None
+    resume_flow_run(waiting[0].id, run_input={"text": text, "author": author})
+    return waiting[0].name

@@ -7,20 +7,12 @@ loopback port, and stopped by process group afterwards, whatever happens in betw
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import socket
 import subprocess
-import time
-import urllib.request
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pendulum
-import psycopg
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
@@ -29,6 +21,7 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import Session, col, select
 
+from deployments.local_server import LocalServer, local_server, wait_for
 from inspectorate import clock, documents, operations, synthetic
 from inspectorate.database import get_engine
 from inspectorate.milestones import earliest_fieldwork_start
@@ -36,109 +29,20 @@ from inspectorate.models import AuditEvent, DraftComment, Inspection, Milestone,
 from inspectorate.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = "postgresql://postgres@127.0.0.1:5432"
-
-
-@dataclass
-class Server:
-    """A running server-mode installation."""
-
-    api: str
-    env: dict[str, str]
-    record_url: str
-    folder: Path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(check: Callable[[], Any], what: str, seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
-
-
-def healthy(api: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a process and everything it started (its own process group)."""
-    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+Server = LocalServer
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     folder = tmp_path_factory.mktemp("server-mode")
-    port, tag = free_port(), uuid.uuid4().hex[:8]
-    prefect_db, record_db = f"it_prefect_{tag}", f"it_record_{tag}"
-    make_vars = [f"SERVER_PORT={port}", f"PREFECT_DB={prefect_db}", f"RECORD_DB={record_db}"]
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INSPECTORATE_"))},
-        "PREFECT_HOME": str(folder / "prefect"),
-        "PREFECT_WORKER_QUERY_SECONDS": "1",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
+    extra = {
         "INSPECTORATE_OUTBOX_DIR": str(folder / "outbox"),
         "INSPECTORATE_REPORTS_DIR": str(folder / "reports"),
         "INSPECTORATE_REPORT_FORMATS": "html",
     }
-    api = f"http://127.0.0.1:{port}/api"
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(target: str, log: str) -> None:
-        started.append(
-            subprocess.Popen(
-                ["make", "--no-print-directory", target, *make_vars],
-                cwd=ROOT,
-                env=env,
-                stdout=(folder / log).open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-
-    try:
-        start("server", "server.log")
-        wait_for(lambda: healthy(api), "the Prefect server", 120)
-        deploy = subprocess.run(
-            ["make", "--no-print-directory", "deploy", *make_vars],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert deploy.returncode == 0, deploy.stdout[-3000:] + deploy.stderr[-3000:]
-        start("worker", "worker-1.log")
-        start("worker", "worker-2.log")
-        yield Server(api, env, f"postgresql+psycopg://postgres@127.0.0.1:5432/{record_db}", folder)
-    finally:
-        for process in reversed(started):  # workers first, then the server
-            stop(process)
-        get_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{record_db}").dispose()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            for name in (prefect_db, record_db):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with local_server(folder, workers=2, extra_env=extra) as running:
+        yield running
+    get_engine(running.record_url).dispose()
 
 
 @pytest.fixture

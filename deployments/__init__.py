@@ -1,0 +1,1 @@
+"""Server-mode files: prefect.yaml, database creation, and helpers to run it locally."""
