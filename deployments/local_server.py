@@ -127,6 +127,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def local_server(folder: Path, workers: int, extra_env: dict[str, str]) -> Iterator[LocalServer]:
     """Start the server, deploy, start `workers` workers; stop all and drop the databases."""
     tag = uuid.uuid4().hex[:8]
+    folder.mkdir(parents=True, exist_ok=True)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INSPECTORATE_"))},
         "PREFECT_HOME": str(folder / "prefect"),

@@ -12,7 +12,25 @@ from inspectorate.lifecycle import Stage
 from inspectorate.settings import get_settings
 from inspectorate.sweep import SweepReport
 from tasks.sweep import advance_due_milestones, claim_reminders, deliver_reminders
-from tasks.timers import start_waiting_for_comments, stop_waiting_for_comments
+from tasks.timers import (
+    book_stage_runs,
+    start_waiting_for_comments,
+    stop_waiting_for_comments,
+)
+
+
+def after_stage(inspection_id: int, stage: Stage, now: dt.datetime | None) -> None:
+    """What follows a stage the sweep took: its documents, and in server mode its runs."""
+    if stage in DOCUMENT_FLOWS:
+        DOCUMENT_FLOWS[stage](inspection_id, "deadline-sweep", now)
+    if not get_settings().server_timers:
+        return
+    if stage is Stage.ANNOUNCE:
+        book_stage_runs(inspection_id, now)
+    elif stage is Stage.SEND_DRAFT:
+        start_waiting_for_comments(inspection_id)
+    elif stage is Stage.CLOSE_COMMENTS:
+        stop_waiting_for_comments(inspection_id)
 
 
 @flow(name="deadline-sweep")
@@ -20,14 +38,8 @@ def deadline_sweep(as_of: dt.date | None = None, now: dt.datetime | None = None)
     """Advance what is due on `as_of` (default today), write the stages' documents, remind."""
     as_of = as_of or clock.today()
     report = advance_due_milestones(as_of, now)
-    server_mode = get_settings().server_timers
     for inspection_id, stage in report.staged:
-        if Stage(stage) in DOCUMENT_FLOWS:
-            DOCUMENT_FLOWS[Stage(stage)](inspection_id, "deadline-sweep", now)
-        if server_mode and stage == Stage.SEND_DRAFT:
-            start_waiting_for_comments(inspection_id)
-        if server_mode and stage == Stage.CLOSE_COMMENTS:
-            stop_waiting_for_comments(inspection_id)
+        after_stage(inspection_id, Stage(stage), now)
     report.claimed = claim_reminders(as_of, now)
     report.delivered = deliver_reminders(now)
     return report

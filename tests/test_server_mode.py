@@ -125,6 +125,14 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
         r.idempotency_key for r in after if r.state is not None and r.state.is_scheduled()
     }
 
+    # The morning sweep announces the next one when it falls due, and books its stages too.
+    second, _ = operations.schedule(
+        body_name="Cumbria", programme_code="iaow", fieldwork_start=start, actor="test"
+    )
+    announcement = due(second)["announcement"]
+    run("deadline-sweep/on-demand", as_of=announcement.isoformat(), now=at(announcement, 6))
+    assert len(runs_tagged(f"inspection:{second}", "timer")) == 3
+
 
 def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:
     inspection_id, _ = operations.schedule(
