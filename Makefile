@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
 # Prefect stays offline and quiet; its local state lives under var/ (not ~/.prefect).
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -21,7 +22,13 @@ demo: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/inspectorate demo
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) $(CHROMIUM) lint typecheck pytest
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM) (Debian: chromium)"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

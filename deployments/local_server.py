@@ -148,4 +148,4 @@ def local_server(folder: Path, workers: int, extra_env: dict[str, str]) -> Itera
             stop(process)
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
             for name in (server.prefect_db, server.record_db):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

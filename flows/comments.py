@@ -35,3 +35,34 @@ def await_comments(inspection_id: int, now: dt.datetime | None = None) -> StageO
     return apply_stage(
         inspection_id, Stage.CLOSE_COMMENTS, comments.author, "comments received", now, True
     )
+
+
+def submit_comments(
+    inspection_id: int, text: str, author: str, now: dt.datetime | None = None
+) -> str:
+    """Hand the body's comments over, whichever the mode; say what happened.
+
+    In server mode the run waiting for them takes them; otherwise (or if none is waiting)
+    they are kept here and the comment window is closed by the close-comments flow.
+    """
+    from flows.lifecycle import close_comments
+    from inspectorate import comments, operations
+    from inspectorate.settings import get_settings
+    from tasks.runtime import is_embedded
+    from tasks.timers import hand_comments_to_waiting_run
+
+    if get_settings().server_timers and not is_embedded():
+        run_name = hand_comments_to_waiting_run(inspection_id, text, author)
+        if run_name is not None:
+            return (
+                f"comments handed to waiting run {run_name}; it records them and closes the "
+                "comment window"
+            )
+    new = comments.record_comments(
+        inspection_id=inspection_id, text=text, author=author, now=operations.moment(now)
+    )
+    outcome = close_comments(
+        inspection_id=inspection_id, actor=author, why="comments received", now=now
+    )
+    kept = "kept" if new else "already kept"
+    return f"comments {kept}; {outcome.from_status} → {outcome.to_status}"

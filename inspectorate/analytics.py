@@ -6,6 +6,13 @@ from __future__ import annotations
 from html import escape
 
 import pandas as pd
+from sqlmodel import Session, col, select
+
+from inspectorate.frameworks import Framework
+from inspectorate.models import Body, Inspection, Programme, Score
+from inspectorate.programmes import ProgrammeDefinition
+
+PUBLISHED = ("published", "action_plan_received")
 
 COLUMNS = [
     "group",
@@ -77,3 +84,29 @@ def chart_svg(table: pd.DataFrame, title: str, names: dict[str, str]) -> str:
         ]
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def headline_frame(session: Session, code: str, *, published_only: bool = False) -> pd.DataFrame:
+    """Every stored headline score of the programme's first inspections, with body details."""
+    query = (
+        select(Score, Body)
+        .join(Inspection, col(Inspection.id) == Score.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(Programme.code == code, Score.level == "headline", Inspection.kind == "inspection")
+    )
+    if published_only:
+        query = query.where(col(Inspection.status).in_(PUBLISHED))
+    return pd.DataFrame(
+        [(b.name, b.region, b.family, s.key, s.score) for s, b in session.exec(query).all()],
+        columns=["body", "region", "family", "headline", "score"],
+    )
+
+
+def headline_names(
+    programme: ProgrammeDefinition, frameworks: dict[str, Framework]
+) -> dict[str, str]:
+    """Headline ids to names for a programme (empty when it scores nothing)."""
+    if programme.sampling is None:
+        return {}
+    return {h.id: h.name for h in frameworks[programme.sampling.framework].headlines}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, insert
@@ -177,3 +178,28 @@ def headline_scores(session: Session, *, inspection_id: int) -> dict[str, float]
         select(Score).where(Score.inspection_id == inspection_id, Score.level == "headline")
     ).all()
     return {r.key: float(r.score) for r in rows if r.score is not None}
+
+
+def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, Any] | None:
+    """Question, criterion and headline scores as stored (no re-scoring; no breakdowns).
+
+    Shaped like `inspectorate score --json` as far as a report needs; None if not scored.
+    """
+    rows = session.exec(select(Score).where(Score.inspection_id == inspection_id)).all()
+    if not rows:
+        return None
+    summary: dict[str, Any] = {"questions": {}, "criteria": {}, "headline": {}, "ratings": {}}
+    for r in rows:
+        if r.level == "question":
+            summary["questions"][r.key] = {
+                "sufficient": r.sufficient,
+                "applicable": r.applicable,
+                "score": r.score,
+            }
+        elif r.level == "criterion" and r.score is not None:
+            summary["criteria"][r.key] = r.score
+        elif r.level == "headline" and r.score is not None:
+            summary["headline"][r.key] = r.score
+        elif r.level == "rating":
+            summary["ratings"][r.key] = r.rating
+    return summary

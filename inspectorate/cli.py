@@ -292,6 +292,7 @@ def _fail(message: str) -> NoReturn:
 
 from inspectorate import (  # noqa: E402,F401  (they register their commands on `app`)
     cli_comments,
+    cli_dashboard,
     cli_evidence,
     cli_programme,
     cli_reports,

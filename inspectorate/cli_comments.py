@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from inspectorate import comments, operations
+from inspectorate import comments
 from inspectorate.cli import AsOf, app, clock_at, console, database_ready
-from inspectorate.settings import get_settings
 
 draft_app = typer.Typer(help="The draft report's comment window.", no_args_is_help=True)
 app.add_typer(draft_app, name="draft")
@@ -28,28 +27,9 @@ def draft_comments(
     """
     text = comments.read_comments(file)
     database_ready()
-    from tasks.runtime import embedded_runtime, is_embedded
-
-    if get_settings().server_timers and not is_embedded():
-        from tasks.timers import hand_comments_to_waiting_run
-
-        run_name = hand_comments_to_waiting_run(inspection_id, text, author)
-        if run_name is not None:
-            console.print(
-                f"Inspection {inspection_id}: comments handed to waiting run {run_name}; "
-                "it records them and closes the comment window."
-            )
-            return
-    from flows.lifecycle import close_comments
+    from flows.comments import submit_comments
+    from tasks.runtime import embedded_runtime
 
     with clock_at(as_of, hour=9) as now, embedded_runtime():
-        new = comments.record_comments(
-            inspection_id=inspection_id, text=text, author=author, now=operations.moment(now)
-        )
-        outcome = close_comments(
-            inspection_id=inspection_id, actor=author, why="comments received", now=now
-        )
-    kept = "kept" if new else "already kept"
-    console.print(
-        f"Inspection {inspection_id}: comments {kept}; {outcome.from_status} → {outcome.to_status}."
-    )
+        said = submit_comments(inspection_id, text, author, now)
+    console.print(f"Inspection {inspection_id}: {said}.")

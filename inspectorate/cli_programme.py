@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate import clock, ical, operations
-from inspectorate.analytics import chart_svg, summarise
+from inspectorate.analytics import chart_svg, headline_frame, headline_names, summarise
 from inspectorate.cli import (
     AsOf,
     JsonFlag,
@@ -24,7 +23,7 @@ from inspectorate.cli import (
 )
 from inspectorate.errors import ConfigError, InvalidInput
 from inspectorate.milestones import parse_date, plan_milestones
-from inspectorate.models import Body, Inspection, Milestone, Programme, Score
+from inspectorate.models import Body, Inspection, Milestone, Programme
 from inspectorate.planning import Plan, plan_programme
 from inspectorate.programmes import ProgrammeDefinition, find_programme
 from inspectorate.reference import load_bodies
@@ -206,21 +205,6 @@ def reschedule_command(
     )
 
 
-def headline_frame(session: Session, code: str) -> pd.DataFrame:
-    """Every stored headline score of the programme's first inspections, with body details."""
-    rows = session.exec(
-        select(Score, Body)
-        .join(Inspection, col(Inspection.id) == Score.inspection_id)
-        .join(Body, col(Body.id) == Inspection.body_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(Programme.code == code, Score.level == "headline", Inspection.kind == "inspection")
-    ).all()
-    return pd.DataFrame(
-        [(b.name, b.region, b.family, s.key, s.score) for s, b in rows],
-        columns=["body", "region", "family", "headline", "score"],
-    )
-
-
 @programme_app.command("analytics")
 def analytics_command(
     programme: Annotated[str, typer.Argument(help="Programme code.")],
@@ -237,11 +221,7 @@ def analytics_command(
         table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
     if table.empty:
         raise InvalidInput(f"no {definition.code} inspection has been scored yet")
-    names = {}
-    if definition.sampling:
-        names = {
-            h.id: h.name for h in operations.frameworks()[definition.sampling.framework].headlines
-        }
+    names = headline_names(definition, operations.frameworks())
     if out is not None:
         if out.suffix.lower() == ".svg":
             out.write_text(chart_svg(table, f"{definition.name}: headline scores", names))

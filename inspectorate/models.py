@@ -196,3 +196,33 @@ class DraftComment(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
     received_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to the dashboard, with one role (and a body, for a body)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=80)
+    role: str = Field(max_length=20)
+    body_id: int | None = Field(default=None, foreign_key="body.id")
+    password_hash: str = Field(max_length=200)
+    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class Assignment(SQLModel, table=True):
+    """An inspector on an inspection's team."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "user_id", name="uq_assignment"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a token whose hash is kept here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    csrf: str = Field(max_length=64)
+    expires_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))

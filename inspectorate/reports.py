@@ -20,7 +20,7 @@ from inspectorate.frameworks import Framework
 from inspectorate.i18n import check_language, translations
 from inspectorate.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.render import template_environment
-from inspectorate.report_context import DISTRIBUTION, build_report
+from inspectorate.report_context import DISTRIBUTION, ReportContext, build_report
 from inspectorate.repository import get_inspection, record_audit
 from inspectorate.settings import get_settings
 
@@ -127,19 +127,20 @@ def planned_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
     }
 
 
-def render_html(
+def build_inspection_report(
     inspection_id: int,
     *,
     draft: bool,
     editable: dict[str, Any] | None = None,
-    lang: str = "en",
-) -> str:
-    """Render a scored inspection's report as HTML (the same input gives the same bytes).
+    scores: dict[str, Any] | None = None,
+) -> ReportContext:
+    """The report of a scored inspection, worked out (with the team's stored text when None).
 
-    Without `editable` the team's stored text is used.
+    `scores` may be the stored summary (casework.stored_score_summary) where re-scoring the
+    judgements would cost too much, as on the dashboard.
     """
-    check_language(lang)
-    scores = evidence.stored_scores(inspection_id=inspection_id, publication=not draft)
+    if scores is None:
+        scores = evidence.stored_scores(inspection_id=inspection_id, publication=not draft)
     framework = evidence.framework_of(inspection_id)
     editable = stored_text(inspection_id) if editable is None else editable
     with Session(operations.engine()) as session:
@@ -149,7 +150,7 @@ def render_html(
         due = planned_dates(session, inspection_id)
         cases = sample_of(session, inspection_id=inspection_id)
         aggregate, counted = programme_aggregate(session, inspection)
-    report = build_report(
+    return build_report(
         framework=framework,
         scores=scores,
         cases=cases,
@@ -164,10 +165,25 @@ def render_html(
         programme_aggregate=aggregate,
         inspections_in_aggregate=counted,
     )
-    return render_report(report, framework_name=framework.name, lang=lang)
 
 
-def render_report(report: Any, *, framework_name: str, lang: str) -> str:
+def render_html(
+    inspection_id: int,
+    *,
+    draft: bool,
+    editable: dict[str, Any] | None = None,
+    lang: str = "en",
+) -> str:
+    """Render a scored inspection's report as HTML (the same input gives the same bytes).
+
+    Without `editable` the team's stored text is used.
+    """
+    check_language(lang)
+    report = build_inspection_report(inspection_id, draft=draft, editable=editable)
+    return render_report(report, framework_name=report.programme, lang=lang)
+
+
+def render_report(report: ReportContext, *, framework_name: str, lang: str) -> str:
     """Render a built report context with its charts in `lang`."""
     env = environment(lang)
     gettext = translations(lang).gettext

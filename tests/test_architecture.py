@@ -10,7 +10,7 @@ import pytest
 from inspectorate.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("inspectorate", "tasks", "flows")
+PACKAGES = ("inspectorate", "tasks", "flows", "dashboard", "deployments")
 
 
 def _modules(package: str) -> list[Path]:

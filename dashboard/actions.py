@@ -1,0 +1,146 @@
+"""The dashboard's actions: each calls the same flow as the CLI, and the flow audits it."""
+
+from __future__ import annotations
+
+import tempfile
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
+from inspectorate import access, board, operations
+from inspectorate.errors import InspectorateError
+from inspectorate.milestones import parse_date
+from inspectorate.models import Inspection
+from inspectorate.users import Account
+
+router = APIRouter(include_in_schema=False)
+Csrf = Annotated[str, Form(max_length=100)]
+MAX_UPLOAD = 20_000_000
+
+
+def _signed_in(request: Request, csrf: str) -> Account:
+    account = account_of(request)
+    if account is None:
+        raise HTTPException(401, "Sign in first.")
+    check_csrf(account.csrf, csrf)
+    return account
+
+
+def _inspection(inspection_id: int) -> Inspection:
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise HTTPException(404, f"No inspection {inspection_id}.")
+    return inspection
+
+
+def _back(inspection_id: int, note: str) -> Response:
+    query = urllib.parse.urlencode({"note": note[:200]})
+    return RedirectResponse(f"/inspections/{inspection_id}?{query}", status_code=303)
+
+
+def _run(inspection_id: int, action: str, step: Callable[[], str]) -> Response:
+    """Run a flow under the lock; a refusal comes back as a 400 that says why."""
+    with ACTIONS:
+        from tasks.runtime import embedded_runtime
+
+        try:
+            with embedded_runtime():
+                said = step()
+        except InspectorateError as refused:
+            raise HTTPException(400, f"{action} refused: {refused}") from refused
+    return _back(inspection_id, f"{action}: {said}")
+
+
+@router.post("/inspections/{inspection_id}/reschedule")
+def reschedule(
+    request: Request,
+    inspection_id: int,
+    fieldwork_start: Annotated[str, Form(max_length=10)],
+    why: Annotated[str, Form(max_length=500)],
+    csrf: Csrf,
+) -> Response:
+    """Move the fieldwork (programme manager); the reschedule-inspection flow re-plans."""
+    account = _signed_in(request, csrf)
+    forbid(access.may_manage(viewer_of(account)))
+    _inspection(inspection_id)
+    start = parse_date(fieldwork_start, what="fieldwork start")
+    from flows.timers import reschedule_inspection
+
+    def step() -> str:
+        old, new = reschedule_inspection(
+            inspection_id=inspection_id, fieldwork_start=start, why=why, actor=account.username
+        )
+        return f"fieldwork moved from {old} to {new}"
+
+    return _run(inspection_id, "Reschedule", step)
+
+
+@router.post("/inspections/{inspection_id}/fieldwork")
+def upload_fieldwork(
+    request: Request, inspection_id: int, judgements: UploadFile, csrf: Annotated[str, Form()]
+) -> Response:
+    """Score an uploaded judgements file (CSV or XLSX) through the score-fieldwork flow."""
+    account = _signed_in(request, csrf)
+    inspection = _inspection(inspection_id)
+    forbid(access.may_upload_fieldwork(viewer_of(account), board.facts(inspection)))
+    suffix = Path(judgements.filename or "judgements.csv").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise HTTPException(400, "Upload the judgements as a .csv or .xlsx file.")
+    content = judgements.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(400, "The file is larger than 20 MB.")
+    from flows.casework import score_fieldwork
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"judgements{suffix}"
+        path.write_bytes(content)
+
+        def step() -> str:
+            outcome = score_fieldwork(
+                inspection_id=inspection_id, judgements_path=str(path), actor=account.username
+            )
+            return f"{outcome.from_status} → {outcome.to_status}"
+
+        return _run(inspection_id, "Fieldwork scored", step)
+
+
+@router.post("/inspections/{inspection_id}/comments")
+def submit_comments(
+    request: Request,
+    inspection_id: int,
+    text: Annotated[str, Form(max_length=200_000)],
+    csrf: Csrf,
+) -> Response:
+    """The body's comments on its draft, while the window is open."""
+    account = _signed_in(request, csrf)
+    inspection = _inspection(inspection_id)
+    forbid(access.may_comment(viewer_of(account), board.facts(inspection)))
+    if not text.strip():
+        raise HTTPException(400, "Write the comments before sending them.")
+    from flows.comments import submit_comments as submit
+
+    return _run(
+        inspection_id, "Comments", lambda: submit(inspection_id, text.strip(), account.username)
+    )
+
+
+@router.post("/inspections/{inspection_id}/publish")
+def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
+    """Publish (programme manager): the publish-report flow lifts the embargo."""
+    account = _signed_in(request, csrf)
+    forbid(access.may_manage(viewer_of(account)))
+    _inspection(inspection_id)
+    from flows.lifecycle import publish_report
+
+    def step() -> str:
+        outcome = publish_report(inspection_id=inspection_id, actor=account.username)
+        return f"{outcome.from_status} → {outcome.to_status}"
+
+    return _run(inspection_id, "Publish", step)

@@ -1,0 +1,60 @@
+"""The dashboard application: pages, actions, the JSON API, errors and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from dashboard import actions, api, auth, pages
+from dashboard.web import page
+from inspectorate.errors import InspectorateError
+from inspectorate.settings import get_settings
+
+# Pages need nothing from elsewhere; documents set their own, stricter policy.
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+
+
+def create_app() -> FastAPI:
+    """Build the dashboard app on the configured record."""
+    app = FastAPI(
+        title="inspectorate",
+        description="Inspection programmes: inspections, deadlines, scores and reports.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.include_router(actions.router)
+    app.include_router(api.router)
+    static = get_settings().templates_dir / "dashboard" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(InspectorateError)
+    async def refused(request: Request, exc: InspectorateError) -> Response:
+        return _error(request, 400, str(exc))
+
+    return app
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"detail": message}, status_code=status)
+    return page(request, "error.html.j2", status=status, status_code=status, message=message)

@@ -1,0 +1,181 @@
+"""The dashboard's pages: home, programme timeline, deadlines, inspection, analytics, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlmodel import Session
+
+from dashboard.web import account_of, forbid, page, viewer_of
+from inspectorate import (
+    access,
+    analytics,
+    board,
+    casework,
+    clock,
+    comments,
+    operations,
+    reports,
+    views,
+)
+from inspectorate.charts import findings_chart, headline_chart
+from inspectorate.milestones import parse_date
+from inspectorate.models import Inspection, ReportVersion
+from inspectorate.timeline_chart import timeline_svg
+
+router = APIRouter(include_in_schema=False)
+AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
+
+
+def day_of(as_of: str | None) -> dt.date:
+    """The day a page is looked at (today unless ?as_of= says otherwise)."""
+    return parse_date(as_of, what="as_of") if as_of else clock.today()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    """What the signed-in person works on (published reports for everyone else)."""
+    account = account_of(request)
+    viewer = viewer_of(account)
+    with Session(operations.engine()) as session:
+        mine = (
+            []
+            if viewer.role == "public"
+            else [
+                (i, body, code)
+                for i, body, code in board.visible_inspections(session, viewer)
+                if access.is_staff_on(viewer, board.facts(i))
+                or access.is_own_body(viewer, board.facts(i))
+            ]
+        )
+    programmes = sorted(operations.programmes()) if access.may_manage(viewer) else []
+    return page(request, "home.html.j2", account=account, inspections=mine, programmes=programmes)
+
+
+@router.get("/programmes/{code}", response_class=HTMLResponse)
+def programme_timeline(request: Request, code: str, as_of: AsOf = None) -> Response:
+    """Every inspection of the programme as a bar by week, milestones marked, a today line."""
+    viewer = viewer_of(account_of(request))
+    forbid(viewer.role in ("manager", "inspector"))
+    if code not in operations.programmes():
+        raise HTTPException(404, f"No programme {code!r}.")
+    today = day_of(as_of)
+    with Session(operations.engine()) as session:
+        rows = board.timeline(session, viewer, code)
+    return page(
+        request,
+        "timeline.html.j2",
+        programme=operations.programmes()[code],
+        rows=rows,
+        chart=timeline_svg(rows, today),
+        today=today,
+    )
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
+    """What is due this week and what is overdue, with the reminders sent about each."""
+    viewer = viewer_of(account_of(request))
+    forbid(viewer.role in ("manager", "inspector"))
+    today = day_of(as_of)
+    with Session(operations.engine()) as session:
+        this_week, overdue = board.deadlines(session, viewer, today)
+    return page(request, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today)
+
+
+def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[str, Any]:
+    """Everything the inspection page may show this viewer."""
+    facts = board.facts(inspection)
+    with Session(operations.engine()) as session:
+        data = views.inspection_json(session, inspection)
+        documents = board.documents_for(session, viewer, inspection)
+        reminders = (
+            views.reminders_json(session, facts.id) if access.may_see_details(viewer, facts) else []
+        )
+        scores = (
+            casework.stored_score_summary(session, inspection_id=facts.id)
+            if access.may_see_scores(viewer, facts)
+            else None
+        )
+    report, charts = None, {}
+    if scores is not None:
+        staff = access.is_staff_on(viewer, facts)
+        report = reports.build_inspection_report(facts.id, draft=staff, editable={}, scores=scores)
+    if report is not None:
+        charts = {c.id: findings_chart(c.findings, c.name) for c in report.chapters if c.findings}
+        charts["headlines"] = headline_chart(report.against_programme, report.programme)
+    own = access.is_own_body(viewer, facts) or access.is_staff_on(viewer, facts)
+    return {
+        "comments": comments.comments_on(facts.id) if own else [],
+        "data": data,
+        "documents": documents,
+        "reminders": reminders,
+        "report": report,
+        "charts": charts,
+        "details": access.may_see_details(viewer, facts),
+        "may_comment": access.may_comment(viewer, facts),
+        "may_upload": access.may_upload_fieldwork(viewer, facts),
+        "may_manage": access.may_manage(viewer),
+    }
+
+
+@router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
+def inspection_page(request: Request, inspection_id: int, note: str = "") -> Response:
+    """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
+    account = account_of(request)
+    viewer = viewer_of(account)
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise HTTPException(404, f"No inspection {inspection_id}.")
+    forbid(access.may_see_inspection(viewer, board.facts(inspection)))
+    context = inspection_context(viewer, inspection)
+    return page(request, "inspection.html.j2", account=account, note=note[:200], **context)
+
+
+@router.get("/programmes/{code}/analytics", response_class=HTMLResponse)
+def analytics_page(request: Request, code: str, by: str = "region") -> Response:
+    """Headline scores across the programme's published inspections, by region or family."""
+    viewer = viewer_of(account_of(request))
+    forbid(viewer.role in ("manager", "inspector"))
+    if code not in operations.programmes() or by not in ("region", "family"):
+        raise HTTPException(404, "No such programme or grouping.")
+    with Session(operations.engine()) as session:
+        frame = analytics.headline_frame(session, code, published_only=True)
+    if frame.empty:
+        return page(request, "analytics.html.j2", code=code, by=by, table=None, chart="")
+    table = analytics.summarise(frame, by)
+    names = analytics.headline_names(operations.programmes()[code], operations.frameworks())
+    chart = analytics.chart_svg(table, f"{code.upper()} headline scores by {by}", names)
+    return page(request, "analytics.html.j2", code=code, by=by, table=table, chart=chart)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def published_reports(request: Request) -> Response:
+    """Every published report, for everyone."""
+    with Session(operations.engine()) as session:
+        rows = board.published_documents(session)
+    return page(request, "reports.html.j2", rows=rows)
+
+
+@router.get("/documents/{version_id}")
+def document(request: Request, version_id: int) -> Response:
+    """One stored letter or report, if the viewer may read it."""
+    viewer = viewer_of(account_of(request))
+    with Session(operations.engine()) as session:
+        version = session.get(ReportVersion, version_id)
+        inspection = session.get(Inspection, version.inspection_id) if version else None
+    if version is None or inspection is None or not Path(version.path).exists():
+        raise HTTPException(404, "No such document.")
+    forbid(access.may_see_document(viewer, board.facts(inspection), version.kind, version.public))
+    name = Path(version.path).name
+    if version.format == "pdf":
+        return FileResponse(version.path, media_type="application/pdf", filename=name)
+    response = FileResponse(version.path, media_type="text/html; charset=utf-8")
+    # Our own report HTML: its inline styles are allowed, nothing else is.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

@@ -1,0 +1,77 @@
+"""Shared pieces of the dashboard: templates, the signed-in viewer, CSRF and cookies."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from inspectorate import clock, users
+from inspectorate.access import ANONYMOUS, Viewer
+from inspectorate.render import template_environment
+from inspectorate.settings import get_settings
+from inspectorate.users import Account
+
+SESSION_COOKIE = "inspectorate_session"
+LOGIN_COOKIE = "inspectorate_login_csrf"
+# Flows in this process share one embedded Prefect server: one action at a time starts it.
+ACTIONS = threading.Lock()
+
+
+def account_of(request: Request) -> Account | None:
+    """The signed-in account, if the session cookie is live."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return users.session_account(token, clock.now()) if token else None
+
+
+def viewer_of(account: Account | None) -> Viewer:
+    """The access rules' view of the account (anonymous visitors are the public)."""
+    if account is None:
+        return ANONYMOUS
+    assigned = users.assigned_inspections(account.id) if account.role == "inspector" else set()
+    return Viewer(account.role, account.body_id, frozenset(assigned))
+
+
+def secure(request: Request) -> bool:
+    """Whether the browser reached us over TLS (directly or through a proxy)."""
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def set_cookie(response: Any, request: Request, name: str, value: str, max_age: int) -> None:
+    """Set a cookie scripts cannot read, not sent cross-site, Secure behind TLS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure(request),
+        path="/",
+    )
+
+
+def check_csrf(expected: str | None, given: str | None) -> None:
+    """Refuse a form whose CSRF token is missing or wrong (403)."""
+    if not expected or not given or not hmac.compare_digest(expected, given):
+        raise HTTPException(403, "The form has expired or did not come from this site: reload it.")
+
+
+def forbid(allowed: bool) -> None:
+    """403 unless allowed."""
+    if not allowed:
+        raise HTTPException(403, "You are not allowed to see or do this.")
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a dashboard template with the account and its CSRF token."""
+    settings = get_settings()
+    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
+    account = context.pop("account", None) or account_of(request)
+    html = environment.get_template(f"dashboard/{name}").render(
+        account=account, csrf=account.csrf if account else "", **context
+    )
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,82 @@
+"""A small record for the dashboard tests: one inspection at each point that matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspectorate import documents, evidence, operations, synthetic, users
+from inspectorate.lifecycle import Stage
+from tests.factories import (
+    finish_fieldwork,
+    morning,
+    record_synthetic_sample,
+    schedule,
+    score_and_record,
+)
+
+PASSWORD = "correct horse battery"
+ROLES = {
+    "manager": "mia.manager",
+    "inspector": "ian.inspector",
+    "body": "wales.trust",
+    "public": "pat.public",
+}
+
+
+@dataclass(frozen=True)
+class BoardRecord:
+    """Ids of what the record holds."""
+
+    published: int  # London, published: everyone sees it
+    draft: int  # Wales, draft with the body: the manager and Wales only
+    assigned: int  # Cumbria, announced: the manager and the assigned inspector
+    draft_document: int
+    published_document: int
+
+
+def scored(body: str, start: str) -> int:
+    """An IAOW inspection of `body` taken as far as its scores."""
+    inspection_id = schedule(body=body, fieldwork_start=start)
+    operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
+    )
+    record_synthetic_sample(inspection_id, body=body, size=1500, fieldwork=start, on="2014-02-17")
+    cases = finish_fieldwork(inspection_id, "2014-03-14")
+    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
+    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
+    return inspection_id
+
+
+def advance(inspection_id: int, stage: Stage, day: str) -> None:
+    """Take a stage and write its documents, as the sweep would."""
+    operations.apply_stage(inspection_id=inspection_id, stage=stage, actor="t", now=morning(day))
+    documents.write_stage_documents(
+        inspection_id=inspection_id, stage=stage, now=morning(day), actor="t"
+    )
+
+
+def build_board_record() -> BoardRecord:
+    """Three inspections and an account per role (the record must be initialised)."""
+    published = scored("London", "2014-03-10")
+    advance(published, Stage.SEND_DRAFT, "2014-04-04")
+    advance(published, Stage.CLOSE_COMMENTS, "2014-04-22")
+    advance(published, Stage.PUBLISH, "2014-05-30")
+    draft = scored("Wales", "2014-03-10")
+    advance(draft, Stage.SEND_DRAFT, "2014-04-04")
+    assigned = schedule(body="Cumbria", fieldwork_start="2014-06-02")
+    operations.apply_stage(
+        inspection_id=assigned, stage=Stage.ANNOUNCE, actor="t", now=morning("2014-03-24")
+    )
+    for role, name in ROLES.items():
+        users.add_user(
+            username=name,
+            role=role,
+            password=PASSWORD,
+            body="Wales" if role == "body" else None,
+            now=morning("2014-01-02"),
+        )
+    users.assign(username=ROLES["inspector"], inspection_id=assigned, now=morning("2014-01-02"))
+    draft_doc = documents.versions_of(draft)[0]
+    published_doc = [v for v in documents.versions_of(published) if v.public][0]
+    assert draft_doc.id is not None and published_doc.id is not None
+    return BoardRecord(published, draft, assigned, draft_doc.id, published_doc.id)

@@ -1,0 +1,180 @@
+"""The dashboard over HTTP: who sees what (a role × endpoint matrix), forms, CSRF, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from dashboard.app import create_app
+from inspectorate import operations
+from inspectorate.models import AuditEvent, DraftComment, Inspection
+from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+@pytest.fixture
+def record(sqlite_database: str) -> BoardRecord:
+    return build_board_record()
+
+
+@pytest.fixture
+def app_client() -> Iterator[TestClient]:
+    with TestClient(create_app()) as client:
+        yield client
+
+
+def sign_in(client: TestClient, role: str | None) -> str:
+    """Sign in as `role` (None stays anonymous); return the session's CSRF token."""
+    client.cookies.clear()
+    if role is None:
+        return ""
+    form = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    answer = client.post(
+        "/login",
+        data={"username": ROLES[role], "password": PASSWORD, "csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    session_cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
+    home = client.get("/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', home.text)
+    assert csrf is not None
+    return csrf.group(1)
+
+
+ROLE_NAMES = ["manager", "inspector", "body", "public", None]
+
+
+def expected_matrix(r: BoardRecord) -> dict[str, list[int]]:
+    """Status per path for manager, inspector, body, public, anonymous."""
+    return {
+        "/": [200, 200, 200, 200, 200],
+        "/reports": [200, 200, 200, 200, 200],
+        "/programmes/iaow": [200, 200, 403, 403, 403],
+        "/programmes/iaow/analytics": [200, 200, 403, 403, 403],
+        "/deadlines?as_of=2014-04-07": [200, 200, 403, 403, 403],
+        f"/inspections/{r.published}": [200, 200, 200, 200, 200],
+        f"/inspections/{r.draft}": [200, 403, 200, 403, 403],
+        f"/inspections/{r.assigned}": [200, 200, 403, 403, 403],
+        f"/documents/{r.draft_document}": [200, 403, 200, 403, 403],
+        f"/documents/{r.published_document}": [200, 200, 200, 200, 200],
+        "/api/inspections": [200, 200, 200, 200, 200],
+        f"/api/inspections/{r.draft}": [200, 403, 200, 403, 403],
+        "/api/programmes/iaow/timeline": [200, 200, 403, 403, 403],
+        "/api/deadlines?as_of=2014-04-07": [200, 200, 403, 403, 403],
+        "/api/reports": [200, 200, 200, 200, 200],
+        "/inspections/999": [404, 404, 404, 404, 404],
+    }
+
+
+def test_every_role_gets_exactly_what_it_may_see(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    matrix = expected_matrix(record)
+    seen = {}
+    for n, role in enumerate(ROLE_NAMES):
+        sign_in(app_client, role)
+        for path, statuses in matrix.items():
+            seen[(path, role)] = (app_client.get(path).status_code, statuses[n])
+    wrong = {k: v for k, v in seen.items() if v[0] != v[1]}
+    assert wrong == {}
+
+
+def test_lists_and_scores_follow_the_embargo(record: BoardRecord, app_client: TestClient) -> None:
+    visible = {}
+    for role in ROLE_NAMES:
+        sign_in(app_client, role)
+        visible[role] = sorted(i["id"] for i in app_client.get("/api/inspections").json())
+    assert visible["manager"] == sorted([record.published, record.draft, record.assigned])
+    assert visible["inspector"] == sorted([record.published, record.assigned])
+    assert visible["body"] == sorted([record.published, record.draft])
+    assert visible["public"] == visible[None] == [record.published]
+    sign_in(app_client, "body")
+    assert app_client.get(f"/api/inspections/{record.draft}").json()["headline_scores"]
+    assert "audit" not in app_client.get(f"/api/inspections/{record.draft}").json()
+    sign_in(app_client, None)
+    published = app_client.get(f"/api/inspections/{record.published}").json()
+    assert published["headline_scores"] and all(d["public"] for d in published["documents"])
+
+
+def test_forms_need_their_csrf_token_and_the_right_role(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in(app_client, "body")
+    path = f"/inspections/{record.draft}/comments"
+    assert app_client.post(path, data={"text": "x", "csrf": "forged"}).status_code == 403
+    assert (
+        app_client.post(f"/inspections/{record.published}/publish", data={"csrf": csrf}).status_code
+        == 403
+    )
+    sign_in(app_client, None)
+    assert app_client.post(path, data={"text": "x", "csrf": "x"}).status_code == 401
+    assert (
+        app_client.post("/login", data={"username": "a", "password": "b", "csrf": "x"}).status_code
+        == 403
+    )
+
+
+def test_hostile_input_comes_back_escaped_and_changes_nothing_else(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    hostile = "<script>alert('x')</script>' OR 1=1; DROP TABLE inspection; --"
+    csrf = sign_in(app_client, "body")
+    answer = app_client.post(
+        f"/inspections/{record.draft}/comments", data={"text": hostile, "csrf": csrf}
+    )
+    assert answer.status_code == 200 and "comments kept" in answer.text
+    assert "<script>alert" not in answer.text and "&lt;script&gt;alert(&#39;x&#39;)" in answer.text
+    csrf = sign_in(app_client, "manager")
+    answer = app_client.post(
+        f"/inspections/{record.assigned}/reschedule",
+        data={"fieldwork_start": "2014-06-09", "why": hostile, "csrf": csrf},
+    )
+    assert answer.status_code == 200 and "<script>alert" not in answer.text
+    assert "&lt;script&gt;" in answer.text  # in the audit trail, escaped
+    refused = app_client.post(
+        f"/inspections/{record.assigned}/reschedule",
+        data={"fieldwork_start": hostile[:10], "why": "x", "csrf": csrf},
+    )
+    assert refused.status_code == 400 and "<script>" not in refused.text
+    sign_in(app_client, None)
+    app_client.cookies.set("inspectorate_login_csrf", "t")
+    bad = app_client.post(
+        "/login", data={"username": hostile[:80], "password": hostile, "csrf": "t"}
+    )
+    assert bad.status_code == 401 and "<script>alert" not in bad.text
+    with Session(operations.engine()) as session:
+        assert len(session.exec(select(Inspection)).all()) == 3
+        assert [c.text for c in session.exec(select(DraftComment)).all()] == [hostile]
+        assert (
+            session.exec(select(Inspection).where(Inspection.id == record.draft)).one().status
+            == "comments_closed"
+        )
+        assert any(e.why == hostile for e in session.exec(select(AuditEvent)).all())
+
+
+def test_pages_carry_security_headers_and_the_api_has_its_schema(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    answer = app_client.get("/")
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    schema = app_client.get("/api/openapi.json").json()
+    assert {"/api/inspections", "/api/reports", "/api/deadlines"} <= set(schema["paths"])
+    assert "/login" not in schema["paths"]
+
+
+def test_the_timeline_draws_every_inspection_and_a_today_line(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
+    assert html.count('<a href="/inspections/') == 3 and ">today</text>" in html
