@@ -73,13 +73,13 @@ def reschedule(
     start = parse_date(fieldwork_start, what="fieldwork start")
     from flows.timers import reschedule_inspection
 
-    def step() -> str:
+    def _step() -> str:
         old, new = reschedule_inspection(
             inspection_id=inspection_id, fieldwork_start=start, why=why, actor=account.username
         )
         return f"fieldwork moved from {old} to {new}"
 
-    return _run(inspection_id, "Reschedule", step)
+    return _run(inspection_id, "Reschedule", _step)
 
 
 @router.post("/inspections/{inspection_id}/fieldwork")
@@ -102,13 +102,13 @@ def upload_fieldwork(
         path = Path(folder) / f"judgements{suffix}"
         path.write_bytes(content)
 
-        def step() -> str:
+        def _step() -> str:
             outcome = score_fieldwork(
                 inspection_id=inspection_id, judgements_path=str(path), actor=account.username
             )
             return f"{outcome.from_status} → {outcome.to_status}"
 
-        return _run(inspection_id, "Fieldwork scored", step)
+        return _run(inspection_id, "Fieldwork scored", _step)
 
 
 @router.post("/inspections/{inspection_id}/comments")
@@ -139,8 +139,8 @@ def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
     _inspection(inspection_id)
     from flows.lifecycle import publish_report
 
-    def step() -> str:
+    def _step() -> str:
         outcome = publish_report(inspection_id=inspection_id, actor=account.username)
         return f"{outcome.from_status} → {outcome.to_status}"
 
-    return _run(inspection_id, "Publish", step)
+    return _run(inspection_id, "Publish", _step)

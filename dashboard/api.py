@@ -143,7 +143,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
     with Session(operations.engine()) as session:
         this_week, overdue = board.deadlines(session, viewer, today)
 
-    def entry(d: board.Deadline) -> DeadlineEntry:
+    def _entry(d: board.Deadline) -> DeadlineEntry:
         sent = sum(1 for _kind, _day, done in d.reminders if done)
         return DeadlineEntry(
             inspection_id=d.inspection_id,
@@ -154,7 +154,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
         )
 
     return Deadlines(
-        as_of=today, this_week=[entry(d) for d in this_week], overdue=[entry(d) for d in overdue]
+        as_of=today, this_week=[_entry(d) for d in this_week], overdue=[_entry(d) for d in overdue]
     )
 
 

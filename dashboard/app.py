@@ -34,7 +34,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.middleware("http")
-    async def security_headers(
+    async def _security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
@@ -44,11 +44,11 @@ def create_app() -> FastAPI:
         return response
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(InspectorateError)
-    async def refused(request: Request, exc: InspectorateError) -> Response:
+    async def _refused(request: Request, exc: InspectorateError) -> Response:
         return _error(request, 400, str(exc))
 
     return app

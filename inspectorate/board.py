@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from inspectorate.access import InspectionFacts, Viewer, may_see_document, may_see_inspection
+from inspectorate.access import (
+    InspectionFacts,
+    Viewer,
+    is_staff_on,
+    may_see_document,
+    may_see_inspection,
+)
 from inspectorate.lifecycle import FINAL_STATUSES
 from inspectorate.models import (
     Body,
@@ -57,11 +63,11 @@ def visible_inspections(
 
 
 def timeline(session: Session, viewer: Viewer, code: str) -> list[TimelineRow]:
-    """Every visible inspection of the programme with its milestones."""
+    """The programme's inspections the viewer works on (a manager: all), with milestones."""
     rows = {
         i.id: TimelineRow(i.id, body, i.status, i.kind)
         for i, body, _ in visible_inspections(session, viewer, code)
-        if i.id is not None
+        if i.id is not None and is_staff_on(viewer, facts(i))
     }
     if not rows:
         return []
@@ -90,7 +96,9 @@ def deadlines(
     monday = as_of - dt.timedelta(days=as_of.weekday())
     sunday = monday + dt.timedelta(days=6)
     visible = {
-        i.id: body for i, body, _ in visible_inspections(session, viewer) if i.status not in _FINAL
+        i.id: body
+        for i, body, _ in visible_inspections(session, viewer)
+        if i.status not in _FINAL and is_staff_on(viewer, facts(i))
     }
     open_ = session.exec(
         select(Milestone)

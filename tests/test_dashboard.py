@@ -178,3 +178,9 @@ def test_the_timeline_draws_every_inspection_and_a_today_line(
     sign_in(app_client, "manager")
     html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
     assert html.count('<a href="/inspections/') == 3 and ">today</text>" in html
+    sign_in(app_client, "inspector")
+    html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
+    assert html.count('<a href="/inspections/') == 1  # only the inspection they are on
+    week = app_client.get("/api/deadlines?as_of=2014-06-02").json()
+    assert {d["inspection_id"] for d in week["this_week"] + week["overdue"]} == {record.assigned}
+    assert "fieldwork_start" in {d["milestone"] for d in week["this_week"]}
