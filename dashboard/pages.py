@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlmodel import Session
 
-from dashboard.web import account_of, forbid, page, viewer_of
+from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
 from inspectorate import (
     access,
     analytics,
@@ -57,34 +57,46 @@ def home(request: Request) -> Response:
 
 
 @router.get("/programmes/{code}", response_class=HTMLResponse)
-def programme_timeline(request: Request, code: str, as_of: AsOf = None) -> Response:
+async def programme_timeline(request: Request, code: str, as_of: AsOf = None) -> Response:
     """Every inspection of the programme as a bar by week, milestones marked, a today line."""
-    viewer = viewer_of(account_of(request))
+    account = account_of(request)
+    viewer = viewer_of(account)
     forbid(viewer.role in ("manager", "inspector"))
     if code not in operations.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
     today = day_of(as_of)
-    with Session(operations.engine()) as session:
-        rows = board.timeline(session, viewer, code)
-    return page(
-        request,
-        "timeline.html.j2",
-        programme=operations.programmes()[code],
-        rows=rows,
-        chart=timeline_svg(rows, today),
-        today=today,
-    )
+
+    def render() -> str:
+        with Session(operations.engine()) as session:
+            rows = board.timeline(session, viewer, code)
+        return render_page(
+            account,
+            "timeline.html.j2",
+            programme=operations.programmes()[code],
+            rows=rows,
+            chart=timeline_svg(rows, today),
+            today=today,
+        )
+
+    return await cached_page(request, account, render)
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
+async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     """What is due this week and what is overdue, with the reminders sent about each."""
-    viewer = viewer_of(account_of(request))
+    account = account_of(request)
+    viewer = viewer_of(account)
     forbid(viewer.role in ("manager", "inspector"))
     today = day_of(as_of)
-    with Session(operations.engine()) as session:
-        this_week, overdue = board.deadlines(session, viewer, today)
-    return page(request, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today)
+
+    def render() -> str:
+        with Session(operations.engine()) as session:
+            this_week, overdue = board.deadlines(session, viewer, today)
+        return render_page(
+            account, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today
+        )
+
+    return await cached_page(request, account, render)
 
 
 def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[str, Any]:
@@ -124,7 +136,7 @@ def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[st
 
 
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
-def inspection_page(request: Request, inspection_id: int, note: str = "") -> Response:
+async def inspection_page(request: Request, inspection_id: int, note: str = "") -> Response:
     """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
     account = account_of(request)
     viewer = viewer_of(account)
@@ -133,8 +145,12 @@ def inspection_page(request: Request, inspection_id: int, note: str = "") -> Res
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
     forbid(access.may_see_inspection(viewer, board.facts(inspection)))
-    context = inspection_context(viewer, inspection)
-    return page(request, "inspection.html.j2", account=account, note=note[:200], **context)
+
+    def render() -> str:
+        context = inspection_context(viewer, inspection)
+        return render_page(account, "inspection.html.j2", note=note[:200], **context)
+
+    return await cached_page(request, account, render)
 
 
 @router.get("/programmes/{code}/analytics", response_class=HTMLResponse)

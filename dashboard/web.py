@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from dashboard.cache import PAGES
 from inspectorate import clock, users
 from inspectorate.access import ANONYMOUS, Viewer
 from inspectorate.render import template_environment
@@ -66,12 +68,24 @@ def forbid(allowed: bool) -> None:
         raise HTTPException(403, "You are not allowed to see or do this.")
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(account: Account | None, name: str, **context: Any) -> str:
     """Render a dashboard template with the account and its CSRF token."""
     settings = get_settings()
     environment = template_environment(settings.templates_dir, settings.user_templates_dir)
-    account = context.pop("account", None) or account_of(request)
-    html = environment.get_template(f"dashboard/{name}").render(
+    return environment.get_template(f"dashboard/{name}").render(
         account=account, csrf=account.csrf if account else "", **context
     )
-    return HTMLResponse(html, status_code=status)
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a dashboard page (the account is looked up unless given)."""
+    account = context.pop("account", None) or account_of(request)
+    return HTMLResponse(render_page(account, name, **context), status_code=status)
+
+
+async def cached_page(
+    request: Request, account: Account | None, render: Callable[[], str]
+) -> HTMLResponse:
+    """A page kept until the record changes, per session, address and day."""
+    key = (account.csrf if account else "", request.url.path, request.url.query)
+    return HTMLResponse(await PAGES.page(key, render))

@@ -71,10 +71,18 @@ def timeline(session: Session, viewer: Viewer, code: str) -> list[TimelineRow]:
     }
     if not rows:
         return []
-    for m in session.exec(select(Milestone).where(col(Milestone.inspection_id).in_(list(rows)))):
-        rows[m.inspection_id].milestones[m.kind] = m.due_on
-        if m.done_at is not None:
-            rows[m.inspection_id].done.add(m.kind)
+    milestones = session.exec(
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Milestone.done_at),
+        ).where(col(Milestone.inspection_id).in_(list(rows)))
+    ).all()
+    for inspection_id, kind, due_on, done_at in milestones:
+        rows[inspection_id].milestones[kind] = due_on
+        if done_at is not None:
+            rows[inspection_id].done.add(kind)
     return list(rows.values())
 
 

@@ -19,15 +19,22 @@ app.add_typer(users_app, name="users")
 def dashboard(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core).")] = 1,
 ) -> None:
     """Serve the dashboard (pages, actions and the JSON API under /api)."""
     database_ready()
     import uvicorn
 
-    from dashboard.app import create_app
-
     console.print(f"Dashboard on http://{host}:{port}/ (API schema at /api/openapi.json)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.run(
+        "dashboard.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+    )
 
 
 @users_app.command("add")

@@ -10,6 +10,7 @@ comes from the inspectors; where none is given the report says so plainly.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,9 +114,9 @@ def _sample_tables(cases: pd.DataFrame) -> list[tuple[str, list[tuple[str, int, 
     tables = []
     for column, label in SAMPLE_DIMENSIONS:
         if column in cases and not cases.empty:
-            counts = cases[column].value_counts().sort_index()
+            counts = Counter(str(v) for v in cases[column].tolist())
             tables.append(
-                (label, [(str(k), int(v), 100.0 * v / len(cases)) for k, v in counts.items()])
+                (label, [(k, n, 100.0 * n / len(cases)) for k, n in sorted(counts.items())])
             )
     return tables
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from inspectorate import operations
@@ -158,17 +159,23 @@ def start_session(user: User, now: dt.datetime) -> str:
 
 def session_account(token: str, now: dt.datetime) -> Account | None:
     """The signed-in account for a cookie token, if the session is live."""
+    # Plain columns, not ORM objects: this runs on every dashboard request.
     with Session(operations.engine()) as session:
-        row = session.exec(
-            select(WebSession, User)
+        row = session.execute(
+            sa_select(
+                col(User.id),
+                col(User.username),
+                col(User.role),
+                col(User.body_id),
+                col(WebSession.csrf),
+                col(WebSession.expires_at),
+            )
             .join(User, col(User.id) == WebSession.user_id)
-            .where(WebSession.token_hash == _digest(token))
+            .where(col(WebSession.token_hash) == _digest(token))
         ).first()
-    if row is None or utc(row[0].expires_at) <= utc(now):
+    if row is None or utc(row[5]) <= utc(now):
         return None
-    web, user = row
-    assert user.id is not None
-    return Account(user.id, user.username, user.role, user.body_id, web.csrf)
+    return Account(row[0], row[1], row[2], row[3], row[4])
 
 
 def end_session(token: str) -> None:

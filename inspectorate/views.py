@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from sqlmodel import Session, col, select
@@ -16,14 +17,16 @@ from inspectorate.milestones import PlannedMilestone
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.repository import audit_trail, milestones_of
 
+# Loaded once: pendulum re-reads the zone file on every conversion (a dashboard page made
+# ~100 of them).
+LONDON_ZONE = ZoneInfo("Europe/London")
+
 
 def london(moment: dt.datetime | None) -> str:
     """Format a stored UTC time as London local time, or '' when absent."""
     if moment is None:
         return ""
-    import pendulum
-
-    return pendulum.instance(utc(moment)).in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+    return utc(moment).astimezone(LONDON_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)

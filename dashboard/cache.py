@@ -1,0 +1,58 @@
+"""Rendered pages kept until the record changes: the dashboard is read far more than written.
+
+Every change to the record writes an audit event (and reminders, documents and comments
+have their own rows), so the largest ids of those tables, read in one query, say whether
+anything changed since a page was rendered. A page is kept per signed-in session (its
+header carries the session's CSRF token), per address and per day. Looking a page up is a
+few quick queries done on the event loop; only rendering goes to a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from sqlalchemy import text
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from inspectorate import clock, operations
+
+VERSION = text(
+    "SELECT (SELECT max(id) FROM auditevent), (SELECT max(id) FROM reminder), "
+    "(SELECT max(id) FROM reportversion), (SELECT max(id) FROM draftcomment)"
+)
+
+
+def record_version() -> tuple[object, ...]:
+    """A value that changes whenever the record does."""
+    with Session(operations.engine()) as session:
+        row = session.execute(VERSION).one()
+    return (*tuple(row), clock.today())
+
+
+class PageCache:
+    """A bounded, thread-safe map from (page key, record version) to rendered HTML."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._pages: OrderedDict[tuple[object, ...], str] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    async def page(self, key: tuple[object, ...], render: Callable[[], str]) -> str:
+        """The page for `key` as of now: kept, or rendered (in a worker thread) and kept."""
+        full = (*key, record_version())
+        with self._lock:
+            if full in self._pages:
+                self._pages.move_to_end(full)
+                return self._pages[full]
+        html = await run_in_threadpool(render)
+        with self._lock:
+            self._pages[full] = html
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+        return html
+
+
+PAGES = PageCache()
