@@ -184,3 +184,22 @@ def test_the_timeline_draws_every_inspection_and_a_today_line(
     week = app_client.get("/api/deadlines?as_of=2014-06-02").json()
     assert {d["inspection_id"] for d in week["this_week"] + week["overdue"]} == {record.assigned}
     assert "fieldwork_start" in {d["milestone"] for d in week["this_week"]}
+
+
+def test_a_kept_page_is_rendered_again_once_the_record_changes(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    from inspectorate.lifecycle import Stage
+    from tests.factories import morning
+
+    sign_in(app_client, "manager")
+    path = f"/inspections/{record.draft}"
+    assert "draft sent" in app_client.get(path).text
+    assert app_client.get(path).text == app_client.get(path).text  # kept
+    operations.apply_stage(
+        inspection_id=record.draft,
+        stage=Stage.CLOSE_COMMENTS,
+        actor="body",
+        now=morning("2014-04-22"),
+    )
+    assert "comments closed" in app_client.get(path).text
