@@ -183,7 +183,8 @@ def headline_scores(session: Session, *, inspection_id: int) -> dict[str, float]
 def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, Any] | None:
     """Question, criterion and headline scores as stored (no re-scoring; no breakdowns).
 
-    Shaped like `inspectorate score --json` as far as a report needs; None if not scored.
+    Shaped like `inspectorate score --json` (rounded alike) as far as a report needs;
+    None if not scored.
     """
     rows = session.exec(select(Score).where(Score.inspection_id == inspection_id)).all()
     if not rows:
@@ -194,12 +195,12 @@ def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, A
             summary["questions"][r.key] = {
                 "sufficient": r.sufficient,
                 "applicable": r.applicable,
-                "score": r.score,
+                "score": round(r.score or 0.0, 1),
             }
         elif r.level == "criterion" and r.score is not None:
-            summary["criteria"][r.key] = r.score
+            summary["criteria"][r.key] = round(r.score, 1)
         elif r.level == "headline" and r.score is not None:
-            summary["headline"][r.key] = r.score
+            summary["headline"][r.key] = round(r.score, 1)
         elif r.level == "rating":
             summary["ratings"][r.key] = r.rating
     return summary

@@ -11,10 +11,10 @@ import jinja2
 from sqlmodel import Session, col, select
 
 from inspectorate import evidence, operations
-from inspectorate.casework import sample_of
+from inspectorate.casework import sample_of, stored_score_summary
 from inspectorate.charts import findings_chart, headline_chart
 from inspectorate.database import session_scope, utc
-from inspectorate.errors import InvalidFile, InvalidInput
+from inspectorate.errors import InvalidFile, InvalidInput, InvalidTransition
 from inspectorate.follow_up_report import build_follow_up_report
 from inspectorate.frameworks import Framework
 from inspectorate.i18n import check_language, translations
@@ -136,11 +136,13 @@ def build_inspection_report(
 ) -> ReportContext:
     """The report of a scored inspection, worked out (with the team's stored text when None).
 
-    `scores` may be the stored summary (casework.stored_score_summary) where re-scoring the
-    judgements would cost too much, as on the dashboard.
+    Scores come as stored (question, criterion and headline rows): a report shows no
+    breakdowns, so the judgements need not be scored again.
     """
+    with Session(operations.engine()) as session:
+        scores = scores or stored_score_summary(session, inspection_id=inspection_id)
     if scores is None:
-        scores = evidence.stored_scores(inspection_id=inspection_id, publication=not draft)
+        raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
     framework = evidence.framework_of(inspection_id)
     editable = stored_text(inspection_id) if editable is None else editable
     with Session(operations.engine()) as session:
