@@ -66,7 +66,7 @@ async def programme_timeline(request: Request, code: str, as_of: AsOf = None) ->
         raise HTTPException(404, f"No programme {code!r}.")
     today = day_of(as_of)
 
-    def render() -> str:
+    def _render() -> str:
         with Session(operations.engine()) as session:
             rows = board.timeline(session, viewer, code)
         return render_page(
@@ -78,7 +78,7 @@ async def programme_timeline(request: Request, code: str, as_of: AsOf = None) ->
             today=today,
         )
 
-    return await cached_page(request, account, render)
+    return await cached_page(request, account, _render)
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
@@ -89,14 +89,14 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     forbid(viewer.role in ("manager", "inspector"))
     today = day_of(as_of)
 
-    def render() -> str:
+    def _render() -> str:
         with Session(operations.engine()) as session:
             this_week, overdue = board.deadlines(session, viewer, today)
         return render_page(
             account, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today
         )
 
-    return await cached_page(request, account, render)
+    return await cached_page(request, account, _render)
 
 
 def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[str, Any]:
@@ -146,11 +146,11 @@ async def inspection_page(request: Request, inspection_id: int, note: str = "") 
         raise HTTPException(404, f"No inspection {inspection_id}.")
     forbid(access.may_see_inspection(viewer, board.facts(inspection)))
 
-    def render() -> str:
+    def _render() -> str:
         context = inspection_context(viewer, inspection)
         return render_page(account, "inspection.html.j2", note=note[:200], **context)
 
-    return await cached_page(request, account, render)
+    return await cached_page(request, account, _render)
 
 
 @router.get("/programmes/{code}/analytics", response_class=HTMLResponse)
