@@ -30,7 +30,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 CLI = str(ROOT / ".venv" / "bin" / "inspectorate")
 PASSWORD = "benchmark password"
-WORKERS = os.environ.get("BENCH_WORKERS", "2")  # one server process per core
+WORKERS = os.environ.get("BENCH_WORKERS", "1")  # server processes (each keeps its own pages)
 
 
 def load(folder: Path, env: dict[str, str]) -> None:
