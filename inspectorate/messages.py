@@ -2,15 +2,64 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
 import pendulum
 from sqlmodel import Session
 
 from inspectorate.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.notify import Message
-from inspectorate.programmes import ProgrammeDefinition, rule_for
+from inspectorate.programmes import MilestoneRule, ProgrammeDefinition, rule_for
 from inspectorate.reminders import ESCALATION, NOTICE
 from inspectorate.render import render_email, template_environment
 from inspectorate.settings import Settings
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """What a reminder, escalation or notice template may use."""
+
+    body: Body
+    programme: ProgrammeDefinition
+    inspection: Inspection
+    milestone: Milestone
+    rule: MilestoneRule
+    reminder: Reminder
+    kind: str
+    lead_days: int
+    due_on: dt.date
+    remind_on: dt.date
+
+    def as_template_context(self) -> dict[str, Any]:
+        """The fields by name, as jinja2 takes them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def mail_context(
+    *,
+    body: Body,
+    programme: ProgrammeDefinition,
+    inspection: Inspection,
+    milestone: Milestone,
+    rule: MilestoneRule,
+    reminder: Reminder,
+) -> MailContext:
+    """Work out a mail's context from the rows it is about (pure)."""
+    lead = int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0
+    return MailContext(
+        body=body,
+        programme=programme,
+        inspection=inspection,
+        milestone=milestone,
+        rule=rule,
+        reminder=reminder,
+        kind=reminder.kind,
+        lead_days=lead,
+        due_on=milestone.due_on,
+        remind_on=reminder.remind_on,
+    )
 
 
 def build_message(
@@ -33,18 +82,14 @@ def build_message(
     assert body is not None and programme_row is not None
     programme = programmes[programme_row.code]
     rule = rule_for(programmes, programme_row.code, milestone.kind)
-    context = {
-        "body": body,
-        "programme": programme,
-        "inspection": inspection,
-        "milestone": milestone,
-        "rule": rule,
-        "reminder": reminder,
-        "kind": reminder.kind,
-        "lead_days": int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0,
-        "due_on": milestone.due_on,
-        "remind_on": reminder.remind_on,
-    }
+    context = mail_context(
+        body=body,
+        programme=programme,
+        inspection=inspection,
+        milestone=milestone,
+        rule=rule,
+        reminder=reminder,
+    ).as_template_context()
     if reminder.kind == NOTICE:
         names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
     elif reminder.kind == ESCALATION:

@@ -203,3 +203,28 @@ def test_a_kept_page_is_rendered_again_once_the_record_changes(
         now=morning("2014-04-22"),
     )
     assert "comments closed" in app_client.get(path).text
+
+
+def test_every_role_may_only_take_its_own_actions(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    # Payloads an allowed role gets past the gate with, then refused as input (400):
+    # so 400 means "allowed", 403 "not allowed", 401 "sign in first".
+    actions = {
+        f"/inspections/{record.assigned}/reschedule": (
+            {"fieldwork_start": "not a date", "why": "x"},
+            [400, 403, 403, 403, 401],
+        ),
+        f"/inspections/{record.assigned}/publish": ({}, [400, 403, 403, 403, 401]),
+        f"/inspections/{record.draft}/comments": ({"text": "   "}, [403, 403, 400, 403, 401]),
+    }
+    seen = {}
+    for n, role in enumerate(ROLE_NAMES):
+        csrf = sign_in(app_client, role)
+        for path, (data, statuses) in actions.items():
+            status = app_client.post(path, data={**data, "csrf": csrf or "x"}).status_code
+            seen[(path, role)] = (status, statuses[n])
+    assert {k: v for k, v in seen.items() if v[0] != v[1]} == {}
+    with Session(operations.engine()) as session:
+        statuses = {i.id: i.status for i in session.exec(select(Inspection)).all()}
+    assert statuses[record.draft] == "draft_sent" and statuses[record.assigned] == "announced"

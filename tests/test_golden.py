@@ -17,8 +17,9 @@ from inspectorate import operations, reports, synthetic
 from inspectorate.comparison import CriterionCount, compare
 from inspectorate.follow_up_report import build_follow_up_report
 from inspectorate.letters import build_announcement_letter
+from inspectorate.messages import mail_context
 from inspectorate.milestones import plan_milestones
-from inspectorate.models import Body, Inspection
+from inspectorate.models import Body, Inspection, Milestone, Reminder
 from inspectorate.render import render_email
 from inspectorate.report_context import DISTRIBUTION, build_report
 from inspectorate.scoring import score
@@ -127,18 +128,23 @@ def test_the_announcement_letter_matches_its_golden_file(lang: str) -> None:
 @pytest.mark.parametrize("kind", ["reminder", "escalation"])
 def test_the_reminder_and_escalation_emails_match_their_golden_files(kind: str) -> None:
     programme = operations.programmes()["iaow"]
-    rule = programme.rule("sample_selection")
     due = due_dates()
-    context = {
-        "body": Body(name="Wales Probation Trust", kind="trust", region="Wales", in_wales=True),
-        "programme": programme,
-        "inspection": Inspection(
+    context = mail_context(
+        body=Body(name="Wales Probation Trust", kind="trust", region="Wales", in_wales=True),
+        programme=programme,
+        inspection=Inspection(
             id=7, body_id=1, programme_id=1, fieldwork_start=FIELDWORK, status="announced"
         ),
-        "rule": rule,
-        "kind": "lead_5" if kind == "reminder" else kind,
-        "lead_days": 5 if kind == "reminder" else 0,
-        "due_on": due["sample_selection"],
-    }
+        milestone=Milestone(
+            inspection_id=7, kind="sample_selection", due_on=due["sample_selection"]
+        ),
+        rule=programme.rule("sample_selection"),
+        reminder=Reminder(
+            milestone_id=1,
+            kind="lead_5" if kind == "reminder" else kind,
+            remind_on=FIELDWORK,
+            recipients="team@inspectorate.invalid",
+        ),
+    ).as_template_context()
     subject, body = render_email(reports.environment("en"), [f"email/{kind}.txt.j2"], context)
     check_golden(f"{kind}.txt", f"Subject: {subject}\n\n{body}")
