@@ -82,6 +82,19 @@ def at(day: dt.date, hour: int = 10) -> str:
     return pendulum.datetime(day.year, day.month, day.day, hour, tz=clock.LONDON).isoformat()
 
 
+def test_deploying_again_changes_nothing(on_server: Server) -> None:
+    def installed() -> tuple[int, list[str]]:
+        with get_client(sync_client=True) as client:
+            deployments = client.read_deployments()
+            automations = [a.name for a in client.read_automations()]
+        return len(deployments), automations
+
+    before = installed()
+    on_server.deploy()
+    assert installed() == before
+    assert before[1] == ["plan-reinspection-on-low-scores"] and before[0] == 19
+
+
 def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
     start = earliest_fieldwork_start(operations.programmes()["iaow"], pendulum.today().date())
     start = start.add(weeks=2)
