@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PUBLISHED = frozenset({"published", "action_plan_received"})
+from inspectorate.lifecycle import PUBLISHED_STATUSES
+
+PUBLISHED = PUBLISHED_STATUSES
 DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED
 PUBLIC_KINDS = frozenset({"published", "follow_up"})
 BODY_KINDS = frozenset({"announcement", "draft", "follow_up_draft"}) | PUBLIC_KINDS

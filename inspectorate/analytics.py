@@ -9,10 +9,9 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from inspectorate.frameworks import Framework
+from inspectorate.lifecycle import PUBLISHED_STATUSES
 from inspectorate.models import Body, Inspection, Programme, Score
 from inspectorate.programmes import ProgrammeDefinition
-
-PUBLISHED = ("published", "action_plan_received")
 
 COLUMNS = [
     "group",
@@ -96,7 +95,7 @@ def headline_frame(session: Session, code: str, *, published_only: bool = False)
         .where(Programme.code == code, Score.level == "headline", Inspection.kind == "inspection")
     )
     if published_only:
-        query = query.where(col(Inspection.status).in_(PUBLISHED))
+        query = query.where(col(Inspection.status).in_(PUBLISHED_STATUSES))
     return pd.DataFrame(
         [(b.name, b.region, b.family, s.key, s.score) for s, b in session.exec(query).all()],
         columns=["body", "region", "family", "headline", "score"],

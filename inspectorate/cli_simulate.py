@@ -15,6 +15,7 @@ from inspectorate import operations
 from inspectorate.cli import JsonFlag, app, console, print_json
 from inspectorate.demo import prepare_simulation
 from inspectorate.errors import ConfigError, InvalidInput
+from inspectorate.lifecycle import PUBLISHED_STATUSES
 from inspectorate.milestones import parse_date
 from inspectorate.models import Inspection
 from inspectorate.programmes import find_programme
@@ -36,8 +37,7 @@ def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[s
     return {
         "inspections_planned": len(setup.inspection_ids),
         "published": sum(
-            i.kind == "inspection" and i.status in ("published", "action_plan_received")
-            for i in inspections
+            i.kind == "inspection" and i.status in PUBLISHED_STATUSES for i in inspections
         ),
         "reinspections": sum(i.kind != "inspection" for i in inspections),
         "reminders_sent": sum(r.reminders_sent for r in reports),

@@ -17,17 +17,17 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from inspectorate import operations, reports
+from inspectorate.access import PUBLIC_KINDS
 from inspectorate.database import session_scope, utc
 from inspectorate.errors import InvalidInput, InvalidTransition
 from inspectorate.i18n import check_language
 from inspectorate.letters import build_announcement_letter
-from inspectorate.lifecycle import Stage
+from inspectorate.lifecycle import PUBLISHED_STATUSES, Stage
 from inspectorate.models import Body, Distribution, Programme, ReportVersion
 from inspectorate.report_context import DISTRIBUTION
 from inspectorate.repository import get_inspection, record_audit
 from inspectorate.settings import get_settings
 
-PUBLIC_KINDS = ("published", "follow_up")
 KINDS = ("announcement", "draft", "follow_up_draft", "published", "follow_up")
 
 
@@ -114,7 +114,7 @@ def save_version(
             sha256=digest,
             path=str(path),
             created_at=utc(now),
-            public=kind in PUBLIC_KINDS and inspection.status in reports.PUBLISHED,
+            public=kind in PUBLIC_KINDS and inspection.status in PUBLISHED_STATUSES,
         )
         session.add(version)
         session.flush()
@@ -185,7 +185,7 @@ def lift_embargo(*, inspection_id: int, now: dt.datetime, actor: str) -> list[st
     """Make the published versions public and record the distribution; return the new recipients."""
     with session_scope(operations.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
-        if inspection.status not in reports.PUBLISHED:
+        if inspection.status not in PUBLISHED_STATUSES:
             raise InvalidTransition(
                 f"inspection {inspection_id} is {inspection.status}: its report is embargoed "
                 "until it is published"
@@ -272,4 +272,4 @@ def distribution_of(inspection_id: int) -> list[Distribution]:
 def inspection_published(inspection_id: int) -> bool:
     """Whether the inspection's report has been published (its embargo lifted)."""
     with Session(operations.engine()) as session:
-        return get_inspection(session, inspection_id=inspection_id).status in reports.PUBLISHED
+        return get_inspection(session, inspection_id=inspection_id).status in PUBLISHED_STATUSES

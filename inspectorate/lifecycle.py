@@ -60,6 +60,9 @@ TRANSITIONS: Final[Mapping[tuple[Status, Stage], Status]] = MappingProxyType(_TA
 
 FINAL_STATUSES: Final = frozenset({S.ACTION_PLAN_RECEIVED, S.CANCELLED})
 
+PUBLISHED_STATUSES: Final = frozenset({S.PUBLISHED.value, S.ACTION_PLAN_RECEIVED.value})
+"""The statuses of an inspection whose report is out: nothing about it is embargoed."""
+
 
 def next_status(current: Status, stage: Stage) -> Status:
     """Return the status after `stage`, or raise InvalidTransition naming what is allowed."""

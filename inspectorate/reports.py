@@ -18,13 +18,13 @@ from inspectorate.errors import InvalidFile, InvalidInput, InvalidTransition
 from inspectorate.follow_up_report import build_follow_up_report
 from inspectorate.frameworks import Framework
 from inspectorate.i18n import check_language, translations
+from inspectorate.lifecycle import PUBLISHED_STATUSES
 from inspectorate.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.render import template_environment
 from inspectorate.report_context import DISTRIBUTION, ReportContext, build_report
 from inspectorate.repository import get_inspection, record_audit
 from inspectorate.settings import get_settings
 
-PUBLISHED = ("published", "action_plan_received")
 EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
 
 
@@ -98,7 +98,7 @@ def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[
     """Each headline's mean over the programme's other published inspections, and their count."""
     published = select(Inspection.id).where(
         Inspection.programme_id == inspection.programme_id,
-        col(Inspection.status).in_(PUBLISHED),
+        col(Inspection.status).in_(PUBLISHED_STATUSES),
         Inspection.id != inspection.id,
     )
     rows = session.exec(
