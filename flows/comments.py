@@ -14,10 +14,15 @@ from prefect import flow
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 
+from flows.lifecycle import close_comments
+from inspectorate import comments, operations
 from inspectorate.lifecycle import Stage
+from inspectorate.settings import get_settings
 from inspectorate.stages import StageOutcome
 from tasks.comments import record_comments
 from tasks.lifecycle import apply_stage
+from tasks.runtime import is_embedded
+from tasks.timers import hand_comments_to_waiting_run
 
 
 class BodyComments(RunInput):
@@ -30,10 +35,10 @@ class BodyComments(RunInput):
 @flow(name="await-comments", persist_result=True)
 def await_comments(inspection_id: int, now: dt.datetime | None = None) -> StageOutcome:
     """Wait for the body's comments, keep them, and close the comment window."""
-    comments = suspend_flow_run(wait_for_input=BodyComments, timeout=None, key="comments")
-    record_comments(inspection_id, comments.text, comments.author, now)
+    received = suspend_flow_run(wait_for_input=BodyComments, timeout=None, key="comments")
+    record_comments(inspection_id, received.text, received.author, now)
     return apply_stage(
-        inspection_id, Stage.CLOSE_COMMENTS, comments.author, "comments received", now, True
+        inspection_id, Stage.CLOSE_COMMENTS, received.author, "comments received", now, True
     )
 
 
@@ -45,12 +50,6 @@ def submit_comments(
     In server mode the run waiting for them takes them; otherwise (or if none is waiting)
     they are kept here and the comment window is closed by the close-comments flow.
     """
-    from flows.lifecycle import close_comments
-    from inspectorate import comments, operations
-    from inspectorate.settings import get_settings
-    from tasks.runtime import is_embedded
-    from tasks.timers import hand_comments_to_waiting_run
-
     if get_settings().server_timers and not is_embedded():
         run_name = hand_comments_to_waiting_run(inspection_id, text, author)
         if run_name is not None:
