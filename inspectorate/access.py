@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from inspectorate.lifecycle import PUBLISHED_STATUSES
 
-PUBLISHED = PUBLISHED_STATUSES
-DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED
+DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED_STATUSES
 PUBLIC_KINDS = frozenset({"published", "follow_up"})
 BODY_KINDS = frozenset({"announcement", "draft", "follow_up_draft"}) | PUBLIC_KINDS
 
@@ -58,13 +57,13 @@ def may_see_inspection(viewer: Viewer, inspection: InspectionFacts) -> bool:
     return (
         is_staff_on(viewer, inspection)
         or is_own_body(viewer, inspection)
-        or inspection.status in PUBLISHED
+        or inspection.status in PUBLISHED_STATUSES
     )
 
 
 def may_see_scores(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """Scores are embargoed until publication, except for staff and the body with its draft."""
-    if inspection.status in PUBLISHED or is_staff_on(viewer, inspection):
+    if inspection.status in PUBLISHED_STATUSES or is_staff_on(viewer, inspection):
         return True
     return is_own_body(viewer, inspection) and inspection.status in DRAFT_OUT
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspectorate import documents, evidence, operations, synthetic, users
+from inspectorate import documents, operations, users
 from inspectorate.lifecycle import Stage
-from tests.factories import (
-    finish_fieldwork,
-    morning,
-    record_synthetic_sample,
-    schedule,
-    score_and_record,
-)
+from tests.factories import morning, schedule, scored
 
 PASSWORD = "correct horse battery"
 ROLES = {
@@ -34,19 +28,6 @@ class BoardRecord:
     published_document: int
 
 
-def scored(body: str, start: str) -> int:
-    """An IAOW inspection of `body` taken as far as its scores."""
-    inspection_id = schedule(body=body, fieldwork_start=start)
-    operations.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
-    )
-    record_synthetic_sample(inspection_id, body=body, size=1500, fieldwork=start, on="2014-02-17")
-    cases = finish_fieldwork(inspection_id, "2014-03-14")
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
-    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
-    return inspection_id
-
-
 def advance(inspection_id: int, stage: Stage, day: str) -> None:
     """Take a stage and write its documents, as the sweep would."""
     operations.apply_stage(inspection_id=inspection_id, stage=stage, actor="t", now=morning(day))
@@ -57,11 +38,11 @@ def advance(inspection_id: int, stage: Stage, day: str) -> None:
 
 def build_board_record() -> BoardRecord:
     """Three inspections and an account per role (the record must be initialised)."""
-    published = scored("London", "2014-03-10")
+    published = scored("London")
     advance(published, Stage.SEND_DRAFT, "2014-04-04")
     advance(published, Stage.CLOSE_COMMENTS, "2014-04-22")
     advance(published, Stage.PUBLISH, "2014-05-30")
-    draft = scored("Wales", "2014-03-10")
+    draft = scored("Wales")
     advance(draft, Stage.SEND_DRAFT, "2014-04-04")
     assigned = schedule(body="Cumbria", fieldwork_start="2014-06-02")
     operations.apply_stage(

@@ -91,3 +91,21 @@ def score_and_record(inspection_id: int, judgements: pd.DataFrame, now: dt.datet
     evidence.record_scores(
         inspection_id=inspection_id, judgements=judgements, scores=scores, actor="team", now=now
     )
+
+
+def scored(body: str = "Wales") -> int:
+    """An IAOW inspection of `body` (fieldwork 10 March 2014) taken as far as its scores."""
+    from inspectorate import evidence, synthetic
+    from inspectorate.lifecycle import Stage
+
+    inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
+    operations.apply_stage(
+        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
+    )
+    record_synthetic_sample(
+        inspection_id, body=body, size=1500, fieldwork="2014-03-10", on="2014-02-17"
+    )
+    cases = finish_fieldwork(inspection_id, "2014-03-14")
+    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
+    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
+    return inspection_id

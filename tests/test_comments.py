@@ -11,8 +11,7 @@ from inspectorate import comments, operations
 from inspectorate.cli import main
 from inspectorate.errors import InvalidFile, InvalidTransition
 from inspectorate.lifecycle import Stage
-from tests.factories import morning, status_of
-from tests.test_reports import scored
+from tests.factories import morning, scored, status_of
 
 
 def test_a_comments_file_must_be_utf8_text_that_says_something(tmp_path: Path) -> None:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from inspectorate import documents, operations
-from inspectorate.cli import main
 from inspectorate.errors import InvalidTransition
 from inspectorate.lifecycle import Stage
 from inspectorate.models import AuditEvent, Inspection
 from inspectorate.report_context import DISTRIBUTION
-from tests.factories import morning, schedule
-from tests.test_reports import scored
+from tests.factories import morning, schedule, scored
+from tests.test_cli import run
 
 
 def kinds(inspection_id: int) -> list[tuple[str, str, bool]]:
@@ -112,19 +110,6 @@ def test_a_follow_up_gets_a_comparison_report_beside_its_own(sqlite_database: st
         ("draft", "en"),
         ("follow_up_draft", "en"),
     ]
-
-
-def run(
-    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["inspectorate", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.usefixtures("prefect_server")

@@ -8,32 +8,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from inspectorate import documents, evidence, operations, reports, synthetic
+from inspectorate import documents, evidence, operations, reports
 from inspectorate.database import session_scope
 from inspectorate.errors import InvalidFile
-from inspectorate.lifecycle import Stage
 from inspectorate.models import Inspection, ReportVersion
-from tests.factories import (
-    finish_fieldwork,
-    morning,
-    record_synthetic_sample,
-    schedule,
-    score_and_record,
-)
-
-
-def scored(body: str = "Wales") -> int:
-    inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
-    operations.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
-    )
-    record_synthetic_sample(
-        inspection_id, body=body, size=1500, fieldwork="2014-03-10", on="2014-02-17"
-    )
-    cases = finish_fieldwork(inspection_id, "2014-03-14")
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
-    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
-    return inspection_id
+from tests.factories import morning, scored
 
 
 def test_findings_are_written_from_the_counts(sqlite_database: str) -> None:
