@@ -91,8 +91,11 @@ def save_version(
     reports.check_format(fmt)
     digest = hashlib.sha256(content).hexdigest()
     path = folder / f"inspection-{inspection_id}-{kind}-{lang}-{digest[:12]}.{fmt}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    if not path.exists():  # the name carries the hash: an existing file holds these bytes
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(path.suffix + ".part")
+        partial.write_bytes(content)
+        partial.replace(path)  # never a half-written file under the final name
     with session_scope(operations.engine()) as session:
         known = session.exec(
             select(ReportVersion).where(

@@ -141,17 +141,16 @@ def build_inspection_report(
     """
     with Session(operations.engine()) as session:
         scores = scores or stored_score_summary(session, inspection_id=inspection_id)
-    if scores is None:
-        raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
-    framework = evidence.framework_of(inspection_id)
-    editable = stored_text(inspection_id) if editable is None else editable
-    with Session(operations.engine()) as session:
+        if scores is None:
+            raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
         inspection = get_inspection(session, inspection_id=inspection_id)
         body = session.get(Body, inspection.body_id)
         assert body is not None
         due = planned_dates(session, inspection_id)
         cases = sample_of(session, inspection_id=inspection_id)
         aggregate, counted = programme_aggregate(session, inspection)
+    framework = evidence.framework_of(inspection_id)
+    editable = stored_text(inspection_id) if editable is None else editable
     return build_report(
         framework=framework,
         scores=scores,
