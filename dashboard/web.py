@@ -11,10 +11,8 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from dashboard.cache import PAGES
-from inspectorate import clock, users
+from inspectorate import clock, reports, users
 from inspectorate.access import ANONYMOUS, Viewer
-from inspectorate.render import template_environment
-from inspectorate.settings import get_settings
 from inspectorate.users import Account
 
 SESSION_COOKIE = "inspectorate_session"
@@ -70,9 +68,7 @@ def forbid(allowed: bool) -> None:
 
 def render_page(account: Account | None, name: str, **context: Any) -> str:
     """Render a dashboard template with the account and its CSRF token."""
-    settings = get_settings()
-    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
-    return environment.get_template(f"dashboard/{name}").render(
+    return reports.environment("en").get_template(f"dashboard/{name}").render(
         account=account, csrf=account.csrf if account else "", **context
     )
 
