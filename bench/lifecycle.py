@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 import pendulum  # noqa: E402
 
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
-from inspectorate import clock, operations  # noqa: E402
-from inspectorate.database import get_engine  # noqa: E402
-from inspectorate.rehearsal import SimulationReport, direct_steps, run_simulation  # noqa: E402
-from inspectorate.settings import get_settings  # noqa: E402
+from inspectorate.adapters import clock  # noqa: E402
+from inspectorate.adapters.database import get_engine  # noqa: E402
+from inspectorate.adapters.settings import get_settings  # noqa: E402
+from inspectorate.services import operations  # noqa: E402
+from inspectorate.services.rehearsal import SimulationReport, direct_steps, run_simulation  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 START, UNTIL = pendulum.date(2013, 11, 25), pendulum.date(2014, 12, 31)
@@ -67,8 +68,9 @@ def timed_stage_flows(folder: Path) -> float:
     """Time the eight stage flows, one flow run each, on a fresh record."""
     from flows.casework import score_fieldwork, select_sample
     from flows.lifecycle import STAGE_FLOWS
-    from inspectorate import evidence, synthetic
-    from inspectorate.lifecycle import Stage
+    from inspectorate.domain import synthetic
+    from inspectorate.domain.lifecycle import Stage
+    from inspectorate.services import evidence
 
     fresh_record(folder)
     caseload, judgements = folder / "caseload.csv", folder / "judgements.csv"

@@ -22,9 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 import pendulum  # noqa: E402
 
-from inspectorate import clock, evidence, operations, reports, synthetic  # noqa: E402
-from inspectorate.demo import fresh_record  # noqa: E402
-from inspectorate.lifecycle import Stage  # noqa: E402
+from inspectorate.adapters import clock  # noqa: E402
+from inspectorate.domain import synthetic  # noqa: E402
+from inspectorate.domain.lifecycle import Stage  # noqa: E402
+from inspectorate.services import evidence, operations, reports  # noqa: E402
+from inspectorate.services.demo import fresh_record  # noqa: E402
 
 N = int(os.environ.get("BENCH_REPORTS", "100"))
 

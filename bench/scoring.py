@@ -21,8 +21,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from inspectorate.frameworks import Framework  # noqa: E402
-from inspectorate.scoring import DIMENSIONS, score  # noqa: E402
+from inspectorate.domain.frameworks import Framework  # noqa: E402
+from inspectorate.domain.scoring import DIMENSIONS, score  # noqa: E402
 
 CASES, QUESTIONS = 10_000, 100
 

@@ -25,7 +25,7 @@ import pendulum  # noqa: E402
 from planner import youth_offending_teams  # noqa: E402
 
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
-from inspectorate.demo import prepare_simulation  # noqa: E402
+from inspectorate.services.demo import prepare_simulation  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "20,80,158").split(",")]
 START, UNTIL = pendulum.date(2009, 4, 1), pendulum.date(2013, 6, 30)

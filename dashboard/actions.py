@@ -13,11 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
-from inspectorate import access, board, operations
-from inspectorate.errors import InspectorateError
-from inspectorate.milestones import parse_date
-from inspectorate.models import Inspection
-from inspectorate.users import Account
+from inspectorate.adapters.models import Inspection
+from inspectorate.domain import access
+from inspectorate.domain.errors import InspectorateError
+from inspectorate.domain.milestones import parse_date
+from inspectorate.services import board, operations
+from inspectorate.services.users import Account
 
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]

@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from dashboard.pages import day_of, inspection_context
 from dashboard.web import account_of, forbid, viewer_of
-from inspectorate import access, board, operations
-from inspectorate.models import Inspection
+from inspectorate.adapters.models import Inspection
+from inspectorate.domain import access
+from inspectorate.services import board, operations
 
 router = APIRouter(prefix="/api", tags=["inspectorate"])
 

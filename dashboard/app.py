@@ -10,8 +10,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard import actions, api, auth, pages
 from dashboard.web import page
-from inspectorate.errors import InspectorateError
-from inspectorate.settings import get_settings
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.errors import InspectorateError
 
 # Pages need nothing from elsewhere; documents set their own, stricter policy.
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"

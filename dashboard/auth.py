@@ -9,7 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.web import LOGIN_COOKIE, SESSION_COOKIE, account_of, check_csrf, page, set_cookie
-from inspectorate import clock, users
+from inspectorate.adapters import clock
+from inspectorate.services import users
 
 router = APIRouter()
 

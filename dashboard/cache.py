@@ -17,7 +17,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from inspectorate import clock, operations
+from inspectorate.adapters import clock
+from inspectorate.services import operations
 
 VERSION = text(
     "SELECT (SELECT max(id) FROM auditevent), (SELECT max(id) FROM reminder), "

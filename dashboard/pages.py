@@ -10,22 +10,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlmodel import Session
 
+from dashboard.timeline_chart import timeline_svg
 from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
-from inspectorate import (
-    access,
-    analytics,
-    board,
-    casework,
-    clock,
-    comments,
-    operations,
-    reports,
-    views,
-)
-from inspectorate.charts import findings_chart, headline_chart
-from inspectorate.milestones import parse_date
-from inspectorate.models import Inspection, ReportVersion
-from inspectorate.timeline_chart import timeline_svg
+from inspectorate.adapters import casework, clock
+from inspectorate.adapters.models import Inspection, ReportVersion
+from inspectorate.domain import access
+from inspectorate.domain.charts import findings_chart, headline_chart
+from inspectorate.domain.milestones import parse_date
+from inspectorate.services import analytics, board, comments, operations, reports, views
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]

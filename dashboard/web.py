@@ -11,9 +11,10 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from dashboard.cache import PAGES
-from inspectorate import clock, reports, users
-from inspectorate.access import ANONYMOUS, Viewer
-from inspectorate.users import Account
+from inspectorate.adapters import clock
+from inspectorate.domain.access import ANONYMOUS, Viewer
+from inspectorate.services import reports, users
+from inspectorate.services.users import Account
 
 SESSION_COOKIE = "inspectorate_session"
 LOGIN_COOKIE = "inspectorate_login_csrf"

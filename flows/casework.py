@@ -7,8 +7,8 @@ from pathlib import Path
 
 from prefect import flow
 
-from inspectorate.sampling import Sample
-from inspectorate.stages import StageOutcome
+from inspectorate.domain.sampling import Sample
+from inspectorate.services.stages import StageOutcome
 from tasks.events import emit_reinspection_required, emit_scored
 from tasks.evidence import (
     draw_sample,

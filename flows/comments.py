@@ -15,10 +15,10 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 
 from flows.lifecycle import close_comments
-from inspectorate import comments, operations
-from inspectorate.lifecycle import Stage
-from inspectorate.settings import get_settings
-from inspectorate.stages import StageOutcome
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import comments, operations
+from inspectorate.services.stages import StageOutcome
 from tasks.comments import record_comments
 from tasks.lifecycle import apply_stage
 from tasks.runtime import is_embedded

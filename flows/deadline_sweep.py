@@ -7,10 +7,10 @@ import datetime as dt
 from prefect import flow
 
 from flows.documents import DOCUMENT_FLOWS
-from inspectorate import clock
-from inspectorate.lifecycle import Stage
-from inspectorate.settings import get_settings
-from inspectorate.sweep import SweepReport
+from inspectorate.adapters import clock
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services.sweep import SweepReport
 from tasks.sweep import advance_due_milestones, claim_reminders, deliver_reminders
 from tasks.timers import (
     book_stage_runs,

@@ -10,8 +10,8 @@ import datetime as dt
 
 from prefect import flow
 
-from inspectorate.documents import SavedDocument
-from inspectorate.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services.documents import SavedDocument
 from tasks.documents import write_stage_documents
 
 

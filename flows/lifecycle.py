@@ -14,9 +14,9 @@ import datetime as dt
 from prefect import Flow, flow
 
 from flows.documents import announcement_letter, draft_report, publication_documents
-from inspectorate.lifecycle import Stage, status_after
-from inspectorate.settings import get_settings
-from inspectorate.stages import StageOutcome
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.lifecycle import Stage, status_after
+from inspectorate.services.stages import StageOutcome
 from tasks.lifecycle import apply_stage
 from tasks.timers import book_stage_runs, start_waiting_for_comments, stop_waiting_for_comments
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from prefect import flow
 
-from inspectorate.demo import prepare_simulation, programme_share, programme_start
-from inspectorate.rehearsal import SimulationReport, SimulationSteps, run_simulation
+from inspectorate.services.demo import prepare_simulation, programme_share, programme_start
+from inspectorate.services.rehearsal import SimulationReport, SimulationSteps, run_simulation
 from tasks.simulation import next_eventful_day, people_act, sweep_day
 
 # Three tasks a simulated day: a task costs a few milliseconds, so the morning's sweep is one.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from prefect import flow
 
-from inspectorate.settings import get_settings
+from inspectorate.adapters.settings import get_settings
 from tasks.lifecycle import reschedule
 from tasks.timers import book_stage_runs
 

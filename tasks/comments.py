@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import comments, operations
+from inspectorate.services import comments, operations
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

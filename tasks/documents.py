@@ -7,9 +7,9 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import documents, operations
-from inspectorate.documents import SavedDocument
-from inspectorate.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import documents, operations
+from inspectorate.services.documents import SavedDocument
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

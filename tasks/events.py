@@ -6,7 +6,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import Event, emit_event
 
-from inspectorate.triggers import Decision
+from inspectorate.domain.triggers import Decision
 
 
 def inspection_resource(inspection_id: int) -> dict[str, str]:

@@ -9,10 +9,11 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import evidence, sampling
-from inspectorate.sampling import Sample
-from inspectorate.scoring import Scores
-from inspectorate.stages import StageOutcome
+from inspectorate.domain import sampling
+from inspectorate.domain.sampling import Sample
+from inspectorate.domain.scoring import Scores
+from inspectorate.services import evidence
+from inspectorate.services.stages import StageOutcome
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

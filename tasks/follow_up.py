@@ -7,8 +7,8 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import evidence
-from inspectorate.triggers import Decision
+from inspectorate.domain.triggers import Decision
+from inspectorate.services import evidence
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

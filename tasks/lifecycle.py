@@ -7,9 +7,9 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import operations
-from inspectorate.lifecycle import Stage
-from inspectorate.stages import StageOutcome
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import operations
+from inspectorate.services.stages import StageOutcome
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from inspectorate.errors import DeliveryError
+from inspectorate.domain.errors import DeliveryError
 
 
 def transient_only(_task: Any, _task_run: Any, state: Any) -> bool:

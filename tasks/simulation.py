@@ -7,9 +7,9 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import operations, people
-from inspectorate.stages import StageOutcome
-from inspectorate.sweep import SweepReport
+from inspectorate.services import operations, people
+from inspectorate.services.stages import StageOutcome
+from inspectorate.services.sweep import SweepReport
 
 
 @task(name="people-act", cache_policy=NO_CACHE)

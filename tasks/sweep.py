@@ -7,8 +7,8 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate import operations
-from inspectorate.sweep import SweepReport
+from inspectorate.services import operations
+from inspectorate.services.sweep import SweepReport
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 

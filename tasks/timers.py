@@ -17,8 +17,8 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.states import Cancelled
 
-from inspectorate import operations, timers
-from inspectorate.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import operations, timers
 
 DEPLOYMENT = "default"
 # The deployment that performs each stage (deployments/prefect.yaml names them).

@@ -13,9 +13,10 @@ from sqlalchemy import text
 
 # Prefect must be offline and quiet before anything imports it: importing `tasks` sets that.
 import tasks  # noqa: F401, I001
-from inspectorate import clock, operations
-from inspectorate.database import get_engine
-from inspectorate.settings import get_settings
+from inspectorate.adapters import clock
+from inspectorate.adapters.database import get_engine
+from inspectorate.adapters.settings import get_settings
+from inspectorate.services import operations
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspectorate import documents, operations, users
-from inspectorate.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import documents, operations, users
 from tests.factories import morning, schedule, scored
 
 PASSWORD = "correct horse battery"

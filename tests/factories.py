@@ -8,8 +8,9 @@ import pandas as pd
 import pendulum
 from sqlmodel import Session, select
 
-from inspectorate import clock, operations
-from inspectorate.models import Inspection
+from inspectorate.adapters import clock
+from inspectorate.adapters.models import Inspection
+from inspectorate.services import operations
 
 
 def schedule(
@@ -54,7 +55,8 @@ def record_synthetic_sample(
     on: str = "2014-01-20",
 ) -> None:
     """Draw and record a sample from a synthetic caseload of `body`."""
-    from inspectorate import evidence, synthetic
+    from inspectorate.domain import synthetic
+    from inspectorate.services import evidence
 
     start = pendulum.parse(fieldwork).date()  # type: ignore[union-attr]
     caseload = synthetic.caseload(body, size, start, 1)
@@ -66,8 +68,8 @@ def record_synthetic_sample(
 
 def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
     """Record fieldwork as done at 17:00 on `on`; return the sampled cases."""
-    from inspectorate.lifecycle import Stage
-    from inspectorate.models import SampledCase
+    from inspectorate.adapters.models import SampledCase
+    from inspectorate.domain.lifecycle import Stage
 
     operations.apply_stage(
         inspection_id=inspection_id, stage=Stage.RECORD_FIELDWORK, actor="team", now=morning(on, 17)
@@ -85,7 +87,7 @@ def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
 
 def score_and_record(inspection_id: int, judgements: pd.DataFrame, now: dt.datetime) -> None:
     """Score judgements against the inspection's framework and record them as the team."""
-    from inspectorate import evidence
+    from inspectorate.services import evidence
 
     scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
     evidence.record_scores(
@@ -95,8 +97,9 @@ def score_and_record(inspection_id: int, judgements: pd.DataFrame, now: dt.datet
 
 def scored(body: str = "Wales") -> int:
     """An IAOW inspection of `body` (fieldwork 10 March 2014) taken as far as its scores."""
-    from inspectorate import evidence, synthetic
-    from inspectorate.lifecycle import Stage
+    from inspectorate.domain import synthetic
+    from inspectorate.domain.lifecycle import Stage
+    from inspectorate.services import evidence
 
     inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
     operations.apply_stage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inspectorate.analytics import chart_svg, summarise
+from inspectorate.services.analytics import chart_svg, summarise
 
 SCORES = pd.DataFrame(
     [

@@ -7,37 +7,121 @@ from pathlib import Path
 
 import pytest
 
-from inspectorate.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("inspectorate", "tasks", "flows", "dashboard", "deployments")
+from inspectorate.adapters.settings import Settings
+from tests.import_graph import (
+    PACKAGES,
+    ROOT,
+    imported_names,
+    project_edges,
+    source_files,
+    strongly_connected,
+)
 
 
 def _modules(package: str) -> list[Path]:
     return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
 
 
-@pytest.mark.parametrize("path", _modules("inspectorate"), ids=lambda p: p.name)
-def test_domain_never_imports_prefect(path: Path) -> None:
-    imported = []
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            imported += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            imported.append(node.module)
-    assert [name for name in imported if name.split(".")[0] == "prefect"] == []
+# Entry points → flows → tasks → services → adapters → domain (DESIGN.md). A module may import
+# its own layer and the layers below; nothing imports an entry point but itself.
+LAYERS = (
+    ("inspectorate.domain", 0),
+    ("inspectorate.adapters", 1),
+    ("inspectorate.services", 2),
+    ("tasks", 3),
+    ("flows", 4),
+    ("cli", 5),
+    ("dashboard", 5),
+    ("deployments", 5),
+    ("inspectorate", 0),  # the package's own __init__: a docstring and a version
+)
+ENTRY_POINTS = ("cli", "dashboard", "deployments")
+PRESENTATION = ("rich", "typer", "fastapi", "starlette", "uvicorn")
+RECORD = ("sqlalchemy", "sqlmodel", "alembic", "psycopg")
+# Third-party packages each layer must not use: the domain does no I/O and knows no
+# framework; the library never imports the orchestrator or presentation.
+FORBIDDEN = {
+    "inspectorate.domain": (
+        *RECORD,
+        *PRESENTATION,
+        "prefect",
+        "jinja2",
+        "weasyprint",
+        "babel",
+        "argon2",
+        "openpyxl",
+        "smtplib",
+        "subprocess",
+        "holidays_cache",
+    ),
+    "inspectorate.adapters": (*PRESENTATION, "prefect"),
+    "inspectorate.services": (*PRESENTATION, "prefect"),
+    "tasks": PRESENTATION,
+    "flows": PRESENTATION,
+    # Entry points call services and flows; the record's models and sessions stay below.
+    "dashboard": (*RECORD, "inspectorate.adapters.models", "inspectorate.adapters.database"),
+    "cli": (*RECORD, "inspectorate.adapters.models", "inspectorate.adapters.database"),
+}
+MODULES = source_files()
+EDGES = project_edges(MODULES)
 
 
-def test_importing_the_domain_does_not_load_prefect() -> None:
+def layer_of(module: str) -> tuple[str, int]:
+    """Return (layer, rank) of a project module: the first LAYERS prefix it falls under."""
+    for prefix, rank in LAYERS:
+        if module == prefix or module.startswith(prefix + "."):
+            return prefix, rank
+    raise AssertionError(f"{module} is in no layer: add its package to LAYERS")
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_follow_the_layer_rule(module: str) -> None:
+    layer, rank = layer_of(module)
+    breaches = []
+    for target, line in EDGES[module].items():
+        target_layer, target_rank = layer_of(target)
+        upward = target_rank > rank
+        other_entry = target_layer in ENTRY_POINTS and target_layer != layer
+        if upward or other_entry:
+            breaches.append(f"line {line}: {module} ({layer}) imports {target} ({target_layer})")
+    assert breaches == []
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_layer_imports_what_it_must_not(module: str) -> None:
+    layer, _rank = layer_of(module)
+    banned = FORBIDDEN.get(layer, ())
+    found = sorted(
+        f"line {line}: {name}"
+        for name, line in imported_names(module, MODULES[module])
+        if any(name == b or name.startswith(b + ".") for b in banned)
+    )
+    assert found == []
+
+
+def test_no_import_cycles() -> None:
+    cycles = [c for c in strongly_connected(EDGES) if len(c) > 1]
+    assert cycles == []
+
+
+def test_the_guard_sees_imports_inside_functions_and_cycles(tmp_path: Path) -> None:
+    hidden = tmp_path / "hidden.py"
+    hidden.write_text("def f():\n    from flows.lifecycle import announce\n")
+    assert ("flows.lifecycle.announce", 2) in list(imported_names("inspectorate.x", hidden))
+    edges = {"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}
+    assert sorted(map(tuple, strongly_connected(edges))) == [("a", "b", "c"), ("d",)]
+
+
+def test_importing_the_library_and_the_cli_does_not_load_prefect() -> None:
     import subprocess
     import sys
 
     code = (
-        "import sys, inspectorate.cli, inspectorate.operations, inspectorate.sweep; "
+        "import sys, cli.main, inspectorate.services.operations, inspectorate.services.sweep; "
         "print('prefect' in sys.modules)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "False"
 

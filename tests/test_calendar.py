@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from inspectorate.calendar import (
+from inspectorate.domain.calendar import (
     Roll,
     add_working_days,
     bank_holiday_name,

@@ -8,9 +8,9 @@ import sys
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import operations
-from inspectorate.cli import main
-from inspectorate.models import AuditEvent, Inspection
+from cli.main import main
+from inspectorate.adapters.models import AuditEvent, Inspection
+from inspectorate.services import operations
 
 
 def schedule_argv(body: str, fieldwork_start: str, as_of: str) -> list[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from inspectorate import comments, operations
-from inspectorate.cli import main
-from inspectorate.errors import InvalidFile, InvalidTransition
-from inspectorate.lifecycle import Stage
+from cli.main import main
+from inspectorate.domain.errors import InvalidFile, InvalidTransition
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import comments, operations
 from tests.factories import morning, scored, status_of
 
 

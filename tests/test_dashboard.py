@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from dashboard.app import create_app
-from inspectorate import operations
-from inspectorate.models import AuditEvent, DraftComment, Inspection
+from inspectorate.adapters.models import AuditEvent, DraftComment, Inspection
+from inspectorate.services import operations
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -189,7 +189,7 @@ def test_the_timeline_draws_every_inspection_and_a_today_line(
 def test_a_kept_page_is_rendered_again_once_the_record_changes(
     record: BoardRecord, app_client: TestClient
 ) -> None:
-    from inspectorate.lifecycle import Stage
+    from inspectorate.domain.lifecycle import Stage
     from tests.factories import morning
 
     sign_in(app_client, "manager")

@@ -14,7 +14,7 @@ import uvicorn
 
 from dashboard.app import create_app
 from deployments.local_server import free_port
-from inspectorate import documents
+from inspectorate.services import documents
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 from tests.factories import morning
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import documents, operations
-from inspectorate.errors import InvalidTransition
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Inspection
-from inspectorate.report_context import DISTRIBUTION
+from inspectorate.adapters.models import AuditEvent, Inspection
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.report_context import DISTRIBUTION
+from inspectorate.services import documents, operations
 from tests.factories import morning, schedule, scored
 from tests.test_cli import run
 

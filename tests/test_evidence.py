@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import evidence, operations, synthetic
-from inspectorate.errors import InvalidTransition
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Judgement, SampledCase, Score
+from inspectorate.adapters.models import AuditEvent, Judgement, SampledCase, Score
+from inspectorate.domain import synthetic
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import evidence, operations
 from tests.factories import (
     finish_fieldwork,
     morning,

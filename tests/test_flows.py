@@ -12,11 +12,12 @@ from flows.casework import score_fieldwork, select_sample
 from flows.deadline_sweep import deadline_sweep
 from flows.lifecycle import STAGE_FLOWS, announce, cancel_inspection, record_fieldwork
 from flows.simulate import simulate
-from inspectorate import documents, evidence, operations, synthetic
-from inspectorate.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
-from inspectorate.errors import InvalidTransition
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Inspection, Reminder
+from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
+from inspectorate.domain import synthetic
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import documents, evidence, operations
+from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from tests.factories import morning, schedule, status_of
 
 pytestmark = pytest.mark.usefixtures("prefect_server")

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import evidence, operations, synthetic
-from inspectorate.comparison import CriterionCount, compare, summary
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Inspection
+from inspectorate.adapters.models import AuditEvent, Inspection
+from inspectorate.domain import synthetic
+from inspectorate.domain.comparison import CriterionCount, compare, summary
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import evidence, operations
 from tests.factories import (
     finish_fieldwork,
     morning,
@@ -89,7 +90,7 @@ def test_evaluating_again_creates_one_reinspection_not_two(database: str) -> Non
 
 
 def test_the_link_runs_both_ways(database: str) -> None:
-    from inspectorate.views import inspection_json
+    from inspectorate.services.views import inspection_json
 
     original = published(quality=0.3)
     child_id = children(original)[0].id

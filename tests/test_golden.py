@@ -13,16 +13,17 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate import operations, reports, synthetic
-from inspectorate.comparison import CriterionCount, compare
-from inspectorate.follow_up_report import build_follow_up_report
-from inspectorate.letters import build_announcement_letter
-from inspectorate.messages import mail_context
-from inspectorate.milestones import plan_milestones
-from inspectorate.models import Body, Inspection, Milestone, Reminder
-from inspectorate.render import render_email
-from inspectorate.report_context import DISTRIBUTION, build_report
-from inspectorate.scoring import score
+from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
+from inspectorate.adapters.render import render_email
+from inspectorate.domain import synthetic
+from inspectorate.domain.comparison import CriterionCount, compare
+from inspectorate.domain.follow_up_report import build_follow_up_report
+from inspectorate.domain.letters import build_announcement_letter
+from inspectorate.domain.milestones import plan_milestones
+from inspectorate.domain.report_context import DISTRIBUTION, build_report
+from inspectorate.domain.scoring import score
+from inspectorate.services import operations, reports
+from inspectorate.services.messages import mail_context
 
 GOLDEN = Path(__file__).parent / "golden"
 FIELDWORK = pendulum.date(2014, 3, 10)

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from inspectorate import i18n
-from inspectorate.errors import InvalidInput
+from inspectorate.adapters import i18n
+from inspectorate.domain.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
 

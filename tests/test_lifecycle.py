@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from inspectorate.errors import InvalidTransition
-from inspectorate.lifecycle import (
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import (
     FINAL_STATUSES,
     TRANSITIONS,
     Stage,

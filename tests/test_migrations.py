@@ -9,14 +9,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import inspectorate.models  # noqa: F401
-from inspectorate.database import (
+import inspectorate.adapters.models  # noqa: F401
+from inspectorate.adapters.database import (
     alembic_config,
     get_engine,
     require_current_schema,
     upgrade_to_head,
 )
-from inspectorate.errors import NotInitialised
+from inspectorate.domain.errors import NotInitialised
 
 TABLES = {
     "alembic_version",

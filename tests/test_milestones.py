@@ -7,10 +7,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate import clock
-from inspectorate.errors import InvalidInput
-from inspectorate.milestones import parse_date, plan_milestones
-from inspectorate.programmes import ProgrammeDefinition, load_programmes
+from inspectorate.adapters import clock
+from inspectorate.domain.errors import InvalidInput
+from inspectorate.domain.milestones import parse_date, plan_milestones
+from inspectorate.domain.programmes import ProgrammeDefinition, load_programmes
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "programmes"
 D = pendulum.date

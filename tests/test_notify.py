@@ -13,10 +13,10 @@ import pendulum
 import pytest
 from aiosmtpd.controller import Controller
 
-from inspectorate import operations
-from inspectorate.errors import DeliveryError
-from inspectorate.notify import Message, OutboxMailer, SmtpMailer, mailer_from_settings
-from inspectorate.settings import Settings, get_settings
+from inspectorate.adapters.notify import Message, OutboxMailer, SmtpMailer, mailer_from_settings
+from inspectorate.adapters.settings import Settings, get_settings
+from inspectorate.domain.errors import DeliveryError
+from inspectorate.services import operations
 from tests.factories import morning, schedule
 
 MESSAGE = Message(

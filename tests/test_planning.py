@@ -8,10 +8,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate.planning import plan_programme, violations, week_is_usable
-from inspectorate.planning_rules import PlanningRule
-from inspectorate.programmes import load_programmes
-from inspectorate.reference import BodyRecord, load_bodies
+from inspectorate.domain.planning import plan_programme, violations, week_is_usable
+from inspectorate.domain.planning_rules import PlanningRule
+from inspectorate.domain.programmes import load_programmes
+from inspectorate.domain.reference import BodyRecord, load_bodies
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 PROGRAMMES = load_programmes(CONFIG / "programmes")
@@ -118,9 +118,9 @@ def test_a_simulation_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     from sqlmodel import Session, col, select
 
     from flows.simulate import simulate
-    from inspectorate import operations
-    from inspectorate.demo import prepare_simulation
-    from inspectorate.models import AuditEvent, Score
+    from inspectorate.adapters.models import AuditEvent, Score
+    from inspectorate.services import operations
+    from inspectorate.services.demo import prepare_simulation
 
     def run(folder: str, seed: int) -> tuple[list[tuple[str, str, str]], list[float]]:
         prepare_simulation(
@@ -151,9 +151,9 @@ def test_every_programme_runs_end_to_end_in_simulation(code: str, tmp_path: Path
     from sqlmodel import Session, select
 
     from flows.simulate import simulate
-    from inspectorate import operations
-    from inspectorate.demo import prepare_simulation
-    from inspectorate.models import Inspection
+    from inspectorate.adapters.models import Inspection
+    from inspectorate.services import operations
+    from inspectorate.services.demo import prepare_simulation
 
     start = pendulum.parse(STARTS[code]).date()  # type: ignore[union-attr]
     prepare_simulation(code, tmp_path / code, start, bodies=bodies_of(code)[:2])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate.errors import ConfigError, UnknownProgramme
-from inspectorate.programmes import (
+from inspectorate.domain.errors import ConfigError, UnknownProgramme
+from inspectorate.domain.programmes import (
     Offset,
     find_programme,
     load_programme_file,

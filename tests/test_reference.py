@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inspectorate.errors import ConfigError
-from inspectorate.reference import BodyKind, load_bodies
+from inspectorate.domain.errors import ConfigError
+from inspectorate.domain.reference import BodyKind, load_bodies
 
 BODIES = Path(__file__).resolve().parent.parent / "config" / "bodies"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate.programmes import ProgrammeDefinition, Role, load_programmes
-from inspectorate.reminders import ESCALATION, next_reminder_day, reminder_due
+from inspectorate.domain.programmes import ProgrammeDefinition, Role, load_programmes
+from inspectorate.domain.reminders import ESCALATION, next_reminder_day, reminder_due
 
 D = pendulum.date
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "programmes"

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from inspectorate import documents, evidence, operations, reports
-from inspectorate.database import session_scope
-from inspectorate.errors import InvalidFile
-from inspectorate.models import Inspection, ReportVersion
+from inspectorate.adapters.database import session_scope
+from inspectorate.adapters.models import Inspection, ReportVersion
+from inspectorate.domain.errors import InvalidFile
+from inspectorate.services import documents, evidence, operations, reports
 from tests.factories import morning, scored
 
 

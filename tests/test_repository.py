@@ -6,11 +6,16 @@ import pendulum
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import operations
-from inspectorate.errors import InvalidTransition, NoticeTooShort, UnknownBody, UnknownInspection
-from inspectorate.lifecycle import TRANSITIONS, Stage, Status, status_after
-from inspectorate.models import AuditEvent, Inspection, Milestone
-from inspectorate.repository import transition_inspection
+from inspectorate.adapters.models import AuditEvent, Inspection, Milestone
+from inspectorate.adapters.repository import transition_inspection
+from inspectorate.domain.errors import (
+    InvalidTransition,
+    NoticeTooShort,
+    UnknownBody,
+    UnknownInspection,
+)
+from inspectorate.domain.lifecycle import TRANSITIONS, Stage, Status, status_after
+from inspectorate.services import operations
 from tests.factories import morning, schedule, status_of
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import ical, operations
-from inspectorate.errors import InvalidTransition, NoticeTooShort, Unschedulable
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Milestone
+from inspectorate.adapters import ical
+from inspectorate.adapters.models import AuditEvent, Milestone
+from inspectorate.domain.errors import InvalidTransition, NoticeTooShort, Unschedulable
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import operations
 from tests.factories import morning, schedule
 
 
@@ -95,7 +96,7 @@ def test_moving_after_fieldwork_is_refused(database: str) -> None:
 
 
 def test_ics_round_trip_keeps_uids_stable_across_a_reschedule(sqlite_database: str) -> None:
-    from inspectorate.cli_programme import record_entries
+    from cli.programme import record_entries
 
     inspection_id = schedule()
     with Session(operations.engine()) as session:

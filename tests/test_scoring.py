@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspectorate.frameworks import Aggregation, Framework, load_frameworks
-from inspectorate.scoring import JUDGEMENTS, score
+from inspectorate.domain.frameworks import Aggregation, Framework, load_frameworks
+from inspectorate.domain.scoring import JUDGEMENTS, score
 
 IAOW = load_frameworks(Path(__file__).resolve().parent.parent / "config" / "frameworks")["iaow"]
 S, X, NA = "sufficient", "insufficient", "not_applicable"

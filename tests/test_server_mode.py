@@ -22,11 +22,13 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import Session, col, select
 
 from deployments.local_server import LocalServer, local_server, wait_for
-from inspectorate import clock, documents, operations, synthetic
-from inspectorate.database import get_engine
-from inspectorate.milestones import earliest_fieldwork_start
-from inspectorate.models import AuditEvent, DraftComment, Inspection, Milestone, Reminder
-from inspectorate.settings import get_settings
+from inspectorate.adapters import clock
+from inspectorate.adapters.database import get_engine
+from inspectorate.adapters.models import AuditEvent, DraftComment, Inspection, Milestone, Reminder
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain import synthetic
+from inspectorate.domain.milestones import earliest_fieldwork_start
+from inspectorate.services import documents, operations
 
 ROOT = Path(__file__).resolve().parent.parent
 Server = LocalServer
@@ -169,7 +171,8 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         now=at(dates["sample_selection"]),
     )
     run("record-fieldwork/default", inspection_id=inspection_id, now=at(dates["fieldwork_end"], 17))
-    from inspectorate import casework, evidence
+    from inspectorate.adapters import casework
+    from inspectorate.services import evidence
 
     with Session(operations.engine()) as session:
         cases = casework.sample_of(session, inspection_id=inspection_id)

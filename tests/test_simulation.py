@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pendulum
 
-from inspectorate.lifecycle import Stage
-from inspectorate.simulation import OpenStep, next_person_day, planned_person_step, steps_for_day
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.simulation import (
+    OpenStep,
+    next_person_day,
+    planned_person_step,
+    steps_for_day,
+)
 
 STEPS = [
     OpenStep(i, "scoring", Stage.SCORE, pendulum.date(2014, 2, 28), "team") for i in range(1, 40)

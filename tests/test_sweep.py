@@ -7,12 +7,12 @@ from collections import Counter
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate import operations
-from inspectorate.errors import ConfigError, DeliveryError
-from inspectorate.lifecycle import Stage
-from inspectorate.models import AuditEvent, Milestone, Reminder
-from inspectorate.notify import Message
-from inspectorate.stages import insert_unless_present
+from inspectorate.adapters.models import AuditEvent, Milestone, Reminder
+from inspectorate.adapters.notify import Message
+from inspectorate.domain.errors import ConfigError, DeliveryError
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import operations
+from inspectorate.services.stages import insert_unless_present
 from tests.factories import morning, schedule, status_of
 
 

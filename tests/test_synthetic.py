@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspectorate.frameworks import load_frameworks
-from inspectorate.scoring import score
-from inspectorate.synthetic import caseload, judgements, quality_of
+from inspectorate.domain.frameworks import load_frameworks
+from inspectorate.domain.scoring import score
+from inspectorate.domain.synthetic import caseload, judgements, quality_of
 
 IAOW = load_frameworks(Path(__file__).resolve().parent.parent / "config" / "frameworks")["iaow"]
 DAY = dt.date(2014, 2, 10)

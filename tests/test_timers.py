@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pendulum
 
-from inspectorate import clock, operations, timers
-from inspectorate.demo import programme_share
-from inspectorate.lifecycle import Stage
+from inspectorate.adapters import clock
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import operations, timers
+from inspectorate.services.demo import programme_share
 from tests.factories import morning, schedule, status_of
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inspectorate.errors import ConfigError, InvalidInput
-from inspectorate.triggers import TriggerRule, evaluate, load_rules
+from inspectorate.domain.errors import ConfigError, InvalidInput
+from inspectorate.domain.triggers import TriggerRule, evaluate, load_rules
 
 TRIGGERS = Path(__file__).resolve().parent.parent / "config" / "triggers"
 D = dt.date
@@ -166,8 +166,8 @@ def test_a_rule_naming_a_score_the_programme_does_not_produce(tmp_path: Path) ->
 
 
 def test_shipped_rule_files_name_only_scores_their_programmes_produce() -> None:
-    from inspectorate.frameworks import load_frameworks
-    from inspectorate.programmes import load_programmes
+    from inspectorate.domain.frameworks import load_frameworks
+    from inspectorate.domain.programmes import load_programmes
 
     config = TRIGGERS.parent
     programmes = load_programmes(config / "programmes")

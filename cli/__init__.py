@@ -1,0 +1,1 @@
+"""The `inspectorate` command line: an entry point over flows and services."""

@@ -1,0 +1,172 @@
+"""Everyday commands: milestones, init, schedule, show, list, advance, sweep, reminders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.output import console, print_json
+from inspectorate.adapters.database import display_url
+from inspectorate.adapters.repository import get_inspection
+from inspectorate.domain.errors import InvalidInput
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.milestones import parse_date, plan_milestones
+from inspectorate.domain.programmes import find_programme
+from inspectorate.services import operations, views
+
+EVIDENCE_COMMANDS = {
+    Stage.SELECT_SAMPLE: "inspection sample {id} --caseload FILE",
+    Stage.SCORE: "inspection score {id} --judgements FILE",
+}
+
+
+def milestones(
+    programme: Annotated[str, typer.Option(help="Programme code, e.g. iaow or esi.")],
+    fieldwork_start: Annotated[str, typer.Option(help="First fieldwork Monday, YYYY-MM-DD.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Print an inspection's milestone dates (no database needed)."""
+    definition = find_programme(operations.programmes(), programme)
+    planned = plan_milestones(definition, parse_date(fieldwork_start, what="--fieldwork-start"))
+    if as_json:
+        print_json(views.planned_milestones_json(planned))
+    else:
+        console.print(
+            views.planned_milestones_table(
+                planned, f"{definition.name}: fieldwork from {fieldwork_start}"
+            )
+        )
+
+
+def init() -> None:
+    """Create or upgrade the database schema and load bodies and programmes from config/."""
+    report = operations.initialise()
+    console.print(
+        f"Database ready at {display_url(report.database_url)} (schema at head); "
+        f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
+        "loaded or updated."
+    )
+
+
+def schedule(
+    body: Annotated[str, typer.Argument(help="The body's name, e.g. 'Durham Tees Valley'.")],
+    programme: Annotated[str, typer.Option(help="Programme code, e.g. iaow.")],
+    fieldwork_start: Annotated[str, typer.Option(help="First fieldwork Monday, YYYY-MM-DD.")],
+    as_of: AsOf = None,
+    actor: Annotated[str, typer.Option(help="Who is scheduling.")] = "programme-manager",
+) -> None:
+    """Schedule an inspection and plan its milestones."""
+    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    database_ready()
+    with clock_at(as_of, hour=9) as now:
+        inspection_id, created = operations.schedule(
+            body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now
+        )
+    verb = "Scheduled" if created else "Already scheduled:"
+    console.print(
+        f"{verb} inspection {inspection_id} ({programme.upper()} of {body}, "
+        f"fieldwork from {start.isoformat()})."
+    )
+
+
+def show(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")], as_json: JsonFlag = False
+) -> None:
+    """Show an inspection: status, milestones and audit trail."""
+    with Session(operations.engine()) as session:
+        database_ready()
+        data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+    if as_json:
+        print_json(data)
+        return
+    for table in views.inspection_tables(data):
+        console.print(table)
+
+
+def list_inspections(as_json: JsonFlag = False) -> None:
+    """List every inspection with its next milestone."""
+    database_ready()
+    with Session(operations.engine()) as session:
+        summaries = views.summarise_inspections(session)
+    if as_json:
+        print_json([s.__dict__ for s in summaries])
+    else:
+        console.print(views.summaries_table(summaries, "Inspections"))
+
+
+def advance(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    stage: Annotated[Stage, typer.Argument(help="The step to take.")],
+    why: Annotated[str, typer.Option(help="Reason, kept in the audit trail.")] = "",
+    actor: Annotated[str, typer.Option(help="Who is taking the step.")] = "cli",
+    as_of: AsOf = None,
+) -> None:
+    """Take one lifecycle step (runs the stage's Prefect flow)."""
+    if stage in EVIDENCE_COMMANDS:
+        raise InvalidInput(
+            f"{stage.value} needs evidence: use `inspectorate "
+            f"{EVIDENCE_COMMANDS[stage].format(id=inspection_id)}`"
+        )
+    database_ready()
+    operations.check_stage(inspection_id=inspection_id, stage=stage)
+    from flows.lifecycle import STAGE_FLOWS
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=9) as now, embedded_runtime():
+        outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, actor=actor, why=why, now=now)
+    if outcome.moved:
+        console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
+    else:
+        console.print(f"Inspection {inspection_id} is already {outcome.to_status}; nothing to do.")
+
+
+def sweep(as_of: AsOf = None, as_json: JsonFlag = False) -> None:
+    """Run the deadline sweep: advance what is due, send reminders and escalations."""
+    database_ready()
+    from flows.deadline_sweep import deadline_sweep
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=6) as now, embedded_runtime():
+        report = deadline_sweep(as_of=now.date(), now=now)
+    if as_json:
+        print_json(report.__dict__)
+        return
+    console.print(
+        f"Sweep for {report.as_of.isoformat()}: {len(report.advanced)} milestones "
+        f"advanced, {report.claimed} reminders claimed, {report.delivered} delivered."
+    )
+    for line in report.advanced:
+        console.print(f"  done: {line}")
+    for line in report.blocked:
+        console.print(f"  waiting: {line}")
+
+
+def list_reminders(
+    inspection: Annotated[int | None, typer.Option(help="Only this inspection.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List reminders, escalations and notices with when they were sent."""
+    database_ready()
+    with Session(operations.engine()) as session:
+        rows = views.reminders_json(session, inspection)
+    if as_json:
+        print_json(rows)
+    else:
+        console.print(views.reminders_table(rows))
+
+
+def register(app: typer.Typer, inspection: typer.Typer) -> None:
+    """Add this module's commands to the command line."""
+    reminders = typer.Typer(help="Reminders and escalations.", no_args_is_help=True)
+    app.add_typer(reminders, name="reminders")
+    app.command()(milestones)
+    app.command()(init)
+    inspection.command("schedule")(schedule)
+    inspection.command("show")(show)
+    inspection.command("list")(list_inspections)
+    inspection.command("advance")(advance)
+    app.command()(sweep)
+    reminders.command("list")(list_reminders)

@@ -1,0 +1,41 @@
+"""Options and set-up shared by the commands: --json, --as-of, the clock, the database check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import pendulum
+import typer
+
+from inspectorate.adapters import clock
+from inspectorate.adapters.database import require_current_schema
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.milestones import parse_date
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Act as if on this date (YYYY-MM-DD), e.g. to back-fill; default today."
+    ),
+]
+
+
+@contextmanager
+def clock_at(as_of: str | None, hour: int) -> Iterator[pendulum.DateTime]:
+    """Use a virtual clock at `hour`:00 on `as_of` (or the real clock when None)."""
+    if as_of is None:
+        yield clock.now()
+        return
+    day = parse_date(as_of, what="--as-of")
+    with clock.use_clock(clock.VirtualClock(clock.morning_of(day, hour))) as virtual:
+        yield virtual.now()
+
+
+def database_ready() -> str:
+    """Return the database URL after checking its schema is current."""
+    url = get_settings().database_url
+    require_current_schema(url)
+    return url

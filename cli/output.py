@@ -1,0 +1,23 @@
+"""Printing for people and for programs: the console, JSON, and one-line failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+from rich.console import Console
+
+# Tables need more than 80 columns; a pipe or CI log gets 120.
+console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+def print_json(data: Any) -> None:
+    """Print `data` as indented JSON on standard output."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def fail(message: str) -> NoReturn:
+    """Print `message` as one error line on standard error and exit with code 2."""
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(2)

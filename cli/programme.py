@@ -1,0 +1,244 @@
+"""`inspectorate programme ...`: planning a programme, exporting its calendar, analytics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.output import console, print_json
+from inspectorate.adapters import clock, ical
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.errors import ConfigError, InvalidInput
+from inspectorate.domain.milestones import parse_date, plan_milestones
+from inspectorate.domain.planning import Plan, plan_programme
+from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
+from inspectorate.domain.reference import load_bodies
+from inspectorate.services import operations
+from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
+
+OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
+
+
+def plan_entries(definition: ProgrammeDefinition, plan: Plan) -> list[ical.CalendarEntry]:
+    """Every milestone of every planned inspection, with UIDs stable across re-planning."""
+    return [
+        ical.CalendarEntry(
+            ical.stable_uid(definition.code, p.body.name, p.year, m.kind),
+            p.body.name,
+            definition.code,
+            m.kind,
+            m.rule.label,
+            m.due,
+        )
+        for p in plan.placements
+        for m in plan_milestones(definition, p.fieldwork_start)
+    ]
+
+
+def record_entries(session: Session, code: str) -> list[ical.CalendarEntry]:
+    """Every milestone of the programme's inspections in the record, UID by inspection id."""
+    definition = operations.programmes()[code]
+    rows = session.exec(
+        select(Milestone, Inspection, Body.name)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(Programme.code == code, Inspection.status != "cancelled")
+        .order_by(col(Milestone.due_on), col(Inspection.id))
+    ).all()
+    return [
+        ical.CalendarEntry(
+            ical.stable_uid("inspection", i.id, m.kind),
+            body,
+            code,
+            m.kind,
+            definition.rule(m.kind).label,
+            m.due_on,
+        )
+        for m, i, body in rows
+    ]
+
+
+def write_calendar(out: Path, entries: list[ical.CalendarEntry], name: str) -> None:
+    """Write entries as .ics or .csv by the file's ending."""
+    if out.suffix.lower() == ".ics":
+        out.write_bytes(ical.to_ics(entries, name, clock.now()))
+    elif out.suffix.lower() == ".csv":
+        out.write_text(ical.to_csv(entries), encoding="utf-8")
+    else:
+        raise InvalidInput(f"--out {out}: give a file ending in .csv or .ics")
+
+
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "inspections": [
+            {
+                "body": p.body.name,
+                "fieldwork_start": p.fieldwork_start.isoformat(),
+                "announcement": p.announcement.isoformat(),
+                "hours": p.hours,
+                "year": p.year,
+            }
+            for p in plan.placements
+        ],
+        "hours_by_year": plan.hours_by_year,
+        "unplaced": [{"body": b.name, "reason": reason} for b, reason in plan.unplaced],
+    }
+
+
+def plan_command(
+    programme: Annotated[str, typer.Argument(help="Programme code, e.g. esi or cci.")],
+    start: Annotated[str, typer.Option(help="Planning from this date (YYYY-MM-DD).")],
+    out: OutFile = None,
+    schedule: Annotated[
+        bool,
+        typer.Option("--schedule", help="Also schedule every planned inspection in the record."),
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Plan every body of the programme once in its cycle."""
+    definition = find_programme(operations.programmes(), programme)
+    if definition.planning is None:
+        raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
+    day = parse_date(start, what="--start")
+    bodies = [
+        b
+        for b in load_bodies(get_settings().config_dir / "bodies")
+        if b.kind.value == definition.body_kind
+    ]
+    plan = plan_programme(definition, definition.planning, bodies, day)
+    if out is not None:
+        write_calendar(out, plan_entries(definition, plan), f"{definition.name} (plan)")
+    if schedule:
+        database_ready()
+        for p in plan.placements:
+            operations.schedule(
+                body_name=p.body.name,
+                programme_code=definition.code,
+                fieldwork_start=p.fieldwork_start,
+                actor="planner",
+                now=clock.morning_of(day, 9),
+            )
+    if as_json:
+        print_json(_plan_json(plan))
+        return
+    table = Table(
+        title=f"{definition.name}: {len(plan.placements)} of {len(bodies)} planned "
+        f"from {day.isoformat()}"
+    )
+    for heading in ("year", "body", "group", "announcement", "fieldwork", "hours"):
+        table.add_column(heading)
+    for p in plan.placements:
+        table.add_row(
+            p.year,
+            p.body.name,
+            p.body.family or p.body.region,
+            p.announcement.isoformat(),
+            p.fieldwork_start.isoformat(),
+            f"{p.hours:g}",
+        )
+    console.print(table)
+    budget = definition.planning.hours_budget_per_year
+    for year, hours in plan.hours_by_year.items():
+        console.print(f"{year}: {hours:g} of {budget:g} deployable hours")
+    for body, reason in plan.unplaced:
+        console.print(f"[yellow]not placed:[/] {body.name}: {reason}")
+    if out is not None:
+        console.print(f"Calendar written to {out}")
+    if schedule:
+        console.print(f"Scheduled {len(plan.placements)} inspections in the record.")
+
+
+def export_command(
+    programme: Annotated[str, typer.Argument(help="Programme code.")],
+    out: Annotated[Path, typer.Option(help="FILE.ics or FILE.csv.")],
+) -> None:
+    """Export every milestone of the programme's inspections in the record."""
+    definition = find_programme(operations.programmes(), programme)
+    database_ready()
+    with Session(operations.engine()) as session:
+        entries = record_entries(session, definition.code)
+    write_calendar(out, entries, definition.name)
+    console.print(f"{len(entries)} milestones written to {out}")
+
+
+def reschedule_command(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    fieldwork_start: Annotated[str, typer.Option(help="New first fieldwork Monday.")],
+    why: Annotated[str, typer.Option(help="Reason, kept in the audit trail.")] = "",
+    actor: Annotated[str, typer.Option(help="Who is moving it.")] = "programme-manager",
+    as_of: AsOf = None,
+) -> None:
+    """Move an inspection's fieldwork; its open milestones are re-planned."""
+    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    database_ready()
+    from flows.timers import reschedule_inspection
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=9) as now, embedded_runtime():
+        old, new = reschedule_inspection(
+            inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
+        )
+    console.print(
+        f"Inspection {inspection_id}: fieldwork moved from {old.isoformat()} to "
+        f"{new.isoformat()}; open milestones re-planned."
+    )
+
+
+def analytics_command(
+    programme: Annotated[str, typer.Argument(help="Programme code.")],
+    by: Annotated[str, typer.Option(help="Break down by region, family or none.")] = "region",
+    out: Annotated[Path | None, typer.Option(help="Write FILE.csv or a chart, FILE.svg.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Headline scores across the programme: aggregate, lowest and highest, by region or family."""
+    definition = find_programme(operations.programmes(), programme)
+    if by not in ("region", "family", "none"):
+        raise InvalidInput(f"--by {by!r}: use region, family or none")
+    database_ready()
+    with Session(operations.engine()) as session:
+        table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
+    if table.empty:
+        raise InvalidInput(f"no {definition.code} inspection has been scored yet")
+    names = headline_names(definition, operations.frameworks())
+    if out is not None:
+        if out.suffix.lower() == ".svg":
+            out.write_text(chart_svg(table, f"{definition.name}: headline scores", names))
+        elif out.suffix.lower() == ".csv":
+            table.to_csv(out, index=False, float_format="%.1f")
+        else:
+            raise InvalidInput(f"--out {out}: give a file ending in .csv or .svg")
+    if as_json:
+        print_json(table.round(1).to_dict("records"))
+        return
+    shown = Table(title=f"{definition.name}: headline scores across inspections")
+    for heading in ("group", "headline", "n", "aggregate", "lowest", "highest"):
+        shown.add_column(heading)
+    for r in table.itertuples():
+        shown.add_row(
+            str(r.group),
+            names.get(str(r.headline), str(r.headline)),
+            str(r.inspections),
+            f"{r.aggregate:.0f}%",
+            f"{r.lowest:.0f}% {r.lowest_body}",
+            f"{r.highest:.0f}% {r.highest_body}",
+        )
+    console.print(shown)
+
+
+def register(app: typer.Typer, inspection: typer.Typer) -> None:
+    """Add this module's commands to the command line."""
+    programme_app = typer.Typer(
+        help="Plan a programme, export its calendar, see its analytics.", no_args_is_help=True
+    )
+    app.add_typer(programme_app, name="programme")
+    programme_app.command("plan")(plan_command)
+    programme_app.command("export")(export_command)
+    inspection.command("reschedule")(reschedule_command)
+    programme_app.command("analytics")(analytics_command)

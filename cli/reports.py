@@ -1,0 +1,182 @@
+"""`inspectorate report …`: letters, draft, published and follow-up reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.output import console, print_json
+from inspectorate.adapters import i18n
+from inspectorate.adapters.settings import get_settings
+from inspectorate.services import documents, operations, reports
+from inspectorate.services.documents import SavedDocument
+
+Format = Annotated[str, typer.Option("--format", help="html or pdf.")]
+Lang = Annotated[str, typer.Option("--lang", help="en (English) or cy (Welsh).")]
+Out = Annotated[Path | None, typer.Option(help="Folder for the files (default: settings).")]
+TextFile = Annotated[
+    Path | None,
+    typer.Option(
+        help="The team's text (TOML): foreword, outcomes.<id>.strengths/improvements, "
+        "recommendations. Kept for every later render of this inspection's reports."
+    ),
+]
+
+
+def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None) -> None:
+    reports.check_format(fmt)
+    i18n.check_language(lang)
+    database_ready()
+    [saved] = documents.write_document(
+        inspection_id=inspection_id,
+        kind=kind,
+        lang=lang,
+        formats=(fmt,),
+        folder=out or get_settings().reports_dir,
+        now=operations.moment(None),
+        actor="cli",
+    )
+    _say(saved)
+    pending = i18n.awaiting_review(lang)
+    if pending:
+        console.print(
+            f"[yellow]{len(pending)} Welsh strings are drafts awaiting a translator's review "
+            f"(inspectorate/locale/cy/LC_MESSAGES/messages.po, flagged fuzzy).[/]"
+        )
+
+
+def _say(saved: SavedDocument) -> None:
+    state = "new version" if saved.new else "unchanged since the last render"
+    console.print(
+        f"{saved.kind.replace('_', ' ').capitalize()} ({saved.lang}, {saved.format}): "
+        f"{saved.path} (sha256 {saved.sha256[:12]}, {state})"
+    )
+
+
+def report_draft(
+    inspection_id: Annotated[int, typer.Argument(help="A scored inspection's id.")],
+    fmt: Format = "html",
+    lang: Lang = "en",
+    text: TextFile = None,
+    out: Out = None,
+) -> None:
+    """Render the draft report (marked DRAFT — NOT FOR PUBLICATION on every page)."""
+    if text is not None:
+        database_ready()
+        reports.store_text(
+            inspection_id=inspection_id, path=text, now=operations.moment(None), actor="cli"
+        )
+    _write(inspection_id, "draft", fmt, lang, out)
+
+
+def report_letter(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    fmt: Format = "html",
+    lang: Lang = "en",
+    out: Out = None,
+) -> None:
+    """Render the announcement letter with the inspection's key dates."""
+    _write(inspection_id, "announcement", fmt, lang, out)
+
+
+def report_follow_up(
+    inspection_id: Annotated[int, typer.Argument(help="A scored follow-up or reinspection.")],
+    fmt: Format = "html",
+    lang: Lang = "en",
+    out: Out = None,
+) -> None:
+    """Render the follow-up report: each criterion before and after, and its significance."""
+    published = documents.inspection_published(inspection_id)
+    _write(inspection_id, "follow_up" if published else "follow_up_draft", fmt, lang, out)
+
+
+def report_text(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    file: Annotated[Path, typer.Argument(help="The team's text (TOML).")],
+) -> None:
+    """Keep the team's text (foreword, strengths, areas for improvement, recommendations)."""
+    database_ready()
+    reports.store_text(
+        inspection_id=inspection_id, path=file, now=operations.moment(None), actor="cli"
+    )
+    console.print(f"Inspection {inspection_id}: report text kept from {file}.")
+
+
+def report_publish(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id, comments closed.")],
+    why: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "",
+    as_of: AsOf = None,
+) -> None:
+    """Publish: write the published report(s), lift the embargo, record the distribution."""
+    database_ready()
+    from flows.lifecycle import publish_report
+    from tasks.runtime import embedded_runtime
+
+    with clock_at(as_of, hour=9) as now, embedded_runtime():
+        outcome = publish_report(inspection_id=inspection_id, actor="cli", why=why, now=now)
+    if outcome.moved:
+        console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
+    else:
+        console.print(f"Inspection {inspection_id} was already {outcome.to_status}.")
+    for version in documents.versions_of(inspection_id, public_only=True):
+        console.print(f"  public: {version.path}")
+    recipients = [d.recipient for d in documents.distribution_of(inspection_id)]
+    console.print("  distributed to: " + "; ".join(recipients))
+
+
+def report_list(
+    inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """List every stored version of the inspection's letters and reports."""
+    database_ready()
+    versions = documents.versions_of(inspection_id)
+    if as_json:
+        print_json(
+            [
+                {
+                    "kind": v.kind,
+                    "lang": v.lang,
+                    "format": v.format,
+                    "sha256": v.sha256,
+                    "public": v.public,
+                    "path": v.path,
+                    "created_at": v.created_at.isoformat(),
+                }
+                for v in versions
+            ]
+        )
+        return
+    table = Table(title=f"Documents of inspection {inspection_id}")
+    for heading in ("created", "kind", "lang", "format", "sha256", "public", "path"):
+        table.add_column(heading)
+    for v in versions:
+        table.add_row(
+            f"{v.created_at:%Y-%m-%d %H:%M}",
+            v.kind,
+            v.lang,
+            v.format,
+            v.sha256[:12],
+            "yes" if v.public else "embargoed",
+            v.path,
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer, inspection: typer.Typer) -> None:
+    """Add this module's commands to the command line."""
+    report_app = typer.Typer(
+        help="Letters and reports: draft, published, follow-up; English and Welsh.",
+        no_args_is_help=True,
+    )
+    app.add_typer(report_app, name="report")
+    report_app.command("draft")(report_draft)
+    report_app.command("letter")(report_letter)
+    report_app.command("follow-up")(report_follow_up)
+    report_app.command("text")(report_text)
+    report_app.command("publish")(report_publish)
+    report_app.command("list")(report_list)

@@ -1,0 +1,149 @@
+"""`inspectorate simulate`: a whole programme planned and run in simulated time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import pendulum
+import typer
+from rich.progress import Progress
+from sqlmodel import Session, select
+
+from cli.options import JsonFlag
+from cli.output import console, print_json
+from inspectorate.adapters.models import Inspection
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.errors import ConfigError, InvalidInput
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
+from inspectorate.domain.milestones import parse_date
+from inspectorate.domain.programmes import find_programme
+from inspectorate.services import operations, score_views, views
+from inspectorate.services.demo import prepare_simulation
+
+
+def documents_written() -> int:
+    """How many letters and reports the simulated lifecycle wrote."""
+    from inspectorate.adapters.models import ReportVersion
+
+    with Session(operations.engine()) as session:
+        return len(session.exec(select(ReportVersion.id)).all())
+
+
+def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[str, Any]:
+    """What a programme simulation did, read back from its record."""
+    with Session(operations.engine()) as session:
+        inspections = session.exec(select(Inspection)).all()
+    return {
+        "inspections_planned": len(setup.inspection_ids),
+        "published": sum(
+            i.kind == "inspection" and i.status in PUBLISHED_STATUSES for i in inspections
+        ),
+        "reinspections": sum(i.kind != "inspection" for i in inspections),
+        "reminders_sent": sum(r.reminders_sent for r in reports),
+        "days_simulated": sum(r.days_simulated for r in reports),
+        "steps_by_sweep": sum(r.steps_by_sweep for r in reports),
+        "steps_by_people": sum(r.steps_by_people for r in reports),
+        "outbox": str(setup.outbox),
+        "reports": str(get_settings().reports_dir),
+        "database": str(setup.database),
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def simulate_command(
+    programme: Annotated[str, typer.Argument(help="Programme code: esi, iaow, omi2, cci, apa.")],
+    until: Annotated[str, typer.Option(help="Simulate up to this date (YYYY-MM-DD).")],
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same result.")] = 1,
+    folder: Annotated[Path | None, typer.Option(help="Where to keep the run's data.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Plan the programme and run it in simulated time through Prefect."""
+    definition = find_programme(operations.programmes(), programme)
+    if definition.planning is None or definition.planning.first_year is None:
+        raise ConfigError(f"config/programmes/{definition.code}.toml needs [planning] first_year")
+    end = parse_date(until, what="--until")
+    month, day = (int(x) for x in definition.planning.year_starts.split("-"))
+    start = pendulum.date(definition.planning.first_year, month, day)
+    if end <= start:
+        raise InvalidInput(f"--until {end} is not after the programme's start, {start}")
+    started = time.perf_counter()
+    setup = prepare_simulation(
+        definition.code, folder or Path("var/simulate") / definition.code, start
+    )
+    from flows.simulate import simulate
+    from tasks.runtime import embedded_runtime
+
+    reports = []
+    chunks = [start.add(months=n) for n in range((end.year - start.year) * 12 + 13)]
+    chunks = [c for c in chunks if c < end] + [end]
+    with embedded_runtime(), Progress(console=console, transient=as_json) as progress:
+        task = progress.add_task(f"Simulating {definition.code.upper()}", total=len(chunks) - 1)
+        for first, last in zip(chunks, chunks[1:], strict=False):
+            reports.append(
+                simulate(
+                    start=first, until=last.subtract(days=1) if last != end else last, seed=seed
+                )
+            )
+            progress.update(task, advance=1, description=f"{definition.code.upper()} {last}")
+    summary = simulation_summary(setup, reports, started)
+    summary["documents_written"] = documents_written()
+    summary["wall_seconds"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        print_json(summary)
+        return
+    for key, value in summary.items():
+        console.print(f"{key.replace('_', ' '):>20}: {value}")
+
+
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed for the simulated people.")] = 1,
+    folder: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("var/demo"),
+) -> None:
+    """Run six inspections from announcement to action plan in simulated time."""
+    from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
+
+    started = time.perf_counter()
+    setup = prepare_demo(folder)
+    console.print(
+        f"Scheduled {len(setup.inspection_ids)} inspections on {DEMO_START.isoformat()}; "
+        "running the programme through Prefect in simulated time (the deadline sweep each "
+        "morning, scripted inspectors and trusts by day)."
+    )
+    from flows.simulate import simulate
+    from tasks.runtime import embedded_runtime
+
+    reports, start = [], DEMO_START
+    with embedded_runtime():
+        for checkpoint in DEMO_CHECKPOINTS:
+            reports.append(simulate(start=start, until=checkpoint, seed=seed))
+            with Session(operations.engine()) as session:
+                rows = views.summarise_inspections(session)
+            console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
+            start = checkpoint.add(days=1)
+    with Session(operations.engine()) as session:
+        for code in ("iaow", "cci"):
+            console.print(score_views.headline_scores_table(session, operations.frameworks()[code]))
+        console.print(views.steps_table(session, setup.inspection_ids[0]))
+    outbox_files = len(list(setup.outbox.glob("*.eml")))
+    reports_dir = get_settings().reports_dir
+    console.print(
+        f"{sum(r.days_simulated for r in reports)} eventful days simulated; "
+        f"{sum(r.steps_by_sweep for r in reports)} milestones done by the sweep and "
+        f"{sum(r.steps_by_people for r in reports)} steps by people; "
+        f"{sum(r.reminders_sent for r in reports)} messages sent.\n"
+        f"Outbox:   {setup.outbox} ({outbox_files} .eml files)\n"
+        f"Reports:  {reports_dir} ({len(list(reports_dir.glob('*.html')))} letters and reports; "
+        "Wales's in English and Welsh)\n"
+        f"Database: {setup.database}\n"
+        f"Look:     INSPECTORATE_DATABASE_URL=sqlite:///{setup.database} "
+        f".venv/bin/inspectorate inspection show {setup.inspection_ids[0]}\n"
+        f"Wall time {time.perf_counter() - started:.1f} s."
+    )
+
+
+def register(app: typer.Typer, inspection: typer.Typer) -> None:
+    """Add this module's commands to the command line."""
+    app.command("simulate")(simulate_command)
+    app.command()(demo)

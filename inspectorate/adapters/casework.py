@@ -1,0 +1,206 @@
+"""The record of an inspection's casework: its sample, judgements and scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.models import Judgement, SampledCase, Score
+from inspectorate.adapters.repository import record_audit
+from inspectorate.domain.sampling import CASELOAD_COLUMNS, Sample
+from inspectorate.domain.scoring import Scores
+
+JUDGEMENT_COLUMNS = ("case_id", "question_id", "judgement", "assessor")
+
+
+def sample_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
+    """Return the stored sample (caseload columns plus allocated_to), ordered by case id."""
+    rows = session.exec(
+        select(SampledCase)
+        .where(SampledCase.inspection_id == inspection_id)
+        .order_by(col(SampledCase.case_id))
+    ).all()
+    columns = [*CASELOAD_COLUMNS, "allocated_to"]
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+
+
+def store_sample(
+    session: Session, *, inspection_id: int, sample: Sample, now: dt.datetime, actor: str
+) -> None:
+    """Store the sample's cases and audit how it was drawn."""
+    rows = sample.cases[[*CASELOAD_COLUMNS, "allocated_to"]].to_dict("records")
+    session.execute(insert(SampledCase), [{**r, "inspection_id": inspection_id} for r in rows])
+    local = int((sample.cases["allocated_to"] == "local_assessor").sum())
+    notes = "; ".join(sample.warnings)
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="sample",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="selected",
+        to_state=f"{len(rows)} cases",
+        why=(
+            f"{len(rows)} of {sample.eligible} eligible cases ({sample.caseload_size} in the "
+            f"caseload), {local} to local assessors" + (f"; {notes}" if notes else "")
+        ),
+    )
+
+
+def judgements_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
+    """Return the stored judgements with each case's attributes, for scoring."""
+    rows = session.exec(
+        select(Judgement, SampledCase)
+        .join(
+            SampledCase,
+            (col(SampledCase.inspection_id) == Judgement.inspection_id)
+            & (col(SampledCase.case_id) == Judgement.case_id),
+        )
+        .where(Judgement.inspection_id == inspection_id)
+    ).all()
+    return pd.DataFrame(
+        [
+            (
+                j.case_id,
+                j.question_id,
+                j.judgement,
+                j.assessor,
+                c.gender,
+                c.ethnicity,
+                c.age_band,
+                c.rosh,
+            )
+            for j, c in rows
+        ],
+        columns=[*JUDGEMENT_COLUMNS, "gender", "ethnicity", "age_band", "rosh"],
+    )
+
+
+def _as_set(frame: pd.DataFrame) -> set[tuple[str, ...]]:
+    return set(frame[list(JUDGEMENT_COLUMNS)].astype(str).itertuples(index=False, name=None))
+
+
+def store_judgements(
+    session: Session,
+    *,
+    inspection_id: int,
+    judgements: pd.DataFrame,
+    now: dt.datetime,
+    actor: str,
+) -> bool:
+    """Replace the stored judgements with these; return False when they are the same already."""
+    incoming = judgements.assign(assessor=judgements.get("assessor", ""))
+    if _as_set(incoming) == _as_set(judgements_of(session, inspection_id=inspection_id)):
+        return False
+    replaced = session.execute(
+        delete(Judgement).where(col(Judgement.inspection_id) == inspection_id)
+    ).rowcount  # type: ignore[attr-defined]
+    rows = incoming[list(JUDGEMENT_COLUMNS)].astype(str).to_dict("records")
+    session.execute(insert(Judgement), [{**r, "inspection_id": inspection_id} for r in rows])
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="judgements",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="imported",
+        to_state=f"{len(rows)} judgements",
+        why=f"{len(rows)} judgements" + (f", replacing {replaced}" if replaced else ""),
+    )
+    return True
+
+
+def store_scores(
+    session: Session, *, inspection_id: int, scores: Scores, now: dt.datetime, actor: str
+) -> None:
+    """Replace the stored question, criterion and headline scores and ratings."""
+    session.execute(delete(Score).where(col(Score.inspection_id) == inspection_id))
+    rows = (
+        [
+            {
+                "level": "question",
+                "key": q,
+                "sufficient": int(s),
+                "applicable": int(a),
+                "score": float(p),
+            }
+            for q, s, a, p in scores.questions.itertuples(index=False)
+        ]
+        + [
+            {
+                "level": "criterion",
+                "key": c,
+                "sufficient": int(s),
+                "applicable": int(a),
+                "score": float(p),
+            }
+            for c, s, a, p in scores.criteria.itertuples(index=False)
+        ]
+        + [{"level": "headline", "key": h, "score": float(p)} for h, p in scores.headline().items()]
+        + [{"level": "rating", "key": c, "rating": r} for c, r in scores.ratings.items()]
+    )
+    session.execute(
+        insert(Score),
+        [
+            {
+                "sufficient": None,
+                "applicable": None,
+                "score": None,
+                "rating": None,
+                **r,
+                "inspection_id": inspection_id,
+            }
+            for r in rows
+        ],
+    )
+    headline = ", ".join(f"{h} {p:.1f}%" for h, p in scores.headline().items())
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="scores",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="scored",
+        why=headline,
+    )
+
+
+def headline_scores(session: Session, *, inspection_id: int) -> dict[str, float]:
+    """Return the stored headline scores of an inspection."""
+    rows = session.exec(
+        select(Score).where(Score.inspection_id == inspection_id, Score.level == "headline")
+    ).all()
+    return {r.key: float(r.score) for r in rows if r.score is not None}
+
+
+def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, Any] | None:
+    """Question, criterion and headline scores as stored (no re-scoring; no breakdowns).
+
+    Shaped like `inspectorate score --json` (rounded alike) as far as a report needs;
+    None if not scored.
+    """
+    rows = session.exec(select(Score).where(Score.inspection_id == inspection_id)).all()
+    if not rows:
+        return None
+    summary: dict[str, Any] = {"questions": {}, "criteria": {}, "headline": {}, "ratings": {}}
+    for r in rows:
+        if r.level == "question":
+            summary["questions"][r.key] = {
+                "sufficient": r.sufficient,
+                "applicable": r.applicable,
+                "score": round(r.score or 0.0, 1),
+            }
+        elif r.level == "criterion" and r.score is not None:
+            summary["criteria"][r.key] = round(r.score, 1)
+        elif r.level == "headline" and r.score is not None:
+            summary["headline"][r.key] = round(r.score, 1)
+        elif r.level == "rating":
+            summary["ratings"][r.key] = r.rating
+    return summary

@@ -1,0 +1,229 @@
+"""Reading and writing the record. Keyword-only, typed functions; callers own the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pendulum
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
+from inspectorate.domain.errors import (
+    InvalidTransition,
+    NoticeTooShort,
+    UnknownInspection,
+    UnknownProgramme,
+)
+from inspectorate.domain.lifecycle import Stage, Status, next_status, status_after
+from inspectorate.domain.milestones import earliest_fieldwork_start, plan_milestones
+from inspectorate.domain.programmes import ProgrammeDefinition
+
+
+def record_audit(
+    session: Session,
+    *,
+    at: dt.datetime,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    action: str,
+    inspection_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    why: str = "",
+) -> AuditEvent:
+    """Add one audit event to the current transaction."""
+    event = AuditEvent(
+        at=utc(at),
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        inspection_id=inspection_id,
+        from_state=from_state,
+        to_state=to_state,
+        why=why,
+    )
+    session.add(event)
+    return event
+
+
+def get_programme_row(session: Session, *, code: str) -> Programme:
+    """Return the stored programme `code` (loaded by `inspectorate init`)."""
+    row = session.exec(select(Programme).where(Programme.code == code)).first()
+    if row is None:
+        raise UnknownProgramme(
+            f"programme {code!r} is not in the database; run `inspectorate init`"
+        )
+    return row
+
+
+def get_inspection(session: Session, *, inspection_id: int) -> Inspection:
+    """Return inspection `inspection_id` or raise UnknownInspection."""
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise UnknownInspection(f"no inspection with id {inspection_id}")
+    return inspection
+
+
+def schedule_inspection(
+    session: Session,
+    *,
+    programme: ProgrammeDefinition,
+    body: Body,
+    fieldwork_start: pendulum.Date,
+    now: pendulum.DateTime,
+    actor: str,
+    kind: str = "inspection",
+    parent_id: int | None = None,
+) -> tuple[Inspection, bool]:
+    """Create a planned inspection with its milestones; return (inspection, created).
+
+    Scheduling the same body, programme and fieldwork start again returns the existing one.
+    Refuses when the announcement date has already passed: notice is never shortened.
+    """
+    programme_row = get_programme_row(session, code=programme.code)
+    assert programme_row.id is not None and body.id is not None
+    existing = session.exec(
+        select(Inspection).where(
+            Inspection.programme_id == programme_row.id,
+            Inspection.body_id == body.id,
+            Inspection.fieldwork_start == fieldwork_start,
+        )
+    ).first()
+    if existing is not None:
+        return existing, False
+    planned = plan_milestones(programme, fieldwork_start)
+    announcement = next(m for m in planned if m.rule.stage is Stage.ANNOUNCE)
+    if announcement.due < now.date():
+        earliest = earliest_fieldwork_start(programme, now.date())
+        raise NoticeTooShort(
+            f"fieldwork starting {fieldwork_start.isoformat()} must be announced by "
+            f"{announcement.due.isoformat()}, which is before today ({now.date().isoformat()}); "
+            f"the earliest Monday with full notice is {earliest.isoformat()}"
+        )
+    inspection = Inspection(
+        programme_id=programme_row.id,
+        body_id=body.id,
+        kind=kind,
+        status=Status.PLANNED.value,
+        parent_id=parent_id,
+        fieldwork_start=fieldwork_start,
+        created_at=utc(now),
+        updated_at=utc(now),
+    )
+    session.add(inspection)
+    session.flush()
+    assert inspection.id is not None
+    for milestone in planned:
+        session.add(
+            Milestone(inspection_id=inspection.id, kind=milestone.kind, due_on=milestone.due)
+        )
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection.id,
+        inspection_id=inspection.id,
+        action="schedule",
+        from_state=None,
+        to_state=Status.PLANNED.value,
+        why=f"{programme.code} {kind} of {body.name}, fieldwork from {fieldwork_start.isoformat()}",
+    )
+    return inspection, True
+
+
+def milestones_of(session: Session, *, inspection_id: int) -> Sequence[Milestone]:
+    """Return an inspection's milestones in due order."""
+    return session.exec(
+        select(Milestone)
+        .where(Milestone.inspection_id == inspection_id)
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    ).all()
+
+
+def audit_trail(session: Session, *, inspection_id: int) -> Sequence[AuditEvent]:
+    """Return every audit event about an inspection, oldest first."""
+    return session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.inspection_id == inspection_id)
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    ).all()
+
+
+def mark_milestone_done(
+    session: Session, *, milestone: Milestone, now: dt.datetime, actor: str, why: str
+) -> bool:
+    """Set done_at once (compare-and-set); return False if it was already done."""
+    result = session.execute(
+        update(Milestone)
+        .where(col(Milestone.id) == milestone.id, col(Milestone.done_at).is_(None))
+        .values(done_at=utc(now))
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(milestone)
+    assert milestone.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="milestone",
+        entity_id=milestone.id,
+        inspection_id=milestone.inspection_id,
+        action="done",
+        from_state="pending",
+        to_state="done",
+        why=why,
+    )
+    return True
+
+
+def transition_inspection(
+    session: Session,
+    *,
+    inspection_id: int,
+    stage: Stage,
+    now: pendulum.DateTime,
+    actor: str,
+    why: str = "",
+) -> tuple[Inspection, bool]:
+    """Move an inspection one legal step; return (inspection, moved).
+
+    The status is changed with a conditional UPDATE (compare-and-set) so two workers racing
+    cannot both apply a step. Replaying the step that was applied last is a no-op
+    (moved=False), which makes a crashed flow safe to re-run.
+    """
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    current = Status(inspection.status)
+    if stage is not Stage.CANCEL and current is status_after(stage):
+        return inspection, False
+    target = next_status(current, stage)
+    result = session.execute(
+        update(Inspection)
+        .where(col(Inspection.id) == inspection_id, col(Inspection.status) == current.value)
+        .values(status=target.value, updated_at=utc(now))
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidTransition(
+            f"inspection {inspection_id} changed status while {stage.value} was being applied; "
+            "run the step again"
+        )
+    session.refresh(inspection)
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action=stage.value,
+        from_state=current.value,
+        to_state=target.value,
+        why=why,
+    )
+    return inspection, True

@@ -1,0 +1,98 @@
+"""Settings from the environment (prefix INSPECTORATE_), each with its help text."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inspectorate.domain.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop and production."""
+
+    model_config = SettingsConfigDict(env_prefix="INSPECTORATE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/inspectorate.db",
+        description="SQLAlchemy URL of the product's database (the record). "
+        "SQLite under var/ by default; postgresql+psycopg://user@host/db in production.",
+    )
+    config_dir: Path = Field(
+        default=PROJECT_ROOT / "config",
+        description="Folder with programmes/ and bodies/.",
+    )
+    templates_dir: Path = Field(
+        default=PROJECT_ROOT / "templates",
+        description="Folder with the shipped jinja2 templates.",
+    )
+    user_templates_dir: Path | None = Field(
+        default=None,
+        description="Optional folder whose templates override the shipped ones, file by file.",
+    )
+    outbox_dir: Path = Field(
+        default=Path("var/outbox"),
+        description="Folder where mail is written as .eml files when no SMTP host is set.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server; when unset, mail goes to the outbox folder."
+    )
+    smtp_port: int = Field(default=25, description="SMTP port (587 for STARTTLS, 465 for TLS).")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    smtp_ssl: bool = Field(default=False, description="Connect with implicit TLS (port 465).")
+    smtp_username: str | None = Field(default=None, description="SMTP login name, if any.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if any.")
+    smtp_timeout_seconds: float = Field(default=30.0, description="SMTP connect/send timeout.")
+    mail_from: str = Field(
+        default="HM Inspectorate of Probation <programmes@inspectorate.invalid>",
+        description="From: address of every message.",
+    )
+    team_email: str = Field(
+        default="inspection-team@inspectorate.invalid",
+        description="Mailbox of the inspection team (reminders for team-owned milestones).",
+    )
+    manager_email: str = Field(
+        default="programme-manager@inspectorate.invalid",
+        description="Mailbox of the programme manager (escalations of overdue milestones).",
+    )
+    body_email_domain: str = Field(
+        default="bodies.invalid",
+        description="Domain for an inspected body's address when none is on record.",
+    )
+
+    reports_dir: Path = Field(
+        default=Path("out/reports"),
+        description="Folder where letters and reports are written by the lifecycle.",
+    )
+    report_formats: str = Field(
+        default="html,pdf",
+        description="Formats the lifecycle writes each letter and report in: html, pdf or both "
+        "(comma-separated).",
+    )
+
+    server_timers: bool = Field(
+        default=False,
+        description="Server mode: announcing books each automatic stage as a scheduled run of "
+        "its deployment, and the draft starts a run that waits for the body's comments "
+        "(needs `make deploy`; the workers set it).",
+    )
+
+    def document_formats(self) -> tuple[str, ...]:
+        """The formats documents are written in, checked."""
+        formats = tuple(f.strip() for f in self.report_formats.split(",") if f.strip())
+        if not formats or any(f not in ("html", "pdf") for f in formats):
+            raise ConfigError(
+                f"INSPECTORATE_REPORT_FORMATS={self.report_formats!r}: use html, pdf or html,pdf"
+            )
+        return formats
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings, read once from the environment."""
+    return Settings()

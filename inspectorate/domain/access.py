@@ -1,0 +1,98 @@
+"""Who may see and do what in the dashboard (pure rules, tested as a matrix).
+
+manager   everything;
+inspector the inspections they are assigned to, and what is published;
+body      its own inspections: letters, its draft once sent, the comment form while the
+          comment window is open, and what is published;
+public    (signed in or not) published reports and published scores only.
+Drafts and scores stay embargoed until publication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
+
+DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED_STATUSES
+PUBLIC_KINDS = frozenset({"published", "follow_up"})
+BODY_KINDS = frozenset({"announcement", "draft", "follow_up_draft"}) | PUBLIC_KINDS
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person asking: role, body, and the inspections they are assigned to."""
+
+    role: str
+    body_id: int | None = None
+    assigned: frozenset[int] = frozenset()
+
+
+ANONYMOUS = Viewer("public")
+
+
+@dataclass(frozen=True)
+class InspectionFacts:
+    """What the rules need to know about an inspection."""
+
+    id: int
+    body_id: int
+    status: str
+
+
+def is_staff_on(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """Manager, or an inspector on the inspection's team."""
+    return viewer.role == "manager" or (
+        viewer.role == "inspector" and inspection.id in viewer.assigned
+    )
+
+
+def is_own_body(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """A body's account looking at one of its own inspections."""
+    return viewer.role == "body" and viewer.body_id == inspection.body_id
+
+
+def may_see_inspection(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """Whether the inspection's page may be shown at all."""
+    return (
+        is_staff_on(viewer, inspection)
+        or is_own_body(viewer, inspection)
+        or inspection.status in PUBLISHED_STATUSES
+    )
+
+
+def may_see_scores(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """Scores are embargoed until publication, except for staff and the body with its draft."""
+    if inspection.status in PUBLISHED_STATUSES or is_staff_on(viewer, inspection):
+        return True
+    return is_own_body(viewer, inspection) and inspection.status in DRAFT_OUT
+
+
+def may_see_details(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """The sample, reminders and audit trail: the people doing the inspection only."""
+    return is_staff_on(viewer, inspection)
+
+
+def may_see_document(viewer: Viewer, inspection: InspectionFacts, kind: str, public: bool) -> bool:
+    """Whether one stored letter or report may be read."""
+    if public or is_staff_on(viewer, inspection):
+        return True
+    return is_own_body(viewer, inspection) and kind in BODY_KINDS
+
+
+def may_comment(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """The body, on its own draft, while the comment window is open."""
+    return is_own_body(viewer, inspection) and inspection.status == "draft_sent"
+
+
+def may_upload_fieldwork(viewer: Viewer, inspection: InspectionFacts) -> bool:
+    """Managers and the inspection's team, once fieldwork is done and before the draft."""
+    return is_staff_on(viewer, inspection) and inspection.status in (
+        "fieldwork_complete",
+        "scored",
+    )
+
+
+def may_manage(viewer: Viewer) -> bool:
+    """Rescheduling, publishing and the programme views: the programme manager."""
+    return viewer.role == "manager"

@@ -1,0 +1,185 @@
+"""Selecting the case sample from a body's caseload extract: eligible, stratified, seeded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from inspectorate.adapters.tables import problems_where, read_table
+from inspectorate.domain.errors import InvalidFile
+
+CASELOAD_COLUMNS = (
+    "case_id",
+    "case_type",
+    "start_date",
+    "rosh",
+    "gender",
+    "ethnicity",
+    "age_band",
+    "principal_offence",
+)
+ROSH_LEVELS = ("low", "medium", "high", "very high")
+HIGH_ROSH = ("high", "very high")
+REPRESENTED = ("gender", "ethnicity", "age_band", "rosh")
+
+
+class SizeBand(BaseModel):
+    """Caseloads of up to `up_to` cases (or any size, when absent) get `size` cases."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    up_to: int | None = None
+    size: Annotated[int, Field(gt=0)]
+
+
+class SamplingRule(BaseModel):
+    """How a programme samples cases (the [sampling] table of its TOML)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    framework: str
+    supervised_months: tuple[int, int] = (8, 10)
+    case_types: tuple[str, ...] = ()
+    size_bands: tuple[SizeBand, ...] = Field(min_length=1)
+    high_rosh_quota: int = 0
+    local_assessor_share: Annotated[float, Field(ge=0, le=1)] = 1 / 3
+    representativeness_margin: Annotated[float, Field(gt=0)] = 10.0
+
+    def size_for(self, caseload: int) -> int:
+        """Return the sample size for a caseload of this many cases."""
+        return next(b.size for b in self.size_bands if b.up_to is None or caseload <= b.up_to)
+
+
+def read_caseload(path: Path) -> pd.DataFrame:
+    """Read a caseload extract (CSV or XLSX), refusing bad rows with row and column."""
+    frame = read_table(path, CASELOAD_COLUMNS)
+    frame["rosh"] = frame["rosh"].str.lower()
+    starts = pd.to_datetime(frame["start_date"], format="%Y-%m-%d", errors="coerce")
+    problems = problems_where(frame, frame["case_id"] == "", "case_id", "empty case id")
+    problems += problems_where(
+        frame,
+        frame.duplicated("case_id") & (frame["case_id"] != ""),
+        "case_id",
+        "case {value!r} is listed twice",
+    )
+    problems += problems_where(
+        frame, starts.isna(), "start_date", "{value!r} is not a date like 2013-05-13 (YYYY-MM-DD)"
+    )
+    problems += problems_where(
+        frame,
+        ~frame["rosh"].isin(ROSH_LEVELS),
+        "rosh",
+        "{value!r} is not one of " + ", ".join(ROSH_LEVELS),
+    )
+    problems += problems_where(frame, frame["case_type"] == "", "case_type", "empty case type")
+    if problems:
+        problems.sort(key=lambda p: int(p.split(",")[0].removeprefix("row ")))
+        raise InvalidFile(str(path), problems)
+    frame["start_date"] = starts.dt.date
+    return frame.drop(columns=["row"])
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A selected sample with its allocation and how it compares with the caseload."""
+
+    cases: pd.DataFrame  # the caseload columns plus allocated_to
+    representativeness: pd.DataFrame  # dimension, group, caseload_pct, sample_pct, difference
+    caseload_size: int
+    eligible: int
+    target: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def eligible_cases(
+    caseload: pd.DataFrame, rule: SamplingRule, fieldwork_start: dt.date
+) -> pd.DataFrame:
+    """Cases supervised for the configured window of months at fieldwork, of sampled types."""
+    shortest, longest = rule.supervised_months
+    start = pd.Timestamp(fieldwork_start)
+    earliest = (start - pd.DateOffset(months=longest)).date()
+    latest = (start - pd.DateOffset(months=shortest)).date()
+    keep = (caseload["start_date"] >= earliest) & (caseload["start_date"] <= latest)
+    if rule.case_types:
+        keep &= caseload["case_type"].str.lower().isin([t.lower() for t in rule.case_types])
+    return caseload[keep].sort_values("case_id").reset_index(drop=True)
+
+
+def _proportional(strata: pd.Series, total: int) -> dict[str, int]:
+    """Largest-remainder allocation of `total` across strata in proportion to their sizes."""
+    counts = strata.value_counts().sort_index()
+    exact = counts / counts.sum() * total
+    allocation = np.floor(exact).astype(int)
+    remainder = (exact - allocation).sort_values(ascending=False, kind="stable")
+    for stratum in remainder.index[: total - int(allocation.sum())]:
+        allocation[stratum] += 1
+    return {str(k): int(min(v, counts[k])) for k, v in allocation.items()}
+
+
+def _stratified(pool: pd.DataFrame, total: int, rng: np.random.Generator) -> pd.DataFrame:
+    if total <= 0 or pool.empty:
+        return pool.iloc[0:0]
+    if total >= len(pool):
+        return pool
+    chosen = []
+    for stratum, quota in _proportional(pool["case_type"], total).items():
+        members = pool[pool["case_type"] == stratum]
+        chosen.append(members.iloc[np.sort(rng.choice(len(members), quota, replace=False))])
+    return pd.concat(chosen)
+
+
+def representativeness(caseload: pd.DataFrame, sample: pd.DataFrame, margin: float) -> pd.DataFrame:
+    """Share of each group in the caseload and in the sample, and the gap in points."""
+    frames = []
+    for dimension in REPRESENTED:
+        population = caseload[dimension].value_counts(normalize=True) * 100
+        chosen = sample[dimension].value_counts(normalize=True) * 100
+        table = pd.concat(
+            [population.rename("caseload_pct"), chosen.rename("sample_pct")], axis=1
+        ).fillna(0.0)
+        table.index.name = "group"
+        frames.append(table.reset_index().assign(dimension=dimension))
+    result = pd.concat(frames, ignore_index=True)
+    result["difference"] = result["sample_pct"] - result["caseload_pct"]
+    result["warning"] = result["difference"].abs() > margin
+    return result[["dimension", "group", "caseload_pct", "sample_pct", "difference", "warning"]]
+
+
+def select_sample(
+    caseload: pd.DataFrame, rule: SamplingRule, fieldwork_start: dt.date, seed: int
+) -> Sample:
+    """Select the sample: the high-RoSH quota first, the rest stratified by case type.
+
+    The same caseload, rule, date and seed always give the same sample, whatever the order
+    of the rows in the extract.
+    """
+    rng = np.random.default_rng(seed)
+    pool = eligible_cases(caseload, rule, fieldwork_start)
+    target = rule.size_for(len(caseload))
+    warnings = []
+    high = pool[pool["rosh"].isin(HIGH_ROSH)]
+    quota = min(rule.high_rosh_quota, len(high), target)
+    if quota < rule.high_rosh_quota:
+        warnings.append(
+            f"only {len(high)} eligible high risk of harm cases for a quota of "
+            f"{rule.high_rosh_quota}"
+        )
+    first = _stratified(high, quota, rng)
+    rest = _stratified(pool.drop(first.index), target - len(first), rng)
+    chosen = pd.concat([first, rest]).sort_values("case_id").reset_index(drop=True)
+    if len(chosen) < target:
+        warnings.append(f"only {len(pool)} cases were eligible for a sample of {target}")
+    local = rng.permutation(len(chosen))[: round(len(chosen) * rule.local_assessor_share)]
+    chosen["allocated_to"] = "inspector"
+    chosen.loc[local, "allocated_to"] = "local_assessor"
+    table = representativeness(caseload, chosen, rule.representativeness_margin)
+    for row in table[table["warning"]].itertuples():
+        warnings.append(
+            f"{row.dimension} {row.group}: {row.sample_pct:.0f}% of the sample "
+            f"against {row.caseload_pct:.0f}% of the caseload"
+        )
+    return Sample(chosen, table, len(caseload), len(pool), target, warnings)

@@ -1,0 +1,150 @@
+"""What the dashboard shows, read from the record: timelines, deadlines, documents (no web here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.models import (
+    Body,
+    Inspection,
+    Milestone,
+    Programme,
+    Reminder,
+    ReportVersion,
+)
+from inspectorate.domain.access import (
+    InspectionFacts,
+    Viewer,
+    is_staff_on,
+    may_see_document,
+    may_see_inspection,
+)
+from inspectorate.domain.lifecycle import FINAL_STATUSES
+
+_FINAL = [s.value for s in FINAL_STATUSES]
+
+
+@dataclass
+class TimelineRow:
+    """One inspection on the programme timeline."""
+
+    id: int
+    body: str
+    status: str
+    kind: str
+    milestones: dict[str, dt.date] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+
+
+def facts(inspection: Inspection) -> InspectionFacts:
+    """The access rules' view of an inspection."""
+    assert inspection.id is not None
+    return InspectionFacts(inspection.id, inspection.body_id, inspection.status)
+
+
+def visible_inspections(
+    session: Session, viewer: Viewer, code: str | None = None
+) -> list[tuple[Inspection, str, str]]:
+    """(inspection, body name, programme code) the viewer may see, by fieldwork date."""
+    query = (
+        select(Inspection, Body.name, Programme.code)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
+    )
+    if code is not None:
+        query = query.where(Programme.code == code)
+    return [
+        (i, b, c) for i, b, c in session.exec(query).all() if may_see_inspection(viewer, facts(i))
+    ]
+
+
+def timeline(session: Session, viewer: Viewer, code: str) -> list[TimelineRow]:
+    """The programme's inspections the viewer works on (a manager: all), with milestones."""
+    rows = {
+        i.id: TimelineRow(i.id, body, i.status, i.kind)
+        for i, body, _ in visible_inspections(session, viewer, code)
+        if i.id is not None and is_staff_on(viewer, facts(i))
+    }
+    if not rows:
+        return []
+    milestones = session.exec(
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Milestone.done_at),
+        ).where(col(Milestone.inspection_id).in_(list(rows)))
+    ).all()
+    for inspection_id, kind, due_on, done_at in milestones:
+        rows[inspection_id].milestones[kind] = due_on
+        if done_at is not None:
+            rows[inspection_id].done.add(kind)
+    return list(rows.values())
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An open milestone with the reminders sent about it."""
+
+    inspection_id: int
+    body: str
+    milestone: str
+    due_on: dt.date
+    reminders: list[tuple[str, dt.date, bool]]
+
+
+def deadlines(
+    session: Session, viewer: Viewer, as_of: dt.date
+) -> tuple[list[Deadline], list[Deadline]]:
+    """Open milestones due in the week of `as_of`, and those overdue, for active inspections."""
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    visible = {
+        i.id: body
+        for i, body, _ in visible_inspections(session, viewer)
+        if i.status not in _FINAL and is_staff_on(viewer, facts(i))
+    }
+    open_ = session.exec(
+        select(Milestone)
+        .where(col(Milestone.done_at).is_(None), col(Milestone.due_on) <= sunday)
+        .where(col(Milestone.inspection_id).in_(list(visible)))
+        .order_by(col(Milestone.due_on), col(Milestone.inspection_id))
+    ).all()
+    sent: dict[int, list[tuple[str, dt.date, bool]]] = {}
+    ids = [m.id for m in open_]
+    for r in session.exec(select(Reminder).where(col(Reminder.milestone_id).in_(ids))):
+        sent.setdefault(r.milestone_id, []).append((r.kind, r.remind_on, r.sent_at is not None))
+    rows = [
+        Deadline(
+            m.inspection_id, visible[m.inspection_id], m.kind, m.due_on, sent.get(m.id or 0, [])
+        )
+        for m in open_
+    ]
+    return [d for d in rows if d.due_on >= monday], [d for d in rows if d.due_on < as_of]
+
+
+def documents_for(session: Session, viewer: Viewer, inspection: Inspection) -> list[ReportVersion]:
+    """The stored letters and reports of an inspection the viewer may read."""
+    versions = session.exec(
+        select(ReportVersion)
+        .where(ReportVersion.inspection_id == inspection.id)
+        .order_by(col(ReportVersion.id))
+    ).all()
+    return [v for v in versions if may_see_document(viewer, facts(inspection), v.kind, v.public)]
+
+
+def published_documents(session: Session) -> list[tuple[ReportVersion, str, str]]:
+    """Every public report with its body and programme name, newest first."""
+    rows = session.exec(
+        select(ReportVersion, Body.name, Programme.name)
+        .join(Inspection, col(Inspection.id) == ReportVersion.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(col(ReportVersion.public).is_(True))
+        .order_by(col(ReportVersion.created_at).desc())
+    ).all()
+    return [(v, body, programme) for v, body, programme in rows]

@@ -1,0 +1,278 @@
+"""The documents each stage produces, kept by content hash, and the lifting of the embargo.
+
+announce → the announcement letter; send_draft → the draft report (and the draft follow-up
+report for a follow-up); publish → the published report(s), then the embargo is lifted and
+the distribution recorded. A body in Wales gets its letter and published reports in English
+and Welsh. Writing a document again gives the same bytes and records nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.models import Body, Distribution, Programme, ReportVersion
+from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.access import PUBLIC_KINDS
+from inspectorate.domain.errors import InvalidInput, InvalidTransition
+from inspectorate.domain.letters import build_announcement_letter
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
+from inspectorate.domain.report_context import DISTRIBUTION
+from inspectorate.adapters.i18n import check_language
+from inspectorate.services import operations, reports
+
+KINDS = ("announcement", "draft", "follow_up_draft", "published", "follow_up")
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    """One written document: where it is, its hash, and whether this version is new."""
+
+    kind: str
+    lang: str
+    format: str
+    path: Path
+    sha256: str
+    new: bool
+
+
+def render_letter_html(inspection_id: int, *, lang: str = "en") -> str:
+    """Render the announcement letter from the inspection's planned milestones."""
+    check_language(lang)
+    settings = get_settings()
+    with Session(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        body = session.get(Body, inspection.body_id)
+        programme = session.get(Programme, inspection.programme_id)
+        assert body is not None and programme is not None
+        due = reports.planned_dates(session, inspection_id)
+    letter = build_announcement_letter(
+        body=body.name,
+        programme=operations.programmes()[programme.code],
+        due=due,
+        team_email=settings.team_email,
+    )
+    template = reports.environment(lang).get_template("letters/announcement.html.j2")
+    return template.render(letter=letter, draft=False)
+
+
+def render_document(inspection_id: int, kind: str, lang: str) -> str:
+    """Render one kind of document as HTML."""
+    if kind == "announcement":
+        return render_letter_html(inspection_id, lang=lang)
+    if kind in ("draft", "published"):
+        return reports.render_html(inspection_id, draft=kind == "draft", lang=lang)
+    if kind in ("follow_up_draft", "follow_up"):
+        return reports.render_follow_up_html(
+            inspection_id, draft=kind == "follow_up_draft", lang=lang
+        )
+    raise InvalidInput(f"document kind {kind!r}: use one of {', '.join(KINDS)}")
+
+
+def save_version(
+    *,
+    inspection_id: int,
+    kind: str,
+    fmt: str,
+    content: bytes,
+    folder: Path,
+    now: dt.datetime,
+    actor: str,
+    lang: str = "en",
+) -> SavedDocument:
+    """Write the file and record its version once (audited); say whether it is new."""
+    reports.check_format(fmt)
+    digest = hashlib.sha256(content).hexdigest()
+    path = folder / f"inspection-{inspection_id}-{kind}-{lang}-{digest[:12]}.{fmt}"
+    if not path.exists():  # the name carries the hash: an existing file holds these bytes
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(path.suffix + ".part")
+        partial.write_bytes(content)
+        partial.replace(path)  # never a half-written file under the final name
+    with session_scope(operations.engine()) as session:
+        known = session.exec(
+            select(ReportVersion).where(
+                ReportVersion.inspection_id == inspection_id,
+                ReportVersion.kind == kind,
+                ReportVersion.lang == lang,
+                ReportVersion.format == fmt,
+                ReportVersion.sha256 == digest,
+            )
+        ).first()
+        if known is not None:
+            return SavedDocument(kind, lang, fmt, path, digest, False)
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        version = ReportVersion(
+            inspection_id=inspection_id,
+            kind=kind,
+            lang=lang,
+            format=fmt,
+            sha256=digest,
+            path=str(path),
+            created_at=utc(now),
+            public=kind in PUBLIC_KINDS and inspection.status in PUBLISHED_STATUSES,
+        )
+        session.add(version)
+        session.flush()
+        assert version.id is not None
+        record_audit(
+            session,
+            at=now,
+            actor=actor,
+            entity="report",
+            entity_id=version.id,
+            inspection_id=inspection_id,
+            action=f"{kind}_rendered",
+            to_state=digest[:12],
+            why=f"{fmt.upper()} ({lang}) written to {path}",
+        )
+    return SavedDocument(kind, lang, fmt, path, digest, True)
+
+
+def write_document(
+    *,
+    inspection_id: int,
+    kind: str,
+    lang: str,
+    formats: tuple[str, ...],
+    folder: Path,
+    now: dt.datetime,
+    actor: str,
+) -> list[SavedDocument]:
+    """Render one document and keep it in every format asked for."""
+    html = render_document(inspection_id, kind, lang)
+    saved = []
+    for fmt in formats:
+        content = html.encode() if fmt == "html" else reports.html_to_pdf(html)
+        saved.append(
+            save_version(
+                inspection_id=inspection_id,
+                kind=kind,
+                fmt=fmt,
+                content=content,
+                folder=folder,
+                now=now,
+                actor=actor,
+                lang=lang,
+            )
+        )
+    return saved
+
+
+def documents_for_stage(inspection_id: int, stage: Stage) -> list[tuple[str, str]]:
+    """The (kind, language) pairs a stage produces for this inspection."""
+    with Session(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        body = session.get(Body, inspection.body_id)
+        assert body is not None
+    both = ["en", "cy"] if body.in_wales else ["en"]
+    follow_up = inspection.parent_id is not None
+    if stage is Stage.ANNOUNCE:
+        return [("announcement", lang) for lang in both]
+    if stage is Stage.SEND_DRAFT:
+        return [("draft", "en")] + ([("follow_up_draft", "en")] if follow_up else [])
+    if stage is Stage.PUBLISH:
+        kinds = ["published"] + (["follow_up"] if follow_up else [])
+        return [(kind, lang) for kind in kinds for lang in both]
+    return []
+
+
+def lift_embargo(*, inspection_id: int, now: dt.datetime, actor: str) -> list[str]:
+    """Make the published versions public and record the distribution; return the new recipients."""
+    with session_scope(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        if inspection.status not in PUBLISHED_STATUSES:
+            raise InvalidTransition(
+                f"inspection {inspection_id} is {inspection.status}: its report is embargoed "
+                "until it is published"
+            )
+        session.execute(
+            update(ReportVersion)
+            .where(
+                col(ReportVersion.inspection_id) == inspection_id,
+                col(ReportVersion.kind).in_(PUBLIC_KINDS),
+                col(ReportVersion.public).is_(False),
+            )
+            .values(public=True)
+        )
+        body = session.get(Body, inspection.body_id)
+        assert body is not None
+        recipients = [body.name, *DISTRIBUTION]
+        known = set(
+            session.exec(
+                select(Distribution.recipient).where(Distribution.inspection_id == inspection_id)
+            )
+        )
+        new = [r for r in recipients if r not in known]
+        for recipient in new:
+            session.add(
+                Distribution(inspection_id=inspection_id, recipient=recipient, sent_at=utc(now))
+            )
+        if new:
+            record_audit(
+                session,
+                at=now,
+                actor=actor,
+                entity="inspection",
+                entity_id=inspection_id,
+                inspection_id=inspection_id,
+                action="report_distributed",
+                to_state="public",
+                why="embargo lifted; sent to " + "; ".join(new),
+            )
+    return new
+
+
+def write_stage_documents(
+    *, inspection_id: int, stage: Stage, now: dt.datetime, actor: str
+) -> list[SavedDocument]:
+    """Write what `stage` produces (in the configured formats); after publishing, distribute."""
+    settings = get_settings()
+    saved = []
+    for kind, lang in documents_for_stage(inspection_id, stage):
+        saved += write_document(
+            inspection_id=inspection_id,
+            kind=kind,
+            lang=lang,
+            formats=settings.document_formats(),
+            folder=settings.reports_dir,
+            now=now,
+            actor=actor,
+        )
+    if stage is Stage.PUBLISH:
+        lift_embargo(inspection_id=inspection_id, now=now, actor=actor)
+    return saved
+
+
+def versions_of(inspection_id: int, *, public_only: bool = False) -> list[ReportVersion]:
+    """Every stored version of the inspection's documents, oldest first."""
+    with Session(operations.engine()) as session:
+        query = select(ReportVersion).where(ReportVersion.inspection_id == inspection_id)
+        if public_only:
+            query = query.where(col(ReportVersion.public).is_(True))
+        return list(session.exec(query.order_by(col(ReportVersion.id))))
+
+
+def distribution_of(inspection_id: int) -> list[Distribution]:
+    """The recorded recipients of the inspection's published report."""
+    with Session(operations.engine()) as session:
+        return list(
+            session.exec(
+                select(Distribution)
+                .where(Distribution.inspection_id == inspection_id)
+                .order_by(col(Distribution.id))
+            )
+        )
+
+
+def inspection_published(inspection_id: int) -> bool:
+    """Whether the inspection's report has been published (its embargo lifted)."""
+    with Session(operations.engine()) as session:
+        return get_inspection(session, inspection_id=inspection_id).status in PUBLISHED_STATUSES

@@ -1,0 +1,131 @@
+"""Simulated people: the team and the bodies taking their steps in a rehearsal.
+
+Sampling and scoring use synthetic caseloads and judgements (inspectorate.synthetic), run
+through the same evidence operations as a real file would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.casework import sample_of
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
+from inspectorate.domain import simulation, synthetic
+from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, Status, status_before
+from inspectorate.domain.simulation import OpenStep, PersonStep, steps_for_day
+from inspectorate.services import evidence, operations
+from inspectorate.services.stages import StageOutcome
+
+# Caseload sizes of synthetic bodies: areas (ESI) sample a one-month window of a larger
+# caseload than trusts (IAOW) do from two months.
+CASELOAD_BASE = {"area": 5000, "trust": 1600, "yot": 400}
+
+
+def open_person_steps() -> list[OpenStep]:
+    """Return the steps people can take now: open milestones whose stage a person performs.
+
+    Team- and body-owned milestones, plus the body's comments, which can close the comment
+    window before it ends.
+    """
+    definitions = operations.programmes()
+    steps: list[OpenStep] = []
+    with Session(operations.engine()) as session:
+        rows = session.exec(
+            select(Milestone, Inspection.status, Programme.code)
+            .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+            .join(Programme, col(Programme.id) == Inspection.programme_id)
+            .where(col(Milestone.done_at).is_(None))
+        ).all()
+    for milestone, status, code in rows:
+        rule = definitions[code].rule(milestone.kind)
+        if rule.stage is None or status != status_before(rule.stage).value:
+            continue
+        if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
+            continue
+        steps.append(
+            OpenStep(
+                milestone.inspection_id,
+                milestone.kind,
+                rule.stage,
+                milestone.due_on,
+                rule.owner.value,
+            )
+        )
+    return steps
+
+
+def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
+    """Simulation only: take the steps the scripted team and bodies take on `day`."""
+    outcomes = []
+    for step in steps_for_day(open_person_steps(), day, seed):
+        why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
+        if step.stage in (Stage.SELECT_SAMPLE, Stage.SCORE):
+            outcomes.append(_casework(step, seed, why, now))
+            continue
+        outcomes.append(
+            operations.apply_stage(
+                inspection_id=step.inspection_id,
+                stage=step.stage,
+                actor=step.actor,
+                why=why,
+                now=now,
+            )
+        )
+    return outcomes
+
+
+def next_person_day(*, after: dt.date, seed: int) -> dt.date | None:
+    """Simulation only: the next day on which a scripted person acts."""
+    return simulation.next_person_day(open_person_steps(), after, seed)
+
+
+def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
+    """Simulation only: the next day with a milestone, reminder or person due; None when done."""
+    if all_inspections_final():
+        return None
+    days = [
+        d
+        for d in (
+            operations.sweep_next_wakeup(after=after),
+            next_person_day(after=after, seed=seed),
+        )
+        if d
+    ]
+    return min(days) if days else None
+
+
+def all_inspections_final() -> bool:
+    """True when every inspection has closed (action plan received) or been cancelled."""
+    with Session(operations.engine()) as session:
+        statuses = session.exec(select(Inspection.status)).all()
+    return all(Status(s) in FINAL_STATUSES for s in statuses)
+
+
+def _casework(step: PersonStep, seed: int, why: str, now: dt.datetime | None) -> StageOutcome:
+    """Draw a synthetic sample, or score synthetic judgements, as the team would."""
+    with Session(operations.engine()) as session:
+        inspection = session.get(Inspection, step.inspection_id)
+        body = session.get(Body, inspection.body_id) if inspection else None
+        assert inspection is not None and body is not None
+        cases = sample_of(session, inspection_id=step.inspection_id)
+    if step.stage is Stage.SELECT_SAMPLE:
+        size = int(CASELOAD_BASE[body.kind] * (0.8 + synthetic.quality_of(body.name)))
+        caseload = synthetic.caseload(body.name, size, inspection.fieldwork_start, seed)
+        sample = evidence.draw_sample(
+            inspection_id=step.inspection_id, caseload=caseload, seed=seed
+        )
+        return evidence.record_sample(
+            inspection_id=step.inspection_id, sample=sample, actor=step.actor, why=why, now=now
+        )
+    framework = evidence.framework_of(step.inspection_id)
+    judgements = synthetic.judgements(cases, framework, synthetic.quality_of(body.name), seed)
+    scores = evidence.score_inspection(inspection_id=step.inspection_id, judgements=judgements)
+    return evidence.record_scores(
+        inspection_id=step.inspection_id,
+        judgements=judgements,
+        scores=scores,
+        actor=step.actor,
+        now=now,
+    )

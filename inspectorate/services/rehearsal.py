@@ -1,0 +1,73 @@
+"""Running inspections forward in virtual time, with or without Prefect around each step.
+
+The loop is written once; `steps` says how each step runs: straight through `operations`
+(`direct_steps`) or as Prefect tasks (flows/simulate.py). The benchmark times both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from inspectorate.adapters import clock
+from inspectorate.services import operations, people
+from inspectorate.services.stages import StageOutcome
+from inspectorate.services.sweep import SweepReport
+
+
+@dataclass(frozen=True)
+class SimulationSteps:
+    """The steps of one simulated day, however they are run."""
+
+    sweep: Callable[[dt.date, dt.datetime], SweepReport]
+    people_act: Callable[[dt.date, int, dt.datetime], list[StageOutcome]]
+    next_day: Callable[[dt.date, int], dt.date | None]
+
+
+def direct_steps() -> SimulationSteps:
+    """Return steps that call the operations directly (no Prefect)."""
+    return SimulationSteps(
+        sweep=lambda day, now: operations.sweep_day(as_of=day, now=now),
+        people_act=lambda day, seed, now: people.people_act(day=day, seed=seed, now=now),
+        next_day=lambda after, seed: people.next_eventful_day(after=after, seed=seed),
+    )
+
+
+@dataclass
+class SimulationReport:
+    """What a simulation did."""
+
+    start: dt.date
+    reached: dt.date
+    days_simulated: int = 0
+    steps_by_people: int = 0
+    steps_by_sweep: int = 0
+    reminders_sent: int = 0
+    blocked: list[str] = field(default_factory=list)
+
+
+def run_simulation(
+    *, start: dt.date, until: dt.date, seed: int, steps: SimulationSteps
+) -> SimulationReport:
+    """From `start` to `until`, jump from one eventful day to the next in virtual time.
+
+    Each day the sweep runs at 06:00 (advance, remind, deliver), then people act at 10:00;
+    the clock then jumps to the next day on which a milestone, reminder or person is due.
+    """
+    virtual = clock.VirtualClock(clock.morning_of(start, hour=0))
+    report = SimulationReport(start=start, reached=start)
+    day: dt.date | None = start
+    with clock.use_clock(virtual):
+        while day is not None and day <= until:
+            virtual.advance_to_morning(day, hour=6)
+            swept = steps.sweep(day, virtual.now())
+            report.reminders_sent += swept.delivered
+            virtual.advance_to_morning(day, hour=10)
+            report.steps_by_people += len(steps.people_act(day, seed, virtual.now()))
+            report.steps_by_sweep += len(swept.advanced)
+            report.blocked += swept.blocked
+            report.days_simulated += 1
+            report.reached = day
+            day = steps.next_day(day, seed)
+    return report

@@ -1,0 +1,249 @@
+"""Rendering an inspection's report or follow-up report as HTML, in English or Welsh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.casework import sample_of, stored_score_summary
+from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
+from inspectorate.adapters.render import template_environment
+from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.charts import findings_chart, headline_chart
+from inspectorate.domain.errors import InvalidFile, InvalidInput, InvalidTransition
+from inspectorate.domain.follow_up_report import build_follow_up_report
+from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
+from inspectorate.domain.report_context import DISTRIBUTION, ReportContext, build_report
+from inspectorate.adapters.i18n import check_language, translations
+from inspectorate.services import evidence, operations
+
+EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
+
+
+def parse_editable(text: str, where: str) -> dict[str, Any]:
+    """Check the team's text (TOML): foreword, outcomes.<id>.strengths/improvements, etc."""
+    try:
+        editable = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidFile(where, [f"not readable TOML: {exc}"]) from exc
+    problems = [
+        f"unknown key {k!r}: use {', '.join(sorted(EDITABLE_KEYS))}"
+        for k in editable
+        if k not in EDITABLE_KEYS
+    ]
+    for outcome, notes in editable.get("outcomes", {}).items():
+        for key, value in notes.items() if isinstance(notes, dict) else [("", None)]:
+            if key not in ("strengths", "improvements") or not isinstance(value, list):
+                problems.append(
+                    f"outcomes.{outcome}: give strengths = [...] and improvements = [...]"
+                )
+    if problems:
+        raise InvalidFile(where, problems)
+    return editable
+
+
+def read_editable(path: Path | None) -> dict[str, Any]:
+    """Read the team's text from a TOML file (an empty text when no file is given)."""
+    if path is None:
+        return {}
+    try:
+        return parse_editable(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidFile(str(path), [f"not readable as UTF-8 text: {exc}"]) from exc
+
+
+def store_text(*, inspection_id: int, path: Path, now: dt.datetime, actor: str) -> None:
+    """Keep the team's text for the inspection's reports (checked first; audited)."""
+    read_editable(path)
+    text = path.read_text(encoding="utf-8")
+    with session_scope(operations.engine()) as session:
+        get_inspection(session, inspection_id=inspection_id)
+        row = session.exec(
+            select(ReportText).where(ReportText.inspection_id == inspection_id)
+        ).first()
+        if row is None:
+            row = ReportText(inspection_id=inspection_id, text=text, updated_at=utc(now))
+        row.text, row.updated_at = text, utc(now)
+        session.add(row)
+        record_audit(
+            session,
+            at=now,
+            actor=actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            inspection_id=inspection_id,
+            action="report_text_stored",
+            why=f"from {path.name}",
+        )
+
+
+def stored_text(inspection_id: int) -> dict[str, Any]:
+    """Return the team's stored text for the inspection (empty when none was given)."""
+    with Session(operations.engine()) as session:
+        row = session.exec(
+            select(ReportText).where(ReportText.inspection_id == inspection_id)
+        ).first()
+    return parse_editable(row.text, f"stored text of inspection {inspection_id}") if row else {}
+
+
+def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[str, float], int]:
+    """Each headline's mean over the programme's other published inspections, and their count."""
+    published = select(Inspection.id).where(
+        Inspection.programme_id == inspection.programme_id,
+        col(Inspection.status).in_(PUBLISHED_STATUSES),
+        Inspection.id != inspection.id,
+    )
+    rows = session.exec(
+        select(Score.key, Score.score, Score.inspection_id).where(
+            Score.level == "headline", col(Score.inspection_id).in_(published)
+        )
+    ).all()
+    sums: dict[str, list[float]] = {}
+    for key, value, _ in rows:
+        if value is not None:
+            sums.setdefault(key, []).append(value)
+    return {k: sum(v) / len(v) for k, v in sums.items()}, len({r[2] for r in rows})
+
+
+def environment(lang: str) -> jinja2.Environment:
+    """The template environment of the configured folders, in `lang`."""
+    settings = get_settings()
+    return template_environment(settings.templates_dir, settings.user_templates_dir, lang)
+
+
+def planned_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
+    """Each milestone's due date, by kind."""
+    return {
+        m.kind: m.due_on
+        for m in session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
+    }
+
+
+def build_inspection_report(
+    inspection_id: int,
+    *,
+    draft: bool,
+    editable: dict[str, Any] | None = None,
+    scores: dict[str, Any] | None = None,
+) -> ReportContext:
+    """The report of a scored inspection, worked out (with the team's stored text when None).
+
+    Scores come as stored (question, criterion and headline rows): a report shows no
+    breakdowns, so the judgements need not be scored again.
+    """
+    with Session(operations.engine()) as session:
+        scores = scores or stored_score_summary(session, inspection_id=inspection_id)
+        if scores is None:
+            raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        body = session.get(Body, inspection.body_id)
+        assert body is not None
+        due = planned_dates(session, inspection_id)
+        cases = sample_of(session, inspection_id=inspection_id)
+        aggregate, counted = programme_aggregate(session, inspection)
+    framework = evidence.framework_of(inspection_id)
+    editable = stored_text(inspection_id) if editable is None else editable
+    return build_report(
+        framework=framework,
+        scores=scores,
+        cases=cases,
+        body=body.name,
+        programme=framework.name,
+        fieldwork_start=due["fieldwork_start"],
+        fieldwork_end=due["fieldwork_end"],
+        in_wales=body.in_wales,
+        draft=draft,
+        editable=editable,
+        distribution=() if draft else DISTRIBUTION,
+        programme_aggregate=aggregate,
+        inspections_in_aggregate=counted,
+    )
+
+
+def render_html(
+    inspection_id: int,
+    *,
+    draft: bool,
+    editable: dict[str, Any] | None = None,
+    lang: str = "en",
+) -> str:
+    """Render a scored inspection's report as HTML (the same input gives the same bytes).
+
+    Without `editable` the team's stored text is used.
+    """
+    check_language(lang)
+    report = build_inspection_report(inspection_id, draft=draft, editable=editable)
+    return render_report(report, framework_name=report.programme, lang=lang)
+
+
+def render_report(report: ReportContext, *, framework_name: str, lang: str) -> str:
+    """Render a built report context with its charts in `lang`."""
+    env = environment(lang)
+    gettext = translations(lang).gettext
+    charts = {
+        c.id: findings_chart(c.findings, c.name, gettext) for c in report.chapters if c.findings
+    }
+    charts["headlines"] = headline_chart(report.against_programme, framework_name, gettext)
+    template = env.get_template("report/report.html.j2")
+    return template.render(report=report, charts=charts, draft=report.draft)
+
+
+def render_follow_up_html(inspection_id: int, *, draft: bool, lang: str = "en") -> str:
+    """Render the follow-up report: each criterion before and after, and its significance."""
+    check_language(lang)
+    original_id, changes = evidence.compare_with_original(inspection_id=inspection_id)
+    framework: Framework = evidence.framework_of(original_id)
+    with Session(operations.engine()) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        body = session.get(Body, inspection.body_id)
+        assert body is not None
+        due, original_due = (
+            planned_dates(session, inspection_id),
+            planned_dates(session, original_id),
+        )
+        scored = {
+            (s.inspection_id, s.key)
+            for s in session.exec(
+                select(Score).where(
+                    Score.level == "criterion",
+                    col(Score.inspection_id).in_([inspection_id, original_id]),
+                )
+            )
+        }
+    report = build_follow_up_report(
+        body=body.name,
+        programme=framework.name,
+        kind=inspection.kind,
+        names={c.id: c.name for c in framework.criteria},
+        original_fieldwork=original_due["fieldwork_start"],
+        fieldwork_start=due["fieldwork_start"],
+        fieldwork_end=due["fieldwork_end"],
+        changes=changes,
+        original_criteria={k for i, k in scored if i == original_id},
+        follow_up_criteria={k for i, k in scored if i == inspection_id},
+        draft=draft,
+    )
+    template = environment(lang).get_template("report/follow_up.html.j2")
+    return template.render(report=report, draft=draft)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay the HTML out as a PDF (WeasyPrint: page numbers, running header, contents)."""
+    import weasyprint
+
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def check_format(fmt: str) -> str:
+    """Return `fmt` if reports can be written in it; otherwise say which can."""
+    if fmt not in ("html", "pdf"):
+        raise InvalidInput(f"--format {fmt!r}: use html or pdf")
+    return fmt

@@ -1,0 +1,189 @@
+"""Performing one lifecycle stage: the legal step, its milestone, its notices — one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pendulum
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
+from inspectorate.adapters.repository import mark_milestone_done, transition_inspection
+from inspectorate.adapters.settings import Settings
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition
+from inspectorate.domain.reminders import NOTICE
+from inspectorate.domain.triggers import TriggerRule
+from inspectorate.services.follow_ups import plan_follow_up
+from inspectorate.services.recipients import addresses_for
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """What a stage did: the step, the statuses either side, and whether anything changed."""
+
+    inspection_id: int
+    stage: Stage
+    from_status: str
+    to_status: str
+    moved: bool
+
+
+def perform_stage(
+    session: Session,
+    *,
+    programme: ProgrammeDefinition,
+    inspection_id: int,
+    stage: Stage,
+    now: pendulum.DateTime,
+    actor: str,
+    settings: Settings,
+    why: str = "",
+    follow_up_rules: list[TriggerRule] | None = None,
+    all_programmes: dict[str, ProgrammeDefinition] | None = None,
+) -> StageOutcome:
+    """Apply `stage` to the inspection, complete its milestone and queue its notices.
+
+    Publishing also evaluates `follow_up_rules` and plans any reinspection they call for.
+    """
+    before = session.get(Inspection, inspection_id)
+    from_status = before.status if before is not None else ""
+    if stage is not Stage.CANCEL:
+        _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
+    inspection, moved = transition_inspection(
+        session, inspection_id=inspection_id, stage=stage, now=now, actor=actor, why=why
+    )
+    if moved and stage is not Stage.CANCEL:
+        rule = programme.milestone_for_stage(stage)
+        milestone = session.exec(
+            select(Milestone).where(
+                Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
+            )
+        ).one()
+        complete_milestone(
+            session,
+            milestone=milestone,
+            rule=rule,
+            now=now,
+            actor=actor,
+            settings=settings,
+            why=why or f"{stage.value} done",
+        )
+    if moved and stage is Stage.PUBLISH and follow_up_rules:
+        # Planned in the same transaction as the publication, so it can never be forgotten.
+        plan_follow_up(
+            session,
+            inspection_id=inspection_id,
+            programmes=all_programmes or {},
+            rules=follow_up_rules,
+            now=now,
+            actor=actor,
+        )
+    return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
+
+
+def _check_not_too_early(
+    session: Session, rule: MilestoneRule, inspection_id: int, now: pendulum.DateTime
+) -> None:
+    if rule.not_before is None:
+        return
+    anchor = session.exec(
+        select(Milestone).where(
+            Milestone.inspection_id == inspection_id, Milestone.kind == rule.not_before
+        )
+    ).first()
+    earliest = anchor.due_on if anchor is not None else None
+    if earliest is not None and now.date() < earliest:
+        raise InvalidTransition(
+            f"{rule.label.lower()} cannot be recorded before {rule.not_before.replace('_', ' ')} "
+            f"on {earliest.isoformat()} (today is {now.date().isoformat()})"
+        )
+
+
+def complete_milestone(
+    session: Session,
+    *,
+    milestone: Milestone,
+    rule: MilestoneRule,
+    now: pendulum.DateTime,
+    actor: str,
+    settings: Settings,
+    why: str,
+) -> bool:
+    """Mark the milestone done and, in the same transaction, queue a notice to `rule.notify`."""
+    if not mark_milestone_done(session, milestone=milestone, now=now, actor=actor, why=why):
+        return False
+    if rule.notify:
+        inspection = session.get(Inspection, milestone.inspection_id)
+        assert inspection is not None
+        body = session.get(Body, inspection.body_id)
+        assert body is not None and milestone.id is not None
+        claim_reminder(
+            session,
+            milestone_id=milestone.id,
+            kind=NOTICE,
+            remind_on=now.date(),
+            milestone_due_on=milestone.due_on,
+            recipients=addresses_for(rule.notify, body, settings),
+            now=now,
+        )
+    return True
+
+
+def claim_reminder(
+    session: Session,
+    *,
+    milestone_id: int,
+    kind: str,
+    remind_on: dt.date,
+    milestone_due_on: dt.date,
+    recipients: tuple[str, ...],
+    now: pendulum.DateTime,
+) -> bool:
+    """Insert a reminder unless its (milestone, kind, day) already exists; True if inserted.
+
+    INSERT … ON CONFLICT DO NOTHING lets the unique key decide, so two sweeps racing (or a
+    sweep re-run after a crash) cannot both claim the same reminder.
+    """
+    values = {
+        "milestone_id": milestone_id,
+        "kind": kind,
+        "remind_on": remind_on,
+        "milestone_due_on": milestone_due_on,
+        "recipients": ", ".join(recipients),
+        "created_at": utc(now),
+    }
+    return insert_unless_present(session, values)
+
+
+def insert_unless_present(
+    session: Session, values: dict[str, object], *, portable: bool = False
+) -> bool:
+    """Insert a reminder row unless its unique key exists; True if this call inserted it.
+
+    PostgreSQL and SQLite do it in one statement; other databases (or `portable=True`) use a
+    savepoint and let the unique constraint refuse the duplicate.
+    """
+    dialect = session.get_bind().dialect.name
+    if not portable and dialect in ("postgresql", "sqlite"):
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Reminder)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+            .returning(col(Reminder.id))
+        )
+        # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
+        return session.execute(statement).first() is not None
+    try:
+        with session.begin_nested():
+            session.execute(sa_insert(Reminder).values(**values))
+    except IntegrityError:
+        return False
+    return True

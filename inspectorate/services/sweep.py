@@ -1,0 +1,274 @@
+"""The deadline sweep: advance what is due, claim the reminders owed, deliver them.
+
+Each piece commits as it goes, so a sweep that crashes half-way keeps what it did; running
+it again (the same day or later) finishes the rest and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pendulum
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.notify import Mailer
+from inspectorate.adapters.repository import record_audit
+from inspectorate.adapters.settings import Settings
+from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.lifecycle import FINAL_STATUSES, Status, status_before
+from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
+from inspectorate.domain.reminders import next_reminder_day, reminder_due
+from inspectorate.domain.triggers import TriggerRule
+from inspectorate.services.messages import build_message
+from inspectorate.services.recipients import addresses_for
+from inspectorate.services.stages import claim_reminder, complete_milestone, perform_stage
+
+ACTOR = "deadline-sweep"
+LEASE = dt.timedelta(minutes=10)
+_ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    as_of: pendulum.Date
+    advanced: list[str] = field(default_factory=list)
+    staged: list[tuple[int, str]] = field(default_factory=list)  # (inspection, stage) performed
+    blocked: list[str] = field(default_factory=list)
+    claimed: int = 0
+    delivered: int = 0
+
+
+def _open_milestones(
+    session: Session, *, due_by: pendulum.Date
+) -> list[tuple[Milestone, Inspection, str]]:
+    rows = session.exec(
+        select(Milestone, Inspection, Programme.code)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(col(Milestone.done_at).is_(None), col(Milestone.due_on) <= due_by)
+        .where(col(Inspection.status).in_(_ACTIVE))
+        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
+    ).all()
+    return [(m, i, code) for m, i, code in rows]
+
+
+def advance_due_milestones(
+    engine: Engine,
+    *,
+    as_of: pendulum.Date,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+    follow_up_rules: dict[str, list[TriggerRule]] | None = None,
+) -> SweepReport:
+    """Perform every automatic milestone due on or before `as_of`, oldest first.
+
+    Publishing evaluates the programme's trigger rules and plans any follow-up they call for.
+    """
+    report = SweepReport(as_of=as_of)
+    with Session(engine) as session:
+        due = _open_milestones(session, due_by=as_of)
+    for milestone, inspection, code in due:
+        rule = rule_for(programmes, code, milestone.kind)
+        if not rule.automatic:
+            continue
+        label = f"inspection {inspection.id} {milestone.kind}"
+        try:
+            outcome = _advance_one(
+                engine,
+                milestone,
+                programmes,
+                code,
+                now,
+                settings,
+                (follow_up_rules or {}).get(code, []),
+            )
+        except InvalidTransition as race:  # another sweep or a person got there first
+            outcome = f"not applied: {race}"
+        if outcome == "done":
+            report.advanced.append(label)
+            if rule.stage is not None:
+                report.staged.append((milestone.inspection_id, rule.stage.value))
+        elif outcome:
+            report.blocked.append(f"{label} ({outcome})")
+    return report
+
+
+def _advance_one(
+    engine: Engine,
+    milestone: Milestone,
+    programmes: dict[str, ProgrammeDefinition],
+    code: str,
+    now: pendulum.DateTime,
+    settings: Settings,
+    rules: list[TriggerRule],
+) -> str:
+    """Do one automatic milestone in its own transaction: 'done', '' (nothing), or why not."""
+    programme = programmes[code]
+    rule = programme.rule(milestone.kind)
+    why = f"due {milestone.due_on.isoformat()}"
+    with session_scope(engine) as session:
+        inspection = session.get(Inspection, milestone.inspection_id)
+        fresh = session.get(Milestone, milestone.id)
+        assert inspection is not None and fresh is not None and inspection.id is not None
+        if fresh.done_at is not None or inspection.status not in _ACTIVE:
+            return ""
+        if rule.stage is None:
+            complete_milestone(
+                session,
+                milestone=fresh,
+                rule=rule,
+                now=now,
+                actor=ACTOR,
+                settings=settings,
+                why=why,
+            )
+            return "done"
+        if inspection.status != status_before(rule.stage).value:
+            return f"inspection is {inspection.status}"
+        perform_stage(
+            session,
+            programme=programme,
+            inspection_id=inspection.id,
+            stage=rule.stage,
+            now=now,
+            actor=ACTOR,
+            settings=settings,
+            why=why,
+            follow_up_rules=rules,
+            all_programmes=programmes,
+        )
+        return "done"
+
+
+def claim_due_reminders(
+    engine: Engine,
+    *,
+    as_of: pendulum.Date,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> int:
+    """Claim (insert) every lead-time reminder and escalation owed on `as_of`."""
+    claimed = 0
+    with session_scope(engine) as session:
+        # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
+        for milestone, inspection, code in _open_milestones(session, due_by=as_of.add(days=60)):
+            rule = rule_for(programmes, code, milestone.kind)
+            owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, as_of)
+            if owed is None:
+                continue
+            body = session.get(Body, inspection.body_id)
+            assert body is not None and milestone.id is not None
+            claimed += claim_reminder(
+                session,
+                milestone_id=milestone.id,
+                kind=owed.kind,
+                remind_on=owed.remind_on,
+                milestone_due_on=milestone.due_on,
+                recipients=addresses_for(owed.roles, body, settings),
+                now=now,
+            )
+    return claimed
+
+
+def next_wakeup(
+    engine: Engine, *, after: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
+) -> dt.date | None:
+    """Return the next day after `after` on which the sweep has anything to do."""
+    days: list[dt.date] = []
+    with Session(engine) as session:
+        for milestone, _inspection, code in _open_milestones(
+            session, due_by=pendulum.date(9999, 1, 1)
+        ):
+            rule = rule_for(programmes, code, milestone.kind)
+            if milestone.due_on > after:
+                days.append(milestone.due_on)
+            policy = programmes[code].reminders
+            reminder_day = next_reminder_day(rule, policy, milestone.due_on, after)
+            if reminder_day is not None:
+                days.append(reminder_day)
+    return min(days) if days else None
+
+
+def deliver_pending_reminders(
+    engine: Engine,
+    *,
+    mailer: Mailer,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> int:
+    """Send every claimed, unsent reminder once; return how many were delivered."""
+    with Session(engine) as session:
+        pending = session.exec(
+            select(Reminder.id).where(col(Reminder.sent_at).is_(None)).order_by(col(Reminder.id))
+        ).all()
+    delivered = 0
+    for reminder_id in pending:
+        assert reminder_id is not None
+        if not _take_lease(engine, reminder_id):
+            continue
+        with Session(engine) as session:
+            message = build_message(
+                session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
+            )
+        try:
+            location = mailer.send(message)
+        except Exception:
+            _release_lease(engine, reminder_id)
+            raise
+        with session_scope(engine) as session:
+            session.execute(
+                update(Reminder)
+                .where(col(Reminder.id) == reminder_id)
+                .values(sent_at=utc(now), lease_until=None, message_path=location)
+            )
+            reminder = session.get(Reminder, reminder_id)
+            milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
+            assert reminder is not None and milestone is not None
+            record_audit(
+                session,
+                at=now,
+                actor=ACTOR,
+                entity="reminder",
+                entity_id=reminder_id,
+                inspection_id=milestone.inspection_id,
+                action="sent",
+                from_state="pending",
+                to_state="sent",
+                why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}",
+            )
+        delivered += 1
+    return delivered
+
+
+def _wall_clock() -> dt.datetime:
+    # Leases guard against two live processes sending at once, so they use real time even
+    # when the domain clock is virtual.
+    return dt.datetime.now(dt.UTC)
+
+
+def _take_lease(engine: Engine, reminder_id: int) -> bool:
+    wall = _wall_clock()
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.sent_at).is_(None))
+            .where((col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall))
+            .values(lease_until=wall + LEASE)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _release_lease(engine: Engine, reminder_id: int) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
+        )

@@ -1,0 +1,271 @@
+"""What the CLI shows: plain data for --json, rich tables for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.repository import audit_trail, milestones_of
+from inspectorate.domain.milestones import PlannedMilestone
+from inspectorate.services.follow_ups import children_of
+
+# Loaded once: pendulum re-reads the zone file on every conversion (a dashboard page made
+# ~100 of them).
+LONDON_ZONE = ZoneInfo("Europe/London")
+
+
+def london(moment: dt.datetime | None) -> str:
+    """Format a stored UTC time as London local time, or '' when absent."""
+    if moment is None:
+        return ""
+    return utc(moment).astimezone(LONDON_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    """One row of a programme overview."""
+
+    id: int
+    body: str
+    programme: str
+    status: str
+    fieldwork_start: dt.date
+    next_milestone: str | None
+    next_due: dt.date | None
+    reminders_sent: int
+    kind: str = "inspection"
+    parent_id: int | None = None
+
+    @property
+    def title(self) -> str:
+        """'IAOW London', or 'CCI North Lincolnshire, reinspection of 6'."""
+        base = f"{self.programme.upper()} {self.body}"
+        if self.parent_id is None:
+            return base
+        return f"{base}, {self.kind.replace('_', '-')} of {self.parent_id}"
+
+
+def summarise_inspections(session: Session) -> list[InspectionSummary]:
+    """Return every inspection with its next open milestone and reminders sent."""
+    rows = session.exec(
+        select(Inspection, Body.name, Programme.code)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
+    ).all()
+    summaries = []
+    for inspection, body_name, code in rows:
+        next_open = session.exec(
+            select(Milestone)
+            .where(Milestone.inspection_id == inspection.id, col(Milestone.done_at).is_(None))
+            .order_by(col(Milestone.due_on), col(Milestone.id))
+        ).first()
+        sent = len(
+            session.exec(
+                select(Reminder.id)
+                .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+                .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
+            ).all()
+        )
+        assert inspection.id is not None
+        summaries.append(
+            InspectionSummary(
+                inspection.id,
+                body_name,
+                code,
+                inspection.status,
+                inspection.fieldwork_start,
+                next_open.kind if next_open else None,
+                next_open.due_on if next_open else None,
+                sent,
+                inspection.kind,
+                inspection.parent_id,
+            )
+        )
+    return summaries
+
+
+def planned_milestones_json(planned: Sequence[PlannedMilestone]) -> list[dict[str, str]]:
+    """Return [{"milestone", "due"}] in date order."""
+    return [{"milestone": m.kind, "due": m.due.isoformat()} for m in planned]
+
+
+def planned_milestones_table(planned: Sequence[PlannedMilestone], title: str) -> Table:
+    """Return a table of planned milestones with weekday and owner."""
+    table = Table(title=title)
+    for heading in ("milestone", "due", "day", "owner", "what"):
+        table.add_column(heading)
+    for m in planned:
+        table.add_row(
+            m.kind, m.due.isoformat(), m.due.format("ddd"), m.rule.owner.value, m.rule.label
+        )
+    return table
+
+
+def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
+    """Return one inspection with its milestones and audit trail."""
+    assert inspection.id is not None
+    body = session.get(Body, inspection.body_id)
+    programme = session.get(Programme, inspection.programme_id)
+    assert body is not None and programme is not None
+    return {
+        "id": inspection.id,
+        "body": body.name,
+        "body_kind": body.kind,
+        "region": body.region,
+        "in_wales": body.in_wales,
+        "programme": programme.code,
+        "kind": inspection.kind,
+        "parent_id": inspection.parent_id,
+        "trigger_rule": inspection.trigger_rule,
+        "covers": inspection.covers.split(",") if inspection.covers else None,
+        "children": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "status": c.status,
+                "fieldwork_start": c.fieldwork_start.isoformat(),
+            }
+            for c in children_of(session, inspection_id=inspection.id)
+        ],
+        "status": inspection.status,
+        "fieldwork_start": inspection.fieldwork_start.isoformat(),
+        "milestones": [
+            {"milestone": m.kind, "due": m.due_on.isoformat(), "done_at": london(m.done_at) or None}
+            for m in milestones_of(session, inspection_id=inspection.id)
+        ],
+        "audit": [
+            {
+                "at": london(e.at),
+                "actor": e.actor,
+                "entity": e.entity,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "why": e.why,
+            }
+            for e in audit_trail(session, inspection_id=inspection.id)
+        ],
+    }
+
+
+def inspection_tables(data: dict[str, Any]) -> list[Table]:
+    """Return the milestone and audit tables for `inspection_json` data."""
+    links = ""
+    if data["parent_id"]:
+        links += f"; {data['kind'].replace('_', '-')} of inspection {data['parent_id']}"
+    for child in data["children"]:
+        links += f"; {child['kind'].replace('_', '-')}: inspection {child['id']}"
+    milestones = Table(
+        title=f"Inspection {data['id']}: {data['programme'].upper()} of "
+        f"{data['body']} — {data['status']}{links}"
+    )
+    for heading in ("milestone", "due", "done"):
+        milestones.add_column(heading)
+    for m in data["milestones"]:
+        milestones.add_row(m["milestone"], m["due"], m["done_at"] or "")
+    audit = Table(title="Audit trail")
+    for heading in ("at", "actor", "entity", "action", "from → to", "why"):
+        audit.add_column(heading)
+    for e in data["audit"]:
+        audit.add_row(
+            e["at"],
+            e["actor"],
+            e["entity"],
+            e["action"],
+            f"{e['from'] or '∅'} → {e['to'] or '∅'}",
+            e["why"],
+        )
+    return [milestones, audit]
+
+
+def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table:
+    """Return the programme overview table."""
+    table = Table(title=title)
+    for heading in ("id", "inspection", "fieldwork", "status", "next milestone", "reminders sent"):
+        table.add_column(heading)
+    for s in summaries:
+        upcoming = (
+            f"{s.next_milestone} ({s.next_due.isoformat()})"
+            if s.next_milestone and s.next_due
+            else "—"
+        )
+        table.add_row(
+            str(s.id),
+            s.title,
+            s.fieldwork_start.isoformat(),
+            s.status,
+            upcoming,
+            str(s.reminders_sent),
+        )
+    return table
+
+
+def reminders_json(session: Session, inspection_id: int | None = None) -> list[dict[str, Any]]:
+    """Return every reminder (optionally of one inspection), oldest first."""
+    query = (
+        select(Reminder, Milestone, Inspection, Body.name)
+        .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .order_by(col(Reminder.remind_on), col(Reminder.id))
+    )
+    if inspection_id is not None:
+        query = query.where(Inspection.id == inspection_id)
+    return [
+        {
+            "id": r.id,
+            "inspection": i.id,
+            "body": body,
+            "milestone": m.kind,
+            "kind": r.kind,
+            "remind_on": r.remind_on.isoformat(),
+            "milestone_due": r.milestone_due_on.isoformat(),
+            "to": r.recipients,
+            "sent_at": london(r.sent_at) or None,
+            "delivered_to": r.message_path,
+        }
+        for r, m, i, body in session.exec(query).all()
+    ]
+
+
+def reminders_table(rows: list[dict[str, Any]]) -> Table:
+    """Return a table of reminders."""
+    table = Table(title=f"Reminders ({len(rows)})")
+    for heading in ("day", "inspection", "milestone", "kind", "to", "sent"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            r["remind_on"],
+            f"{r['inspection']} {r['body']}",
+            r["milestone"],
+            r["kind"],
+            r["to"],
+            r["sent_at"] or "pending",
+        )
+    return table
+
+
+def steps_table(session: Session, inspection_id: int) -> Table:
+    """Return an inspection's lifecycle steps and escalations, from its audit trail."""
+    inspection = session.get(Inspection, inspection_id)
+    body = session.get(Body, inspection.body_id) if inspection else None
+    assert inspection is not None and body is not None
+    table = Table(title=f"{body.name}, step by step (from the audit trail)")
+    for heading in ("when", "who", "step", "from → to", "why"):
+        table.add_column(heading)
+    for event in audit_trail(session, inspection_id=inspection_id):
+        escalation = event.entity == "reminder" and event.why.startswith("escalation")
+        if event.entity == "inspection" or escalation:
+            step = "escalation sent" if escalation else event.action
+            change = "" if escalation else f"{event.from_state or '∅'} → {event.to_state}"
+            table.add_row(london(event.at), event.actor, step, change, event.why)
+    return table
