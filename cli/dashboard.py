@@ -8,7 +8,7 @@ import typer
 
 from cli.options import database_ready
 from cli.output import console
-from inspectorate.services import operations, users
+from inspectorate.services import context, users
 
 
 def dashboard(
@@ -48,7 +48,7 @@ def users_add(
     """Create a dashboard account (the password is stored as an argon2 hash)."""
     database_ready()
     users.add_user(
-        username=username, role=role, password=password, body=body, now=operations.moment(None)
+        username=username, role=role, password=password, body=body, now=context.moment(None)
     )
     console.print(f"Account {username} ({role}{', ' + body if body else ''}) created.")
 
@@ -59,7 +59,7 @@ def users_assign(
 ) -> None:
     """Put an inspector on an inspection's team (they then see it in the dashboard)."""
     database_ready()
-    new = users.assign(username=username, inspection_id=inspection_id, now=operations.moment(None))
+    new = users.assign(username=username, inspection_id=inspection_id, now=context.moment(None))
     console.print(f"{username} {'is now' if new else 'was already'} on inspection {inspection_id}.")
 
 

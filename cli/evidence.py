@@ -18,7 +18,7 @@ from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.programmes import find_programme
 from inspectorate.domain.sampling import Sample, read_caseload, select_sample
 from inspectorate.domain.scoring import score
-from inspectorate.services import evidence, operations, score_views
+from inspectorate.services import context, evidence, score_views, stages
 
 Seed = Annotated[int, typer.Option(help="Seed: the same seed gives the same result.")]
 
@@ -62,7 +62,7 @@ def sample_file(
     as_json: JsonFlag = False,
 ) -> None:
     """Draw a sample from a caseload extract without a database."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     start = parse_date(fieldwork_start, what="--fieldwork-start")
     if definition.sampling is None:
         raise typer.BadParameter(f"programme {programme} has no sampling rules")
@@ -95,7 +95,7 @@ def score_file(
     as_json: JsonFlag = False,
 ) -> None:
     """Score a judgements file without a database (columns case_id, question_id, judgement)."""
-    definition = find_framework(operations.frameworks(), framework)
+    definition = find_framework(context.frameworks(), framework)
     judgements = read_judgements(file, definition)
     given = read_ratings(ratings, definition) if ratings else None
     data = score(judgements, definition, given).as_json(publication=publication)
@@ -117,7 +117,7 @@ def sample_inspection(
     database_ready()
     from inspectorate.domain.lifecycle import Stage
 
-    operations.check_stage(inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE)
+    stages.check_stage(inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE)
     read_caseload(caseload)  # fail fast on a bad file, before Prefect starts
     from flows.casework import select_sample
     from tasks.runtime import embedded_runtime
@@ -207,7 +207,7 @@ def synthetic_judgements(
     seed: Seed = 1,
 ) -> None:
     """Write synthetic judgements for every case of a sample and question of a framework."""
-    definition = find_framework(operations.frameworks(), framework)
+    definition = find_framework(context.frameworks(), framework)
     cases = read_caseload(sample)
     if "allocated_to" not in cases:
         cases = cases.assign(allocated_to="inspector")

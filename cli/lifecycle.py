@@ -15,7 +15,7 @@ from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.programmes import find_programme
-from inspectorate.services import operations, views
+from inspectorate.services import context, scheduling, setup, stages, views
 
 EVIDENCE_COMMANDS = {
     Stage.SELECT_SAMPLE: "inspection sample {id} --caseload FILE",
@@ -29,7 +29,7 @@ def milestones(
     as_json: JsonFlag = False,
 ) -> None:
     """Print an inspection's milestone dates (no database needed)."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     planned = plan_milestones(definition, parse_date(fieldwork_start, what="--fieldwork-start"))
     if as_json:
         print_json(views.planned_milestones_json(planned))
@@ -43,7 +43,7 @@ def milestones(
 
 def init() -> None:
     """Create or upgrade the database schema and load bodies and programmes from config/."""
-    report = operations.initialise()
+    report = setup.initialise()
     console.print(
         f"Database ready at {display_url(report.database_url)} (schema at head); "
         f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
@@ -62,7 +62,7 @@ def schedule(
     start = parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
     with clock_at(as_of, hour=9) as now:
-        inspection_id, created = operations.schedule(
+        inspection_id, created = scheduling.schedule(
             body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now
         )
     verb = "Scheduled" if created else "Already scheduled:"
@@ -76,7 +76,7 @@ def show(
     inspection_id: Annotated[int, typer.Argument(help="Inspection id.")], as_json: JsonFlag = False
 ) -> None:
     """Show an inspection: status, milestones and audit trail."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         database_ready()
         data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
     if as_json:
@@ -89,7 +89,7 @@ def show(
 def list_inspections(as_json: JsonFlag = False) -> None:
     """List every inspection with its next milestone."""
     database_ready()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         summaries = views.summarise_inspections(session)
     if as_json:
         print_json([s.__dict__ for s in summaries])
@@ -111,7 +111,7 @@ def advance(
             f"{EVIDENCE_COMMANDS[stage].format(id=inspection_id)}`"
         )
     database_ready()
-    operations.check_stage(inspection_id=inspection_id, stage=stage)
+    stages.check_stage(inspection_id=inspection_id, stage=stage)
     from flows.lifecycle import STAGE_FLOWS
     from tasks.runtime import embedded_runtime
 
@@ -150,7 +150,7 @@ def list_reminders(
 ) -> None:
     """List reminders, escalations and notices with when they were sent."""
     database_ready()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = views.reminders_json(session, inspection)
     if as_json:
         print_json(rows)

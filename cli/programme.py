@@ -19,7 +19,7 @@ from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.planning import Plan, plan_programme
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
 from inspectorate.domain.reference import load_bodies
-from inspectorate.services import operations
+from inspectorate.services import context, scheduling
 from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
 
 OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
@@ -43,7 +43,7 @@ def plan_entries(definition: ProgrammeDefinition, plan: Plan) -> list[ical.Calen
 
 def record_entries(session: Session, code: str) -> list[ical.CalendarEntry]:
     """Every milestone of the programme's inspections in the record, UID by inspection id."""
-    definition = operations.programmes()[code]
+    definition = context.programmes()[code]
     rows = session.exec(
         select(Milestone, Inspection, Body.name)
         .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
@@ -103,7 +103,7 @@ def plan_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Plan every body of the programme once in its cycle."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     if definition.planning is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
     day = parse_date(start, what="--start")
@@ -118,7 +118,7 @@ def plan_command(
     if schedule:
         database_ready()
         for p in plan.placements:
-            operations.schedule(
+            scheduling.schedule(
                 body_name=p.body.name,
                 programme_code=definition.code,
                 fieldwork_start=p.fieldwork_start,
@@ -160,9 +160,9 @@ def export_command(
     out: Annotated[Path, typer.Option(help="FILE.ics or FILE.csv.")],
 ) -> None:
     """Export every milestone of the programme's inspections in the record."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     database_ready()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         entries = record_entries(session, definition.code)
     write_calendar(out, entries, definition.name)
     console.print(f"{len(entries)} milestones written to {out}")
@@ -198,15 +198,15 @@ def analytics_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Headline scores across the programme: aggregate, lowest and highest, by region or family."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     if by not in ("region", "family", "none"):
         raise InvalidInput(f"--by {by!r}: use region, family or none")
     database_ready()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
     if table.empty:
         raise InvalidInput(f"no {definition.code} inspection has been scored yet")
-    names = headline_names(definition, operations.frameworks())
+    names = headline_names(definition, context.frameworks())
     if out is not None:
         if out.suffix.lower() == ".svg":
             out.write_text(chart_svg(table, f"{definition.name}: headline scores", names))

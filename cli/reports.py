@@ -12,7 +12,7 @@ from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from inspectorate.adapters import i18n
 from inspectorate.adapters.settings import get_settings
-from inspectorate.services import documents, operations, reports
+from inspectorate.services import context, documents, reports
 from inspectorate.services.documents import SavedDocument
 
 Format = Annotated[str, typer.Option("--format", help="html or pdf.")]
@@ -37,7 +37,7 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
         lang=lang,
         formats=(fmt,),
         folder=out or get_settings().reports_dir,
-        now=operations.moment(None),
+        now=context.moment(None),
         actor="cli",
     )
     _say(saved)
@@ -68,7 +68,7 @@ def report_draft(
     if text is not None:
         database_ready()
         reports.store_text(
-            inspection_id=inspection_id, path=text, now=operations.moment(None), actor="cli"
+            inspection_id=inspection_id, path=text, now=context.moment(None), actor="cli"
         )
     _write(inspection_id, "draft", fmt, lang, out)
 
@@ -101,7 +101,7 @@ def report_text(
     """Keep the team's text (foreword, strengths, areas for improvement, recommendations)."""
     database_ready()
     reports.store_text(
-        inspection_id=inspection_id, path=file, now=operations.moment(None), actor="cli"
+        inspection_id=inspection_id, path=file, now=context.moment(None), actor="cli"
     )
     console.print(f"Inspection {inspection_id}: report text kept from {file}.")
 

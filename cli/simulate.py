@@ -19,7 +19,7 @@ from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.programmes import find_programme
-from inspectorate.services import operations, score_views, views
+from inspectorate.services import context, score_views, views
 from inspectorate.services.demo import prepare_simulation
 
 
@@ -27,13 +27,13 @@ def documents_written() -> int:
     """How many letters and reports the simulated lifecycle wrote."""
     from inspectorate.adapters.models import ReportVersion
 
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return len(session.exec(select(ReportVersion.id)).all())
 
 
 def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[str, Any]:
     """What a programme simulation did, read back from its record."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspections = session.exec(select(Inspection)).all()
     return {
         "inspections_planned": len(setup.inspection_ids),
@@ -60,7 +60,7 @@ def simulate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Plan the programme and run it in simulated time through Prefect."""
-    definition = find_programme(operations.programmes(), programme)
+    definition = find_programme(context.programmes(), programme)
     if definition.planning is None or definition.planning.first_year is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml needs [planning] first_year")
     end = parse_date(until, what="--until")
@@ -118,13 +118,13 @@ def demo(
     with embedded_runtime():
         for checkpoint in DEMO_CHECKPOINTS:
             reports.append(simulate(start=start, until=checkpoint, seed=seed))
-            with Session(operations.engine()) as session:
+            with Session(context.engine()) as session:
                 rows = views.summarise_inspections(session)
             console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
             start = checkpoint.add(days=1)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         for code in ("iaow", "cci"):
-            console.print(score_views.headline_scores_table(session, operations.frameworks()[code]))
+            console.print(score_views.headline_scores_table(session, context.frameworks()[code]))
         console.print(views.steps_table(session, setup.inspection_ids[0]))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     reports_dir = get_settings().reports_dir

@@ -18,7 +18,7 @@ from inspectorate.adapters.tables import problems_where, read_table
 from inspectorate.domain.comparison import Change, CriterionCount, compare, summary
 from inspectorate.domain.errors import InvalidFile
 from inspectorate.domain.triggers import Decision, evaluate, load_rules
-from inspectorate.services import evidence, operations, views
+from inspectorate.services import context, evidence, views
 
 
 def read_scores(path: Path, needed: set[str]) -> pd.DataFrame:
@@ -116,7 +116,7 @@ def follow_up(
 
     with clock_at(as_of, hour=9) as now, embedded_runtime():
         follow_up_id = plan_reinspection(inspection_id=inspection_id, now=now)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
     decided = [e for e in data["audit"] if e["action"] in ("follow_up_planned", "no_follow_up")]
     if follow_up_id is not None:

@@ -17,7 +17,7 @@ from inspectorate.adapters.models import Inspection
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
-from inspectorate.services import board, operations
+from inspectorate.services import board, context
 from inspectorate.services.users import Account
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +34,7 @@ def _signed_in(request: Request, csrf: str) -> Account:
 
 
 def _inspection(inspection_id: int) -> Inspection:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")

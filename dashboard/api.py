@@ -13,7 +13,7 @@ from dashboard.pages import day_of, inspection_context
 from dashboard.web import account_of, forbid, viewer_of
 from inspectorate.adapters.models import Inspection
 from inspectorate.domain import access
-from inspectorate.services import board, operations
+from inspectorate.services import board, context
 
 router = APIRouter(prefix="/api", tags=["inspectorate"])
 
@@ -74,7 +74,7 @@ class DocumentEntry(BaseModel):
 def inspections(request: Request) -> list[InspectionRow]:
     """Every inspection the caller may see."""
     viewer = viewer_of(account_of(request))
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = board.visible_inspections(session, viewer)
     return [
         InspectionRow(
@@ -93,22 +93,22 @@ def inspections(request: Request) -> list[InspectionRow]:
 def inspection(request: Request, inspection_id: int) -> dict[str, Any]:
     """One inspection: milestones, documents, scores and audit trail as far as allowed."""
     viewer = viewer_of(account_of(request))
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         found = session.get(Inspection, inspection_id)
     if found is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
     forbid(access.may_see_inspection(viewer, board.facts(found)))
-    context = inspection_context(viewer, found)
-    data = dict(context["data"])
-    if not context["details"]:
+    shown = inspection_context(viewer, found)
+    data = dict(shown["data"])
+    if not shown["details"]:
         data.pop("audit", None)
-    report = context["report"]
+    report = shown["report"]
     data["headline_scores"] = (
         {c.id: c.score for c in report.chapters if c.score is not None} if report else None
     )
     data["documents"] = [
         {"id": v.id, "kind": v.kind, "lang": v.lang, "format": v.format, "public": v.public}
-        for v in context["documents"]
+        for v in shown["documents"]
     ]
     return data
 
@@ -118,9 +118,9 @@ def timeline(request: Request, code: str) -> list[TimelineEntry]:
     """The programme's inspections with their milestones (managers and inspectors)."""
     viewer = viewer_of(account_of(request))
     forbid(viewer.role in ("manager", "inspector"))
-    if code not in operations.programmes():
+    if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = board.timeline(session, viewer, code)
     return [
         TimelineEntry(
@@ -141,7 +141,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
     viewer = viewer_of(account_of(request))
     forbid(viewer.role in ("manager", "inspector"))
     today = day_of(as_of)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         this_week, overdue = board.deadlines(session, viewer, today)
 
     def _entry(d: board.Deadline) -> DeadlineEntry:
@@ -162,7 +162,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
 @router.get("/reports", response_model=list[DocumentEntry])
 def reports() -> list[DocumentEntry]:
     """Every published report (no sign-in needed)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = board.published_documents(session)
     return [
         DocumentEntry(

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from inspectorate.adapters import clock
-from inspectorate.services import operations
+from inspectorate.services import context
 
 VERSION = text(
     "SELECT (SELECT max(id) FROM auditevent), (SELECT max(id) FROM reminder), "
@@ -28,7 +28,7 @@ VERSION = text(
 
 def record_version() -> tuple[object, ...]:
     """A value that changes whenever the record does."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         row = session.execute(VERSION).one()
     return (*tuple(row), clock.today())
 

@@ -17,7 +17,7 @@ from inspectorate.adapters.models import Inspection, ReportVersion
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
 from inspectorate.domain.milestones import parse_date
-from inspectorate.services import analytics, board, comments, operations, reports, views
+from inspectorate.services import analytics, board, comments, context, reports, views
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
@@ -33,7 +33,7 @@ def home(request: Request) -> Response:
     """What the signed-in person works on (published reports for everyone else)."""
     account = account_of(request)
     viewer = viewer_of(account)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         mine = (
             []
             if viewer.role == "public"
@@ -44,7 +44,7 @@ def home(request: Request) -> Response:
                 or access.is_own_body(viewer, board.facts(i))
             ]
         )
-    programmes = sorted(operations.programmes()) if access.may_manage(viewer) else []
+    programmes = sorted(context.programmes()) if access.may_manage(viewer) else []
     return page(request, "home.html.j2", account=account, inspections=mine, programmes=programmes)
 
 
@@ -54,17 +54,17 @@ async def programme_timeline(request: Request, code: str, as_of: AsOf = None) ->
     account = account_of(request)
     viewer = viewer_of(account)
     forbid(viewer.role in ("manager", "inspector"))
-    if code not in operations.programmes():
+    if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
     today = day_of(as_of)
 
     def _render() -> str:
-        with Session(operations.engine()) as session:
+        with Session(context.engine()) as session:
             rows = board.timeline(session, viewer, code)
         return render_page(
             account,
             "timeline.html.j2",
-            programme=operations.programmes()[code],
+            programme=context.programmes()[code],
             rows=rows,
             chart=timeline_svg(rows, today),
             today=today,
@@ -82,7 +82,7 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     today = day_of(as_of)
 
     def _render() -> str:
-        with Session(operations.engine()) as session:
+        with Session(context.engine()) as session:
             this_week, overdue = board.deadlines(session, viewer, today)
         return render_page(
             account, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today
@@ -94,7 +94,7 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
 def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[str, Any]:
     """Everything the inspection page may show this viewer."""
     facts = board.facts(inspection)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         data = views.inspection_json(session, inspection)
         documents = board.documents_for(session, viewer, inspection)
         reminders = (
@@ -132,7 +132,7 @@ async def inspection_page(request: Request, inspection_id: int, note: str = "") 
     """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
     account = account_of(request)
     viewer = viewer_of(account)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
@@ -150,14 +150,14 @@ def analytics_page(request: Request, code: str, by: str = "region") -> Response:
     """Headline scores across the programme's published inspections, by region or family."""
     viewer = viewer_of(account_of(request))
     forbid(viewer.role in ("manager", "inspector"))
-    if code not in operations.programmes() or by not in ("region", "family"):
+    if code not in context.programmes() or by not in ("region", "family"):
         raise HTTPException(404, "No such programme or grouping.")
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         frame = analytics.headline_frame(session, code, published_only=True)
     if frame.empty:
         return page(request, "analytics.html.j2", code=code, by=by, table=None, chart="")
     table = analytics.summarise(frame, by)
-    names = analytics.headline_names(operations.programmes()[code], operations.frameworks())
+    names = analytics.headline_names(context.programmes()[code], context.frameworks())
     chart = analytics.chart_svg(table, f"{code.upper()} headline scores by {by}", names)
     return page(request, "analytics.html.j2", code=code, by=by, table=table, chart=chart)
 
@@ -165,7 +165,7 @@ def analytics_page(request: Request, code: str, by: str = "region") -> Response:
 @router.get("/reports", response_class=HTMLResponse)
 def published_reports(request: Request) -> Response:
     """Every published report, for everyone."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = board.published_documents(session)
     return page(request, "reports.html.j2", rows=rows)
 
@@ -174,7 +174,7 @@ def published_reports(request: Request) -> Response:
 def document(request: Request, version_id: int) -> Response:
     """One stored letter or report, if the viewer may read it."""
     viewer = viewer_of(account_of(request))
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         version = session.get(ReportVersion, version_id)
         inspection = session.get(Inspection, version.inspection_id) if version else None
     if version is None or inspection is None or not Path(version.path).exists():

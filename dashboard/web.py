@@ -69,8 +69,10 @@ def forbid(allowed: bool) -> None:
 
 def render_page(account: Account | None, name: str, **context: Any) -> str:
     """Render a dashboard template with the account and its CSRF token."""
-    return reports.environment("en").get_template(f"dashboard/{name}").render(
-        account=account, csrf=account.csrf if account else "", **context
+    return (
+        reports.environment("en")
+        .get_template(f"dashboard/{name}")
+        .render(account=account, csrf=account.csrf if account else "", **context)
     )
 
 

@@ -17,7 +17,7 @@ from prefect.input import RunInput
 from flows.lifecycle import close_comments
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import comments, operations
+from inspectorate.services import comments, context
 from inspectorate.services.stages import StageOutcome
 from tasks.comments import record_comments
 from tasks.lifecycle import apply_stage
@@ -58,7 +58,7 @@ def submit_comments(
                 "comment window"
             )
     new = comments.record_comments(
-        inspection_id=inspection_id, text=text, author=author, now=operations.moment(now)
+        inspection_id=inspection_id, text=text, author=author, now=context.moment(now)
     )
     outcome = close_comments(
         inspection_id=inspection_id, actor=author, why="comments received", now=now

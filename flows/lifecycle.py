@@ -13,17 +13,15 @@ import datetime as dt
 
 from prefect import Flow, flow
 
-from flows.documents import announcement_letter, draft_report, publication_documents
-from inspectorate.adapters.settings import get_settings
+from flows.stage_effects import follow_stage
 from inspectorate.domain.lifecycle import Stage, status_after
 from inspectorate.services.stages import StageOutcome
 from tasks.lifecycle import apply_stage
-from tasks.timers import book_stage_runs, start_waiting_for_comments, stop_waiting_for_comments
 
 
 def _reached(outcome: StageOutcome) -> bool:
-    # Also true when a re-run finds the stage already done, so a crash before the documents
-    # were written is mended by running the stage again.
+    # Also true when a re-run finds the stage already done, so a crash before the effects
+    # were carried out is mended by running the stage again.
     return outcome.to_status == status_after(outcome.stage).value
 
 
@@ -38,9 +36,7 @@ def announce(
     """Announce the inspection with its letter; in server mode book its later stages."""
     outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now, if_ready)
     if _reached(outcome):
-        announcement_letter(inspection_id, actor, now)
-        if get_settings().server_timers:
-            book_stage_runs(inspection_id, now)
+        follow_stage(inspection_id, Stage.ANNOUNCE, actor, now)
     return outcome
 
 
@@ -67,9 +63,7 @@ def send_draft(
     """Send the draft report to the body; in server mode start waiting for its comments."""
     outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now, if_ready)
     if _reached(outcome):
-        draft_report(inspection_id, actor, now)
-        if get_settings().server_timers:
-            start_waiting_for_comments(inspection_id)
+        follow_stage(inspection_id, Stage.SEND_DRAFT, actor, now)
     return outcome
 
 
@@ -83,8 +77,8 @@ def close_comments(
 ) -> StageOutcome:
     """Close the comment window: the body's comments are in, or the window has ended."""
     outcome = apply_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, why, now, if_ready)
-    if _reached(outcome) and get_settings().server_timers:
-        stop_waiting_for_comments(inspection_id)
+    if _reached(outcome):
+        follow_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, now)
     return outcome
 
 
@@ -99,7 +93,7 @@ def publish_report(
     """Publish the report: lift the embargo and record its distribution (seed 003)."""
     outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now, if_ready)
     if _reached(outcome):
-        publication_documents(inspection_id, actor, now)
+        follow_stage(inspection_id, Stage.PUBLISH, actor, now)
     return outcome
 
 
@@ -124,8 +118,8 @@ def cancel_inspection(
 ) -> StageOutcome:
     """Call the inspection off (only before its fieldwork is done), and any booked runs."""
     outcome = apply_stage(inspection_id, Stage.CANCEL, actor, why, now)
-    if outcome.moved and get_settings().server_timers:
-        book_stage_runs(inspection_id, now)  # nothing is left to book: cancels the rest
+    if outcome.moved:
+        follow_stage(inspection_id, Stage.CANCEL, actor, now)  # cancels the booked runs
     return outcome
 
 

@@ -8,12 +8,27 @@ from pathlib import Path
 
 from prefect import flow
 
+from flows.deadline_sweep import sweep_morning
+from flows.stage_effects import follow_stage
 from inspectorate.services.demo import prepare_simulation, programme_share, programme_start
 from inspectorate.services.rehearsal import SimulationReport, SimulationSteps, run_simulation
-from tasks.simulation import next_eventful_day, people_act, sweep_day
+from inspectorate.services.stages import StageOutcome
+from tasks.simulation import next_eventful_day, people_act
 
-# Three tasks a simulated day: a task costs a few milliseconds, so the morning's sweep is one.
-TASK_STEPS = SimulationSteps(sweep=sweep_day, people_act=people_act, next_day=next_eventful_day)
+
+def people_act_and_follow(day: dt.date, seed: int, now: dt.datetime) -> list[StageOutcome]:
+    """The scripted people's steps of the day, each followed by what its stage owes."""
+    outcomes = people_act(day, seed, now)
+    for outcome in outcomes:
+        if outcome.moved:
+            follow_stage(outcome.inspection_id, outcome.stage, "simulation", now)
+    return outcomes
+
+
+# The same morning as the deadline-sweep flow's, and the same effects after every stage.
+TASK_STEPS = SimulationSteps(
+    sweep=sweep_morning, people_act=people_act_and_follow, next_day=next_eventful_day
+)
 
 
 @flow(name="simulate")

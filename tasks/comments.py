@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate.services import comments, operations
+from inspectorate.services import comments, context
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 
@@ -21,5 +21,5 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 def record_comments(inspection_id: int, text: str, author: str, now: dt.datetime | None) -> bool:
     """Keep the comments once (audited)."""
     return comments.record_comments(
-        inspection_id=inspection_id, text=text, author=author, now=operations.moment(now)
+        inspection_id=inspection_id, text=text, author=author, now=context.moment(now)
     )

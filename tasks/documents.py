@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import documents, operations
+from inspectorate.services import context, documents
 from inspectorate.services.documents import SavedDocument
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
@@ -25,5 +25,5 @@ def write_stage_documents(
 ) -> list[SavedDocument]:
     """Write the letter or reports the stage produces (and distribute a published report)."""
     return documents.write_stage_documents(
-        inspection_id=inspection_id, stage=stage, now=operations.moment(now), actor=actor
+        inspection_id=inspection_id, stage=stage, now=context.moment(now), actor=actor
     )

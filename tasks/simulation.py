@@ -7,9 +7,8 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate.services import operations, people
+from inspectorate.services import people
 from inspectorate.services.stages import StageOutcome
-from inspectorate.services.sweep import SweepReport
 
 
 @task(name="people-act", cache_policy=NO_CACHE)
@@ -22,9 +21,3 @@ def people_act(day: dt.date, seed: int, now: dt.datetime | None = None) -> list[
 def next_eventful_day(after: dt.date, seed: int) -> dt.date | None:
     """Return the next day with anything due, or None when every inspection has closed."""
     return people.next_eventful_day(after=after, seed=seed)
-
-
-@task(name="sweep-day", cache_policy=NO_CACHE)
-def sweep_day(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
-    """Run a simulated morning's sweep: advance, claim reminders, deliver them."""
-    return operations.sweep_day(as_of=as_of, now=now)

@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate.services import operations
+from inspectorate.services import sweep
 from inspectorate.services.sweep import SweepReport
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
@@ -21,7 +21,7 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 )
 def advance_due_milestones(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
     """Perform every automatic milestone due on or before `as_of`."""
-    return operations.sweep_advance(as_of=as_of, now=now)
+    return sweep.advance(as_of=as_of, now=now)
 
 
 @task(
@@ -33,7 +33,7 @@ def advance_due_milestones(as_of: dt.date, now: dt.datetime | None = None) -> Sw
 )
 def claim_reminders(as_of: dt.date, now: dt.datetime | None = None) -> int:
     """Claim the lead-time reminders and escalations owed on `as_of`."""
-    return operations.sweep_claim(as_of=as_of, now=now)
+    return sweep.claim(as_of=as_of, now=now)
 
 
 @task(
@@ -45,4 +45,4 @@ def claim_reminders(as_of: dt.date, now: dt.datetime | None = None) -> int:
 )
 def deliver_reminders(now: dt.datetime | None = None) -> int:
     """Send every claimed reminder that has not been sent."""
-    return operations.sweep_deliver(now=now)
+    return sweep.deliver(now=now)

@@ -18,7 +18,7 @@ from prefect.deployments import run_deployment
 from prefect.states import Cancelled
 
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import operations, timers
+from inspectorate.services import context, timers
 
 DEPLOYMENT = "default"
 # The deployment that performs each stage (deployments/prefect.yaml names them).
@@ -62,7 +62,7 @@ def book_stage_runs(inspection_id: int, now: dt.datetime | None = None) -> list[
     wall_clock = dt.datetime.now(dt.UTC)
     wanted = [
         t
-        for t in timers.stage_timers(inspection_id=inspection_id, now=operations.moment(now))
+        for t in timers.stage_timers(inspection_id=inspection_id, now=context.moment(now))
         if t.run_at > wall_clock
     ]
     keys = {t.key for t in wanted}

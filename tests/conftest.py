@@ -16,7 +16,7 @@ import tasks  # noqa: F401, I001
 from inspectorate.adapters import clock
 from inspectorate.adapters.database import get_engine
 from inspectorate.adapters.settings import get_settings
-from inspectorate.services import operations
+from inspectorate.services import setup
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -76,7 +76,7 @@ def database(backend: str, postgres_database: str, monkeypatch: pytest.MonkeyPat
         url = postgres_database
         monkeypatch.setenv("INSPECTORATE_DATABASE_URL", url)
         get_settings.cache_clear()
-        operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+        setup.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
         with get_engine(url).begin() as connection:
             connection.execute(
                 text(
@@ -84,14 +84,14 @@ def database(backend: str, postgres_database: str, monkeypatch: pytest.MonkeyPat
                 )
             )
     else:
-        operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+        setup.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
     return get_settings().database_url
 
 
 @pytest.fixture
 def sqlite_database() -> str:
     """An initialised, empty record on a SQLite file."""
-    operations.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
+    setup.initialise(now=pendulum.datetime(2013, 1, 1, tz=clock.LONDON))
     return get_settings().database_url
 
 

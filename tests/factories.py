@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from inspectorate.adapters import clock
 from inspectorate.adapters.models import Inspection
-from inspectorate.services import operations
+from inspectorate.services import context, scheduling, stages
 
 
 def schedule(
@@ -22,7 +22,7 @@ def schedule(
     """Schedule an inspection as the programme manager on day `on`; return its id."""
     start = pendulum.parse(fieldwork_start).date()  # type: ignore[union-attr]
     day = pendulum.parse(on).date()  # type: ignore[union-attr]
-    inspection_id, _ = operations.schedule(
+    inspection_id, _ = scheduling.schedule(
         body_name=body,
         programme_code=programme,
         fieldwork_start=start,
@@ -39,7 +39,7 @@ def morning(day: str, hour: int = 6) -> pendulum.DateTime:
 
 def status_of(inspection_id: int) -> str:
     """Return the inspection's status as stored."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = session.get(Inspection, inspection_id)
         assert inspection is not None
         return inspection.status
@@ -71,10 +71,10 @@ def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
     from inspectorate.adapters.models import SampledCase
     from inspectorate.domain.lifecycle import Stage
 
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.RECORD_FIELDWORK, actor="team", now=morning(on, 17)
     )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return pd.DataFrame(
             [
                 c.model_dump()
@@ -102,7 +102,7 @@ def scored(body: str = "Wales") -> int:
     from inspectorate.services import evidence
 
     inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
     )
     record_synthetic_sample(

@@ -117,7 +117,7 @@ def test_importing_the_library_and_the_cli_does_not_load_prefect() -> None:
     import sys
 
     code = (
-        "import sys, cli.main, inspectorate.services.operations, inspectorate.services.sweep; "
+        "import sys, cli.main, inspectorate.services.stages, inspectorate.services.sweep; "
         "print('prefect' in sys.modules)"
     )
     result = subprocess.run(

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from cli.main import main
 from inspectorate.adapters.models import AuditEvent, Inspection
-from inspectorate.services import operations
+from inspectorate.services import context
 
 
 def schedule_argv(body: str, fieldwork_start: str, as_of: str) -> list[str]:
@@ -110,14 +110,14 @@ def test_bad_input_exits_2_with_one_clear_line_and_writes_nothing(  # type: igno
         capsys,
         monkeypatch,
     )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         before = len(session.exec(select(AuditEvent)).all())
     code, _, err = run(argv, capsys, monkeypatch)
     assert code == 2
     assert message in err
     if "Invalid value" not in message:  # usage errors are typer's own boxed message
         assert len(err.strip().splitlines()) == 1
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         assert len(session.exec(select(AuditEvent)).all()) == before
         assert len(session.exec(select(Inspection)).all()) == 1
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from dashboard.app import create_app
 from inspectorate.adapters.models import AuditEvent, DraftComment, Inspection
-from inspectorate.services import operations
+from inspectorate.services import context, stages
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -151,7 +151,7 @@ def test_hostile_input_comes_back_escaped_and_changes_nothing_else(
         "/login", data={"username": hostile[:80], "password": hostile, "csrf": "t"}
     )
     assert bad.status_code == 401 and "<script>alert" not in bad.text
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         assert len(session.exec(select(Inspection)).all()) == 3
         assert [c.text for c in session.exec(select(DraftComment)).all()] == [hostile]
         assert (
@@ -196,7 +196,7 @@ def test_a_kept_page_is_rendered_again_once_the_record_changes(
     path = f"/inspections/{record.draft}"
     assert "draft sent" in app_client.get(path).text
     assert app_client.get(path).text == app_client.get(path).text  # kept
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=record.draft,
         stage=Stage.CLOSE_COMMENTS,
         actor="body",
@@ -225,6 +225,6 @@ def test_every_role_may_only_take_its_own_actions(
             status = app_client.post(path, data={**data, "csrf": csrf or "x"}).status_code
             seen[(path, role)] = (status, statuses[n])
     assert {k: v for k, v in seen.items() if v[0] != v[1]} == {}
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         statuses = {i.id: i.status for i in session.exec(select(Inspection)).all()}
     assert statuses[record.draft] == "draft_sent" and statuses[record.assigned] == "announced"

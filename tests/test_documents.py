@@ -12,7 +12,7 @@ from inspectorate.adapters.models import AuditEvent, Inspection
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.report_context import DISTRIBUTION
-from inspectorate.services import documents, operations
+from inspectorate.services import context, documents, rehearsal, stages
 from tests.factories import morning, schedule, scored
 from tests.test_cli import run
 
@@ -42,17 +42,17 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     sqlite_database: str, tmp_path: Path
 ) -> None:
     inspection_id = scored("Wales")
-    operations.sweep_day(as_of=morning("2014-04-04").date(), now=morning("2014-04-04"))
+    rehearsal.direct_morning(morning("2014-04-04").date(), morning("2014-04-04"))
     assert kinds(inspection_id) == [("draft", "en", False)]
     with pytest.raises(InvalidTransition, match="embargoed until it is published"):
         documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-04-05"), actor="t")
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id,
         stage=Stage.CLOSE_COMMENTS,
         actor="body",
         now=morning("2014-04-22", 12),
     )
-    operations.sweep_day(as_of=morning("2014-05-30").date(), now=morning("2014-05-30"))
+    rehearsal.direct_morning(morning("2014-05-30").date(), morning("2014-05-30"))
     assert kinds(inspection_id) == [
         ("draft", "en", False),
         ("published", "en", True),
@@ -66,7 +66,7 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
         documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-06-02"), actor="t")
         == []
     )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         actions = session.exec(
             select(AuditEvent.action).where(AuditEvent.inspection_id == inspection_id)
         ).all()
@@ -92,7 +92,7 @@ def test_writing_a_document_again_keeps_one_version(sqlite_database: str, tmp_pa
 
 def test_a_follow_up_gets_a_comparison_report_beside_its_own(sqlite_database: str) -> None:
     inspection_id = schedule(body="London")
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         session.add(
             Inspection(
                 body_id=1,

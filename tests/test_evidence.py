@@ -12,7 +12,7 @@ from inspectorate.adapters.models import AuditEvent, Judgement, SampledCase, Sco
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import evidence, operations
+from inspectorate.services import context, evidence, stages
 from tests.factories import (
     finish_fieldwork,
     morning,
@@ -27,7 +27,7 @@ FIELDWORK = dt.date(2014, 2, 10)
 
 def sampled(seed: int = 3) -> int:
     inspection_id = schedule()
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
     )
     record_synthetic_sample(
@@ -44,7 +44,7 @@ def fieldwork_done(seed: int = 3) -> tuple[int, pd.DataFrame]:
 
 
 def count(model: type) -> int:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return len(session.exec(select(model)).all())
 
 
@@ -52,7 +52,7 @@ def test_recording_the_sample_stores_it_and_takes_the_step(database: str) -> Non
     inspection_id = sampled()
     assert status_of(inspection_id) == "sample_selected"
     assert count(SampledCase) == 60
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         audit = session.exec(select(AuditEvent).where(AuditEvent.entity == "sample")).one()
     assert audit.why.startswith("60 of ") and "to local assessors" in audit.why
 
@@ -85,7 +85,7 @@ def test_importing_the_same_judgements_again_changes_nothing(database: str) -> N
             actor="team",
             now=morning("2014-02-28"),
         )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         imports = session.exec(select(AuditEvent).where(AuditEvent.entity == "judgements")).all()
     assert len(imports) == 1
     assert count(Judgement) == len(judgements)
@@ -97,7 +97,7 @@ def test_a_corrected_file_rescores_before_the_draft_goes(database: str) -> None:
     corrected = judgements.assign(judgement="sufficient")
     score_and_record(inspection_id, corrected, now=morning("2014-03-03"))
     assert set(evidence.stored_scores(inspection_id=inspection_id)["headline"].values()) == {100.0}
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         headlines = session.exec(select(Score).where(Score.level == "headline")).all()
     assert {s.score for s in headlines} == {100.0}
 
@@ -112,7 +112,7 @@ def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
         actor="team",
         now=morning("2014-02-28"),
     )
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id,
         stage=Stage.SEND_DRAFT,
         actor="sweep",
@@ -130,7 +130,7 @@ def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
 
 def test_scoring_before_fieldwork_is_refused_and_writes_nothing(database: str) -> None:
     inspection_id = sampled()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         cases = pd.DataFrame([c.model_dump() for c in session.exec(select(SampledCase))])
     judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
     scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)

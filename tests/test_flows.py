@@ -16,7 +16,7 @@ from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import documents, evidence, operations
+from inspectorate.services import context, documents, evidence
 from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from tests.factories import morning, schedule, status_of
 
@@ -53,7 +53,7 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
     ]:
         assert STAGE_FLOWS[stage](inspection_id=inspection_id, now=morning(day, 10)).moved
     assert status_of(inspection_id) == "action_plan_received"
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         steps = session.exec(
             select(AuditEvent.action)
             .where(AuditEvent.entity == "inspection")
@@ -116,7 +116,7 @@ def test_a_stage_flow_refuses_an_illegal_step(sqlite_database: str) -> None:
 def test_cancel_flow_records_why(sqlite_database: str) -> None:
     inspection_id = schedule()
     cancel_inspection(inspection_id=inspection_id, why="trust abolished", now=morning("2013-11-26"))
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "cancel")).one()
     assert (event.to_state, event.why) == ("cancelled", "trust abolished")
 
@@ -134,7 +134,7 @@ def test_demo_simulation_takes_six_inspections_through_and_plans_a_reinspection(
 ) -> None:
     setup = prepare_demo(tmp_path / "demo")
     report = simulate(start=DEMO_START, until=DEMO_CHECKPOINTS[-1], seed=1)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         statuses = session.exec(
             select(Inspection.status).where(Inspection.kind == "inspection")
         ).all()

@@ -10,7 +10,7 @@ from inspectorate.adapters.models import AuditEvent, Inspection
 from inspectorate.domain import synthetic
 from inspectorate.domain.comparison import CriterionCount, compare, summary
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import evidence, operations
+from inspectorate.services import context, evidence, stages
 from tests.factories import (
     finish_fieldwork,
     morning,
@@ -27,7 +27,7 @@ def published(
 ) -> int:
     """Take an inspection to publication with synthetic evidence of the given quality."""
     inspection_id = schedule(body=body, programme=programme, fieldwork_start=start)
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-02")
     )
     record_synthetic_sample(
@@ -41,14 +41,12 @@ def published(
         (Stage.CLOSE_COMMENTS, "2014-04-22"),
         (Stage.PUBLISH, "2014-06-02"),
     ]:
-        operations.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
-        )
+        stages.apply_stage(inspection_id=inspection_id, stage=stage, actor="t", now=morning(day))
     return inspection_id
 
 
 def children(inspection_id: int) -> list[Inspection]:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return list(
             session.exec(select(Inspection).where(Inspection.parent_id == inspection_id)).all()
         )
@@ -63,7 +61,7 @@ def test_low_scores_plan_a_reinspection_a_year_after_publication(database: str) 
         "findings of concern",
     )
     assert child.fieldwork_start.isoformat() == "2015-06-08"  # first Monday from 2 June 2015
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         planned = session.exec(
             select(AuditEvent).where(AuditEvent.action == "follow_up_planned")
         ).one()
@@ -75,7 +73,7 @@ def test_good_scores_plan_nothing_and_say_why_once(database: str) -> None:
     assert children(original) == []
     evidence.plan_reinspection(inspection_id=original)
     evidence.plan_reinspection(inspection_id=original)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         decisions = session.exec(
             select(AuditEvent).where(AuditEvent.action == "no_follow_up")
         ).all()
@@ -95,7 +93,7 @@ def test_the_link_runs_both_ways(database: str) -> None:
     original = published(quality=0.3)
     child_id = children(original)[0].id
     assert child_id is not None
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         parent_view = inspection_json(session, session.get(Inspection, original))  # type: ignore[arg-type]
         child_view = inspection_json(session, session.get(Inspection, child_id))  # type: ignore[arg-type]
     assert parent_view["children"][0]["id"] == child_id
@@ -149,13 +147,11 @@ def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(databa
     assert child.id is not None
     start = pd.Timestamp(child.fieldwork_start)
     day = lambda offset: morning((start + pd.Timedelta(days=offset)).date().isoformat())  # noqa: E731
-    operations.apply_stage(inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70))
+    stages.apply_stage(inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70))
     caseload = synthetic.caseload("Staffordshire", 6000, start.date(), 2)
     sample = evidence.draw_sample(inspection_id=child.id, caseload=caseload, seed=2)
     evidence.record_sample(inspection_id=child.id, sample=sample, actor="t", now=day(-21))
-    operations.apply_stage(
-        inspection_id=child.id, stage=Stage.RECORD_FIELDWORK, actor="t", now=day(40)
-    )
+    stages.apply_stage(inspection_id=child.id, stage=Stage.RECORD_FIELDWORK, actor="t", now=day(40))
     judgements = synthetic.judgements(sample.cases, evidence.framework_of(child.id), 0.9, 2)
     scores = evidence.score_inspection(inspection_id=child.id, judgements=judgements)
     evidence.record_scores(

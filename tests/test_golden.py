@@ -22,7 +22,7 @@ from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.milestones import plan_milestones
 from inspectorate.domain.report_context import DISTRIBUTION, build_report
 from inspectorate.domain.scoring import score
-from inspectorate.services import operations, reports
+from inspectorate.services import context, reports
 from inspectorate.services.messages import mail_context
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -38,12 +38,12 @@ def check_golden(name: str, text: str) -> None:
 
 
 def due_dates() -> dict[str, dt.date]:
-    programme = operations.programmes()["iaow"]
+    programme = context.programmes()["iaow"]
     return {p.kind: p.due for p in plan_milestones(programme, FIELDWORK)}
 
 
 def report_html(*, draft: bool, lang: str) -> str:
-    framework = operations.frameworks()["iaow"]
+    framework = context.frameworks()["iaow"]
     cases = synthetic.caseload("Gwent", 60, FIELDWORK, seed=3)
     scores = score(synthetic.judgements(cases, framework, 0.7, 3), framework)
     report = build_report(
@@ -78,7 +78,7 @@ def test_the_inspection_report_matches_its_golden_file(draft: bool, lang: str) -
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_the_follow_up_report_matches_its_golden_file(lang: str) -> None:
-    framework = operations.frameworks()["esi"]
+    framework = context.frameworks()["esi"]
     original = {
         "B1": CriterionCount(12, 26),
         "B2": CriterionCount(20, 26),
@@ -114,7 +114,7 @@ def test_the_follow_up_report_matches_its_golden_file(lang: str) -> None:
 def test_the_announcement_letter_matches_its_golden_file(lang: str) -> None:
     letter = build_announcement_letter(
         body="Wales Probation Trust",
-        programme=operations.programmes()["iaow"],
+        programme=context.programmes()["iaow"],
         due=due_dates(),
         team_email="inspection-team@inspectorate.invalid",
     )
@@ -128,9 +128,9 @@ def test_the_announcement_letter_matches_its_golden_file(lang: str) -> None:
 
 @pytest.mark.parametrize("kind", ["reminder", "escalation"])
 def test_the_reminder_and_escalation_emails_match_their_golden_files(kind: str) -> None:
-    programme = operations.programmes()["iaow"]
+    programme = context.programmes()["iaow"]
     due = due_dates()
-    context = mail_context(
+    mail = mail_context(
         body=Body(name="Wales Probation Trust", kind="trust", region="Wales", in_wales=True),
         programme=programme,
         inspection=Inspection(
@@ -147,5 +147,5 @@ def test_the_reminder_and_escalation_emails_match_their_golden_files(kind: str) 
             recipients="team@inspectorate.invalid",
         ),
     ).as_template_context()
-    subject, body = render_email(reports.environment("en"), [f"email/{kind}.txt.j2"], context)
+    subject, body = render_email(reports.environment("en"), [f"email/{kind}.txt.j2"], mail)
     check_golden(f"{kind}.txt", f"Subject: {subject}\n\n{body}")

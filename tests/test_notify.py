@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from inspectorate.adapters.notify import Message, OutboxMailer, SmtpMailer, mailer_from_settings
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import DeliveryError
-from inspectorate.services import operations
+from inspectorate.services import sweep
 from tests.factories import morning, schedule
 
 MESSAGE = Message(
@@ -106,8 +106,8 @@ def test_settings_choose_smtp_when_a_host_is_set(
     assert isinstance(mailer_from_settings(get_settings()), SmtpMailer)
     schedule()
     now = morning("2013-12-02")
-    operations.sweep_advance(as_of=now.date(), now=now)
-    assert operations.sweep_deliver(now=now) == 1
+    sweep.advance(as_of=now.date(), now=now)
+    assert sweep.deliver(now=now) == 1
     assert len(inbox.received) == 1
     subject = email.message_from_bytes(inbox.received[0][2], policy=policy.default)["Subject"]
     assert (
@@ -119,6 +119,6 @@ def test_settings_choose_smtp_when_a_host_is_set(
 def test_outbox_is_the_default(sqlite_database: str, isolated_settings: Path) -> None:
     schedule()
     now = morning("2013-12-02")
-    operations.sweep_advance(as_of=now.date(), now=now)
-    assert operations.sweep_deliver(now=now) == 1
+    sweep.advance(as_of=now.date(), now=now)
+    assert sweep.deliver(now=now) == 1
     assert len(list((isolated_settings / "outbox").glob("*.eml"))) == 1

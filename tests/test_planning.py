@@ -119,7 +119,7 @@ def test_a_simulation_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
 
     from flows.simulate import simulate
     from inspectorate.adapters.models import AuditEvent, Score
-    from inspectorate.services import operations
+    from inspectorate.services import context
     from inspectorate.services.demo import prepare_simulation
 
     def run(folder: str, seed: int) -> tuple[list[tuple[str, str, str]], list[float]]:
@@ -127,7 +127,7 @@ def test_a_simulation_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
             "apa", tmp_path / folder, dt.date(2001, 4, 1), bodies=bodies_of("apa")[:4]
         )
         simulate(start=dt.date(2001, 4, 1), until=dt.date(2002, 3, 31), seed=seed)
-        with Session(operations.engine()) as session:
+        with Session(context.engine()) as session:
             steps = session.exec(
                 select(AuditEvent.at, AuditEvent.action, AuditEvent.why)
                 .where(AuditEvent.entity == "inspection")
@@ -152,13 +152,13 @@ def test_every_programme_runs_end_to_end_in_simulation(code: str, tmp_path: Path
 
     from flows.simulate import simulate
     from inspectorate.adapters.models import Inspection
-    from inspectorate.services import operations
+    from inspectorate.services import context
     from inspectorate.services.demo import prepare_simulation
 
     start = pendulum.parse(STARTS[code]).date()  # type: ignore[union-attr]
     prepare_simulation(code, tmp_path / code, start, bodies=bodies_of(code)[:2])
     report = simulate(start=start, until=start.add(months=20), seed=1)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         statuses = session.exec(
             select(Inspection.status).where(Inspection.kind == "inspection")
         ).all()

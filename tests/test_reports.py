@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Inspection, ReportVersion
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.services import documents, evidence, operations, reports
+from inspectorate.services import context, documents, evidence, reports
 from tests.factories import morning, scored
 
 
@@ -67,7 +67,7 @@ def test_versions_are_kept_once_per_content(sqlite_database: str, tmp_path: Path
             now=morning("2014-04-04"),
             actor="t",
         )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         versions = session.exec(select(ReportVersion)).all()
     assert len(versions) == 1 and versions[0].sha256 == saved.sha256
     assert saved.path.read_bytes() == html and not saved.new and not versions[0].public
@@ -106,7 +106,7 @@ def test_the_headline_chart_compares_with_published_inspections_only(
     first, second = scored("Wales"), scored("London")
     html = reports.render_html(second, draft=True, editable={})
     assert "no inspection in the programme has been published yet" in html
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         session.execute(
             update(Inspection).where(col(Inspection.id) == first).values(status="published")
         )

@@ -15,12 +15,12 @@ from inspectorate.domain.errors import (
     UnknownInspection,
 )
 from inspectorate.domain.lifecycle import TRANSITIONS, Stage, Status, status_after
-from inspectorate.services import operations
+from inspectorate.services import context, stages
 from tests.factories import morning, schedule, status_of
 
 
 def _forcestatus_of(inspection_id: int, status: Status) -> None:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = session.get(Inspection, inspection_id)
         assert inspection is not None
         inspection.status = status.value
@@ -30,7 +30,7 @@ def _forcestatus_of(inspection_id: int, status: Status) -> None:
 
 def test_schedule_plans_every_milestone_and_audits(database: str) -> None:
     inspection_id = schedule()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         kinds = {m.kind: m.due_on for m in session.exec(select(Milestone)).all()}
         audit = session.exec(select(AuditEvent).where(AuditEvent.entity == "inspection")).all()
     assert kinds["announcement"] == pendulum.date(2013, 12, 2)
@@ -41,14 +41,14 @@ def test_schedule_plans_every_milestone_and_audits(database: str) -> None:
 
 def test_scheduling_twice_returns_the_same_inspection(database: str) -> None:
     assert schedule() == schedule()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         assert len(session.exec(select(Inspection)).all()) == 1
 
 
 def test_schedule_refuses_to_shorten_notice(database: str) -> None:
     with pytest.raises(NoticeTooShort, match="earliest Monday with full notice is 2014-02-10"):
         schedule(fieldwork_start="2014-02-03", on="2013-11-27")
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         assert session.exec(select(Inspection)).all() == []
 
 
@@ -74,7 +74,7 @@ def test_every_legal_step_is_stored_and_audited(
     inspection_id = schedule()
     status, stage = pair
     _forcestatus_of(inspection_id, status)
-    outcome = operations.apply_stage(
+    outcome = stages.apply_stage(
         inspection_id=inspection_id,
         stage=stage,
         actor="tester",
@@ -83,7 +83,7 @@ def test_every_legal_step_is_stored_and_audited(
     )
     assert outcome.moved and outcome.to_status == expected.value
     assert status_of(inspection_id) == expected.value
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         last = session.exec(
             select(AuditEvent)
             .where(AuditEvent.entity == "inspection")
@@ -114,32 +114,32 @@ def test_every_illegal_step_is_refused_and_changes_nothing(
     inspection_id = schedule()
     status, stage = pair
     _forcestatus_of(inspection_id, status)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         before = len(session.exec(select(AuditEvent)).all())
     with pytest.raises(InvalidTransition):
-        operations.apply_stage(inspection_id=inspection_id, stage=stage, actor="tester")
+        stages.apply_stage(inspection_id=inspection_id, stage=stage, actor="tester")
     assert status_of(inspection_id) == status.value
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         assert len(session.exec(select(AuditEvent)).all()) == before
 
 
 def test_replaying_the_last_step_is_a_harmless_no_op(database: str) -> None:
     inspection_id = schedule()
-    first = operations.apply_stage(
+    first = stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
     )
-    again = operations.apply_stage(
+    again = stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
     )
     assert first.moved and not again.moved
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         transitions = session.exec(select(AuditEvent).where(AuditEvent.action == "announce")).all()
     assert len(transitions) == 1
 
 
 def test_a_stale_status_cannot_be_applied_twice(database: str) -> None:
     inspection_id = schedule()
-    with Session(operations.engine()) as first, Session(operations.engine()) as second:
+    with Session(context.engine()) as first, Session(context.engine()) as second:
         # Both sessions read "planned"; the first commits the step; the second's conditional
         # UPDATE then matches no row and is refused.
         stale = second.get(Inspection, inspection_id)
@@ -165,34 +165,34 @@ def test_a_stale_status_cannot_be_applied_twice(database: str) -> None:
 
 def test_stage_completes_its_milestone(database: str) -> None:
     inspection_id = schedule()
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
     )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         announcement = session.exec(select(Milestone).where(Milestone.kind == "announcement")).one()
     assert announcement.done_at is not None
 
 
 def test_unknown_inspection_is_reported(database: str) -> None:
     with pytest.raises(UnknownInspection, match="no inspection with id 99"):
-        operations.apply_stage(inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
+        stages.apply_stage(inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
 
 
 def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
     inspection_id = schedule()
     for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE):
-        operations.apply_stage(
+        stages.apply_stage(
             inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-01-20")
         )
     with pytest.raises(InvalidTransition, match="before fieldwork start on 2014-02-10"):
-        operations.apply_stage(
+        stages.apply_stage(
             inspection_id=inspection_id,
             stage=Stage.RECORD_FIELDWORK,
             actor="team",
             now=morning("2014-02-07"),
         )
     assert status_of(inspection_id) == "sample_selected"
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id,
         stage=Stage.RECORD_FIELDWORK,
         actor="team",

@@ -9,12 +9,12 @@ from inspectorate.adapters import ical
 from inspectorate.adapters.models import AuditEvent, Milestone
 from inspectorate.domain.errors import InvalidTransition, NoticeTooShort, Unschedulable
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import operations
+from inspectorate.services import context, scheduling, stages
 from tests.factories import morning, schedule
 
 
 def due(inspection_id: int, kind: str) -> str:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         milestone = session.exec(
             select(Milestone).where(
                 Milestone.inspection_id == inspection_id, Milestone.kind == kind
@@ -25,10 +25,10 @@ def due(inspection_id: int, kind: str) -> str:
 
 def test_moving_later_replans_open_milestones_and_audits_why(database: str) -> None:
     inspection_id = schedule()
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
     )
-    operations.reschedule(
+    scheduling.reschedule(
         inspection_id=inspection_id,
         fieldwork_start=morning("2014-03-03").date(),
         why="trust asked: office move",
@@ -38,7 +38,7 @@ def test_moving_later_replans_open_milestones_and_audits_why(database: str) -> N
     assert due(inspection_id, "announcement") == "2013-12-02"  # done: stays
     assert due(inspection_id, "fieldwork_start") == "2014-03-03"
     assert due(inspection_id, "draft_to_body") == "2014-03-28"
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "reschedule")).one()
     assert (event.from_state, event.to_state, event.why) == (
         "2014-02-10",
@@ -49,11 +49,11 @@ def test_moving_later_replans_open_milestones_and_audits_why(database: str) -> N
 
 def test_moving_earlier_than_the_real_announcement_allows_is_refused(database: str) -> None:
     inspection_id = schedule()
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
     )
     with pytest.raises(NoticeTooShort, match="was announced on 2013-12-02"):
-        operations.reschedule(
+        scheduling.reschedule(
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-02-03").date(),
             why="",
@@ -67,7 +67,7 @@ def test_moving_into_a_full_week_is_refused(database: str) -> None:
     schedule(body="London", fieldwork_start="2014-03-03")  # IAOW capacity is one team
     inspection_id = schedule()
     with pytest.raises(Unschedulable, match="week of 2014-03-03 already has 1"):
-        operations.reschedule(
+        scheduling.reschedule(
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-03-03").date(),
             why="",
@@ -83,11 +83,11 @@ def test_moving_after_fieldwork_is_refused(database: str) -> None:
         (Stage.SELECT_SAMPLE, "2014-01-20"),
         (Stage.RECORD_FIELDWORK, "2014-02-14"),
     ]:
-        operations.apply_stage(
+        stages.apply_stage(
             inspection_id=inspection_id, stage=stage, actor="t", now=morning(day, 17)
         )
     with pytest.raises(InvalidTransition, match="only inspections whose fieldwork has not begun"):
-        operations.reschedule(
+        scheduling.reschedule(
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-06-02").date(),
             why="",
@@ -99,18 +99,18 @@ def test_ics_round_trip_keeps_uids_stable_across_a_reschedule(sqlite_database: s
     from cli.programme import record_entries
 
     inspection_id = schedule()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         before = ical.read_ics(
             ical.to_ics(record_entries(session, "iaow"), "t", morning("2013-12-01"))
         )
-    operations.reschedule(
+    scheduling.reschedule(
         inspection_id=inspection_id,
         fieldwork_start=morning("2014-03-03").date(),
         why="",
         actor="pm",
         now=morning("2013-11-26"),
     )
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         after = ical.read_ics(
             ical.to_ics(record_entries(session, "iaow"), "t", morning("2013-12-01"))
         )

@@ -28,7 +28,7 @@ from inspectorate.adapters.models import AuditEvent, DraftComment, Inspection, M
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain import synthetic
 from inspectorate.domain.milestones import earliest_fieldwork_start
-from inspectorate.services import documents, operations
+from inspectorate.services import context, documents, scheduling
 
 ROOT = Path(__file__).resolve().parent.parent
 Server = LocalServer
@@ -75,7 +75,7 @@ def run(deployment: str, **parameters: Any) -> FlowRun:
 
 
 def due(inspection_id: int) -> dict[str, dt.date]:
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
         return {m.kind: m.due_on for m in rows}
 
@@ -98,9 +98,9 @@ def test_deploying_again_changes_nothing(on_server: Server) -> None:
 
 
 def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
-    start = earliest_fieldwork_start(operations.programmes()["iaow"], pendulum.today().date())
+    start = earliest_fieldwork_start(context.programmes()["iaow"], pendulum.today().date())
     start = start.add(weeks=2)
-    inspection_id, _ = operations.schedule(
+    inspection_id, _ = scheduling.schedule(
         body_name="London", programme_code="iaow", fieldwork_start=start, actor="test"
     )
     run("announce/default", inspection_id=inspection_id)
@@ -141,7 +141,7 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
     }
 
     # The morning sweep announces the next one when it falls due, and books its stages too.
-    second, _ = operations.schedule(
+    second, _ = scheduling.schedule(
         body_name="Cumbria", programme_code="iaow", fieldwork_start=start, actor="test"
     )
     announcement = due(second)["announcement"]
@@ -150,7 +150,7 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
 
 
 def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:
-    inspection_id, _ = operations.schedule(
+    inspection_id, _ = scheduling.schedule(
         body_name="North Lincolnshire",
         programme_code="cci",
         fieldwork_start=pendulum.date(2014, 2, 17),
@@ -174,7 +174,7 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     from inspectorate.adapters import casework
     from inspectorate.services import evidence
 
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         cases = casework.sample_of(session, inspection_id=inspection_id)
     judgements = folder / "judgements.csv"
     quality = synthetic.quality_of("North Lincolnshire")
@@ -189,14 +189,14 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     )
 
     def reinspection() -> list[Inspection]:
-        with Session(operations.engine()) as session:
+        with Session(context.engine()) as session:
             return list(
                 session.exec(select(Inspection).where(Inspection.parent_id == inspection_id))
             )
 
     (planned,) = wait_for(reinspection, "the automation to plan the reinspection", 120)
     assert planned.kind == "reinspection"
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         actors = session.exec(
             select(AuditEvent.actor).where(AuditEvent.inspection_id == planned.id)
         ).all()
@@ -236,12 +236,12 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     assert cli.returncode == 0 and "handed to waiting run" in cli.stdout, cli.stdout + cli.stderr
 
     def closed() -> bool:
-        with Session(operations.engine()) as session:
+        with Session(context.engine()) as session:
             inspection = session.get(Inspection, inspection_id)
             return inspection is not None and inspection.status == "comments_closed"
 
     wait_for(closed, "the resumed run to close the comment window", 120)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         kept = session.exec(
             select(DraftComment).where(DraftComment.inspection_id == inspection_id)
         ).all()
@@ -268,7 +268,7 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         )
         assert finished
         assert all(client.read_flow_run(r.id).state.is_completed() for r in sweeps)  # type: ignore[union-attr]
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         reminders = session.exec(
             select(Reminder)
             .join(Milestone, col(Milestone.id) == Reminder.milestone_id)

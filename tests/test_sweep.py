@@ -11,7 +11,8 @@ from inspectorate.adapters.models import AuditEvent, Milestone, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import operations
+from inspectorate.services import context, stages
+from inspectorate.services import sweep as sweeping
 from inspectorate.services.stages import insert_unless_present
 from tests.factories import morning, schedule, status_of
 
@@ -32,9 +33,9 @@ class RecordingMailer:
 
 def sweep(day: str, mailer: RecordingMailer) -> tuple[list[str], int, int]:
     now = morning(day)
-    report = operations.sweep_advance(as_of=now.date(), now=now)
-    claimed = operations.sweep_claim(as_of=now.date(), now=now)
-    delivered = operations.sweep_deliver(now=now, mailer=mailer)
+    report = sweeping.advance(as_of=now.date(), now=now)
+    claimed = sweeping.claim(as_of=now.date(), now=now)
+    delivered = sweeping.deliver(now=now, mailer=mailer)
     return report.advanced, claimed, delivered
 
 
@@ -75,7 +76,7 @@ def test_a_crash_after_half_the_reminders_is_finished_by_the_next_sweep(database
     keys = [m.key for m in crashing.sent + recovering.sent]
     assert len(keys) == 8  # four announcement notices, four sample-selection reminders
     assert Counter(keys).most_common(1)[0][1] == 1
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         unsent = session.exec(select(Reminder).where(Reminder.sent_at == None)).all()  # noqa: E711
     assert unsent == []
 
@@ -95,11 +96,11 @@ def test_a_late_sweep_catches_up_in_order_and_sends_only_the_latest_reminder(
 def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None:
     inspection_id = schedule()
     for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE, Stage.RECORD_FIELDWORK):
-        operations.apply_stage(
+        stages.apply_stage(
             inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-02-14", 17)
         )
     mailer = RecordingMailer()
-    report = operations.sweep_advance(as_of=morning("2014-03-07").date(), now=morning("2014-03-07"))
+    report = sweeping.advance(as_of=morning("2014-03-07").date(), now=morning("2014-03-07"))
     assert report.blocked == [
         f"inspection {inspection_id} draft_to_body (inspection is fieldwork_complete)"
     ]
@@ -110,7 +111,7 @@ def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None
         "Draft report to the trust",
     }
     assert all("programme-manager@" in ", ".join(m.to) for m in escalations)
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.SCORE, actor="team", now=morning("2014-03-10", 14)
     )
     advanced, _, _ = sweep("2014-03-11", mailer)
@@ -122,7 +123,7 @@ def test_every_sent_reminder_is_in_the_audit_trail(database: str) -> None:
     schedule()
     mailer = RecordingMailer()
     sweep("2014-01-06", mailer)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         sent = session.exec(select(AuditEvent).where(AuditEvent.entity == "reminder")).all()
     assert len(sent) == len(mailer.sent)
     assert all(event.to_state == "sent" for event in sent)
@@ -130,7 +131,7 @@ def test_every_sent_reminder_is_in_the_audit_trail(database: str) -> None:
 
 def test_cancelled_inspections_get_no_reminders(database: str) -> None:
     inspection_id = schedule()
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.CANCEL, actor="pm", now=morning("2013-11-26")
     )
     mailer = RecordingMailer()
@@ -140,7 +141,7 @@ def test_cancelled_inspections_get_no_reminders(database: str) -> None:
 def test_next_wakeup_is_the_next_eventful_day(database: str) -> None:
     schedule()
     assert (
-        operations.sweep_next_wakeup(after=morning("2013-11-25").date())
+        sweeping.next_day_with_work(after=morning("2013-11-25").date())
         == morning("2013-12-02").date()
     )
 
@@ -148,7 +149,7 @@ def test_next_wakeup_is_the_next_eventful_day(database: str) -> None:
 @pytest.mark.parametrize("portable", [False, True], ids=["one-statement", "savepoint"])
 def test_a_reminder_key_can_be_claimed_only_once(database: str, portable: bool) -> None:
     schedule()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         milestone = session.exec(select(Milestone).where(Milestone.kind == "scoring")).one()
         values = {
             "milestone_id": milestone.id,
@@ -183,12 +184,12 @@ def test_a_milestone_missing_from_config_is_a_clear_error(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schedule()
-    definitions = operations.programmes()
+    definitions = context.programmes()
     shrunk = definitions["iaow"].model_copy(
         update={
             "milestones": tuple(m for m in definitions["iaow"].milestones if m.kind != "scoring")
         }
     )
-    monkeypatch.setattr(operations, "programmes", lambda settings=None: {"iaow": shrunk})
+    monkeypatch.setattr(context, "programmes", lambda settings=None: {"iaow": shrunk})
     with pytest.raises(ConfigError, match="does not define it"):
-        operations.sweep_claim(as_of=morning("2014-02-20").date(), now=morning("2014-02-20"))
+        sweeping.claim(as_of=morning("2014-02-20").date(), now=morning("2014-02-20"))

@@ -6,7 +6,7 @@ import pendulum
 
 from inspectorate.adapters import clock
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import operations, timers
+from inspectorate.services import stages, timers
 from inspectorate.services.demo import programme_share
 from tests.factories import morning, schedule, status_of
 
@@ -27,14 +27,14 @@ def test_announcement_books_each_automatic_stage_at_six_on_its_day(sqlite_databa
 
 def test_a_done_or_cancelled_inspection_books_nothing_more(sqlite_database: str) -> None:
     inspection_id = schedule(body="London", fieldwork_start="2014-03-10")
-    operations.apply_stage(
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
     )
-    stages = [
+    booked = [
         t.stage for t in timers.stage_timers(inspection_id=inspection_id, now=morning("2013-12-30"))
     ]
-    assert Stage.ANNOUNCE not in stages
-    operations.apply_stage(
+    assert Stage.ANNOUNCE not in booked
+    stages.apply_stage(
         inspection_id=inspection_id, stage=Stage.CANCEL, actor="t", now=morning("2014-01-02")
     )
     assert timers.stage_timers(inspection_id=inspection_id, now=morning("2014-01-02")) == []
@@ -42,7 +42,7 @@ def test_a_done_or_cancelled_inspection_books_nothing_more(sqlite_database: str)
 
 def test_a_booked_stage_that_is_not_ready_leaves_the_inspection_alone(sqlite_database: str) -> None:
     inspection_id = schedule(body="London", fieldwork_start="2014-03-10")
-    outcome = operations.apply_stage(
+    outcome = stages.apply_stage(
         inspection_id=inspection_id,
         stage=Stage.SEND_DRAFT,
         actor="timer",

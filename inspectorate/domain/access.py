@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 
 DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED_STATUSES
-PUBLIC_KINDS = frozenset({"published", "follow_up"})
-BODY_KINDS = frozenset({"announcement", "draft", "follow_up_draft"}) | PUBLIC_KINDS
+BODY_KINDS = frozenset(DocumentKind)
 
 
 @dataclass(frozen=True)

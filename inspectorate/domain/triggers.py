@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +16,8 @@ import pendulum
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inspectorate.domain.errors import ConfigError, InvalidInput
+from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.programmes import ProgrammeDefinition
 
 _SPAN = re.compile(r"^\s*(\d+)\s+(day|days|week|weeks|month|months|year|years)\s*$")
 
@@ -164,3 +167,19 @@ def load_rules(path: Path, produces: Collection[str] | None = None) -> list[Trig
                     f"the programme does not produce (it produces {', '.join(sorted(produces))})"
                 )
     return rules
+
+
+@lru_cache(maxsize=16)
+def _rules_in(path: Path, produces: frozenset[str]) -> list[TriggerRule]:
+    return load_rules(path, produces=produces)
+
+
+def rules_for(
+    config_dir: Path, programme: ProgrammeDefinition, frameworks: dict[str, Framework]
+) -> list[TriggerRule]:
+    """Return the programme's trigger rules (config/triggers/<code>.toml), or none."""
+    path = config_dir / "triggers" / f"{programme.code}.toml"
+    if not path.exists() or programme.sampling is None:
+        return []
+    produces = frozenset(h.id for h in frameworks[programme.sampling.framework].headlines)
+    return _rules_in(path, produces)

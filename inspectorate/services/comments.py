@@ -13,7 +13,7 @@ from inspectorate.adapters.models import DraftComment
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.errors import InvalidFile, InvalidTransition
 from inspectorate.domain.lifecycle import Status
-from inspectorate.services import operations
+from inspectorate.services import context
 
 MAX_BYTES = 200_000
 
@@ -40,7 +40,7 @@ def read_comments(path: Path) -> str:
 def record_comments(*, inspection_id: int, text: str, author: str, now: dt.datetime) -> bool:
     """Keep the body's comments while its draft is out; return False if already kept."""
     digest = hashlib.sha256(text.encode()).hexdigest()
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         if inspection.status != Status.DRAFT_SENT.value:
             raise InvalidTransition(
@@ -79,7 +79,7 @@ def record_comments(*, inspection_id: int, text: str, author: str, now: dt.datet
 
 def comments_on(inspection_id: int) -> list[DraftComment]:
     """The comments received on the inspection's draft, oldest first."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return list(
             session.exec(
                 select(DraftComment)

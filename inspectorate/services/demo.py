@@ -17,7 +17,7 @@ from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.planning import plan_programme
 from inspectorate.domain.reference import BodyRecord, load_bodies
-from inspectorate.services import operations
+from inspectorate.services import context, scheduling, setup
 
 DEMO_START = pendulum.date(2013, 11, 25)
 # The programme is shown at these dates: mid-announcements, mid-fieldwork, mid-publication, end.
@@ -76,7 +76,7 @@ def fresh_record(folder: Path) -> tuple[Path, Path]:
 
 def programme_start(code: str) -> pendulum.Date:
     """The first day of the programme's first planning year."""
-    planning = operations.programmes()[code].planning
+    planning = context.programmes()[code].planning
     if planning is None or planning.first_year is None:
         raise ConfigError(f"config/programmes/{code}.toml needs [planning] first_year")
     month, day = (int(x) for x in planning.year_starts.split("-"))
@@ -85,7 +85,7 @@ def programme_start(code: str) -> pendulum.Date:
 
 def programme_share(code: str, part: int, parts: int) -> list[BodyRecord]:
     """The configured bodies of a programme, whole regions dealt out to `parts` shares."""
-    kind = operations.programmes()[code].body_kind
+    kind = context.programmes()[code].body_kind
     bodies = [b for b in load_bodies(get_settings().config_dir / "bodies") if b.kind.value == kind]
     regions = sorted({b.region for b in bodies})
     mine = set(regions[part::parts])
@@ -100,11 +100,11 @@ def prepare_simulation(
     `bodies` replaces the configured list (the benchmark adds synthetic ones).
     """
     database, outbox = fresh_record(folder)
-    definition = operations.programmes()[code]
+    definition = context.programmes()[code]
     if definition.planning is None:
         raise ConfigError(f"config/programmes/{code}.toml has no [planning] table")
     manager_day = clock.morning_of(start, hour=9)
-    operations.initialise(now=manager_day)
+    setup.initialise(now=manager_day)
     if bodies is None:
         bodies = [
             b
@@ -112,11 +112,11 @@ def prepare_simulation(
             if b.kind.value == definition.body_kind
         ]
     else:
-        with session_scope(operations.engine()) as session:
+        with session_scope(context.engine()) as session:
             upsert_bodies(session, bodies=bodies, now=manager_day)
     plan = plan_programme(definition, definition.planning, bodies, start)
     ids = [
-        operations.schedule(
+        scheduling.schedule(
             body_name=p.body.name,
             programme_code=code,
             fieldwork_start=p.fieldwork_start,
@@ -132,9 +132,9 @@ def prepare_demo(folder: Path) -> DemoSetup:
     """Start a fresh demo database and outbox in `folder` and schedule the inspections."""
     database, outbox = fresh_record(folder)
     programme_manager_day = clock.morning_of(DEMO_START, hour=9)
-    operations.initialise(now=programme_manager_day)
+    setup.initialise(now=programme_manager_day)
     ids = [
-        operations.schedule(
+        scheduling.schedule(
             body_name=body,
             programme_code=programme,
             fieldwork_start=pendulum.parse(start).date(),  # type: ignore[union-attr]

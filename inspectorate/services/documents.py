@@ -17,18 +17,19 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.i18n import check_language
 from inspectorate.adapters.models import Body, Distribution, Programme, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.settings import get_settings
-from inspectorate.domain.access import PUBLIC_KINDS
+from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind
+from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
 from inspectorate.domain.report_context import DISTRIBUTION
-from inspectorate.adapters.i18n import check_language
-from inspectorate.services import operations, reports
+from inspectorate.services import context, reports
 
-KINDS = ("announcement", "draft", "follow_up_draft", "published", "follow_up")
+KINDS = tuple(DocumentKind)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def render_letter_html(inspection_id: int, *, lang: str = "en") -> str:
     """Render the announcement letter from the inspection's planned milestones."""
     check_language(lang)
     settings = get_settings()
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         body = session.get(Body, inspection.body_id)
         programme = session.get(Programme, inspection.programme_id)
@@ -55,7 +56,7 @@ def render_letter_html(inspection_id: int, *, lang: str = "en") -> str:
         due = reports.planned_dates(session, inspection_id)
     letter = build_announcement_letter(
         body=body.name,
-        programme=operations.programmes()[programme.code],
+        programme=context.programmes()[programme.code],
         due=due,
         team_email=settings.team_email,
     )
@@ -96,7 +97,7 @@ def save_version(
         partial = path.with_suffix(path.suffix + ".part")
         partial.write_bytes(content)
         partial.replace(path)  # never a half-written file under the final name
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         known = session.exec(
             select(ReportVersion).where(
                 ReportVersion.inspection_id == inspection_id,
@@ -166,27 +167,20 @@ def write_document(
     return saved
 
 
-def documents_for_stage(inspection_id: int, stage: Stage) -> list[tuple[str, str]]:
+def documents_for_stage(inspection_id: int, stage: Stage) -> list[tuple[DocumentKind, str]]:
     """The (kind, language) pairs a stage produces for this inspection."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         body = session.get(Body, inspection.body_id)
         assert body is not None
-    both = ["en", "cy"] if body.in_wales else ["en"]
-    follow_up = inspection.parent_id is not None
-    if stage is Stage.ANNOUNCE:
-        return [("announcement", lang) for lang in both]
-    if stage is Stage.SEND_DRAFT:
-        return [("draft", "en")] + ([("follow_up_draft", "en")] if follow_up else [])
-    if stage is Stage.PUBLISH:
-        kinds = ["published"] + (["follow_up"] if follow_up else [])
-        return [(kind, lang) for kind in kinds for lang in both]
-    return []
+    return kinds_for_stage(
+        stage, in_wales=body.in_wales, follow_up=inspection.parent_id is not None
+    )
 
 
 def lift_embargo(*, inspection_id: int, now: dt.datetime, actor: str) -> list[str]:
     """Make the published versions public and record the distribution; return the new recipients."""
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         if inspection.status not in PUBLISHED_STATUSES:
             raise InvalidTransition(
@@ -253,7 +247,7 @@ def write_stage_documents(
 
 def versions_of(inspection_id: int, *, public_only: bool = False) -> list[ReportVersion]:
     """Every stored version of the inspection's documents, oldest first."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         query = select(ReportVersion).where(ReportVersion.inspection_id == inspection_id)
         if public_only:
             query = query.where(col(ReportVersion.public).is_(True))
@@ -262,7 +256,7 @@ def versions_of(inspection_id: int, *, public_only: bool = False) -> list[Report
 
 def distribution_of(inspection_id: int) -> list[Distribution]:
     """The recorded recipients of the inspection's published report."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return list(
             session.exec(
                 select(Distribution)
@@ -274,5 +268,5 @@ def distribution_of(inspection_id: int) -> list[Distribution]:
 
 def inspection_published(inspection_id: int) -> bool:
     """Whether the inspection's report has been published (its embargo lifted)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return get_inspection(session, inspection_id=inspection_id).status in PUBLISHED_STATUSES

@@ -32,7 +32,7 @@ from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.sampling import Sample, SamplingRule, select_sample
 from inspectorate.domain.scoring import DIMENSIONS, Scores, score
 from inspectorate.domain.triggers import Decision
-from inspectorate.services import operations
+from inspectorate.services import context
 from inspectorate.services.follow_ups import follow_up_decision, plan_follow_up
 from inspectorate.services.stages import StageOutcome, perform_stage
 
@@ -40,7 +40,7 @@ from inspectorate.services.stages import StageOutcome, perform_stage
 def _programme(session: Session, inspection: Inspection) -> ProgrammeDefinition:
     row = session.get(Programme, inspection.programme_id)
     assert row is not None
-    return operations.programmes()[row.code]
+    return context.programmes()[row.code]
 
 
 def _rule(programme: ProgrammeDefinition) -> SamplingRule:
@@ -51,11 +51,11 @@ def _rule(programme: ProgrammeDefinition) -> SamplingRule:
 
 def framework_of(inspection_id: int) -> Framework:
     """Return the criteria framework an inspection is scored against."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         rule = _rule(_programme(session, inspection))
     try:
-        framework = operations.frameworks()[rule.framework]
+        framework = context.frameworks()[rule.framework]
     except KeyError:
         raise ConfigError(
             f"sampling names framework {rule.framework!r}, which is not in config/frameworks"
@@ -67,7 +67,7 @@ def framework_of(inspection_id: int) -> Framework:
 
 def draw_sample(*, inspection_id: int, caseload: pd.DataFrame, seed: int) -> Sample:
     """Select the inspection's sample from a caseload extract (nothing is stored yet)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         rule = _rule(_programme(session, inspection))
         fieldwork_start = inspection.fieldwork_start
@@ -83,8 +83,8 @@ def record_sample(
     now: dt.datetime | None = None,
 ) -> StageOutcome:
     """Store the sample and take the select_sample step, in one transaction."""
-    at = operations.moment(now)
-    with session_scope(operations.engine()) as session:
+    at = context.moment(now)
+    with session_scope(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         outcome = perform_stage(
             session,
@@ -103,7 +103,7 @@ def record_sample(
 
 def read_inspection_judgements(*, inspection_id: int, path: Path) -> pd.DataFrame:
     """Read a judgements file, checked against the framework and the inspection's sample."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         cases = sample_of(session, inspection_id=inspection_id)
     if cases.empty:
         raise InvalidTransition(f"inspection {inspection_id} has no sample yet; select one first")
@@ -119,7 +119,7 @@ def score_inspection(
     *, inspection_id: int, judgements: pd.DataFrame, ratings: dict[str, str] | None = None
 ) -> Scores:
     """Score judgements, taking each case's attributes from the stored sample."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         cases = sample_of(session, inspection_id=inspection_id)
     own = judgements.drop(columns=[d for d in DIMENSIONS if d in judgements.columns])
     own = own.astype({"case_id": str})
@@ -140,8 +140,8 @@ def record_scores(
     While the inspection is still `scored` (the draft has not gone), a corrected file
     re-scores it; the same file again changes nothing.
     """
-    at = operations.moment(now)
-    with session_scope(operations.engine()) as session:
+    at = context.moment(now)
+    with session_scope(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         status = Status(inspection.status)
         if status not in (Status.FIELDWORK_COMPLETE, Status.SCORED):
@@ -168,7 +168,7 @@ def record_scores(
 
 def stored_scores(*, inspection_id: int, publication: bool = False) -> dict[str, object]:
     """Return an inspection's scores as `inspectorate score --json` prints them."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         judgements = judgements_of(session, inspection_id=inspection_id)
         ratings = {
             r.key: r.rating or ""
@@ -189,15 +189,15 @@ def plan_reinspection(
     Returns the decision (None when there was nothing to decide: no rules, no scores, or a
     follow-up already planned) and the follow-up's id, if there is one.
     """
-    at = operations.moment(now)
-    with session_scope(operations.engine()) as session:
+    at = context.moment(now)
+    with session_scope(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         programme = _programme(session, inspection)
         decision, follow_up = plan_follow_up(
             session,
             inspection_id=inspection_id,
-            programmes=operations.programmes(),
-            rules=operations.follow_up_rules()[programme.code],
+            programmes=context.programmes(),
+            rules=context.follow_up_rules()[programme.code],
             now=at,
             actor=actor,
         )
@@ -206,13 +206,13 @@ def plan_reinspection(
 
 def reinspection_decision(*, inspection_id: int) -> Decision | None:
     """Whether the stored scores call for a follow-up (nothing is planned or recorded)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         programme = _programme(session, inspection)
         return follow_up_decision(
             session,
             inspection_id=inspection_id,
-            rules=operations.follow_up_rules()[programme.code],
+            rules=context.follow_up_rules()[programme.code],
         )
 
 
@@ -225,7 +225,7 @@ def _criterion_counts(session: Session, inspection_id: int) -> dict[str, Criteri
 
 def compare_with_original(*, inspection_id: int) -> tuple[int, list[Change]]:
     """Compare a follow-up's criterion scores with its original's; return (original id, rows)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         follow_up = get_inspection(session, inspection_id=inspection_id)
         if follow_up.parent_id is None:
             raise InvalidInput(f"inspection {inspection_id} is not a follow-up or reinspection")

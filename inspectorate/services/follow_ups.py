@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 
 import pendulum
 from sqlmodel import Session, col, select
@@ -15,28 +13,11 @@ from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
 from inspectorate.adapters.repository import record_audit, schedule_inspection
 from inspectorate.domain.calendar import as_date
-from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.milestones import earliest_fieldwork_start
 from inspectorate.domain.programmes import ProgrammeDefinition
-from inspectorate.domain.triggers import Decision, TriggerRule, evaluate, load_rules
+from inspectorate.domain.triggers import Decision, TriggerRule, evaluate
 
 FOLLOW_UP_KINDS = ("reinspection", "follow_up")
-
-
-@lru_cache(maxsize=16)
-def _rules_in(path: Path, produces: frozenset[str]) -> list[TriggerRule]:
-    return load_rules(path, produces=produces)
-
-
-def rules_for(
-    config_dir: Path, programme: ProgrammeDefinition, frameworks: dict[str, Framework]
-) -> list[TriggerRule]:
-    """Return the programme's trigger rules (config/triggers/<code>.toml), or none."""
-    path = config_dir / "triggers" / f"{programme.code}.toml"
-    if not path.exists() or programme.sampling is None:
-        return []
-    produces = frozenset(h.id for h in frameworks[programme.sampling.framework].headlines)
-    return _rules_in(path, produces)
 
 
 def children_of(session: Session, *, inspection_id: int) -> list[Inspection]:

@@ -15,7 +15,7 @@ from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.domain import simulation, synthetic
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, Status, status_before
 from inspectorate.domain.simulation import OpenStep, PersonStep, steps_for_day
-from inspectorate.services import evidence, operations
+from inspectorate.services import context, evidence, stages, sweep
 from inspectorate.services.stages import StageOutcome
 
 # Caseload sizes of synthetic bodies: areas (ESI) sample a one-month window of a larger
@@ -29,9 +29,9 @@ def open_person_steps() -> list[OpenStep]:
     Team- and body-owned milestones, plus the body's comments, which can close the comment
     window before it ends.
     """
-    definitions = operations.programmes()
+    definitions = context.programmes()
     steps: list[OpenStep] = []
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         rows = session.exec(
             select(Milestone, Inspection.status, Programme.code)
             .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
@@ -65,7 +65,7 @@ def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> li
             outcomes.append(_casework(step, seed, why, now))
             continue
         outcomes.append(
-            operations.apply_stage(
+            stages.apply_stage(
                 inspection_id=step.inspection_id,
                 stage=step.stage,
                 actor=step.actor,
@@ -88,7 +88,7 @@ def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
     days = [
         d
         for d in (
-            operations.sweep_next_wakeup(after=after),
+            sweep.next_day_with_work(after=after),
             next_person_day(after=after, seed=seed),
         )
         if d
@@ -98,14 +98,14 @@ def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
 
 def all_inspections_final() -> bool:
     """True when every inspection has closed (action plan received) or been cancelled."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         statuses = session.exec(select(Inspection.status)).all()
     return all(Status(s) in FINAL_STATUSES for s in statuses)
 
 
 def _casework(step: PersonStep, seed: int, why: str, now: dt.datetime | None) -> StageOutcome:
     """Draw a synthetic sample, or score synthetic judgements, as the team would."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = session.get(Inspection, step.inspection_id)
         body = session.get(Body, inspection.body_id) if inspection else None
         assert inspection is not None and body is not None

@@ -1,6 +1,6 @@
 """Running inspections forward in virtual time, with or without Prefect around each step.
 
-The loop is written once; `steps` says how each step runs: straight through `operations`
+The loop is written once; `steps` says how each step runs: straight through the services
 (`direct_steps`) or as Prefect tasks (flows/simulate.py). The benchmark times both.
 """
 
@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from inspectorate.adapters import clock
-from inspectorate.services import operations, people
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.stage_effects import Effect, effects_of
+from inspectorate.services import documents, people, sweep
 from inspectorate.services.stages import StageOutcome
 from inspectorate.services.sweep import SweepReport
 
@@ -25,10 +27,27 @@ class SimulationSteps:
     next_day: Callable[[dt.date, int], dt.date | None]
 
 
+def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
+    """The deadline sweep's morning without Prefect: the benchmark's baseline.
+
+    Server-mode effects need a Prefect server, so only the others are carried out here.
+    """
+    report = sweep.advance(as_of=as_of, now=now)
+    for inspection_id, stage in report.staged:
+        for effect in effects_of(Stage(stage), server_mode=False):
+            if effect is Effect.DOCUMENTS:
+                documents.write_stage_documents(
+                    inspection_id=inspection_id, stage=Stage(stage), now=now, actor=sweep.ACTOR
+                )
+    report.claimed = sweep.claim(as_of=as_of, now=now)
+    report.delivered = sweep.deliver(now=now)
+    return report
+
+
 def direct_steps() -> SimulationSteps:
-    """Return steps that call the operations directly (no Prefect)."""
+    """Return steps that call the services directly (no Prefect)."""
     return SimulationSteps(
-        sweep=lambda day, now: operations.sweep_day(as_of=day, now=now),
+        sweep=direct_morning,
         people_act=lambda day, seed, now: people.people_act(day=day, seed=seed, now=now),
         next_day=lambda after, seed: people.next_eventful_day(after=after, seed=seed),
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.casework import sample_of, stored_score_summary
 from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.i18n import check_language, translations
 from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.adapters.render import template_environment
 from inspectorate.adapters.repository import get_inspection, record_audit
@@ -22,8 +23,7 @@ from inspectorate.domain.follow_up_report import build_follow_up_report
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.report_context import DISTRIBUTION, ReportContext, build_report
-from inspectorate.adapters.i18n import check_language, translations
-from inspectorate.services import evidence, operations
+from inspectorate.services import context, evidence
 
 EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
 
@@ -64,7 +64,7 @@ def store_text(*, inspection_id: int, path: Path, now: dt.datetime, actor: str) 
     """Keep the team's text for the inspection's reports (checked first; audited)."""
     read_editable(path)
     text = path.read_text(encoding="utf-8")
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         get_inspection(session, inspection_id=inspection_id)
         row = session.exec(
             select(ReportText).where(ReportText.inspection_id == inspection_id)
@@ -87,7 +87,7 @@ def store_text(*, inspection_id: int, path: Path, now: dt.datetime, actor: str) 
 
 def stored_text(inspection_id: int) -> dict[str, Any]:
     """Return the team's stored text for the inspection (empty when none was given)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         row = session.exec(
             select(ReportText).where(ReportText.inspection_id == inspection_id)
         ).first()
@@ -139,7 +139,7 @@ def build_inspection_report(
     Scores come as stored (question, criterion and headline rows): a report shows no
     breakdowns, so the judgements need not be scored again.
     """
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         scores = scores or stored_score_summary(session, inspection_id=inspection_id)
         if scores is None:
             raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
@@ -201,7 +201,7 @@ def render_follow_up_html(inspection_id: int, *, draft: bool, lang: str = "en") 
     check_language(lang)
     original_id, changes = evidence.compare_with_original(inspection_id=inspection_id)
     framework: Framework = evidence.framework_of(original_id)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         body = session.get(Body, inspection.body_id)
         assert body is not None

@@ -11,15 +11,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
-from inspectorate.adapters.repository import mark_milestone_done, transition_inspection
-from inspectorate.adapters.settings import Settings
+from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.repository import (
+    get_inspection,
+    mark_milestone_done,
+    transition_inspection,
+)
+from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
-from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage, Status, next_status, status_after, status_before
 from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition
 from inspectorate.domain.reminders import NOTICE
 from inspectorate.domain.triggers import TriggerRule
+from inspectorate.services import context
 from inspectorate.services.follow_ups import plan_follow_up
 from inspectorate.services.recipients import addresses_for
 
@@ -187,3 +192,47 @@ def insert_unless_present(
     except IntegrityError:
         return False
     return True
+
+
+def apply_stage(
+    *,
+    inspection_id: int,
+    stage: Stage,
+    actor: str,
+    why: str = "",
+    now: dt.datetime | None = None,
+    if_ready: bool = False,
+) -> StageOutcome:
+    """Apply one lifecycle stage to an inspection inside one transaction.
+
+    With `if_ready` (a booked timer), an inspection not standing just before the stage is
+    left as it is instead of refused: the sweep or a person has done it, or it is not due.
+    """
+    settings = get_settings()
+    with session_scope(context.engine(settings)) as session:
+        inspection = get_inspection(session, inspection_id=inspection_id)
+        if if_ready and inspection.status != status_before(stage).value:
+            return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
+        programme_row = session.get(Programme, inspection.programme_id)
+        assert programme_row is not None
+        return perform_stage(
+            session,
+            programme=context.programmes(settings)[programme_row.code],
+            inspection_id=inspection_id,
+            stage=stage,
+            now=context.moment(now),
+            actor=actor,
+            settings=settings,
+            why=why,
+            follow_up_rules=context.follow_up_rules(settings)[programme_row.code],
+            all_programmes=context.programmes(settings),
+        )
+
+
+def check_stage(*, inspection_id: int, stage: Stage) -> None:
+    """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow)."""
+    with Session(context.engine()) as session:
+        status = Status(get_inspection(session, inspection_id=inspection_id).status)
+    if stage is not Stage.CANCEL and status is status_after(stage):
+        return
+    next_status(status, stage)

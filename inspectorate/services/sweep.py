@@ -15,14 +15,15 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
-from inspectorate.adapters.notify import Mailer
+from inspectorate.adapters.notify import Mailer, mailer_from_settings
 from inspectorate.adapters.repository import record_audit
-from inspectorate.adapters.settings import Settings
+from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Status, status_before
 from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import next_reminder_day, reminder_due
 from inspectorate.domain.triggers import TriggerRule
+from inspectorate.services import context
 from inspectorate.services.messages import build_message
 from inspectorate.services.recipients import addresses_for
 from inspectorate.services.stages import claim_reminder, complete_milestone, perform_stage
@@ -272,3 +273,48 @@ def _release_lease(engine: Engine, reminder_id: int) -> None:
         session.execute(
             update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
         )
+
+
+def advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
+    """Perform the automatic milestones due on or before `as_of`."""
+    settings = get_settings()
+    return advance_due_milestones(
+        context.engine(settings),
+        as_of=context.day(as_of),
+        now=context.moment(now),
+        programmes=context.programmes(settings),
+        settings=settings,
+        follow_up_rules=context.follow_up_rules(settings),
+    )
+
+
+def claim(*, as_of: dt.date, now: dt.datetime | None = None) -> int:
+    """Claim the reminders and escalations owed on `as_of`."""
+    settings = get_settings()
+    return claim_due_reminders(
+        context.engine(settings),
+        as_of=context.day(as_of),
+        now=context.moment(now),
+        programmes=context.programmes(settings),
+        settings=settings,
+    )
+
+
+def deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> int:
+    """Deliver every claimed, unsent reminder through the configured mailer."""
+    settings = get_settings()
+    return deliver_pending_reminders(
+        context.engine(settings),
+        mailer=mailer or mailer_from_settings(settings),
+        now=context.moment(now),
+        programmes=context.programmes(settings),
+        settings=settings,
+    )
+
+
+def next_day_with_work(*, after: dt.date) -> dt.date | None:
+    """Return the next day on which the sweep has work."""
+    settings = get_settings()
+    return next_wakeup(
+        context.engine(settings), after=context.day(after), programmes=context.programmes(settings)
+    )

@@ -20,7 +20,7 @@ from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.models import Milestone, Programme
 from inspectorate.adapters.repository import get_inspection
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage
-from inspectorate.services import operations
+from inspectorate.services import context
 
 TIMER_HOUR = 6
 
@@ -48,7 +48,7 @@ def timer_tag(inspection_id: int) -> str:
 def stage_timers(*, inspection_id: int, now: dt.datetime) -> list[StageTimer]:
     """The inspection's open automatic stages due today or later, with when to run each."""
     at = pendulum.instance(now).in_timezone(LONDON)
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         inspection = get_inspection(session, inspection_id=inspection_id)
         programme_row = session.get(Programme, inspection.programme_id)
         assert programme_row is not None
@@ -59,7 +59,7 @@ def stage_timers(*, inspection_id: int, now: dt.datetime) -> list[StageTimer]:
         ).all()
     if inspection.status in FINAL_STATUSES:
         return []
-    programme = operations.programmes()[programme_row.code]
+    programme = context.programmes()[programme_row.code]
     timers = []
     for milestone in milestones:
         rule = programme.rule(milestone.kind)

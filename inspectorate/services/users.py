@@ -22,7 +22,7 @@ from inspectorate.adapters.models import Assignment, User, WebSession
 from inspectorate.adapters.registry import find_body
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.errors import InvalidInput, UnknownBody
-from inspectorate.services import operations
+from inspectorate.services import context
 
 ROLES = ("manager", "inspector", "body", "public")
 SESSION_HOURS = 12
@@ -55,7 +55,7 @@ def add_user(*, username: str, role: str, password: str, body: str | None, now: 
         raise InvalidInput(f"the password must have at least {MIN_PASSWORD} characters")
     if (role == "body") != (body is not None):
         raise InvalidInput("--body names the body of a 'body' account, and only of one")
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         if session.exec(select(User).where(User.username == username)).first():
             raise InvalidInput(f"username {username!r} is taken")
         body_id = _body_id(session, body) if body else None
@@ -95,7 +95,7 @@ def _body_id(session: Session, name: str) -> int:
 
 def assign(*, username: str, inspection_id: int, now: dt.datetime) -> bool:
     """Put an inspector on an inspection's team; False if already there."""
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         user = session.exec(select(User).where(User.username == username)).first()
         if user is None or user.role != "inspector":
             raise InvalidInput(f"{username!r} is not an inspector's account")
@@ -124,7 +124,7 @@ def assign(*, username: str, inspection_id: int, now: dt.datetime) -> bool:
 
 def assigned_inspections(user_id: int) -> set[int]:
     """The inspections an inspector is on."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         return set(
             session.exec(select(Assignment.inspection_id).where(Assignment.user_id == user_id))
         )
@@ -132,7 +132,7 @@ def assigned_inspections(user_id: int) -> set[int]:
 
 def authenticate(username: str, password: str) -> User | None:
     """The account if the password is right (as slow either way, so names do not leak)."""
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         user = session.exec(select(User).where(User.username == username)).first()
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY, password)
@@ -145,7 +145,7 @@ def start_session(user: User, now: dt.datetime) -> str:
     """Open a session for the user; return the token for the cookie."""
     token = secrets.token_urlsafe(32)
     assert user.id is not None
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         session.add(
             WebSession(
                 token_hash=_digest(token),
@@ -160,7 +160,7 @@ def start_session(user: User, now: dt.datetime) -> str:
 def session_account(token: str, now: dt.datetime) -> Account | None:
     """The signed-in account for a cookie token, if the session is live."""
     # Plain columns, not ORM objects: this runs on every dashboard request.
-    with Session(operations.engine()) as session:
+    with Session(context.engine()) as session:
         row = session.execute(
             sa_select(
                 col(User.id),
@@ -180,7 +180,7 @@ def session_account(token: str, now: dt.datetime) -> Account | None:
 
 def end_session(token: str) -> None:
     """Sign out: forget the session."""
-    with session_scope(operations.engine()) as session:
+    with session_scope(context.engine()) as session:
         session.execute(delete(WebSession).where(col(WebSession.token_hash) == _digest(token)))
 
 

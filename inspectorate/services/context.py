@@ -1,0 +1,87 @@
+"""The wiring every service shares: settings, the engine, loaded configuration, the clock.
+
+It imports no other service. Configuration is read once per process; `unit_of_work` is the
+one transaction a use case runs in, handed to it by its caller (a task, a command, a page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import pendulum
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from inspectorate.adapters import clock
+from inspectorate.adapters.database import get_engine, session_scope
+from inspectorate.adapters.settings import Settings, get_settings
+from inspectorate.domain.calendar import as_date
+from inspectorate.domain.frameworks import Framework, load_frameworks
+from inspectorate.domain.programmes import ProgrammeDefinition, load_programmes
+from inspectorate.domain.triggers import TriggerRule, rules_for
+
+
+@lru_cache(maxsize=4)
+def _programmes_in(directory: Path) -> dict[str, ProgrammeDefinition]:
+    return load_programmes(directory)
+
+
+def programmes(settings: Settings | None = None) -> dict[str, ProgrammeDefinition]:
+    """Return the programme definitions from config/programmes (read once per process)."""
+    settings = settings or get_settings()
+    return _programmes_in(settings.config_dir / "programmes")
+
+
+@lru_cache(maxsize=4)
+def _frameworks_in(directory: Path) -> dict[str, Framework]:
+    return load_frameworks(directory)
+
+
+def frameworks(settings: Settings | None = None) -> dict[str, Framework]:
+    """Return the criteria frameworks from config/frameworks (read once per process)."""
+    settings = settings or get_settings()
+    return _frameworks_in(settings.config_dir / "frameworks")
+
+
+def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerRule]]:
+    """Return each programme's trigger rules (empty for a programme without any)."""
+    settings = settings or get_settings()
+    known = frameworks(settings)
+    return {
+        code: rules_for(settings.config_dir, p, known) for code, p in programmes(settings).items()
+    }
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    """Return the engine of the configured database."""
+    return get_engine((settings or get_settings()).database_url)
+
+
+def moment(value: dt.datetime | None) -> pendulum.DateTime:
+    """Return `value` as a London DateTime, or the clock's now when None."""
+    if value is None:
+        return clock.now()
+    return pendulum.instance(value).in_timezone(clock.LONDON)
+
+
+def day(value: dt.date | None) -> pendulum.Date:
+    """Return `value` as a pendulum Date, or today in London when None."""
+    return clock.today() if value is None else as_date(value)
+
+
+@contextmanager
+def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
+    """One transaction on the record: committed when the block ends, rolled back on error."""
+    with session_scope(engine(settings)) as session:
+        yield session
+
+
+@contextmanager
+def reading(settings: Settings | None = None) -> Iterator[Session]:
+    """A session for reads only: nothing it holds is committed."""
+    with Session(engine(settings)) as session:
+        yield session
