@@ -11,12 +11,13 @@ from rich.table import Table
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
+from inspectorate.adapters.caseloads import read_caseload
 from inspectorate.adapters.fieldwork import read_judgements, read_ratings
 from inspectorate.domain import synthetic
 from inspectorate.domain.frameworks import find_framework
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.programmes import find_programme
-from inspectorate.domain.sampling import Sample, read_caseload, select_sample
+from inspectorate.domain.sampling import Sample, select_sample
 from inspectorate.domain.scoring import score
 from inspectorate.services import context, evidence, score_views, stages
 

@@ -9,7 +9,7 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from inspectorate.domain import sampling
+from inspectorate.adapters import caseloads
 from inspectorate.domain.sampling import Sample
 from inspectorate.domain.scoring import Scores
 from inspectorate.services import evidence
@@ -20,7 +20,7 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 @task(name="read-caseload", cache_policy=NO_CACHE)
 def read_caseload(path: Path) -> pd.DataFrame:
     """Read and check the body's caseload extract."""
-    return sampling.read_caseload(path)
+    return caseloads.read_caseload(path)
 
 
 @task(name="draw-sample", cache_policy=NO_CACHE)

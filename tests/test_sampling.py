@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from inspectorate.adapters.caseloads import read_caseload
 from inspectorate.domain.errors import InvalidFile
 from inspectorate.domain.programmes import load_programmes
-from inspectorate.domain.sampling import SamplingRule, read_caseload, select_sample
+from inspectorate.domain.sampling import SamplingRule, select_sample
 from inspectorate.domain.synthetic import caseload
 
 PROGRAMMES = load_programmes(Path(__file__).resolve().parent.parent / "config" / "programmes")
