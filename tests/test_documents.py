@@ -122,11 +122,11 @@ def test_report_commands_write_letters_drafts_and_refuse_bad_options(
     code, out, _ = run(["report", "letter", str(inspection_id)], capsys, monkeypatch)
     assert code == 0 and "Announcement (en, html)" in out
     code, _, err = run(["report", "draft", str(inspection_id), "--lang", "fr"], capsys, monkeypatch)
-    assert code == 2 and "--lang 'fr': use one of en, cy" in err
+    assert code == 2 and "--lang: language 'fr' is not one of en, cy" in err
     code, _, err = run(
         ["report", "draft", str(inspection_id), "--format", "doc"], capsys, monkeypatch
     )
-    assert code == 2 and "--format 'doc'" in err
+    assert code == 2 and "--format: format 'doc' is not one of html, pdf" in err
     code, out, _ = run(["report", "list", str(inspection_id), "--json"], capsys, monkeypatch)
     listed = json.loads(out)
     assert [(v["kind"], v["lang"], v["public"]) for v in listed] == [

@@ -55,5 +55,5 @@ def test_welsh_plural_forms_and_dates() -> None:
 
 
 def test_an_unknown_language_is_refused_with_the_choices() -> None:
-    with pytest.raises(InvalidInput, match="--lang 'fr': use one of en, cy"):
+    with pytest.raises(InvalidInput, match="language 'fr' is not one of en, cy"):
         i18n.check_language("fr")

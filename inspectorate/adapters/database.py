@@ -95,9 +95,7 @@ def require_current_schema(url: str) -> None:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
         state = "has no schema" if current is None else f"is at revision {current}, not {head}"
-        raise NotInitialised(
-            f"the database {display_url(url)} {state}; run `inspectorate init` first"
-        )
+        raise NotInitialised(f"the database {display_url(url)} {state}")
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

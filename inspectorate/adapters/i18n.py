@@ -27,7 +27,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 def check_language(lang: str) -> str:
     """Return `lang` if documents can be written in it; otherwise say which can."""
     if lang not in LANGUAGES:
-        raise InvalidInput(f"--lang {lang!r}: use one of {', '.join(LANGUAGES)}")
+        raise InvalidInput(f"language {lang!r} is not one of {', '.join(LANGUAGES)}", field="lang")
     return lang
 
 

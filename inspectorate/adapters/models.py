@@ -7,6 +7,11 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+from inspectorate.adapters.enum_column import EnumText
+from inspectorate.domain.access import AccountRole
+from inspectorate.domain.documents import DocumentKind
+from inspectorate.domain.lifecycle import Status
+
 
 def _tz_column(nullable: bool = True) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
@@ -46,7 +51,7 @@ class Inspection(SQLModel, table=True):
     programme_id: int = Field(foreign_key="programme.id", index=True)
     body_id: int = Field(foreign_key="body.id", index=True)
     kind: str = Field(default="inspection", max_length=20)
-    status: str = Field(max_length=30, index=True)
+    status: Status = Field(sa_type=EnumText(Status, 30), index=True)
     parent_id: int | None = Field(default=None, foreign_key="inspection.id", index=True)
     trigger_rule: str | None = Field(default=None, max_length=200)
     covers: str | None = Field(default=None, max_length=500)
@@ -158,7 +163,7 @@ class ReportVersion(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
-    kind: str = Field(max_length=20)
+    kind: DocumentKind = Field(sa_type=EnumText(DocumentKind, 20))
     lang: str = Field(max_length=5)
     format: str = Field(max_length=5)
     sha256: str = Field(max_length=64)
@@ -203,7 +208,7 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, max_length=80)
-    role: str = Field(max_length=20)
+    role: AccountRole = Field(sa_type=EnumText(AccountRole, 20))
     body_id: int | None = Field(default=None, foreign_key="body.id")
     password_hash: str = Field(max_length=200)
     created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from inspectorate.adapters.models import Body, Programme
 from inspectorate.adapters.repository import record_audit
-from inspectorate.domain.errors import UnknownBody
+from inspectorate.domain.errors import NotInitialised, UnknownBody
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.reference import BodyRecord
 
@@ -91,5 +91,5 @@ def find_body(session: Session, *, name: str, kind: str) -> Body:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     if not names:
-        hint = "; no bodies of that kind are loaded (run `inspectorate init`)"
+        raise NotInitialised(f"no {kind} called {name!r}: no bodies of that kind are loaded yet")
     raise UnknownBody(f"no {kind} called {name!r}{hint}")

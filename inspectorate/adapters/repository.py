@@ -14,8 +14,8 @@ from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone
 from inspectorate.domain.errors import (
     InvalidTransition,
     NoticeTooShort,
+    NotInitialised,
     UnknownInspection,
-    UnknownProgramme,
 )
 from inspectorate.domain.lifecycle import Stage, Status, next_status, status_after
 from inspectorate.domain.milestones import earliest_fieldwork_start, plan_milestones
@@ -52,12 +52,10 @@ def record_audit(
 
 
 def get_programme_row(session: Session, *, code: str) -> Programme:
-    """Return the stored programme `code` (loaded by `inspectorate init`)."""
+    """Return the stored programme `code` (loaded when the record is initialised)."""
     row = session.exec(select(Programme).where(Programme.code == code)).first()
     if row is None:
-        raise UnknownProgramme(
-            f"programme {code!r} is not in the database; run `inspectorate init`"
-        )
+        raise NotInitialised(f"programme {code!r} is not loaded into the record yet")
     return row
 
 
@@ -109,7 +107,7 @@ def schedule_inspection(
         programme_id=programme_row.id,
         body_id=body.id,
         kind=kind,
-        status=Status.PLANNED.value,
+        status=Status.PLANNED,
         parent_id=parent_id,
         fieldwork_start=fieldwork_start,
         created_at=utc(now),

@@ -11,24 +11,34 @@ Drafts and scores stay embargoed until publication.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from inspectorate.domain.documents import DocumentKind
-from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Status
 
-DRAFT_OUT = frozenset({"draft_sent", "comments_closed"}) | PUBLISHED_STATUSES
+DRAFT_OUT = frozenset({Status.DRAFT_SENT, Status.COMMENTS_CLOSED}) | PUBLISHED_STATUSES
 BODY_KINDS = frozenset(DocumentKind)
+
+
+class AccountRole(StrEnum):
+    """What a dashboard account may do (the table above)."""
+
+    MANAGER = "manager"
+    INSPECTOR = "inspector"
+    BODY = "body"
+    PUBLIC = "public"
 
 
 @dataclass(frozen=True)
 class Viewer:
     """The person asking: role, body, and the inspections they are assigned to."""
 
-    role: str
+    role: AccountRole
     body_id: int | None = None
     assigned: frozenset[int] = frozenset()
 
 
-ANONYMOUS = Viewer("public")
+ANONYMOUS = Viewer(AccountRole.PUBLIC)
 
 
 @dataclass(frozen=True)
@@ -37,19 +47,19 @@ class InspectionFacts:
 
     id: int
     body_id: int
-    status: str
+    status: Status
 
 
 def is_staff_on(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """Manager, or an inspector on the inspection's team."""
-    return viewer.role == "manager" or (
-        viewer.role == "inspector" and inspection.id in viewer.assigned
+    return viewer.role == AccountRole.MANAGER or (
+        viewer.role == AccountRole.INSPECTOR and inspection.id in viewer.assigned
     )
 
 
 def is_own_body(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """A body's account looking at one of its own inspections."""
-    return viewer.role == "body" and viewer.body_id == inspection.body_id
+    return viewer.role == AccountRole.BODY and viewer.body_id == inspection.body_id
 
 
 def may_see_inspection(viewer: Viewer, inspection: InspectionFacts) -> bool:
@@ -82,17 +92,17 @@ def may_see_document(viewer: Viewer, inspection: InspectionFacts, kind: str, pub
 
 def may_comment(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """The body, on its own draft, while the comment window is open."""
-    return is_own_body(viewer, inspection) and inspection.status == "draft_sent"
+    return is_own_body(viewer, inspection) and inspection.status == Status.DRAFT_SENT
 
 
 def may_upload_fieldwork(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """Managers and the inspection's team, once fieldwork is done and before the draft."""
     return is_staff_on(viewer, inspection) and inspection.status in (
-        "fieldwork_complete",
-        "scored",
+        Status.FIELDWORK_COMPLETE,
+        Status.SCORED,
     )
 
 
 def may_manage(viewer: Viewer) -> bool:
     """Rescheduling, publishing and the programme views: the programme manager."""
-    return viewer.role == "manager"
+    return viewer.role == AccountRole.MANAGER

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 
 
@@ -15,6 +16,15 @@ class DocumentKind(StrEnum):
     FOLLOW_UP_DRAFT = "follow_up_draft"
     PUBLISHED = "published"
     FOLLOW_UP = "follow_up"
+
+
+def document_kind(text: str) -> DocumentKind:
+    """Return the kind named `text`, or raise InvalidInput naming the kinds there are."""
+    try:
+        return DocumentKind(text)
+    except ValueError:
+        known = ", ".join(DocumentKind)
+        raise InvalidInput(f"document kind {text!r} is not one of {known}", field="kind") from None
 
 
 # Public once the inspection is published; everything else stays embargoed.

@@ -16,7 +16,10 @@ The tree, and when to catch each::
     ├── NotInitialised (RuntimeError) the database has no schema, or an old one
     └── DeliveryError (OSError)       mail could not be handed to the SMTP server/outbox
 
-The CLI maps every InspectorateError to exit code 2 and one clear line.
+Messages speak of the domain ("language 'fr' is not one of en, cy"), never of a flag or a
+page: `field` names the value a person gave, so the command line can say which option to fix
+and the dashboard which form field. The CLI maps every InspectorateError to exit code 2 and
+one clear line, adding its own hints (the option, the command that fixes it).
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ from __future__ import annotations
 
 class InspectorateError(Exception):
     """Root of every error inspectorate raises on purpose."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ConfigError(InspectorateError, ValueError):
@@ -74,7 +81,7 @@ class Unschedulable(InspectorateError, ValueError):
 
 
 class NotInitialised(InspectorateError, RuntimeError):
-    """The database is not at the latest schema; `inspectorate init` fixes it."""
+    """The database is not at the latest schema, or holds no bodies or programmes yet."""
 
 
 class DeliveryError(InspectorateError, OSError):

@@ -60,7 +60,7 @@ TRANSITIONS: Final[Mapping[tuple[Status, Stage], Status]] = MappingProxyType(_TA
 
 FINAL_STATUSES: Final = frozenset({S.ACTION_PLAN_RECEIVED, S.CANCELLED})
 
-PUBLISHED_STATUSES: Final = frozenset({S.PUBLISHED.value, S.ACTION_PLAN_RECEIVED.value})
+PUBLISHED_STATUSES: Final = frozenset({S.PUBLISHED, S.ACTION_PLAN_RECEIVED})
 """The statuses of an inspection whose report is out: nothing about it is embargoed."""
 
 

@@ -21,22 +21,21 @@ from inspectorate.adapters.i18n import check_language
 from inspectorate.adapters.models import Body, Distribution, Programme, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.settings import get_settings
-from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind
+from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_kind
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
-from inspectorate.domain.errors import InvalidInput, InvalidTransition
+from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
 from inspectorate.domain.report_context import DISTRIBUTION
 from inspectorate.services import context, reports
 
-KINDS = tuple(DocumentKind)
 
 
 @dataclass(frozen=True)
 class SavedDocument:
     """One written document: where it is, its hash, and whether this version is new."""
 
-    kind: str
+    kind: DocumentKind
     lang: str
     format: str
     path: Path
@@ -64,9 +63,10 @@ def render_letter_html(inspection_id: int, *, lang: str = "en") -> str:
     return template.render(letter=letter, draft=False)
 
 
-def render_document(inspection_id: int, kind: str, lang: str) -> str:
+def render_document(inspection_id: int, kind: DocumentKind | str, lang: str) -> str:
     """Render one kind of document as HTML."""
-    if kind == "announcement":
+    kind = document_kind(kind)
+    if kind is DocumentKind.ANNOUNCEMENT:
         return render_letter_html(inspection_id, lang=lang)
     if kind in ("draft", "published"):
         return reports.render_html(inspection_id, draft=kind == "draft", lang=lang)
@@ -74,13 +74,13 @@ def render_document(inspection_id: int, kind: str, lang: str) -> str:
         return reports.render_follow_up_html(
             inspection_id, draft=kind == "follow_up_draft", lang=lang
         )
-    raise InvalidInput(f"document kind {kind!r}: use one of {', '.join(KINDS)}")
+    raise AssertionError(f"no renderer for {kind}")  # every kind is handled above
 
 
 def save_version(
     *,
     inspection_id: int,
-    kind: str,
+    kind: DocumentKind,
     fmt: str,
     content: bytes,
     folder: Path,
@@ -140,7 +140,7 @@ def save_version(
 def write_document(
     *,
     inspection_id: int,
-    kind: str,
+    kind: DocumentKind | str,
     lang: str,
     formats: tuple[str, ...],
     folder: Path,
@@ -148,6 +148,7 @@ def write_document(
     actor: str,
 ) -> list[SavedDocument]:
     """Render one document and keep it in every format asked for."""
+    kind = document_kind(kind)
     html = render_document(inspection_id, kind, lang)
     saved = []
     for fmt in formats:

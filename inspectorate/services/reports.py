@@ -245,5 +245,5 @@ def html_to_pdf(html: str) -> bytes:
 def check_format(fmt: str) -> str:
     """Return `fmt` if reports can be written in it; otherwise say which can."""
     if fmt not in ("html", "pdf"):
-        raise InvalidInput(f"--format {fmt!r}: use html or pdf")
+        raise InvalidInput(f"format {fmt!r} is not one of html, pdf", field="format")
     return fmt

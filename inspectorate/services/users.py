@@ -21,10 +21,11 @@ from inspectorate.adapters.database import session_scope, utc
 from inspectorate.adapters.models import Assignment, User, WebSession
 from inspectorate.adapters.registry import find_body
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, UnknownBody
 from inspectorate.services import context
 
-ROLES = ("manager", "inspector", "body", "public")
+ROLES = tuple(AccountRole)
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -38,23 +39,28 @@ class Account:
 
     id: int
     username: str
-    role: str
+    role: AccountRole
     body_id: int | None
     csrf: str
 
 
-def add_user(*, username: str, role: str, password: str, body: str | None, now: dt.datetime) -> int:
+def add_user(
+    *, username: str, role: AccountRole | str, password: str, body: str | None, now: dt.datetime
+) -> int:
     """Create an account (audited); a body's account names its body."""
     if not _USERNAME.match(username):
         raise InvalidInput(
             f"username {username!r}: use 3-80 lower-case letters, digits, '.', '_' or '-'"
         )
     if role not in ROLES:
-        raise InvalidInput(f"--role {role!r}: use one of {', '.join(ROLES)}")
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}", field="role")
+    role = AccountRole(role)
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"the password must have at least {MIN_PASSWORD} characters")
-    if (role == "body") != (body is not None):
-        raise InvalidInput("--body names the body of a 'body' account, and only of one")
+    if (role is AccountRole.BODY) != (body is not None):
+        raise InvalidInput(
+            "a body's account names its body, and no other account names one", field="body"
+        )
     with session_scope(context.engine()) as session:
         if session.exec(select(User).where(User.username == username)).first():
             raise InvalidInput(f"username {username!r} is taken")
@@ -90,14 +96,14 @@ def _body_id(session: Session, name: str) -> int:
             continue
         assert body.id is not None
         return body.id
-    raise InvalidInput(f"--body {name!r}: no probation area, trust or YOT of that name")
+    raise InvalidInput(f"no probation area, trust or YOT is called {name!r}", field="body")
 
 
 def assign(*, username: str, inspection_id: int, now: dt.datetime) -> bool:
     """Put an inspector on an inspection's team; False if already there."""
     with session_scope(context.engine()) as session:
         user = session.exec(select(User).where(User.username == username)).first()
-        if user is None or user.role != "inspector":
+        if user is None or user.role != AccountRole.INSPECTOR:
             raise InvalidInput(f"{username!r} is not an inspector's account")
         get_inspection(session, inspection_id=inspection_id)
         assert user.id is not None
