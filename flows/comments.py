@@ -15,6 +15,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 
 from flows.lifecycle import close_comments
+from flows.stage_effects import follow_stage
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import comments, context
@@ -37,9 +38,12 @@ def await_comments(inspection_id: int, now: dt.datetime | None = None) -> StageO
     """Wait for the body's comments, keep them, and close the comment window."""
     received = suspend_flow_run(wait_for_input=BodyComments, timeout=None, key="comments")
     record_comments(inspection_id, received.text, received.author, now)
-    return apply_stage(
+    outcome = apply_stage(
         inspection_id, Stage.CLOSE_COMMENTS, received.author, "comments received", now, True
     )
+    if outcome.moved:
+        follow_stage(inspection_id, Stage.CLOSE_COMMENTS, received.author, now)
+    return outcome
 
 
 def submit_comments(
