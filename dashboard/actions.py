@@ -10,10 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
-from inspectorate.adapters.models import Inspection
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
@@ -33,9 +31,9 @@ def _signed_in(request: Request, csrf: str) -> Account:
     return account
 
 
-def _inspection(inspection_id: int) -> Inspection:
-    with Session(context.engine()) as session:
-        inspection = session.get(Inspection, inspection_id)
+def _inspection(inspection_id: int) -> access.InspectionFacts:
+    with context.reading() as session:
+        inspection = board.inspection_facts(session, inspection_id=inspection_id)
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
     return inspection
@@ -90,7 +88,7 @@ def upload_fieldwork(
     """Score an uploaded judgements file (CSV or XLSX) through the score-fieldwork flow."""
     account = _signed_in(request, csrf)
     inspection = _inspection(inspection_id)
-    forbid(access.may_upload_fieldwork(viewer_of(account), board.facts(inspection)))
+    forbid(access.may_upload_fieldwork(viewer_of(account), inspection))
     suffix = Path(judgements.filename or "judgements.csv").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise HTTPException(400, "Upload the judgements as a .csv or .xlsx file.")
@@ -122,7 +120,7 @@ def submit_comments(
     """The body's comments on its draft, while the window is open."""
     account = _signed_in(request, csrf)
     inspection = _inspection(inspection_id)
-    forbid(access.may_comment(viewer_of(account), board.facts(inspection)))
+    forbid(access.may_comment(viewer_of(account), inspection))
     if not text.strip():
         raise HTTPException(400, "Write the comments before sending them.")
     from flows.comments import submit_comments as submit

@@ -7,11 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from dashboard.pages import day_of, inspection_context
 from dashboard.web import account_of, forbid, viewer_of
-from inspectorate.adapters.models import Inspection
 from inspectorate.domain import access
 from inspectorate.services import board, context
 
@@ -74,7 +72,7 @@ class DocumentEntry(BaseModel):
 def inspections(request: Request) -> list[InspectionRow]:
     """Every inspection the caller may see."""
     viewer = viewer_of(account_of(request))
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         rows = board.visible_inspections(session, viewer)
     return [
         InspectionRow(
@@ -93,11 +91,11 @@ def inspections(request: Request) -> list[InspectionRow]:
 def inspection(request: Request, inspection_id: int) -> dict[str, Any]:
     """One inspection: milestones, documents, scores and audit trail as far as allowed."""
     viewer = viewer_of(account_of(request))
-    with Session(context.engine()) as session:
-        found = session.get(Inspection, inspection_id)
+    with context.reading() as session:
+        found = board.inspection_facts(session, inspection_id=inspection_id)
     if found is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
-    forbid(access.may_see_inspection(viewer, board.facts(found)))
+    forbid(access.may_see_inspection(viewer, found))
     shown = inspection_context(viewer, found)
     data = dict(shown["data"])
     if not shown["details"]:
@@ -120,7 +118,7 @@ def timeline(request: Request, code: str) -> list[TimelineEntry]:
     forbid(viewer.role in ("manager", "inspector"))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         rows = board.timeline(session, viewer, code)
     return [
         TimelineEntry(
@@ -141,7 +139,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
     viewer = viewer_of(account_of(request))
     forbid(viewer.role in ("manager", "inspector"))
     today = day_of(as_of)
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         this_week, overdue = board.deadlines(session, viewer, today)
 
     def _entry(d: board.Deadline) -> DeadlineEntry:
@@ -162,7 +160,7 @@ def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
 @router.get("/reports", response_model=list[DocumentEntry])
 def reports() -> list[DocumentEntry]:
     """Every published report (no sign-in needed)."""
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         rows = board.published_documents(session)
     return [
         DocumentEntry(

@@ -13,24 +13,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from sqlalchemy import text
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from inspectorate.adapters import clock
-from inspectorate.services import context
-
-VERSION = text(
-    "SELECT (SELECT max(id) FROM auditevent), (SELECT max(id) FROM reminder), "
-    "(SELECT max(id) FROM reportversion), (SELECT max(id) FROM draftcomment)"
-)
+from inspectorate.services import context, page_versions
 
 
 def record_version() -> tuple[object, ...]:
     """A value that changes whenever the record does."""
-    with Session(context.engine()) as session:
-        row = session.execute(VERSION).one()
-    return (*tuple(row), clock.today())
+    with context.reading() as session:
+        newest = page_versions.newest_ids(session)
+    return (*newest, clock.today())
 
 
 class PageCache:

@@ -8,16 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from sqlmodel import Session
 
 from dashboard.timeline_chart import timeline_svg
 from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
-from inspectorate.adapters import casework, clock
-from inspectorate.adapters.models import Inspection, ReportVersion
+from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
 from inspectorate.domain.milestones import parse_date
-from inspectorate.services import analytics, board, comments, context, reports, views
+from inspectorate.services import analytics, board, comments, context, reports
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
@@ -33,7 +31,7 @@ def home(request: Request) -> Response:
     """What the signed-in person works on (published reports for everyone else)."""
     account = account_of(request)
     viewer = viewer_of(account)
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         mine = (
             []
             if viewer.role == "public"
@@ -59,7 +57,7 @@ async def programme_timeline(request: Request, code: str, as_of: AsOf = None) ->
     today = day_of(as_of)
 
     def _render() -> str:
-        with Session(context.engine()) as session:
+        with context.reading() as session:
             rows = board.timeline(session, viewer, code)
         return render_page(
             account,
@@ -82,7 +80,7 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     today = day_of(as_of)
 
     def _render() -> str:
-        with Session(context.engine()) as session:
+        with context.reading() as session:
             this_week, overdue = board.deadlines(session, viewer, today)
         return render_page(
             account, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today
@@ -91,33 +89,25 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     return await cached_page(request, account, _render)
 
 
-def inspection_context(viewer: access.Viewer, inspection: Inspection) -> dict[str, Any]:
+def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> dict[str, Any]:
     """Everything the inspection page may show this viewer."""
-    facts = board.facts(inspection)
-    with Session(context.engine()) as session:
-        data = views.inspection_json(session, inspection)
-        documents = board.documents_for(session, viewer, inspection)
-        reminders = (
-            views.reminders_json(session, facts.id) if access.may_see_details(viewer, facts) else []
-        )
-        scores = (
-            casework.stored_score_summary(session, inspection_id=facts.id)
-            if access.may_see_scores(viewer, facts)
-            else None
-        )
+    with context.reading() as session:
+        record = board.inspection_record(session, viewer=viewer, inspection=facts)
     report, charts = None, {}
-    if scores is not None:
+    if record.scores is not None:
         staff = access.is_staff_on(viewer, facts)
-        report = reports.build_inspection_report(facts.id, draft=staff, editable={}, scores=scores)
+        report = reports.build_inspection_report(
+            facts.id, draft=staff, editable={}, scores=record.scores
+        )
     if report is not None:
         charts = {c.id: findings_chart(c.findings, c.name) for c in report.chapters if c.findings}
         charts["headlines"] = headline_chart(report.against_programme, report.programme)
     own = access.is_own_body(viewer, facts) or access.is_staff_on(viewer, facts)
     return {
         "comments": comments.comments_on(facts.id) if own else [],
-        "data": data,
-        "documents": documents,
-        "reminders": reminders,
+        "data": record.data,
+        "documents": record.documents,
+        "reminders": record.reminders,
         "report": report,
         "charts": charts,
         "details": access.may_see_details(viewer, facts),
@@ -132,11 +122,11 @@ async def inspection_page(request: Request, inspection_id: int, note: str = "") 
     """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
     account = account_of(request)
     viewer = viewer_of(account)
-    with Session(context.engine()) as session:
-        inspection = session.get(Inspection, inspection_id)
+    with context.reading() as session:
+        inspection = board.inspection_facts(session, inspection_id=inspection_id)
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
-    forbid(access.may_see_inspection(viewer, board.facts(inspection)))
+    forbid(access.may_see_inspection(viewer, inspection))
 
     def _render() -> str:
         context = inspection_context(viewer, inspection)
@@ -152,7 +142,7 @@ def analytics_page(request: Request, code: str, by: str = "region") -> Response:
     forbid(viewer.role in ("manager", "inspector"))
     if code not in context.programmes() or by not in ("region", "family"):
         raise HTTPException(404, "No such programme or grouping.")
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         frame = analytics.headline_frame(session, code, published_only=True)
     if frame.empty:
         return page(request, "analytics.html.j2", code=code, by=by, table=None, chart="")
@@ -165,7 +155,7 @@ def analytics_page(request: Request, code: str, by: str = "region") -> Response:
 @router.get("/reports", response_class=HTMLResponse)
 def published_reports(request: Request) -> Response:
     """Every published report, for everyone."""
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         rows = board.published_documents(session)
     return page(request, "reports.html.j2", rows=rows)
 
@@ -174,12 +164,12 @@ def published_reports(request: Request) -> Response:
 def document(request: Request, version_id: int) -> Response:
     """One stored letter or report, if the viewer may read it."""
     viewer = viewer_of(account_of(request))
-    with Session(context.engine()) as session:
-        version = session.get(ReportVersion, version_id)
-        inspection = session.get(Inspection, version.inspection_id) if version else None
-    if version is None or inspection is None or not Path(version.path).exists():
+    with context.reading() as session:
+        found = board.stored_document(session, version_id=version_id)
+    if found is None or not Path(found[0].path).exists():
         raise HTTPException(404, "No such document.")
-    forbid(access.may_see_document(viewer, board.facts(inspection), version.kind, version.public))
+    version, inspection = found
+    forbid(access.may_see_document(viewer, inspection, version.kind, version.public))
     name = Path(version.path).name
     if version.format == "pdf":
         return FileResponse(version.path, media_type="application/pdf", filename=name)

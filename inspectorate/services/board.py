@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from inspectorate.adapters.casework import stored_score_summary
 from inspectorate.adapters.models import (
     Body,
     Inspection,
@@ -15,14 +17,18 @@ from inspectorate.adapters.models import (
     Reminder,
     ReportVersion,
 )
+from inspectorate.adapters.repository import get_inspection
 from inspectorate.domain.access import (
     InspectionFacts,
     Viewer,
     is_staff_on,
+    may_see_details,
     may_see_document,
     may_see_inspection,
+    may_see_scores,
 )
 from inspectorate.domain.lifecycle import FINAL_STATUSES
+from inspectorate.services.views import inspection_json, reminders_json
 
 _FINAL = [s.value for s in FINAL_STATUSES]
 
@@ -43,6 +49,12 @@ def facts(inspection: Inspection) -> InspectionFacts:
     """The access rules' view of an inspection."""
     assert inspection.id is not None
     return InspectionFacts(inspection.id, inspection.body_id, inspection.status)
+
+
+def inspection_facts(session: Session, *, inspection_id: int) -> InspectionFacts | None:
+    """The access rules' view of inspection `inspection_id`, or None if there is none."""
+    found = session.get(Inspection, inspection_id)
+    return None if found is None else facts(found)
 
 
 def visible_inspections(
@@ -148,3 +160,39 @@ def published_documents(session: Session) -> list[tuple[ReportVersion, str, str]
         .order_by(col(ReportVersion.created_at).desc())
     ).all()
     return [(v, body, programme) for v, body, programme in rows]
+
+
+def stored_document(
+    session: Session, *, version_id: int
+) -> tuple[ReportVersion, InspectionFacts] | None:
+    """A stored letter or report with its inspection's facts, or None if either is missing."""
+    version = session.get(ReportVersion, version_id)
+    inspection = session.get(Inspection, version.inspection_id) if version else None
+    if version is None or inspection is None:
+        return None
+    return version, facts(inspection)
+
+
+@dataclass(frozen=True)
+class InspectionRecord:
+    """What the inspection page reads from the record, as far as its viewer may see."""
+
+    data: dict[str, Any]
+    documents: list[ReportVersion]
+    reminders: list[dict[str, Any]]
+    scores: dict[str, Any] | None
+
+
+def inspection_record(
+    session: Session, *, viewer: Viewer, inspection: InspectionFacts
+) -> InspectionRecord:
+    """The inspection's data, and the documents, reminders and scores the viewer may see."""
+    row = get_inspection(session, inspection_id=inspection.id)
+    details = may_see_details(viewer, inspection)
+    scores = may_see_scores(viewer, inspection)
+    return InspectionRecord(
+        data=inspection_json(session, row),
+        documents=documents_for(session, viewer, row),
+        reminders=reminders_json(session, inspection.id) if details else [],
+        scores=stored_score_summary(session, inspection_id=inspection.id) if scores else None,
+    )
