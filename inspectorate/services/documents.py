@@ -30,7 +30,6 @@ from inspectorate.domain.report_context import DISTRIBUTION
 from inspectorate.services import context, reports
 
 
-
 @dataclass(frozen=True)
 class SavedDocument:
     """One written document: where it is, its hash, and whether this version is new."""
