@@ -115,7 +115,7 @@ def inspection(request: Request, inspection_id: int) -> dict[str, Any]:
 def timeline(request: Request, code: str) -> list[TimelineEntry]:
     """The programme's inspections with their milestones (managers and inspectors)."""
     viewer = viewer_of(account_of(request))
-    forbid(viewer.role in ("manager", "inspector"))
+    forbid(access.is_staff(viewer))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
     with context.reading() as session:
@@ -137,7 +137,7 @@ def timeline(request: Request, code: str) -> list[TimelineEntry]:
 def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
     """Open milestones due this week and overdue (managers and inspectors)."""
     viewer = viewer_of(account_of(request))
-    forbid(viewer.role in ("manager", "inspector"))
+    forbid(access.is_staff(viewer))
     today = day_of(as_of)
     with context.reading() as session:
         this_week, overdue = board.deadlines(session, viewer, today)

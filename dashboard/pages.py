@@ -34,7 +34,7 @@ def home(request: Request) -> Response:
     with context.reading() as session:
         mine = (
             []
-            if viewer.role == "public"
+            if viewer.role == access.AccountRole.PUBLIC
             else [
                 (i, body, code)
                 for i, body, code in board.visible_inspections(session, viewer)
@@ -51,7 +51,7 @@ async def programme_timeline(request: Request, code: str, as_of: AsOf = None) ->
     """Every inspection of the programme as a bar by week, milestones marked, a today line."""
     account = account_of(request)
     viewer = viewer_of(account)
-    forbid(viewer.role in ("manager", "inspector"))
+    forbid(access.is_staff(viewer))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
     today = day_of(as_of)
@@ -76,7 +76,7 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
     """What is due this week and what is overdue, with the reminders sent about each."""
     account = account_of(request)
     viewer = viewer_of(account)
-    forbid(viewer.role in ("manager", "inspector"))
+    forbid(access.is_staff(viewer))
     today = day_of(as_of)
 
     def _render() -> str:
@@ -139,7 +139,7 @@ async def inspection_page(request: Request, inspection_id: int, note: str = "") 
 def analytics_page(request: Request, code: str, by: str = "region") -> Response:
     """Headline scores across the programme's published inspections, by region or family."""
     viewer = viewer_of(account_of(request))
-    forbid(viewer.role in ("manager", "inspector"))
+    forbid(access.is_staff(viewer))
     if code not in context.programmes() or by not in ("region", "family"):
         raise HTTPException(404, "No such programme or grouping.")
     with context.reading() as session:

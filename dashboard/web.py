@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from dashboard.cache import PAGES
 from inspectorate.adapters import clock
-from inspectorate.domain.access import ANONYMOUS, Viewer
+from inspectorate.domain.access import ANONYMOUS, AccountRole, Viewer
 from inspectorate.services import reports, users
 from inspectorate.services.users import Account
 
@@ -32,7 +32,9 @@ def viewer_of(account: Account | None) -> Viewer:
     """The access rules' view of the account (anonymous visitors are the public)."""
     if account is None:
         return ANONYMOUS
-    assigned = users.assigned_inspections(account.id) if account.role == "inspector" else set()
+    assigned = (
+        users.assigned_inspections(account.id) if account.role == AccountRole.INSPECTOR else set()
+    )
     return Viewer(account.role, account.body_id, frozenset(assigned))
 
 

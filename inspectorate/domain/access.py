@@ -50,6 +50,11 @@ class InspectionFacts:
     status: Status
 
 
+def is_staff(viewer: Viewer) -> bool:
+    """The programme's own people: its manager and its inspectors (the programme views)."""
+    return viewer.role in (AccountRole.MANAGER, AccountRole.INSPECTOR)
+
+
 def is_staff_on(viewer: Viewer, inspection: InspectionFacts) -> bool:
     """Manager, or an inspector on the inspection's team."""
     return viewer.role == AccountRole.MANAGER or (
