@@ -98,7 +98,7 @@ def test_a_follow_up_gets_a_comparison_report_beside_its_own(sqlite_database: st
                 body_id=1,
                 programme_id=1,
                 fieldwork_start=morning("2015-03-09").date(),
-                status="scheduled",
+                status="planned",
                 kind="follow_up",
                 parent_id=inspection_id,
                 created_at=morning("2014-06-02"),
