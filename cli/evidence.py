@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
+from cli.tables import score_tables
 from inspectorate.adapters.caseloads import read_caseload
 from inspectorate.adapters.fieldwork import read_judgements, read_ratings
 from inspectorate.domain import synthetic
@@ -19,7 +20,7 @@ from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.programmes import find_programme
 from inspectorate.domain.sampling import Sample, select_sample
 from inspectorate.domain.scoring import score
-from inspectorate.services import context, evidence, score_views, stages
+from inspectorate.services import context, evidence, stages
 
 Seed = Annotated[int, typer.Option(help="Seed: the same seed gives the same result.")]
 
@@ -103,7 +104,7 @@ def score_file(
     if as_json:
         print_json(data)
         return
-    for table in score_views.score_tables(data, definition):
+    for table in score_tables(data, definition):
         console.print(table)
 
 
@@ -165,7 +166,7 @@ def score_inspection(
             now=now,
         )
     data = evidence.stored_scores(inspection_id=inspection_id)
-    console.print(score_views.score_tables(data, evidence.framework_of(inspection_id))[0])
+    console.print(score_tables(data, evidence.framework_of(inspection_id))[0])
     console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
 
 
@@ -183,7 +184,7 @@ def show_scores(
     if as_json:
         print_json(data)
         return
-    for table in score_views.score_tables(data, evidence.framework_of(inspection_id)):
+    for table in score_tables(data, evidence.framework_of(inspection_id)):
         console.print(table)
 
 

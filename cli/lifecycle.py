@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
-from inspectorate.adapters.database import display_url
-from inspectorate.adapters.repository import get_inspection
+from cli.tables import inspection_tables, planned_milestones_table, reminders_table, summaries_table
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date, plan_milestones
@@ -35,7 +33,7 @@ def milestones(
         print_json(views.planned_milestones_json(planned))
     else:
         console.print(
-            views.planned_milestones_table(
+            planned_milestones_table(
                 planned, f"{definition.name}: fieldwork from {fieldwork_start}"
             )
         )
@@ -45,7 +43,7 @@ def init() -> None:
     """Create or upgrade the database schema and load bodies and programmes from config/."""
     report = setup.initialise()
     console.print(
-        f"Database ready at {display_url(report.database_url)} (schema at head); "
+        f"Database ready at {context.display_database_url(report.database_url)} (schema at head); "
         f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
         "loaded or updated."
     )
@@ -76,25 +74,25 @@ def show(
     inspection_id: Annotated[int, typer.Argument(help="Inspection id.")], as_json: JsonFlag = False
 ) -> None:
     """Show an inspection: status, milestones and audit trail."""
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         database_ready()
-        data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+        data = views.describe_inspection(session, inspection_id=inspection_id)
     if as_json:
         print_json(data)
         return
-    for table in views.inspection_tables(data):
+    for table in inspection_tables(data):
         console.print(table)
 
 
 def list_inspections(as_json: JsonFlag = False) -> None:
     """List every inspection with its next milestone."""
     database_ready()
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         summaries = views.summarise_inspections(session)
     if as_json:
         print_json([s.__dict__ for s in summaries])
     else:
-        console.print(views.summaries_table(summaries, "Inspections"))
+        console.print(summaries_table(summaries, "Inspections"))
 
 
 def advance(
@@ -150,12 +148,12 @@ def list_reminders(
 ) -> None:
     """List reminders, escalations and notices with when they were sent."""
     database_ready()
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         rows = views.reminders_json(session, inspection)
     if as_json:
         print_json(rows)
     else:
-        console.print(views.reminders_table(rows))
+        console.print(reminders_table(rows))
 
 
 def register(app: typer.Typer, inspection: typer.Typer) -> None:

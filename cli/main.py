@@ -7,13 +7,21 @@ is imported by them. Errors the product raises on purpose become one line and ex
 from __future__ import annotations
 
 import typer
-from sqlalchemy.exc import DBAPIError
 
-from cli import comments, dashboard, evidence, lifecycle, programme, reports, simulate, triggers
+from cli import (
+    comments,
+    dashboard,
+    evidence,
+    hints,
+    lifecycle,
+    programme,
+    reports,
+    simulate,
+    triggers,
+)
 from cli.output import fail
-from inspectorate.adapters.database import display_url
-from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import InspectorateError
+from inspectorate.services import context
 
 COMMAND_MODULES = (lifecycle, evidence, programme, reports, comments, triggers, simulate, dashboard)
 
@@ -37,9 +45,9 @@ def main() -> None:
     try:
         build_app()()  # usage errors are click's own: it prints them and exits 2
     except InspectorateError as error:
-        fail(str(error))
-    except DBAPIError as error:
-        fail(f"cannot use the database {display_url(get_settings().database_url)}: {error.orig}")
+        fail(hints.explain(error))
+    except context.RecordUnavailable as error:
+        fail(f"cannot use the database {context.display_database_url()}: {error.orig}")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,8 @@ import pendulum
 import typer
 
 from inspectorate.adapters import clock
-from inspectorate.adapters.database import require_current_schema
-from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.milestones import parse_date
+from inspectorate.services import context
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
@@ -36,6 +35,4 @@ def clock_at(as_of: str | None, hour: int) -> Iterator[pendulum.DateTime]:
 
 def database_ready() -> str:
     """Return the database URL after checking its schema is current."""
-    url = get_settings().database_url
-    require_current_schema(url)
-    return url
+    return context.require_current_schema()

@@ -7,19 +7,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlmodel import Session, col, select
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from inspectorate.adapters import clock, ical
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.planning import Plan, plan_programme
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
 from inspectorate.domain.reference import load_bodies
-from inspectorate.services import context, scheduling
+from inspectorate.services import calendars, context, scheduling
 from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
 
 OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
@@ -38,30 +36,6 @@ def plan_entries(definition: ProgrammeDefinition, plan: Plan) -> list[ical.Calen
         )
         for p in plan.placements
         for m in plan_milestones(definition, p.fieldwork_start)
-    ]
-
-
-def record_entries(session: Session, code: str) -> list[ical.CalendarEntry]:
-    """Every milestone of the programme's inspections in the record, UID by inspection id."""
-    definition = context.programmes()[code]
-    rows = session.exec(
-        select(Milestone, Inspection, Body.name)
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Body, col(Body.id) == Inspection.body_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(Programme.code == code, Inspection.status != "cancelled")
-        .order_by(col(Milestone.due_on), col(Inspection.id))
-    ).all()
-    return [
-        ical.CalendarEntry(
-            ical.stable_uid("inspection", i.id, m.kind),
-            body,
-            code,
-            m.kind,
-            definition.rule(m.kind).label,
-            m.due_on,
-        )
-        for m, i, body in rows
     ]
 
 
@@ -162,8 +136,8 @@ def export_command(
     """Export every milestone of the programme's inspections in the record."""
     definition = find_programme(context.programmes(), programme)
     database_ready()
-    with Session(context.engine()) as session:
-        entries = record_entries(session, definition.code)
+    with context.reading() as session:
+        entries = calendars.record_entries(session, definition.code)
     write_calendar(out, entries, definition.name)
     console.print(f"{len(entries)} milestones written to {out}")
 
@@ -202,7 +176,7 @@ def analytics_command(
     if by not in ("region", "family", "none"):
         raise InvalidInput(f"--by {by!r}: use region, family or none")
     database_ready()
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
     if table.empty:
         raise InvalidInput(f"no {definition.code} inspection has been scored yet")

@@ -9,38 +9,26 @@ from typing import Annotated, Any
 import pendulum
 import typer
 from rich.progress import Progress
-from sqlmodel import Session, select
 
 from cli.options import JsonFlag
 from cli.output import console, print_json
-from inspectorate.adapters.models import Inspection
+from cli.tables import headline_scores_table, steps_table, summaries_table
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError, InvalidInput
-from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.programmes import find_programme
 from inspectorate.services import context, score_views, views
 from inspectorate.services.demo import prepare_simulation
 
 
-def documents_written() -> int:
-    """How many letters and reports the simulated lifecycle wrote."""
-    from inspectorate.adapters.models import ReportVersion
-
-    with Session(context.engine()) as session:
-        return len(session.exec(select(ReportVersion.id)).all())
-
-
 def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[str, Any]:
     """What a programme simulation did, read back from its record."""
-    with Session(context.engine()) as session:
-        inspections = session.exec(select(Inspection)).all()
+    with context.reading() as session:
+        tally = views.tally_record(session)
     return {
         "inspections_planned": len(setup.inspection_ids),
-        "published": sum(
-            i.kind == "inspection" and i.status in PUBLISHED_STATUSES for i in inspections
-        ),
-        "reinspections": sum(i.kind != "inspection" for i in inspections),
+        "published": tally.published,
+        "reinspections": tally.reinspections,
         "reminders_sent": sum(r.reminders_sent for r in reports),
         "days_simulated": sum(r.days_simulated for r in reports),
         "steps_by_sweep": sum(r.steps_by_sweep for r in reports),
@@ -49,6 +37,7 @@ def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[s
         "reports": str(get_settings().reports_dir),
         "database": str(setup.database),
         "wall_seconds": round(time.perf_counter() - started, 1),
+        "documents_written": tally.documents,
     }
 
 
@@ -88,7 +77,6 @@ def simulate_command(
             )
             progress.update(task, advance=1, description=f"{definition.code.upper()} {last}")
     summary = simulation_summary(setup, reports, started)
-    summary["documents_written"] = documents_written()
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     if as_json:
         print_json(summary)
@@ -118,14 +106,17 @@ def demo(
     with embedded_runtime():
         for checkpoint in DEMO_CHECKPOINTS:
             reports.append(simulate(start=start, until=checkpoint, seed=seed))
-            with Session(context.engine()) as session:
+            with context.reading() as session:
                 rows = views.summarise_inspections(session)
-            console.print(views.summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
+            console.print(summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))
             start = checkpoint.add(days=1)
-    with Session(context.engine()) as session:
+    with context.reading() as session:
         for code in ("iaow", "cci"):
-            console.print(score_views.headline_scores_table(session, context.frameworks()[code]))
-        console.print(views.steps_table(session, setup.inspection_ids[0]))
+            framework = context.frameworks()[code]
+            scored = score_views.headline_scores(session, framework)
+            console.print(headline_scores_table(scored, framework))
+        body, steps = views.lifecycle_steps(session, setup.inspection_ids[0])
+    console.print(steps_table(body, steps))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
     reports_dir = get_settings().reports_dir
     console.print(

@@ -9,11 +9,9 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.table import Table
-from sqlmodel import Session
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
-from inspectorate.adapters.repository import get_inspection
 from inspectorate.adapters.tables import problems_where, read_table
 from inspectorate.domain.comparison import Change, CriterionCount, compare, summary
 from inspectorate.domain.errors import InvalidFile
@@ -116,8 +114,8 @@ def follow_up(
 
     with clock_at(as_of, hour=9) as now, embedded_runtime():
         follow_up_id = plan_reinspection(inspection_id=inspection_id, now=now)
-    with Session(context.engine()) as session:
-        data = views.inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+    with context.reading() as session:
+        data = views.describe_inspection(session, inspection_id=inspection_id)
     decided = [e for e in data["audit"] if e["action"] in ("follow_up_planned", "no_follow_up")]
     if follow_up_id is not None:
         console.print(f"Inspection {inspection_id}: follow-up is inspection {follow_up_id}.")

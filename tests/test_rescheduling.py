@@ -96,7 +96,7 @@ def test_moving_after_fieldwork_is_refused(database: str) -> None:
 
 
 def test_ics_round_trip_keeps_uids_stable_across_a_reschedule(sqlite_database: str) -> None:
-    from cli.programme import record_entries
+    from inspectorate.services.calendars import record_entries
 
     inspection_id = schedule()
     with Session(context.engine()) as session:

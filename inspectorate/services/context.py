@@ -14,15 +14,19 @@ from pathlib import Path
 
 import pendulum
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from inspectorate.adapters import clock
-from inspectorate.adapters.database import get_engine, session_scope
+from inspectorate.adapters import clock, database
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.frameworks import Framework, load_frameworks
 from inspectorate.domain.programmes import ProgrammeDefinition, load_programmes
 from inspectorate.domain.triggers import TriggerRule, rules_for
+
+# The database driver's own failures (unreachable server, refused login, locked file), named
+# here so that callers above the services can catch them without importing SQLAlchemy.
+RecordUnavailable = DBAPIError
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +62,19 @@ def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerR
 
 def engine(settings: Settings | None = None) -> Engine:
     """Return the engine of the configured database."""
-    return get_engine((settings or get_settings()).database_url)
+    return database.get_engine((settings or get_settings()).database_url)
+
+
+def display_database_url(url: str | None = None) -> str:
+    """Return `url` (the configured database's when None) with any password masked."""
+    return database.display_url(url if url is not None else get_settings().database_url)
+
+
+def require_current_schema(settings: Settings | None = None) -> str:
+    """Return the configured database's URL; NotInitialised unless its schema is current."""
+    url = (settings or get_settings()).database_url
+    database.require_current_schema(url)
+    return url
 
 
 def moment(value: dt.datetime | None) -> pendulum.DateTime:
@@ -76,7 +92,7 @@ def day(value: dt.date | None) -> pendulum.Date:
 @contextmanager
 def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
     """One transaction on the record: committed when the block ends, rolled back on error."""
-    with session_scope(engine(settings)) as session:
+    with database.session_scope(engine(settings)) as session:
         yield session
 
 

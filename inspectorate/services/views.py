@@ -1,4 +1,4 @@
-"""What the CLI shows: plain data for --json, rich tables for people."""
+"""What the CLI shows, as plain data: for --json, and for the tables cli.tables builds."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich.table import Table
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
-from inspectorate.adapters.repository import audit_trail, milestones_of
+from inspectorate.adapters.models import (
+    Body,
+    Inspection,
+    Milestone,
+    Programme,
+    Reminder,
+    ReportVersion,
+)
+from inspectorate.adapters.repository import audit_trail, get_inspection, milestones_of
+from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.milestones import PlannedMilestone
 from inspectorate.services.follow_ups import children_of
 
@@ -98,18 +105,6 @@ def planned_milestones_json(planned: Sequence[PlannedMilestone]) -> list[dict[st
     return [{"milestone": m.kind, "due": m.due.isoformat()} for m in planned]
 
 
-def planned_milestones_table(planned: Sequence[PlannedMilestone], title: str) -> Table:
-    """Return a table of planned milestones with weekday and owner."""
-    table = Table(title=title)
-    for heading in ("milestone", "due", "day", "owner", "what"):
-        table.add_column(heading)
-    for m in planned:
-        table.add_row(
-            m.kind, m.due.isoformat(), m.due.format("ddd"), m.rule.owner.value, m.rule.label
-        )
-    return table
-
-
 def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
     """Return one inspection with its milestones and audit trail."""
     assert inspection.id is not None
@@ -157,56 +152,9 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
     }
 
 
-def inspection_tables(data: dict[str, Any]) -> list[Table]:
-    """Return the milestone and audit tables for `inspection_json` data."""
-    links = ""
-    if data["parent_id"]:
-        links += f"; {data['kind'].replace('_', '-')} of inspection {data['parent_id']}"
-    for child in data["children"]:
-        links += f"; {child['kind'].replace('_', '-')}: inspection {child['id']}"
-    milestones = Table(
-        title=f"Inspection {data['id']}: {data['programme'].upper()} of "
-        f"{data['body']} — {data['status']}{links}"
-    )
-    for heading in ("milestone", "due", "done"):
-        milestones.add_column(heading)
-    for m in data["milestones"]:
-        milestones.add_row(m["milestone"], m["due"], m["done_at"] or "")
-    audit = Table(title="Audit trail")
-    for heading in ("at", "actor", "entity", "action", "from → to", "why"):
-        audit.add_column(heading)
-    for e in data["audit"]:
-        audit.add_row(
-            e["at"],
-            e["actor"],
-            e["entity"],
-            e["action"],
-            f"{e['from'] or '∅'} → {e['to'] or '∅'}",
-            e["why"],
-        )
-    return [milestones, audit]
-
-
-def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table:
-    """Return the programme overview table."""
-    table = Table(title=title)
-    for heading in ("id", "inspection", "fieldwork", "status", "next milestone", "reminders sent"):
-        table.add_column(heading)
-    for s in summaries:
-        upcoming = (
-            f"{s.next_milestone} ({s.next_due.isoformat()})"
-            if s.next_milestone and s.next_due
-            else "—"
-        )
-        table.add_row(
-            str(s.id),
-            s.title,
-            s.fieldwork_start.isoformat(),
-            s.status,
-            upcoming,
-            str(s.reminders_sent),
-        )
-    return table
+def describe_inspection(session: Session, *, inspection_id: int) -> dict[str, Any]:
+    """Return `inspection_json` of inspection `inspection_id` (UnknownInspection if none)."""
+    return inspection_json(session, get_inspection(session, inspection_id=inspection_id))
 
 
 def reminders_json(session: Session, inspection_id: int | None = None) -> list[dict[str, Any]]:
@@ -237,35 +185,48 @@ def reminders_json(session: Session, inspection_id: int | None = None) -> list[d
     ]
 
 
-def reminders_table(rows: list[dict[str, Any]]) -> Table:
-    """Return a table of reminders."""
-    table = Table(title=f"Reminders ({len(rows)})")
-    for heading in ("day", "inspection", "milestone", "kind", "to", "sent"):
-        table.add_column(heading)
-    for r in rows:
-        table.add_row(
-            r["remind_on"],
-            f"{r['inspection']} {r['body']}",
-            r["milestone"],
-            r["kind"],
-            r["to"],
-            r["sent_at"] or "pending",
-        )
-    return table
+@dataclass(frozen=True)
+class Step:
+    """One lifecycle step or escalation of an inspection, as its audit trail recorded it."""
+
+    when: str
+    who: str
+    step: str
+    change: str
+    why: str
 
 
-def steps_table(session: Session, inspection_id: int) -> Table:
-    """Return an inspection's lifecycle steps and escalations, from its audit trail."""
+def lifecycle_steps(session: Session, inspection_id: int) -> tuple[str, list[Step]]:
+    """Return the body's name and the inspection's steps and escalations, from its audit trail."""
     inspection = session.get(Inspection, inspection_id)
     body = session.get(Body, inspection.body_id) if inspection else None
     assert inspection is not None and body is not None
-    table = Table(title=f"{body.name}, step by step (from the audit trail)")
-    for heading in ("when", "who", "step", "from → to", "why"):
-        table.add_column(heading)
+    steps = []
     for event in audit_trail(session, inspection_id=inspection_id):
         escalation = event.entity == "reminder" and event.why.startswith("escalation")
         if event.entity == "inspection" or escalation:
             step = "escalation sent" if escalation else event.action
             change = "" if escalation else f"{event.from_state or '∅'} → {event.to_state}"
-            table.add_row(london(event.at), event.actor, step, change, event.why)
-    return table
+            steps.append(Step(london(event.at), event.actor, step, change, event.why))
+    return body.name, steps
+
+
+@dataclass(frozen=True)
+class RecordTally:
+    """What a simulated programme left in the record."""
+
+    published: int
+    reinspections: int
+    documents: int
+
+
+def tally_record(session: Session) -> RecordTally:
+    """Count published inspections, follow-ups and reinspections, and documents written."""
+    inspections = session.exec(select(Inspection)).all()
+    return RecordTally(
+        published=sum(
+            i.kind == "inspection" and i.status in PUBLISHED_STATUSES for i in inspections
+        ),
+        reinspections=sum(i.kind != "inspection" for i in inspections),
+        documents=len(session.exec(select(ReportVersion.id)).all()),
+    )
