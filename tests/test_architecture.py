@@ -146,3 +146,8 @@ def test_every_setting_has_help_and_is_in_the_readme(name: str) -> None:
 @pytest.mark.parametrize("package", PACKAGES)
 def test_modules_stay_small(package: str) -> None:
     assert [p.name for p in _modules(package) if len(p.read_text().splitlines()) > 320] == []
+
+
+def test_the_services_context_imports_no_other_service() -> None:
+    services = [t for t in EDGES["inspectorate.services.context"] if ".services." in t]
+    assert services == []
