@@ -10,7 +10,7 @@ from flows.stage_effects import follow_stage
 from inspectorate.adapters import clock
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services.sweep import ACTOR, SweepReport
-from tasks.sweep import advance_due_milestones, claim_reminders, deliver_reminders
+from tasks.sweep import advance_due_milestones, send_reminders
 
 
 def sweep_morning(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
@@ -21,8 +21,7 @@ def sweep_morning(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport
     report = advance_due_milestones(as_of, now)
     for inspection_id, stage in report.staged:
         follow_stage(inspection_id, Stage(stage), ACTOR, now)
-    report.claimed = claim_reminders(as_of, now)
-    report.delivered = deliver_reminders(now)
+    report.claimed, report.delivered = send_reminders(as_of, now)
     return report
 
 
