@@ -18,7 +18,9 @@ def sweep_morning(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport
 
     The body of the `deadline-sweep` flow, and each simulated morning's: one path for both.
     """
-    report = advance_due_milestones(as_of, now)
+    report, reminded = advance_due_milestones(as_of, now)
+    if reminded:
+        return report
     for inspection_id, stage in report.staged:
         follow_stage(inspection_id, Stage(stage), ACTOR, now)
     report.claimed, report.delivered = send_reminders(as_of, now)
