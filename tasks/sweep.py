@@ -31,7 +31,7 @@ def advance_due_milestones(
     report = sweep.advance(as_of=as_of, now=now)
     if report.staged:
         return report, False
-    report.claimed, report.delivered = sweep.claim(as_of=as_of, now=now), sweep.deliver(now=now)
+    report.claimed, report.delivered = sweep.remind(as_of=as_of, now=now)
     return report, True
 
 
@@ -48,4 +48,4 @@ def send_reminders(as_of: dt.date, now: dt.datetime | None = None) -> tuple[int,
     One task, not two: a task costs a few milliseconds, paid every simulated day, and both
     halves are safe to retry together (claims are keyed, sending is leased).
     """
-    return sweep.claim(as_of=as_of, now=now), sweep.deliver(now=now)
+    return sweep.remind(as_of=as_of, now=now)

@@ -34,13 +34,11 @@ def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
     """
     report = sweep.advance(as_of=as_of, now=now)
     for inspection_id, stage in report.staged:
-        for effect in effects_of(Stage(stage), server_mode=False):
-            if effect is Effect.DOCUMENTS:
-                documents.write_stage_documents(
-                    inspection_id=inspection_id, stage=Stage(stage), now=now, actor=sweep.ACTOR
-                )
-    report.claimed = sweep.claim(as_of=as_of, now=now)
-    report.delivered = sweep.deliver(now=now)
+        if Effect.DOCUMENTS in effects_of(Stage(stage), server_mode=False):
+            documents.write_stage_documents(
+                inspection_id=inspection_id, stage=Stage(stage), now=now, actor=sweep.ACTOR
+            )
+    report.claimed, report.delivered = sweep.remind(as_of=as_of, now=now)
     return report
 
 

@@ -312,6 +312,11 @@ def deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> 
     )
 
 
+def remind(*, as_of: dt.date, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Claim what is owed on `as_of`, then send every unsent reminder; (claimed, delivered)."""
+    return claim(as_of=as_of, now=now), deliver(now=now)
+
+
 def next_day_with_work(*, after: dt.date) -> dt.date | None:
     """Return the next day on which the sweep has work."""
     settings = get_settings()
