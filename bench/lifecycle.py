@@ -28,7 +28,7 @@ import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is i
 from inspectorate.adapters import clock  # noqa: E402
 from inspectorate.adapters.database import get_engine  # noqa: E402
 from inspectorate.adapters.settings import get_settings  # noqa: E402
-from inspectorate.services import scheduling, setup  # noqa: E402
+from inspectorate.services import context, scheduling, setup  # noqa: E402
 from inspectorate.services.rehearsal import SimulationReport, direct_steps, run_simulation  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -45,7 +45,8 @@ def fresh_record(folder: Path) -> None:
     os.environ["INSPECTORATE_REPORT_FORMATS"] = "html"
     get_settings.cache_clear()
     setup.initialise(now=clock.morning_of(START, 9))
-    scheduling.schedule(
+    context.run(
+        scheduling.schedule,
         body_name="Durham Tees Valley",
         programme_code="iaow",
         fieldwork_start=pendulum.date(2014, 2, 10),

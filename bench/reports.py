@@ -25,7 +25,7 @@ import pendulum  # noqa: E402
 from inspectorate.adapters import clock  # noqa: E402
 from inspectorate.domain import synthetic  # noqa: E402
 from inspectorate.domain.lifecycle import Stage  # noqa: E402
-from inspectorate.services import evidence, reports, scheduling, setup, stages  # noqa: E402
+from inspectorate.services import context, evidence, reports, scheduling, setup, stages  # noqa: E402
 from inspectorate.services.demo import fresh_record  # noqa: E402
 
 N = int(os.environ.get("BENCH_REPORTS", "100"))
@@ -35,23 +35,32 @@ def scored_inspection() -> int:
     """Schedule, sample, do fieldwork and score one IAOW inspection."""
     at = lambda day: clock.morning_of(pendulum.parse(day).date(), 10)  # noqa: E731
     setup.initialise(now=at("2013-11-25"))
-    inspection_id, _ = scheduling.schedule(
+    inspection_id, _ = context.run(
+        scheduling.schedule,
         body_name="Wales",
         programme_code="iaow",
         fieldwork_start=pendulum.date(2014, 3, 10),
         actor="bench",
         now=at("2013-11-25"),
     )
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="b", now=at("2013-12-30")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="b",
+        now=at("2013-12-30"),
     )
     caseload = synthetic.caseload("Wales", 1500, pendulum.date(2014, 3, 10), 1)
     sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=1)
     evidence.record_sample(
         inspection_id=inspection_id, sample=sample, actor="b", now=at("2014-02-17")
     )
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.RECORD_FIELDWORK, actor="b", now=at("2014-03-14")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.RECORD_FIELDWORK,
+        actor="b",
+        now=at("2014-03-14"),
     )
     judgements = synthetic.judgements(sample.cases, evidence.framework_of(inspection_id), 0.7, 1)
     scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)

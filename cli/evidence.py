@@ -119,7 +119,7 @@ def sample_inspection(
     database_ready()
     from inspectorate.domain.lifecycle import Stage
 
-    stages.check_stage(inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE)
+    context.run(stages.check_stage, inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE)
     read_caseload(caseload)  # fail fast on a bad file, before Prefect starts
     from flows.casework import select_sample
     from tasks.runtime import embedded_runtime

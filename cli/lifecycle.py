@@ -60,8 +60,13 @@ def schedule(
     start = parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
     with clock_at(as_of, hour=9) as now:
-        inspection_id, created = scheduling.schedule(
-            body_name=body, programme_code=programme, fieldwork_start=start, actor=actor, now=now
+        inspection_id, created = context.run(
+            scheduling.schedule,
+            body_name=body,
+            programme_code=programme,
+            fieldwork_start=start,
+            actor=actor,
+            now=now,
         )
     verb = "Scheduled" if created else "Already scheduled:"
     console.print(
@@ -109,7 +114,7 @@ def advance(
             f"{EVIDENCE_COMMANDS[stage].format(id=inspection_id)}`"
         )
     database_ready()
-    stages.check_stage(inspection_id=inspection_id, stage=stage)
+    context.run(stages.check_stage, inspection_id=inspection_id, stage=stage)
     from flows.lifecycle import STAGE_FLOWS
     from tasks.runtime import embedded_runtime
 

@@ -92,7 +92,8 @@ def plan_command(
     if schedule:
         database_ready()
         for p in plan.placements:
-            scheduling.schedule(
+            context.run(
+                scheduling.schedule,
                 body_name=p.body.name,
                 programme_code=definition.code,
                 fieldwork_start=p.fieldwork_start,

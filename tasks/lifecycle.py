@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import scheduling, stages
+from inspectorate.services import context, scheduling, stages
 from inspectorate.services.stages import StageOutcome
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
@@ -29,8 +29,14 @@ def apply_stage(
     if_ready: bool = False,
 ) -> StageOutcome:
     """Move the inspection one legal step and complete the stage's milestone."""
-    return stages.apply_stage(
-        inspection_id=inspection_id, stage=stage, actor=actor, why=why, now=now, if_ready=if_ready
+    return context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=stage,
+        actor=actor,
+        why=why,
+        now=now,
+        if_ready=if_ready,
     )
 
 
@@ -43,6 +49,11 @@ def reschedule(
     now: dt.datetime | None = None,
 ) -> tuple[dt.date, dt.date]:
     """Move the fieldwork and re-plan the open milestones; return (old, new) start."""
-    return scheduling.reschedule(
-        inspection_id=inspection_id, fieldwork_start=fieldwork_start, why=why, actor=actor, now=now
+    return context.run(
+        scheduling.reschedule,
+        inspection_id=inspection_id,
+        fieldwork_start=fieldwork_start,
+        why=why,
+        actor=actor,
+        now=now,
     )

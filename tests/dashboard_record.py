@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import documents, stages, users
+from inspectorate.services import context, documents, stages, users
 from tests.factories import morning, schedule, scored
 
 PASSWORD = "correct horse battery"
@@ -30,7 +30,9 @@ class BoardRecord:
 
 def advance(inspection_id: int, stage: Stage, day: str) -> None:
     """Take a stage and write its documents, as the sweep would."""
-    stages.apply_stage(inspection_id=inspection_id, stage=stage, actor="t", now=morning(day))
+    context.run(
+        stages.apply_stage, inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
+    )
     documents.write_stage_documents(
         inspection_id=inspection_id, stage=stage, now=morning(day), actor="t"
     )
@@ -45,8 +47,12 @@ def build_board_record() -> BoardRecord:
     draft = scored("Wales")
     advance(draft, Stage.SEND_DRAFT, "2014-04-04")
     assigned = schedule(body="Cumbria", fieldwork_start="2014-06-02")
-    stages.apply_stage(
-        inspection_id=assigned, stage=Stage.ANNOUNCE, actor="t", now=morning("2014-03-24")
+    context.run(
+        stages.apply_stage,
+        inspection_id=assigned,
+        stage=Stage.ANNOUNCE,
+        actor="t",
+        now=morning("2014-03-24"),
     )
     for role, name in ROLES.items():
         users.add_user(

@@ -22,7 +22,8 @@ def schedule(
     """Schedule an inspection as the programme manager on day `on`; return its id."""
     start = pendulum.parse(fieldwork_start).date()  # type: ignore[union-attr]
     day = pendulum.parse(on).date()  # type: ignore[union-attr]
-    inspection_id, _ = scheduling.schedule(
+    inspection_id, _ = context.run(
+        scheduling.schedule,
         body_name=body,
         programme_code=programme,
         fieldwork_start=start,
@@ -71,8 +72,12 @@ def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
     from inspectorate.adapters.models import SampledCase
     from inspectorate.domain.lifecycle import Stage
 
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.RECORD_FIELDWORK, actor="team", now=morning(on, 17)
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.RECORD_FIELDWORK,
+        actor="team",
+        now=morning(on, 17),
     )
     with Session(context.engine()) as session:
         return pd.DataFrame(
@@ -102,8 +107,12 @@ def scored(body: str = "Wales") -> int:
     from inspectorate.services import evidence
 
     inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="t",
+        now=morning("2013-12-30"),
     )
     record_synthetic_sample(
         inspection_id, body=body, size=1500, fieldwork="2014-03-10", on="2014-02-17"

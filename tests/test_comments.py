@@ -10,7 +10,7 @@ import pytest
 from cli.main import main
 from inspectorate.domain.errors import InvalidFile, InvalidTransition
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import comments, stages
+from inspectorate.services import comments, context, stages
 from tests.factories import morning, scored, status_of
 
 
@@ -29,8 +29,12 @@ def test_comments_are_kept_once_and_only_while_the_draft_is_out(sqlite_database:
         comments.record_comments(
             inspection_id=inspection_id, text="Early", author="body", now=morning("2014-04-01")
         )
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.SEND_DRAFT, actor="t", now=morning("2014-04-04")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.SEND_DRAFT,
+        actor="t",
+        now=morning("2014-04-04"),
     )
     for expected in (True, False):
         assert (
@@ -53,8 +57,12 @@ def test_draft_comments_without_a_server_records_them_and_closes_the_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inspection_id = scored()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.SEND_DRAFT, actor="t", now=morning("2014-04-04")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.SEND_DRAFT,
+        actor="t",
+        now=morning("2014-04-04"),
     )
     text = tmp_path / "comments.txt"
     text.write_text("Please correct the date in paragraph 1.2.\n")

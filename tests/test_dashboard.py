@@ -196,7 +196,8 @@ def test_a_kept_page_is_rendered_again_once_the_record_changes(
     path = f"/inspections/{record.draft}"
     assert "draft sent" in app_client.get(path).text
     assert app_client.get(path).text == app_client.get(path).text  # kept
-    stages.apply_stage(
+    context.run(
+        stages.apply_stage,
         inspection_id=record.draft,
         stage=Stage.CLOSE_COMMENTS,
         actor="body",

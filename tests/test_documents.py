@@ -46,7 +46,8 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     assert kinds(inspection_id) == [("draft", "en", False)]
     with pytest.raises(InvalidTransition, match="embargoed until it is published"):
         documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-04-05"), actor="t")
-    stages.apply_stage(
+    context.run(
+        stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.CLOSE_COMMENTS,
         actor="body",

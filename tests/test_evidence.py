@@ -27,8 +27,12 @@ FIELDWORK = dt.date(2014, 2, 10)
 
 def sampled(seed: int = 3) -> int:
     inspection_id = schedule()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="sweep",
+        now=morning("2013-12-02"),
     )
     record_synthetic_sample(
         inspection_id, body="Durham Tees Valley", size=1500, fieldwork="2014-02-10", seed=seed
@@ -112,7 +116,8 @@ def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
         actor="team",
         now=morning("2014-02-28"),
     )
-    stages.apply_stage(
+    context.run(
+        stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.SEND_DRAFT,
         actor="sweep",

@@ -27,8 +27,12 @@ def published(
 ) -> int:
     """Take an inspection to publication with synthetic evidence of the given quality."""
     inspection_id = schedule(body=body, programme=programme, fieldwork_start=start)
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="t",
+        now=morning("2013-12-02"),
     )
     record_synthetic_sample(
         inspection_id, body=body, size=6000 if programme == "esi" else 800, fieldwork=start
@@ -41,7 +45,13 @@ def published(
         (Stage.CLOSE_COMMENTS, "2014-04-22"),
         (Stage.PUBLISH, "2014-06-02"),
     ]:
-        stages.apply_stage(inspection_id=inspection_id, stage=stage, actor="t", now=morning(day))
+        context.run(
+            stages.apply_stage,
+            inspection_id=inspection_id,
+            stage=stage,
+            actor="t",
+            now=morning(day),
+        )
     return inspection_id
 
 
@@ -147,11 +157,19 @@ def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(databa
     assert child.id is not None
     start = pd.Timestamp(child.fieldwork_start)
     day = lambda offset: morning((start + pd.Timedelta(days=offset)).date().isoformat())  # noqa: E731
-    stages.apply_stage(inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70))
+    context.run(
+        stages.apply_stage, inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70)
+    )
     caseload = synthetic.caseload("Staffordshire", 6000, start.date(), 2)
     sample = evidence.draw_sample(inspection_id=child.id, caseload=caseload, seed=2)
     evidence.record_sample(inspection_id=child.id, sample=sample, actor="t", now=day(-21))
-    stages.apply_stage(inspection_id=child.id, stage=Stage.RECORD_FIELDWORK, actor="t", now=day(40))
+    context.run(
+        stages.apply_stage,
+        inspection_id=child.id,
+        stage=Stage.RECORD_FIELDWORK,
+        actor="t",
+        now=day(40),
+    )
     judgements = synthetic.judgements(sample.cases, evidence.framework_of(child.id), 0.9, 2)
     scores = evidence.score_inspection(inspection_id=child.id, judgements=judgements)
     evidence.record_scores(

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from inspectorate.adapters.notify import Message, OutboxMailer, SmtpMailer, mailer_from_settings
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import DeliveryError
-from inspectorate.services import sweep
+from inspectorate.services import delivery, sweep
 from tests.factories import morning, schedule
 
 MESSAGE = Message(
@@ -107,7 +107,7 @@ def test_settings_choose_smtp_when_a_host_is_set(
     schedule()
     now = morning("2013-12-02")
     sweep.advance(as_of=now.date(), now=now)
-    assert sweep.deliver(now=now) == 1
+    assert delivery.deliver(now=now) == 1
     assert len(inbox.received) == 1
     subject = email.message_from_bytes(inbox.received[0][2], policy=policy.default)["Subject"]
     assert (
@@ -120,5 +120,5 @@ def test_outbox_is_the_default(sqlite_database: str, isolated_settings: Path) ->
     schedule()
     now = morning("2013-12-02")
     sweep.advance(as_of=now.date(), now=now)
-    assert sweep.deliver(now=now) == 1
+    assert delivery.deliver(now=now) == 1
     assert len(list((isolated_settings / "outbox").glob("*.eml"))) == 1

@@ -74,7 +74,8 @@ def test_every_legal_step_is_stored_and_audited(
     inspection_id = schedule()
     status, stage = pair
     _forcestatus_of(inspection_id, status)
-    outcome = stages.apply_stage(
+    outcome = context.run(
+        stages.apply_stage,
         inspection_id=inspection_id,
         stage=stage,
         actor="tester",
@@ -117,7 +118,7 @@ def test_every_illegal_step_is_refused_and_changes_nothing(
     with Session(context.engine()) as session:
         before = len(session.exec(select(AuditEvent)).all())
     with pytest.raises(InvalidTransition):
-        stages.apply_stage(inspection_id=inspection_id, stage=stage, actor="tester")
+        context.run(stages.apply_stage, inspection_id=inspection_id, stage=stage, actor="tester")
     assert status_of(inspection_id) == status.value
     with Session(context.engine()) as session:
         assert len(session.exec(select(AuditEvent)).all()) == before
@@ -125,11 +126,19 @@ def test_every_illegal_step_is_refused_and_changes_nothing(
 
 def test_replaying_the_last_step_is_a_harmless_no_op(database: str) -> None:
     inspection_id = schedule()
-    first = stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    first = context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="a",
+        now=morning("2013-12-02"),
     )
-    again = stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    again = context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="a",
+        now=morning("2013-12-02"),
     )
     assert first.moved and not again.moved
     with Session(context.engine()) as session:
@@ -165,8 +174,12 @@ def test_a_stale_status_cannot_be_applied_twice(database: str) -> None:
 
 def test_stage_completes_its_milestone(database: str) -> None:
     inspection_id = schedule()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="a", now=morning("2013-12-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="a",
+        now=morning("2013-12-02"),
     )
     with Session(context.engine()) as session:
         announcement = session.exec(select(Milestone).where(Milestone.kind == "announcement")).one()
@@ -175,24 +188,30 @@ def test_stage_completes_its_milestone(database: str) -> None:
 
 def test_unknown_inspection_is_reported(database: str) -> None:
     with pytest.raises(UnknownInspection, match="no inspection with id 99"):
-        stages.apply_stage(inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
+        context.run(stages.apply_stage, inspection_id=99, stage=Stage.ANNOUNCE, actor="a")
 
 
 def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
     inspection_id = schedule()
     for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE):
-        stages.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-01-20")
+        context.run(
+            stages.apply_stage,
+            inspection_id=inspection_id,
+            stage=stage,
+            actor="team",
+            now=morning("2014-01-20"),
         )
     with pytest.raises(InvalidTransition, match="before fieldwork start on 2014-02-10"):
-        stages.apply_stage(
+        context.run(
+            stages.apply_stage,
             inspection_id=inspection_id,
             stage=Stage.RECORD_FIELDWORK,
             actor="team",
             now=morning("2014-02-07"),
         )
     assert status_of(inspection_id) == "sample_selected"
-    stages.apply_stage(
+    context.run(
+        stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.RECORD_FIELDWORK,
         actor="team",

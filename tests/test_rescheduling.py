@@ -25,10 +25,15 @@ def due(inspection_id: int, kind: str) -> str:
 
 def test_moving_later_replans_open_milestones_and_audits_why(database: str) -> None:
     inspection_id = schedule()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="sweep",
+        now=morning("2013-12-02"),
     )
-    scheduling.reschedule(
+    context.run(
+        scheduling.reschedule,
         inspection_id=inspection_id,
         fieldwork_start=morning("2014-03-03").date(),
         why="trust asked: office move",
@@ -49,11 +54,16 @@ def test_moving_later_replans_open_milestones_and_audits_why(database: str) -> N
 
 def test_moving_earlier_than_the_real_announcement_allows_is_refused(database: str) -> None:
     inspection_id = schedule()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="sweep", now=morning("2013-12-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="sweep",
+        now=morning("2013-12-02"),
     )
     with pytest.raises(NoticeTooShort, match="was announced on 2013-12-02"):
-        scheduling.reschedule(
+        context.run(
+            scheduling.reschedule,
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-02-03").date(),
             why="",
@@ -67,7 +77,8 @@ def test_moving_into_a_full_week_is_refused(database: str) -> None:
     schedule(body="London", fieldwork_start="2014-03-03")  # IAOW capacity is one team
     inspection_id = schedule()
     with pytest.raises(Unschedulable, match="week of 2014-03-03 already has 1"):
-        scheduling.reschedule(
+        context.run(
+            scheduling.reschedule,
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-03-03").date(),
             why="",
@@ -83,11 +94,16 @@ def test_moving_after_fieldwork_is_refused(database: str) -> None:
         (Stage.SELECT_SAMPLE, "2014-01-20"),
         (Stage.RECORD_FIELDWORK, "2014-02-14"),
     ]:
-        stages.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="t", now=morning(day, 17)
+        context.run(
+            stages.apply_stage,
+            inspection_id=inspection_id,
+            stage=stage,
+            actor="t",
+            now=morning(day, 17),
         )
     with pytest.raises(InvalidTransition, match="only inspections whose fieldwork has not begun"):
-        scheduling.reschedule(
+        context.run(
+            scheduling.reschedule,
             inspection_id=inspection_id,
             fieldwork_start=morning("2014-06-02").date(),
             why="",
@@ -103,7 +119,8 @@ def test_ics_round_trip_keeps_uids_stable_across_a_reschedule(sqlite_database: s
         before = ical.read_ics(
             ical.to_ics(record_entries(session, "iaow"), "t", morning("2013-12-01"))
         )
-    scheduling.reschedule(
+    context.run(
+        scheduling.reschedule,
         inspection_id=inspection_id,
         fieldwork_start=morning("2014-03-03").date(),
         why="",

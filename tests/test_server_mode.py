@@ -100,8 +100,12 @@ def test_deploying_again_changes_nothing(on_server: Server) -> None:
 def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
     start = earliest_fieldwork_start(context.programmes()["iaow"], pendulum.today().date())
     start = start.add(weeks=2)
-    inspection_id, _ = scheduling.schedule(
-        body_name="London", programme_code="iaow", fieldwork_start=start, actor="test"
+    inspection_id, _ = context.run(
+        scheduling.schedule,
+        body_name="London",
+        programme_code="iaow",
+        fieldwork_start=start,
+        actor="test",
     )
     run("announce/default", inspection_id=inspection_id)
     tag = f"inspection:{inspection_id}"
@@ -141,8 +145,12 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
     }
 
     # The morning sweep announces the next one when it falls due, and books its stages too.
-    second, _ = scheduling.schedule(
-        body_name="Cumbria", programme_code="iaow", fieldwork_start=start, actor="test"
+    second, _ = context.run(
+        scheduling.schedule,
+        body_name="Cumbria",
+        programme_code="iaow",
+        fieldwork_start=start,
+        actor="test",
     )
     announcement = due(second)["announcement"]
     run("deadline-sweep/on-demand", as_of=announcement.isoformat(), now=at(announcement, 6))
@@ -150,7 +158,8 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
 
 
 def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:
-    inspection_id, _ = scheduling.schedule(
+    inspection_id, _ = context.run(
+        scheduling.schedule,
         body_name="North Lincolnshire",
         programme_code="cci",
         fieldwork_start=pendulum.date(2014, 2, 17),

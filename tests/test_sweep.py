@@ -11,7 +11,7 @@ from inspectorate.adapters.models import AuditEvent, Milestone, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, stages
+from inspectorate.services import context, delivery, stages
 from inspectorate.services import sweep as sweeping
 from inspectorate.services.stages import insert_unless_present
 from tests.factories import morning, schedule, status_of
@@ -35,7 +35,7 @@ def sweep(day: str, mailer: RecordingMailer) -> tuple[list[str], int, int]:
     now = morning(day)
     report = sweeping.advance(as_of=now.date(), now=now)
     claimed = sweeping.claim(as_of=now.date(), now=now)
-    delivered = sweeping.deliver(now=now, mailer=mailer)
+    delivered = delivery.deliver(now=now, mailer=mailer)
     return report.advanced, claimed, delivered
 
 
@@ -96,8 +96,12 @@ def test_a_late_sweep_catches_up_in_order_and_sends_only_the_latest_reminder(
 def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None:
     inspection_id = schedule()
     for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE, Stage.RECORD_FIELDWORK):
-        stages.apply_stage(
-            inspection_id=inspection_id, stage=stage, actor="team", now=morning("2014-02-14", 17)
+        context.run(
+            stages.apply_stage,
+            inspection_id=inspection_id,
+            stage=stage,
+            actor="team",
+            now=morning("2014-02-14", 17),
         )
     mailer = RecordingMailer()
     report = sweeping.advance(as_of=morning("2014-03-07").date(), now=morning("2014-03-07"))
@@ -111,8 +115,12 @@ def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None
         "Draft report to the trust",
     }
     assert all("programme-manager@" in ", ".join(m.to) for m in escalations)
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.SCORE, actor="team", now=morning("2014-03-10", 14)
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.SCORE,
+        actor="team",
+        now=morning("2014-03-10", 14),
     )
     advanced, _, _ = sweep("2014-03-11", mailer)
     assert advanced == [f"inspection {inspection_id} draft_to_body"]
@@ -131,8 +139,12 @@ def test_every_sent_reminder_is_in_the_audit_trail(database: str) -> None:
 
 def test_cancelled_inspections_get_no_reminders(database: str) -> None:
     inspection_id = schedule()
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.CANCEL, actor="pm", now=morning("2013-11-26")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.CANCEL,
+        actor="pm",
+        now=morning("2013-11-26"),
     )
     mailer = RecordingMailer()
     assert sweep("2014-01-06", mailer) == ([], 0, 0)

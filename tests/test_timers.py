@@ -6,7 +6,7 @@ import pendulum
 
 from inspectorate.adapters import clock
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import stages, timers
+from inspectorate.services import context, stages, timers
 from inspectorate.services.demo import programme_share
 from tests.factories import morning, schedule, status_of
 
@@ -27,22 +27,31 @@ def test_announcement_books_each_automatic_stage_at_six_on_its_day(sqlite_databa
 
 def test_a_done_or_cancelled_inspection_books_nothing_more(sqlite_database: str) -> None:
     inspection_id = schedule(body="London", fieldwork_start="2014-03-10")
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=morning("2013-12-30")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="t",
+        now=morning("2013-12-30"),
     )
     booked = [
         t.stage for t in timers.stage_timers(inspection_id=inspection_id, now=morning("2013-12-30"))
     ]
     assert Stage.ANNOUNCE not in booked
-    stages.apply_stage(
-        inspection_id=inspection_id, stage=Stage.CANCEL, actor="t", now=morning("2014-01-02")
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.CANCEL,
+        actor="t",
+        now=morning("2014-01-02"),
     )
     assert timers.stage_timers(inspection_id=inspection_id, now=morning("2014-01-02")) == []
 
 
 def test_a_booked_stage_that_is_not_ready_leaves_the_inspection_alone(sqlite_database: str) -> None:
     inspection_id = schedule(body="London", fieldwork_start="2014-03-10")
-    outcome = stages.apply_stage(
+    outcome = context.run(
+        stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.SEND_DRAFT,
         actor="timer",

@@ -1,16 +1,20 @@
 """The wiring every service shares: settings, the engine, loaded configuration, the clock.
 
-It imports no other service. Configuration is read once per process; `unit_of_work` is the
-one transaction a use case runs in, handed to it by its caller (a task, a command, a page).
+It imports no other service. Configuration is read once per process.
+
+A use case is one function that takes the session it works in as its first argument and
+never commits: its caller (a task, a command, a page) opens `unit_of_work()` around it, or
+around several use cases that must stand or fall together; `run` does that for one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import pendulum
 from sqlalchemy import Engine
@@ -27,6 +31,9 @@ from inspectorate.domain.triggers import TriggerRule, rules_for
 # The database driver's own failures (unreachable server, refused login, locked file), named
 # here so that callers above the services can catch them without importing SQLAlchemy.
 RecordUnavailable = DBAPIError
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=4)
@@ -94,6 +101,12 @@ def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
     """One transaction on the record: committed when the block ends, rolled back on error."""
     with database.session_scope(engine(settings)) as session:
         yield session
+
+
+def run(use_case: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run one use case in a unit of work of its own, committed when it returns."""
+    with unit_of_work() as session:
+        return use_case(session, *args, **kwargs)
 
 
 @contextmanager

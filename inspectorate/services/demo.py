@@ -116,7 +116,8 @@ def prepare_simulation(
             upsert_bodies(session, bodies=bodies, now=manager_day)
     plan = plan_programme(definition, definition.planning, bodies, start)
     ids = [
-        scheduling.schedule(
+        context.run(
+            scheduling.schedule,
             body_name=p.body.name,
             programme_code=code,
             fieldwork_start=p.fieldwork_start,
@@ -134,7 +135,8 @@ def prepare_demo(folder: Path) -> DemoSetup:
     programme_manager_day = clock.morning_of(DEMO_START, hour=9)
     setup.initialise(now=programme_manager_day)
     ids = [
-        scheduling.schedule(
+        context.run(
+            scheduling.schedule,
             body_name=body,
             programme_code=programme,
             fieldwork_start=pendulum.parse(start).date(),  # type: ignore[union-attr]

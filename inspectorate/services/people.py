@@ -65,7 +65,8 @@ def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> li
             outcomes.append(_casework(step, seed, why, now))
             continue
         outcomes.append(
-            stages.apply_stage(
+            context.run(
+                stages.apply_stage,
                 inspection_id=step.inspection_id,
                 stage=step.stage,
                 actor=step.actor,

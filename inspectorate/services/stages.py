@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.repository import (
     get_inspection,
@@ -195,6 +195,7 @@ def insert_unless_present(
 
 
 def apply_stage(
+    session: Session,
     *,
     inspection_id: int,
     stage: Stage,
@@ -203,36 +204,34 @@ def apply_stage(
     now: dt.datetime | None = None,
     if_ready: bool = False,
 ) -> StageOutcome:
-    """Apply one lifecycle stage to an inspection inside one transaction.
+    """Apply one lifecycle stage to an inspection, with its milestone and notices.
 
     With `if_ready` (a booked timer), an inspection not standing just before the stage is
     left as it is instead of refused: the sweep or a person has done it, or it is not due.
     """
     settings = get_settings()
-    with session_scope(context.engine(settings)) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        if if_ready and inspection.status != status_before(stage).value:
-            return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
-        programme_row = session.get(Programme, inspection.programme_id)
-        assert programme_row is not None
-        return perform_stage(
-            session,
-            programme=context.programmes(settings)[programme_row.code],
-            inspection_id=inspection_id,
-            stage=stage,
-            now=context.moment(now),
-            actor=actor,
-            settings=settings,
-            why=why,
-            follow_up_rules=context.follow_up_rules(settings)[programme_row.code],
-            all_programmes=context.programmes(settings),
-        )
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    if if_ready and inspection.status != status_before(stage):
+        return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
+    programme_row = session.get(Programme, inspection.programme_id)
+    assert programme_row is not None
+    return perform_stage(
+        session,
+        programme=context.programmes(settings)[programme_row.code],
+        inspection_id=inspection_id,
+        stage=stage,
+        now=context.moment(now),
+        actor=actor,
+        settings=settings,
+        why=why,
+        follow_up_rules=context.follow_up_rules(settings)[programme_row.code],
+        all_programmes=context.programmes(settings),
+    )
 
 
-def check_stage(*, inspection_id: int, stage: Stage) -> None:
+def check_stage(session: Session, *, inspection_id: int, stage: Stage) -> None:
     """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow)."""
-    with Session(context.engine()) as session:
-        status = Status(get_inspection(session, inspection_id=inspection_id).status)
+    status = Status(get_inspection(session, inspection_id=inspection_id).status)
     if stage is not Stage.CANCEL and status is status_after(stage):
         return
     next_status(status, stage)

@@ -10,26 +10,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pendulum
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
-from inspectorate.adapters.notify import Mailer, mailer_from_settings
-from inspectorate.adapters.repository import record_audit
+from inspectorate.adapters.database import session_scope
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Status, status_before
 from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import next_reminder_day, reminder_due
 from inspectorate.domain.triggers import TriggerRule
-from inspectorate.services import context
-from inspectorate.services.messages import build_message
+from inspectorate.services import context, delivery
+from inspectorate.services.delivery import ACTOR
 from inspectorate.services.recipients import addresses_for
 from inspectorate.services.stages import claim_reminder, complete_milestone, perform_stage
 
-ACTOR = "deadline-sweep"
-LEASE = dt.timedelta(minutes=10)
 _ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
 
 
@@ -198,83 +194,6 @@ def next_wakeup(
     return min(days) if days else None
 
 
-def deliver_pending_reminders(
-    engine: Engine,
-    *,
-    mailer: Mailer,
-    now: pendulum.DateTime,
-    programmes: dict[str, ProgrammeDefinition],
-    settings: Settings,
-) -> int:
-    """Send every claimed, unsent reminder once; return how many were delivered."""
-    with Session(engine) as session:
-        pending = session.exec(
-            select(Reminder.id).where(col(Reminder.sent_at).is_(None)).order_by(col(Reminder.id))
-        ).all()
-    delivered = 0
-    for reminder_id in pending:
-        assert reminder_id is not None
-        if not _take_lease(engine, reminder_id):
-            continue
-        with Session(engine) as session:
-            message = build_message(
-                session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
-            )
-        try:
-            location = mailer.send(message)
-        except Exception:
-            _release_lease(engine, reminder_id)
-            raise
-        with session_scope(engine) as session:
-            session.execute(
-                update(Reminder)
-                .where(col(Reminder.id) == reminder_id)
-                .values(sent_at=utc(now), lease_until=None, message_path=location)
-            )
-            reminder = session.get(Reminder, reminder_id)
-            milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
-            assert reminder is not None and milestone is not None
-            record_audit(
-                session,
-                at=now,
-                actor=ACTOR,
-                entity="reminder",
-                entity_id=reminder_id,
-                inspection_id=milestone.inspection_id,
-                action="sent",
-                from_state="pending",
-                to_state="sent",
-                why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}",
-            )
-        delivered += 1
-    return delivered
-
-
-def _wall_clock() -> dt.datetime:
-    # Leases guard against two live processes sending at once, so they use real time even
-    # when the domain clock is virtual.
-    return dt.datetime.now(dt.UTC)
-
-
-def _take_lease(engine: Engine, reminder_id: int) -> bool:
-    wall = _wall_clock()
-    with session_scope(engine) as session:
-        result = session.execute(
-            update(Reminder)
-            .where(col(Reminder.id) == reminder_id, col(Reminder.sent_at).is_(None))
-            .where((col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall))
-            .values(lease_until=wall + LEASE)
-        )
-        return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-def _release_lease(engine: Engine, reminder_id: int) -> None:
-    with session_scope(engine) as session:
-        session.execute(
-            update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
-        )
-
-
 def advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
     """Perform the automatic milestones due on or before `as_of`."""
     settings = get_settings()
@@ -300,21 +219,9 @@ def claim(*, as_of: dt.date, now: dt.datetime | None = None) -> int:
     )
 
 
-def deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> int:
-    """Deliver every claimed, unsent reminder through the configured mailer."""
-    settings = get_settings()
-    return deliver_pending_reminders(
-        context.engine(settings),
-        mailer=mailer or mailer_from_settings(settings),
-        now=context.moment(now),
-        programmes=context.programmes(settings),
-        settings=settings,
-    )
-
-
 def remind(*, as_of: dt.date, now: dt.datetime | None = None) -> tuple[int, int]:
     """Claim what is owed on `as_of`, then send every unsent reminder; (claimed, delivered)."""
-    return claim(as_of=as_of, now=now), deliver(now=now)
+    return claim(as_of=as_of, now=now), delivery.deliver(now=now)
 
 
 def next_day_with_work(*, after: dt.date) -> dt.date | None:
