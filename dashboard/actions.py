@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from dashboard.hints import explain
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
@@ -53,7 +54,7 @@ def _run(inspection_id: int, action: str, step: Callable[[], str]) -> Response:
             with embedded_runtime():
                 said = step()
         except InspectorateError as refused:
-            raise HTTPException(400, f"{action} refused: {refused}") from refused
+            raise HTTPException(400, f"{action} refused: {explain(refused)}") from refused
     return _back(inspection_id, f"{action}: {said}")
 
 

@@ -9,6 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard import actions, api, auth, pages
+from dashboard.hints import explain
 from dashboard.web import page
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import InspectorateError
@@ -41,7 +42,7 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(InspectorateError)
     async def _refused(request: Request, exc: InspectorateError) -> Response:
-        return _error(request, 400, str(exc))
+        return _error(request, 400, explain(exc))
 
     return app
 
