@@ -84,9 +84,9 @@ def timed_stage_flows(folder: Path) -> float:
     STAGE_FLOWS[Stage.ANNOUNCE](inspection_id=1, now=at("2013-12-02"))
     _, sample = select_sample(inspection_id=1, caseload_path=str(caseload), now=at("2014-01-20"))
     STAGE_FLOWS[Stage.RECORD_FIELDWORK](inspection_id=1, now=at("2014-02-14"))
-    synthetic.judgements(sample.cases, evidence.framework_of(1), 0.7, 1).to_csv(
-        judgements, index=False
-    )
+    with context.reading() as session:
+        framework = evidence.framework_of(session, inspection_id=1)
+    synthetic.judgements(sample.cases, framework, 0.7, 1).to_csv(judgements, index=False)
     score_fieldwork(inspection_id=1, judgements_path=str(judgements), now=at("2014-02-28"))
     for stage, day in [
         (Stage.SEND_DRAFT, "2014-03-07"),

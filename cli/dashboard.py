@@ -47,8 +47,13 @@ def users_add(
 ) -> None:
     """Create a dashboard account (the password is stored as an argon2 hash)."""
     database_ready()
-    users.add_user(
-        username=username, role=role, password=password, body=body, now=context.moment(None)
+    context.run(
+        users.add_user,
+        username=username,
+        role=role,
+        password=password,
+        body=body,
+        now=context.moment(None),
     )
     console.print(f"Account {username} ({role}{', ' + body if body else ''}) created.")
 
@@ -59,7 +64,9 @@ def users_assign(
 ) -> None:
     """Put an inspector on an inspection's team (they then see it in the dashboard)."""
     database_ready()
-    new = users.assign(username=username, inspection_id=inspection_id, now=context.moment(None))
+    new = context.run(
+        users.assign, username=username, inspection_id=inspection_id, now=context.moment(None)
+    )
     console.print(f"{username} {'is now' if new else 'was already'} on inspection {inspection_id}.")
 
 

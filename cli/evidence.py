@@ -151,9 +151,11 @@ def score_inspection(
     """Import, check and score the fieldwork judgements (runs the score-fieldwork flow)."""
     database_ready()
     # Checked here too so a bad file is refused in a second, before Prefect starts.
-    evidence.read_inspection_judgements(inspection_id=inspection_id, path=judgements)
+    with context.reading() as session:
+        evidence.read_inspection_judgements(session, inspection_id=inspection_id, path=judgements)
+        framework = evidence.framework_of(session, inspection_id=inspection_id)
     if ratings:
-        evidence.read_inspection_ratings(inspection_id=inspection_id, path=ratings)
+        read_ratings(ratings, framework)
     from flows.casework import score_fieldwork
     from tasks.runtime import embedded_runtime
 
@@ -165,8 +167,9 @@ def score_inspection(
             actor=actor,
             now=now,
         )
-    data = evidence.stored_scores(inspection_id=inspection_id)
-    console.print(score_tables(data, evidence.framework_of(inspection_id))[0])
+    with context.reading() as session:
+        data = evidence.stored_scores(session, inspection_id=inspection_id)
+    console.print(score_tables(data, framework)[0])
     console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
 
 
@@ -180,11 +183,13 @@ def show_scores(
 ) -> None:
     """Show an inspection's scores with breakdowns."""
     database_ready()
-    data = evidence.stored_scores(inspection_id=inspection_id, publication=publication)
+    with context.reading() as session:
+        data = evidence.stored_scores(session, inspection_id=inspection_id, publication=publication)
+        framework = evidence.framework_of(session, inspection_id=inspection_id)
     if as_json:
         print_json(data)
         return
-    for table in score_tables(data, evidence.framework_of(inspection_id)):
+    for table in score_tables(data, framework):
         console.print(table)
 
 

@@ -131,7 +131,8 @@ def compare_cmd(
 ) -> None:
     """Compare a follow-up's criterion scores with the original's (Fisher's exact test)."""
     database_ready()
-    original, changes = evidence.compare_with_original(inspection_id=inspection_id)
+    with context.reading() as session:
+        original, changes = evidence.compare_with_original(session, inspection_id=inspection_id)
     rows = _rows(changes, "criterion")
     if as_json:
         print_json(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.web import LOGIN_COOKIE, SESSION_COOKIE, account_of, check_csrf, page, set_cookie
 from inspectorate.adapters import clock
-from inspectorate.services import users
+from inspectorate.services import context, users
 
 router = APIRouter()
 
@@ -33,7 +33,8 @@ def login(
 ) -> Response:
     """Check the password; open a session and go home, or say it did not match."""
     check_csrf(request.cookies.get(LOGIN_COOKIE), csrf)
-    user = users.authenticate(username.strip(), password)
+    with context.reading() as session:
+        user = users.authenticate(session, username=username.strip(), password=password)
     if user is None:
         return page(
             request,
@@ -43,7 +44,7 @@ def login(
             error="That username and password do not match an account.",
         )
     response = RedirectResponse("/", status_code=303)
-    token = users.start_session(user, clock.now())
+    token = context.run(users.start_session, user=user, now=clock.now())
     set_cookie(response, request, SESSION_COOKIE, token, max_age=users.SESSION_HOURS * 3600)
     response.delete_cookie(LOGIN_COOKIE, path="/")
     return response
@@ -55,7 +56,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Resp
     account = account_of(request)
     if account is not None:
         check_csrf(account.csrf, csrf)
-        users.end_session(request.cookies[SESSION_COOKIE])
+        context.run(users.end_session, token=request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

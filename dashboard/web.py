@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from dashboard.cache import PAGES
 from inspectorate.adapters import clock
 from inspectorate.domain.access import ANONYMOUS, AccountRole, Viewer
-from inspectorate.services import reports, users
+from inspectorate.services import context, reports, users
 from inspectorate.services.users import Account
 
 SESSION_COOKIE = "inspectorate_session"
@@ -25,16 +25,20 @@ ACTIONS = threading.Lock()
 def account_of(request: Request) -> Account | None:
     """The signed-in account, if the session cookie is live."""
     token = request.cookies.get(SESSION_COOKIE)
-    return users.session_account(token, clock.now()) if token else None
+    if not token:
+        return None
+    with context.reading() as session:
+        return users.session_account(session, token=token, now=clock.now())
 
 
 def viewer_of(account: Account | None) -> Viewer:
     """The access rules' view of the account (anonymous visitors are the public)."""
     if account is None:
         return ANONYMOUS
-    assigned = (
-        users.assigned_inspections(account.id) if account.role == AccountRole.INSPECTOR else set()
-    )
+    if account.role != AccountRole.INSPECTOR:
+        return Viewer(account.role, account.body_id, frozenset())
+    with context.reading() as session:
+        assigned = users.assigned_inspections(session, user_id=account.id)
     return Viewer(account.role, account.body_id, frozenset(assigned))
 
 

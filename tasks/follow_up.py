@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from inspectorate.domain.triggers import Decision
-from inspectorate.services import evidence
+from inspectorate.services import context, evidence
 from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 
 
@@ -23,10 +23,13 @@ def plan_reinspection(
     inspection_id: int, actor: str, now: dt.datetime | None = None
 ) -> tuple[Decision | None, int | None]:
     """Evaluate the trigger rules and plan the follow-up when one is due (idempotent)."""
-    return evidence.plan_reinspection(inspection_id=inspection_id, actor=actor, now=now)
+    return context.run(
+        evidence.plan_reinspection, inspection_id=inspection_id, actor=actor, now=now
+    )
 
 
 @task(name="decide-reinspection", cache_policy=NO_CACHE)
 def decide_reinspection(inspection_id: int) -> Decision | None:
     """Whether the recorded scores call for a follow-up (nothing is planned here)."""
-    return evidence.reinspection_decision(inspection_id=inspection_id)
+    with context.reading() as session:
+        return evidence.reinspection_decision(session, inspection_id=inspection_id)

@@ -60,11 +60,9 @@ def book_stage_runs(inspection_id: int, now: dt.datetime | None = None) -> list[
     booked in the past would start at once), which matters when announcing is back-filled.
     """
     wall_clock = dt.datetime.now(dt.UTC)
-    wanted = [
-        t
-        for t in timers.stage_timers(inspection_id=inspection_id, now=context.moment(now))
-        if t.run_at > wall_clock
-    ]
+    with context.reading() as session:
+        due = timers.stage_timers(session, inspection_id=inspection_id, now=context.moment(now))
+    wanted = [t for t in due if t.run_at > wall_clock]
     keys = {t.key for t in wanted}
     stale = [
         r for r in waiting_runs(inspection_id, flow_tag="timer") if r.idempotency_key not in keys

@@ -33,8 +33,12 @@ def advance(inspection_id: int, stage: Stage, day: str) -> None:
     context.run(
         stages.apply_stage, inspection_id=inspection_id, stage=stage, actor="t", now=morning(day)
     )
-    documents.write_stage_documents(
-        inspection_id=inspection_id, stage=stage, now=morning(day), actor="t"
+    context.run(
+        documents.write_stage_documents,
+        inspection_id=inspection_id,
+        stage=stage,
+        now=morning(day),
+        actor="t",
     )
 
 
@@ -54,16 +58,23 @@ def build_board_record() -> BoardRecord:
         actor="t",
         now=morning("2014-03-24"),
     )
-    for role, name in ROLES.items():
-        users.add_user(
-            username=name,
-            role=role,
-            password=PASSWORD,
-            body="Wales" if role == "body" else None,
-            now=morning("2014-01-02"),
+    with context.unit_of_work() as session:
+        for role, name in ROLES.items():
+            users.add_user(
+                session,
+                username=name,
+                role=role,
+                password=PASSWORD,
+                body="Wales" if role == "body" else None,
+                now=morning("2014-01-02"),
+            )
+        users.assign(
+            session, username=ROLES["inspector"], inspection_id=assigned, now=morning("2014-01-02")
         )
-    users.assign(username=ROLES["inspector"], inspection_id=assigned, now=morning("2014-01-02"))
-    draft_doc = documents.versions_of(draft)[0]
-    published_doc = [v for v in documents.versions_of(published) if v.public][0]
+    with context.reading() as session:
+        draft_doc = documents.versions_of(session, inspection_id=draft)[0]
+        published_doc = [
+            v for v in documents.versions_of(session, inspection_id=published) if v.public
+        ][0]
     assert draft_doc.id is not None and published_doc.id is not None
     return BoardRecord(published, draft, assigned, draft_doc.id, published_doc.id)

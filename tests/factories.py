@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from inspectorate.adapters import clock
 from inspectorate.adapters.models import Inspection
+from inspectorate.domain.frameworks import Framework
 from inspectorate.services import context, scheduling, stages
 
 
@@ -61,10 +62,13 @@ def record_synthetic_sample(
 
     start = pendulum.parse(fieldwork).date()  # type: ignore[union-attr]
     caseload = synthetic.caseload(body, size, start, 1)
-    sample = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=seed)
-    evidence.record_sample(
-        inspection_id=inspection_id, sample=sample, actor="team", now=morning(on)
-    )
+    with context.unit_of_work() as session:
+        sample = evidence.draw_sample(
+            session, inspection_id=inspection_id, caseload=caseload, seed=seed
+        )
+        evidence.record_sample(
+            session, inspection_id=inspection_id, sample=sample, actor="team", now=morning(on)
+        )
 
 
 def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
@@ -94,17 +98,32 @@ def score_and_record(inspection_id: int, judgements: pd.DataFrame, now: dt.datet
     """Score judgements against the inspection's framework and record them as the team."""
     from inspectorate.services import evidence
 
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    evidence.record_scores(
-        inspection_id=inspection_id, judgements=judgements, scores=scores, actor="team", now=now
-    )
+    with context.unit_of_work() as session:
+        scores = evidence.score_inspection(
+            session, inspection_id=inspection_id, judgements=judgements
+        )
+        evidence.record_scores(
+            session,
+            inspection_id=inspection_id,
+            judgements=judgements,
+            scores=scores,
+            actor="team",
+            now=now,
+        )
+
+
+def framework_of(inspection_id: int) -> Framework:
+    """Return the criteria framework the inspection is scored against."""
+    from inspectorate.services import evidence
+
+    with context.reading() as session:
+        return evidence.framework_of(session, inspection_id=inspection_id)
 
 
 def scored(body: str = "Wales") -> int:
     """An IAOW inspection of `body` (fieldwork 10 March 2014) taken as far as its scores."""
     from inspectorate.domain import synthetic
     from inspectorate.domain.lifecycle import Stage
-    from inspectorate.services import evidence
 
     inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
     context.run(
@@ -118,6 +137,6 @@ def scored(body: str = "Wales") -> int:
         inspection_id, body=body, size=1500, fieldwork="2014-03-10", on="2014-02-17"
     )
     cases = finish_fieldwork(inspection_id, "2014-03-14")
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
     score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
     return inspection_id

@@ -15,6 +15,7 @@ from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, evidence, stages
 from tests.factories import (
     finish_fieldwork,
+    framework_of,
     morning,
     record_synthetic_sample,
     schedule,
@@ -43,7 +44,7 @@ def sampled(seed: int = 3) -> int:
 def fieldwork_done(seed: int = 3) -> tuple[int, pd.DataFrame]:
     inspection_id = sampled(seed)
     cases = finish_fieldwork(inspection_id, "2014-02-14")
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
     return inspection_id, judgements
 
 
@@ -63,26 +64,33 @@ def test_recording_the_sample_stores_it_and_takes_the_step(database: str) -> Non
 
 def test_scoring_stores_judgements_and_scores_and_takes_the_step(database: str) -> None:
     inspection_id, judgements = fieldwork_done()
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    outcome = evidence.record_scores(
-        inspection_id=inspection_id,
-        judgements=judgements,
-        scores=scores,
-        actor="team",
-        now=morning("2014-02-28"),
-    )
+    with context.unit_of_work() as session:
+        scores = evidence.score_inspection(
+            session, inspection_id=inspection_id, judgements=judgements
+        )
+        outcome = evidence.record_scores(
+            session,
+            inspection_id=inspection_id,
+            judgements=judgements,
+            scores=scores,
+            actor="team",
+            now=morning("2014-02-28"),
+        )
     assert outcome.moved and status_of(inspection_id) == "scored"
     assert count(Judgement) == len(judgements)
-    stored = evidence.stored_scores(inspection_id=inspection_id)
+    stored = context.run(evidence.stored_scores, inspection_id=inspection_id)
     assert stored["headline"] == scores.as_json()["headline"]
     assert "gender" in stored["breakdowns"]  # case attributes come from the stored sample
 
 
 def test_importing_the_same_judgements_again_changes_nothing(database: str) -> None:
     inspection_id, judgements = fieldwork_done()
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
+    scores = context.run(
+        evidence.score_inspection, inspection_id=inspection_id, judgements=judgements
+    )
     for _ in range(2):
-        evidence.record_scores(
+        context.run(
+            evidence.record_scores,
             inspection_id=inspection_id,
             judgements=judgements,
             scores=scores,
@@ -100,7 +108,8 @@ def test_a_corrected_file_rescores_before_the_draft_goes(database: str) -> None:
     score_and_record(inspection_id, judgements, now=morning("2014-02-28"))
     corrected = judgements.assign(judgement="sufficient")
     score_and_record(inspection_id, corrected, now=morning("2014-03-03"))
-    assert set(evidence.stored_scores(inspection_id=inspection_id)["headline"].values()) == {100.0}
+    stored = context.run(evidence.stored_scores, inspection_id=inspection_id)
+    assert set(stored["headline"].values()) == {100.0}
     with Session(context.engine()) as session:
         headlines = session.exec(select(Score).where(Score.level == "headline")).all()
     assert {s.score for s in headlines} == {100.0}
@@ -108,8 +117,11 @@ def test_a_corrected_file_rescores_before_the_draft_goes(database: str) -> None:
 
 def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
     inspection_id, judgements = fieldwork_done()
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
-    evidence.record_scores(
+    scores = context.run(
+        evidence.score_inspection, inspection_id=inspection_id, judgements=judgements
+    )
+    context.run(
+        evidence.record_scores,
         inspection_id=inspection_id,
         judgements=judgements,
         scores=scores,
@@ -124,7 +136,8 @@ def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
         now=morning("2014-03-07"),
     )
     with pytest.raises(InvalidTransition, match="fixed once the draft has gone"):
-        evidence.record_scores(
+        context.run(
+            evidence.record_scores,
             inspection_id=inspection_id,
             judgements=judgements,
             scores=scores,
@@ -137,11 +150,17 @@ def test_scoring_before_fieldwork_is_refused_and_writes_nothing(database: str) -
     inspection_id = sampled()
     with Session(context.engine()) as session:
         cases = pd.DataFrame([c.model_dump() for c in session.exec(select(SampledCase))])
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), 0.7, 1)
-    scores = evidence.score_inspection(inspection_id=inspection_id, judgements=judgements)
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
+    scores = context.run(
+        evidence.score_inspection, inspection_id=inspection_id, judgements=judgements
+    )
     with pytest.raises(InvalidTransition, match="sample_selected"):
-        evidence.record_scores(
-            inspection_id=inspection_id, judgements=judgements, scores=scores, actor="team"
+        context.run(
+            evidence.record_scores,
+            inspection_id=inspection_id,
+            judgements=judgements,
+            scores=scores,
+            actor="team",
         )
     assert count(Judgement) == 0 and count(Score) == 0
 
@@ -149,7 +168,12 @@ def test_scoring_before_fieldwork_is_refused_and_writes_nothing(database: str) -
 def test_sampling_twice_keeps_the_first_sample(database: str) -> None:
     inspection_id = sampled(seed=3)
     caseload = synthetic.caseload("Durham Tees Valley", 1500, FIELDWORK, 1)
-    other = evidence.draw_sample(inspection_id=inspection_id, caseload=caseload, seed=99)
-    outcome = evidence.record_sample(inspection_id=inspection_id, sample=other, actor="team")
+    with context.unit_of_work() as session:
+        other = evidence.draw_sample(
+            session, inspection_id=inspection_id, caseload=caseload, seed=99
+        )
+        outcome = evidence.record_sample(
+            session, inspection_id=inspection_id, sample=other, actor="team"
+        )
     assert not outcome.moved
     assert count(SampledCase) == 60

@@ -16,9 +16,9 @@ from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, documents, evidence
+from inspectorate.services import context, documents
 from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
-from tests.factories import morning, schedule, status_of
+from tests.factories import framework_of, morning, schedule, status_of
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -39,7 +39,7 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
     assert outcome.moved and len(sample.cases) == 60
     record_fieldwork(inspection_id=inspection_id, now=morning("2014-02-14", 17))
     judgements = tmp_path / "judgements.csv"
-    synthetic.judgements(sample.cases, evidence.framework_of(inspection_id), 0.7, 1).to_csv(
+    synthetic.judgements(sample.cases, framework_of(inspection_id), 0.7, 1).to_csv(
         judgements, index=False
     )
     assert score_fieldwork(
@@ -71,13 +71,16 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
         "report_distributed",
         "receive_action_plan",
     ]
-    written = [(v.kind, v.lang, v.public) for v in documents.versions_of(inspection_id)]
+    with context.reading() as session:
+        versions = documents.versions_of(session, inspection_id=inspection_id)
+        distribution = documents.distribution_of(session, inspection_id=inspection_id)
+    written = [(v.kind, v.lang, v.public) for v in versions]
     assert written == [
         ("announcement", "en", False),
         ("draft", "en", False),
         ("published", "en", True),
     ]
-    assert len(documents.distribution_of(inspection_id)) == 8
+    assert len(distribution) == 8
 
 
 def test_score_fieldwork_emits_inspection_scored_with_the_headline(
@@ -94,7 +97,7 @@ def test_score_fieldwork_emits_inspection_scored_with_the_headline(
     _, sample = select_sample(inspection_id=inspection_id, caseload_path=str(caseload))
     record_fieldwork(inspection_id=inspection_id, now=morning("2014-02-14", 17))
     judgements = tmp_path / "judgements.csv"
-    synthetic.judgements(sample.cases, evidence.framework_of(inspection_id), 0.3, 1).to_csv(
+    synthetic.judgements(sample.cases, framework_of(inspection_id), 0.3, 1).to_csv(
         judgements, index=False
     )
     score_fieldwork(inspection_id=inspection_id, judgements_path=str(judgements))
@@ -102,7 +105,7 @@ def test_score_fieldwork_emits_inspection_scored_with_the_headline(
     assert event["event"] == "inspection.scored"
     assert event["resource"]["prefect.resource.id"] == f"inspectorate.inspection.{inspection_id}"
     headline = event["payload"]["headline"]
-    assert set(headline) == {h.id for h in evidence.framework_of(inspection_id).headlines}
+    assert set(headline) == {h.id for h in framework_of(inspection_id).headlines}
     assert all(value < 50 for value in headline.values())
 
 

@@ -13,6 +13,7 @@ from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, evidence, stages
 from tests.factories import (
     finish_fieldwork,
+    framework_of,
     morning,
     record_synthetic_sample,
     schedule,
@@ -38,7 +39,7 @@ def published(
         inspection_id, body=body, size=6000 if programme == "esi" else 800, fieldwork=start
     )
     cases = finish_fieldwork(inspection_id, "2014-03-28")
-    judgements = synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1)
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), quality, 1)
     score_and_record(inspection_id, judgements, now=morning("2014-03-31"))
     for stage, day in [
         (Stage.SEND_DRAFT, "2014-04-07"),
@@ -81,8 +82,8 @@ def test_low_scores_plan_a_reinspection_a_year_after_publication(database: str) 
 def test_good_scores_plan_nothing_and_say_why_once(database: str) -> None:
     original = published(quality=0.85)
     assert children(original) == []
-    evidence.plan_reinspection(inspection_id=original)
-    evidence.plan_reinspection(inspection_id=original)
+    context.run(evidence.plan_reinspection, inspection_id=original)
+    context.run(evidence.plan_reinspection, inspection_id=original)
     with Session(context.engine()) as session:
         decisions = session.exec(
             select(AuditEvent).where(AuditEvent.action == "no_follow_up")
@@ -92,7 +93,7 @@ def test_good_scores_plan_nothing_and_say_why_once(database: str) -> None:
 
 def test_evaluating_again_creates_one_reinspection_not_two(database: str) -> None:
     original = published(quality=0.3)
-    decision, follow_up = evidence.plan_reinspection(inspection_id=original)
+    decision, follow_up = context.run(evidence.plan_reinspection, inspection_id=original)
     assert decision is None and follow_up == children(original)[0].id
     assert len(children(original)) == 1
 
@@ -115,7 +116,7 @@ def test_an_esi_follow_up_rescores_only_the_criteria_it_covers(database: str) ->
     (child,) = children(original)
     assert child.kind == "follow_up" and child.covers == "B1,B2,B3,B4,C1,C2,C5"
     assert child.id is not None
-    framework = evidence.framework_of(child.id)
+    framework = framework_of(child.id)
     assert {c.id for c in framework.criteria} == {"B1", "B2", "B3", "B4", "C1", "C2", "C5"}
     assert {h.id for h in framework.headlines} == {"B", "C"}
     assert "D1a" not in {q.id for q in framework.questions}
@@ -161,8 +162,11 @@ def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(databa
         stages.apply_stage, inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70)
     )
     caseload = synthetic.caseload("Staffordshire", 6000, start.date(), 2)
-    sample = evidence.draw_sample(inspection_id=child.id, caseload=caseload, seed=2)
-    evidence.record_sample(inspection_id=child.id, sample=sample, actor="t", now=day(-21))
+    with context.unit_of_work() as session:
+        sample = evidence.draw_sample(session, inspection_id=child.id, caseload=caseload, seed=2)
+        evidence.record_sample(
+            session, inspection_id=child.id, sample=sample, actor="t", now=day(-21)
+        )
     context.run(
         stages.apply_stage,
         inspection_id=child.id,
@@ -170,12 +174,19 @@ def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(databa
         actor="t",
         now=day(40),
     )
-    judgements = synthetic.judgements(sample.cases, evidence.framework_of(child.id), 0.9, 2)
-    scores = evidence.score_inspection(inspection_id=child.id, judgements=judgements)
-    evidence.record_scores(
-        inspection_id=child.id, judgements=judgements, scores=scores, actor="t", now=day(41)
-    )
-    parent, changes = evidence.compare_with_original(inspection_id=child.id)
+    judgements = synthetic.judgements(sample.cases, framework_of(child.id), 0.9, 2)
+    with context.unit_of_work() as session:
+        scores = evidence.score_inspection(session, inspection_id=child.id, judgements=judgements)
+        evidence.record_scores(
+            session,
+            inspection_id=child.id,
+            judgements=judgements,
+            scores=scores,
+            actor="t",
+            now=day(41),
+        )
+    with context.reading() as session:
+        parent, changes = evidence.compare_with_original(session, inspection_id=child.id)
     assert parent == original
     assert {c.criterion for c in changes} == {"B1", "B2", "B3", "B4", "C1", "C2", "C5"}
     assert all(c.change > 0 for c in changes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -15,11 +16,16 @@ from inspectorate.services import context, documents, evidence, reports
 from tests.factories import morning, scored
 
 
+def render(inspection_id: int, **options: Any) -> str:
+    with context.reading() as session:
+        return reports.render_html(session, inspection_id=inspection_id, **options)
+
+
 def test_findings_are_written_from_the_counts(sqlite_database: str) -> None:
     inspection_id = scored()
-    scores = evidence.stored_scores(inspection_id=inspection_id)
+    scores = context.run(evidence.stored_scores, inspection_id=inspection_id)
     question, counts = next(iter(scores["questions"].items()))  # type: ignore[attr-defined]
-    html = reports.render_html(inspection_id, draft=True, editable={})
+    html = render(inspection_id, draft=True, editable={})
     assert (
         f"— in {counts['sufficient']} out of the {counts['applicable']} relevant cases "
         f"({counts['score']:.0f}%)."
@@ -28,8 +34,8 @@ def test_findings_are_written_from_the_counts(sqlite_database: str) -> None:
 
 def test_rendering_an_unchanged_inspection_gives_identical_html(sqlite_database: str) -> None:
     inspection_id = scored()
-    first = reports.render_html(inspection_id, draft=True, editable={})
-    assert first == reports.render_html(inspection_id, draft=True, editable={})
+    first = render(inspection_id, draft=True, editable={})
+    assert first == render(inspection_id, draft=True, editable={})
     assert "DRAFT — NOT FOR PUBLICATION" in first
     assert "Overall, " in first and "relevant cases" in first and "<svg" in first
 
@@ -37,7 +43,7 @@ def test_rendering_an_unchanged_inspection_gives_identical_html(sqlite_database:
 def test_the_published_version_has_no_draft_mark_and_lists_the_distribution(
     sqlite_database: str,
 ) -> None:
-    html = reports.render_html(scored(), draft=False, editable={})
+    html = render(scored(), draft=False, editable={})
     assert "DRAFT" not in html
     assert "Police and Crime Commissioners" in html
 
@@ -48,7 +54,7 @@ def test_hostile_editable_text_is_escaped(sqlite_database: str) -> None:
         "outcomes": {"victims": {"strengths": ["<b>bold</b> & 'quoted'"]}},
         "recommendations": ["Drop table inspections; --"],
     }
-    html = reports.render_html(scored(), draft=True, editable=text)
+    html = render(scored(), draft=True, editable=text)
     assert "<script>" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &#39;quoted&#39;" in html
     assert "Drop table inspections; --" in html
@@ -56,9 +62,10 @@ def test_hostile_editable_text_is_escaped(sqlite_database: str) -> None:
 
 def test_versions_are_kept_once_per_content(sqlite_database: str, tmp_path: Path) -> None:
     inspection_id = scored()
-    html = reports.render_html(inspection_id, draft=True, editable={}).encode()
+    html = render(inspection_id, draft=True, editable={}).encode()
     for _ in range(2):
-        saved = documents.save_version(
+        saved = context.run(
+            documents.save_version,
             inspection_id=inspection_id,
             kind="draft",
             fmt="html",
@@ -81,7 +88,7 @@ def test_the_pdf_carries_the_headline_table_and_the_draft_mark_on_every_page(
 
     from pypdf import PdfReader
 
-    pdf = reports.html_to_pdf(reports.render_html(scored(), draft=True, editable={}))
+    pdf = reports.html_to_pdf(render(scored(), draft=True, editable={}))
     pages = [p.extract_text() for p in PdfReader(BytesIO(pdf)).pages]
     assert len(pages) > 5
     assert all("DRAFT — NOT FOR PUBLICATION" in page for page in pages)
@@ -94,7 +101,7 @@ def test_a_welsh_report_translates_the_template_and_keeps_the_data_as_written(
     sqlite_database: str,
 ) -> None:
     inspection_id = scored("Wales")
-    html = reports.render_html(inspection_id, draft=True, editable={}, lang="cy")
+    html = render(inspection_id, draft=True, editable={}, lang="cy")
     assert 'lang="cy"' in html and "DRAFFT — NID I'W GYHOEDDI" in html
     assert "Rhagair" in html and "Mawrth 2014" in html and "achos perthnasol" in html
     assert "Assisting sentencing" in html  # the framework's own words stay as written
@@ -104,13 +111,13 @@ def test_the_headline_chart_compares_with_published_inspections_only(
     sqlite_database: str,
 ) -> None:
     first, second = scored("Wales"), scored("London")
-    html = reports.render_html(second, draft=True, editable={})
+    html = render(second, draft=True, editable={})
     assert "no inspection in the programme has been published yet" in html
     with session_scope(context.engine()) as session:
         session.execute(
             update(Inspection).where(col(Inspection.id) == first).values(status="published")
         )
-    html = reports.render_html(second, draft=True, editable={})
+    html = render(second, draft=True, editable={})
     assert "aggregate of 1 published inspection in the programme" in html
     assert "programme aggregate (published inspections)" in html
 
@@ -119,16 +126,26 @@ def test_the_teams_text_is_kept_checked_and_escaped(sqlite_database: str, tmp_pa
     inspection_id = scored()
     good = tmp_path / "text.toml"
     good.write_text('foreword = "<script>x</script>"\nrecommendations = ["One"]\n')
-    reports.store_text(inspection_id=inspection_id, path=good, now=morning("2014-04-01"), actor="t")
-    html = reports.render_html(inspection_id, draft=True)
+    context.run(
+        reports.store_text,
+        inspection_id=inspection_id,
+        path=good,
+        now=morning("2014-04-01"),
+        actor="t",
+    )
+    html = render(inspection_id, draft=True)
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<li>One</li>" in html
     bad = tmp_path / "bad.toml"
     bad.write_text('forword = "typo"\noutcomes = { victims = "not a table" }\n')
     with pytest.raises(InvalidFile) as refused:
-        reports.store_text(
-            inspection_id=inspection_id, path=bad, now=morning("2014-04-02"), actor="t"
+        context.run(
+            reports.store_text,
+            inspection_id=inspection_id,
+            path=bad,
+            now=morning("2014-04-02"),
+            actor="t",
         )
     assert "unknown key 'forword'" in str(refused.value) and "outcomes.victims" in str(
         refused.value
     )
-    assert "&lt;script&gt;" in reports.render_html(inspection_id, draft=True)  # kept the good one
+    assert "&lt;script&gt;" in render(inspection_id, draft=True)  # kept the good one

@@ -185,11 +185,10 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
 
     with Session(context.engine()) as session:
         cases = casework.sample_of(session, inspection_id=inspection_id)
+        framework = evidence.framework_of(session, inspection_id=inspection_id)
     judgements = folder / "judgements.csv"
     quality = synthetic.quality_of("North Lincolnshire")
-    synthetic.judgements(cases, evidence.framework_of(inspection_id), quality, 1).to_csv(
-        judgements, index=False
-    )
+    synthetic.judgements(cases, framework, quality, 1).to_csv(judgements, index=False)
     run(
         "score-fieldwork/default",
         inspection_id=inspection_id,
@@ -212,7 +211,9 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     assert "automation" in actors  # planned by the automation's run, not at publication
 
     run("send-draft/default", inspection_id=inspection_id, now=at(dates["draft_to_body"]))
-    assert [v.kind for v in documents.versions_of(inspection_id)] == ["announcement", "draft"]
+    with context.reading() as session:
+        versions = documents.versions_of(session, inspection_id=inspection_id)
+    assert [v.kind for v in versions] == ["announcement", "draft"]
     waiting = wait_for(
         lambda: [
             r

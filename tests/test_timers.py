@@ -13,7 +13,9 @@ from tests.factories import morning, schedule, status_of
 
 def test_announcement_books_each_automatic_stage_at_six_on_its_day(sqlite_database: str) -> None:
     inspection_id = schedule(body="London", fieldwork_start="2014-03-10")
-    booked = timers.stage_timers(inspection_id=inspection_id, now=morning("2013-12-30", 9))
+    booked = context.run(
+        timers.stage_timers, inspection_id=inspection_id, now=morning("2013-12-30", 9)
+    )
     assert [(t.stage, t.due_on.isoformat()) for t in booked] == [
         (Stage.ANNOUNCE, "2013-12-30"),
         (Stage.SEND_DRAFT, "2014-04-04"),
@@ -35,7 +37,10 @@ def test_a_done_or_cancelled_inspection_books_nothing_more(sqlite_database: str)
         now=morning("2013-12-30"),
     )
     booked = [
-        t.stage for t in timers.stage_timers(inspection_id=inspection_id, now=morning("2013-12-30"))
+        t.stage
+        for t in context.run(
+            timers.stage_timers, inspection_id=inspection_id, now=morning("2013-12-30")
+        )
     ]
     assert Stage.ANNOUNCE not in booked
     context.run(
@@ -45,7 +50,10 @@ def test_a_done_or_cancelled_inspection_books_nothing_more(sqlite_database: str)
         actor="t",
         now=morning("2014-01-02"),
     )
-    assert timers.stage_timers(inspection_id=inspection_id, now=morning("2014-01-02")) == []
+    assert (
+        context.run(timers.stage_timers, inspection_id=inspection_id, now=morning("2014-01-02"))
+        == []
+    )
 
 
 def test_a_booked_stage_that_is_not_ready_leaves_the_inspection_alone(sqlite_database: str) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pendulum
 
 from inspectorate.adapters import clock
-from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.registry import upsert_bodies
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError
@@ -112,8 +111,7 @@ def prepare_simulation(
             if b.kind.value == definition.body_kind
         ]
     else:
-        with session_scope(context.engine()) as session:
-            upsert_bodies(session, bodies=bodies, now=manager_day)
+        context.run(upsert_bodies, bodies=bodies, now=manager_day)
     plan = plan_programme(definition, definition.planning, bodies, start)
     ids = [
         context.run(

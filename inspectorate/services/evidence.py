@@ -1,7 +1,7 @@
-"""Operations on an inspection's evidence: drawing its sample, importing and scoring judgements.
+"""Use cases on an inspection's evidence: drawing its sample, importing and scoring judgements.
 
-Like `operations`, each function takes plain values, opens its own transaction and returns
-plain values, so that a Prefect task can wrap it.
+Each takes the session it works in and never commits (see `context`). A ratings file is
+checked against the framework alone: `fieldwork.read_ratings(path, framework_of(...))`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from inspectorate.adapters.casework import (
     store_sample,
     store_scores,
 )
-from inspectorate.adapters.database import session_scope
-from inspectorate.adapters.fieldwork import read_judgements, read_ratings
+from inspectorate.adapters.fieldwork import read_judgements
 from inspectorate.adapters.models import Inspection, Programme, Score
 from inspectorate.adapters.repository import get_inspection
 from inspectorate.adapters.settings import get_settings
@@ -49,11 +48,10 @@ def _rule(programme: ProgrammeDefinition) -> SamplingRule:
     return programme.sampling
 
 
-def framework_of(inspection_id: int) -> Framework:
+def framework_of(session: Session, *, inspection_id: int) -> Framework:
     """Return the criteria framework an inspection is scored against."""
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        rule = _rule(_programme(session, inspection))
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    rule = _rule(_programme(session, inspection))
     try:
         framework = context.frameworks()[rule.framework]
     except KeyError:
@@ -65,16 +63,17 @@ def framework_of(inspection_id: int) -> Framework:
     return framework
 
 
-def draw_sample(*, inspection_id: int, caseload: pd.DataFrame, seed: int) -> Sample:
+def draw_sample(
+    session: Session, *, inspection_id: int, caseload: pd.DataFrame, seed: int
+) -> Sample:
     """Select the inspection's sample from a caseload extract (nothing is stored yet)."""
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        rule = _rule(_programme(session, inspection))
-        fieldwork_start = inspection.fieldwork_start
-    return select_sample(caseload, rule, fieldwork_start, seed)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    rule = _rule(_programme(session, inspection))
+    return select_sample(caseload, rule, inspection.fieldwork_start, seed)
 
 
 def record_sample(
+    session: Session,
     *,
     inspection_id: int,
     sample: Sample,
@@ -82,52 +81,50 @@ def record_sample(
     why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
-    """Store the sample and take the select_sample step, in one transaction."""
+    """Store the sample and take the select_sample step."""
     at = context.moment(now)
-    with session_scope(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        outcome = perform_stage(
-            session,
-            programme=_programme(session, inspection),
-            inspection_id=inspection_id,
-            stage=Stage.SELECT_SAMPLE,
-            now=at,
-            actor=actor,
-            settings=get_settings(),
-            why=why or f"{len(sample.cases)} cases sampled",
-        )
-        if outcome.moved:
-            store_sample(session, inspection_id=inspection_id, sample=sample, now=at, actor=actor)
-        return outcome
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    outcome = perform_stage(
+        session,
+        programme=_programme(session, inspection),
+        inspection_id=inspection_id,
+        stage=Stage.SELECT_SAMPLE,
+        now=at,
+        actor=actor,
+        settings=get_settings(),
+        why=why or f"{len(sample.cases)} cases sampled",
+    )
+    if outcome.moved:
+        store_sample(session, inspection_id=inspection_id, sample=sample, now=at, actor=actor)
+    return outcome
 
 
-def read_inspection_judgements(*, inspection_id: int, path: Path) -> pd.DataFrame:
+def read_inspection_judgements(session: Session, *, inspection_id: int, path: Path) -> pd.DataFrame:
     """Read a judgements file, checked against the framework and the inspection's sample."""
-    with Session(context.engine()) as session:
-        cases = sample_of(session, inspection_id=inspection_id)
+    cases = sample_of(session, inspection_id=inspection_id)
     if cases.empty:
         raise InvalidTransition(f"inspection {inspection_id} has no sample yet; select one first")
-    return read_judgements(path, framework_of(inspection_id), sample=set(cases["case_id"]))
-
-
-def read_inspection_ratings(*, inspection_id: int, path: Path) -> dict[str, str]:
-    """Read descriptive ratings (e.g. ESI section A) for the inspection's framework."""
-    return read_ratings(path, framework_of(inspection_id))
+    framework = framework_of(session, inspection_id=inspection_id)
+    return read_judgements(path, framework, sample=set(cases["case_id"]))
 
 
 def score_inspection(
-    *, inspection_id: int, judgements: pd.DataFrame, ratings: dict[str, str] | None = None
+    session: Session,
+    *,
+    inspection_id: int,
+    judgements: pd.DataFrame,
+    ratings: dict[str, str] | None = None,
 ) -> Scores:
     """Score judgements, taking each case's attributes from the stored sample."""
-    with Session(context.engine()) as session:
-        cases = sample_of(session, inspection_id=inspection_id)
+    cases = sample_of(session, inspection_id=inspection_id)
     own = judgements.drop(columns=[d for d in DIMENSIONS if d in judgements.columns])
     own = own.astype({"case_id": str})
     attributed = own.merge(cases[["case_id", *DIMENSIONS]], on="case_id", how="left")
-    return score(attributed, framework_of(inspection_id), ratings)
+    return score(attributed, framework_of(session, inspection_id=inspection_id), ratings)
 
 
 def record_scores(
+    session: Session,
     *,
     inspection_id: int,
     judgements: pd.DataFrame,
@@ -135,85 +132,87 @@ def record_scores(
     actor: str,
     now: dt.datetime | None = None,
 ) -> StageOutcome:
-    """Store judgements and scores and take the score step, in one transaction.
+    """Store judgements and scores and take the score step.
 
     While the inspection is still `scored` (the draft has not gone), a corrected file
     re-scores it; the same file again changes nothing.
     """
     at = context.moment(now)
-    with session_scope(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        status = Status(inspection.status)
-        if status not in (Status.FIELDWORK_COMPLETE, Status.SCORED):
-            raise InvalidTransition(
-                f"cannot score an inspection that is {status.value}; scores are taken after "
-                "fieldwork and fixed once the draft has gone to the body"
-            )
-        changed = store_judgements(
-            session, inspection_id=inspection_id, judgements=judgements, now=at, actor=actor
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    status = Status(inspection.status)
+    if status not in (Status.FIELDWORK_COMPLETE, Status.SCORED):
+        raise InvalidTransition(
+            f"cannot score an inspection that is {status.value}; scores are taken after "
+            "fieldwork and fixed once the draft has gone to the body"
         )
-        if changed or status is Status.FIELDWORK_COMPLETE:
-            store_scores(session, inspection_id=inspection_id, scores=scores, now=at, actor=actor)
-        return perform_stage(
-            session,
-            programme=_programme(session, inspection),
-            inspection_id=inspection_id,
-            stage=Stage.SCORE,
-            now=at,
-            actor=actor,
-            settings=get_settings(),
-            why="headline " + ", ".join(f"{h} {p:.1f}%" for h, p in scores.headline().items()),
-        )
+    changed = store_judgements(
+        session, inspection_id=inspection_id, judgements=judgements, now=at, actor=actor
+    )
+    if changed or status is Status.FIELDWORK_COMPLETE:
+        store_scores(session, inspection_id=inspection_id, scores=scores, now=at, actor=actor)
+    return perform_stage(
+        session,
+        programme=_programme(session, inspection),
+        inspection_id=inspection_id,
+        stage=Stage.SCORE,
+        now=at,
+        actor=actor,
+        settings=get_settings(),
+        why="headline " + ", ".join(f"{h} {p:.1f}%" for h, p in scores.headline().items()),
+    )
 
 
-def stored_scores(*, inspection_id: int, publication: bool = False) -> dict[str, object]:
+def stored_scores(
+    session: Session, *, inspection_id: int, publication: bool = False
+) -> dict[str, object]:
     """Return an inspection's scores as `inspectorate score --json` prints them."""
-    with Session(context.engine()) as session:
-        judgements = judgements_of(session, inspection_id=inspection_id)
-        ratings = {
-            r.key: r.rating or ""
-            for r in session.exec(
-                select(Score).where(Score.inspection_id == inspection_id, Score.level == "rating")
-            )
-        }
+    judgements = judgements_of(session, inspection_id=inspection_id)
     if judgements.empty:
         raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
-    return score(judgements, framework_of(inspection_id), ratings).as_json(publication=publication)
+    ratings = {
+        r.key: r.rating or ""
+        for r in session.exec(
+            select(Score).where(Score.inspection_id == inspection_id, Score.level == "rating")
+        )
+    }
+    framework = framework_of(session, inspection_id=inspection_id)
+    return score(judgements, framework, ratings).as_json(publication=publication)
 
 
 def plan_reinspection(
-    *, inspection_id: int, actor: str = "trigger-rules", now: dt.datetime | None = None
+    session: Session,
+    *,
+    inspection_id: int,
+    actor: str = "trigger-rules",
+    now: dt.datetime | None = None,
 ) -> tuple[Decision | None, int | None]:
     """Evaluate the trigger rules for a published inspection; plan the follow-up if due.
 
     Returns the decision (None when there was nothing to decide: no rules, no scores, or a
     follow-up already planned) and the follow-up's id, if there is one.
     """
-    at = context.moment(now)
-    with session_scope(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        programme = _programme(session, inspection)
-        decision, follow_up = plan_follow_up(
-            session,
-            inspection_id=inspection_id,
-            programmes=context.programmes(),
-            rules=context.follow_up_rules()[programme.code],
-            now=at,
-            actor=actor,
-        )
-        return decision, follow_up.id if follow_up else None
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    programme = _programme(session, inspection)
+    decision, follow_up = plan_follow_up(
+        session,
+        inspection_id=inspection_id,
+        programmes=context.programmes(),
+        rules=context.follow_up_rules()[programme.code],
+        now=context.moment(now),
+        actor=actor,
+    )
+    return decision, follow_up.id if follow_up else None
 
 
-def reinspection_decision(*, inspection_id: int) -> Decision | None:
+def reinspection_decision(session: Session, *, inspection_id: int) -> Decision | None:
     """Whether the stored scores call for a follow-up (nothing is planned or recorded)."""
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        programme = _programme(session, inspection)
-        return follow_up_decision(
-            session,
-            inspection_id=inspection_id,
-            rules=context.follow_up_rules()[programme.code],
-        )
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    programme = _programme(session, inspection)
+    return follow_up_decision(
+        session,
+        inspection_id=inspection_id,
+        rules=context.follow_up_rules()[programme.code],
+    )
 
 
 def _criterion_counts(session: Session, inspection_id: int) -> dict[str, CriterionCount]:
@@ -223,14 +222,13 @@ def _criterion_counts(session: Session, inspection_id: int) -> dict[str, Criteri
     return {r.key: CriterionCount(r.sufficient or 0, r.applicable or 0) for r in rows}
 
 
-def compare_with_original(*, inspection_id: int) -> tuple[int, list[Change]]:
+def compare_with_original(session: Session, *, inspection_id: int) -> tuple[int, list[Change]]:
     """Compare a follow-up's criterion scores with its original's; return (original id, rows)."""
-    with Session(context.engine()) as session:
-        follow_up = get_inspection(session, inspection_id=inspection_id)
-        if follow_up.parent_id is None:
-            raise InvalidInput(f"inspection {inspection_id} is not a follow-up or reinspection")
-        after = _criterion_counts(session, inspection_id)
-        before = _criterion_counts(session, follow_up.parent_id)
+    follow_up = get_inspection(session, inspection_id=inspection_id)
+    if follow_up.parent_id is None:
+        raise InvalidInput(f"inspection {inspection_id} is not a follow-up or reinspection")
+    after = _criterion_counts(session, inspection_id)
+    before = _criterion_counts(session, follow_up.parent_id)
     if not after or not before:
         raise InvalidTransition(
             f"both inspection {follow_up.parent_id} and its follow-up "

@@ -1,7 +1,8 @@
 """Simulated people: the team and the bodies taking their steps in a rehearsal.
 
 Sampling and scoring use synthetic caseloads and judgements (inspectorate.synthetic), run
-through the same evidence operations as a real file would be.
+through the same evidence use cases as a real file would be. Each simulated step is a use
+case of its own, so `people_act` runs each in a unit of work of its own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from inspectorate.services.stages import StageOutcome
 CASELOAD_BASE = {"area": 5000, "trust": 1600, "yot": 400}
 
 
-def open_person_steps() -> list[OpenStep]:
+def open_person_steps(session: Session) -> list[OpenStep]:
     """Return the steps people can take now: open milestones whose stage a person performs.
 
     Team- and body-owned milestones, plus the body's comments, which can close the comment
@@ -31,13 +32,12 @@ def open_person_steps() -> list[OpenStep]:
     """
     definitions = context.programmes()
     steps: list[OpenStep] = []
-    with Session(context.engine()) as session:
-        rows = session.exec(
-            select(Milestone, Inspection.status, Programme.code)
-            .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-            .join(Programme, col(Programme.id) == Inspection.programme_id)
-            .where(col(Milestone.done_at).is_(None))
-        ).all()
+    rows = session.exec(
+        select(Milestone, Inspection.status, Programme.code)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(col(Milestone.done_at).is_(None))
+    ).all()
     for milestone, status, code in rows:
         rule = definitions[code].rule(milestone.kind)
         if rule.stage is None or status != status_before(rule.stage).value:
@@ -58,11 +58,13 @@ def open_person_steps() -> list[OpenStep]:
 
 def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
     """Simulation only: take the steps the scripted team and bodies take on `day`."""
+    with context.reading() as session:
+        steps = steps_for_day(open_person_steps(session), day, seed)
     outcomes = []
-    for step in steps_for_day(open_person_steps(), day, seed):
+    for step in steps:
         why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
         if step.stage in (Stage.SELECT_SAMPLE, Stage.SCORE):
-            outcomes.append(_casework(step, seed, why, now))
+            outcomes.append(context.run(casework, step=step, seed=seed, why=why, now=now))
             continue
         outcomes.append(
             context.run(
@@ -77,53 +79,56 @@ def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> li
     return outcomes
 
 
-def next_person_day(*, after: dt.date, seed: int) -> dt.date | None:
+def next_person_day(session: Session, *, after: dt.date, seed: int) -> dt.date | None:
     """Simulation only: the next day on which a scripted person acts."""
-    return simulation.next_person_day(open_person_steps(), after, seed)
+    return simulation.next_person_day(open_person_steps(session), after, seed)
 
 
 def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
     """Simulation only: the next day with a milestone, reminder or person due; None when done."""
-    if all_inspections_final():
-        return None
-    days = [
-        d
-        for d in (
-            sweep.next_day_with_work(after=after),
-            next_person_day(after=after, seed=seed),
-        )
-        if d
-    ]
+    with context.reading() as session:
+        if all_inspections_final(session):
+            return None
+        person_day = next_person_day(session, after=after, seed=seed)
+    days = [d for d in (sweep.next_day_with_work(after=after), person_day) if d]
     return min(days) if days else None
 
 
-def all_inspections_final() -> bool:
+def all_inspections_final(session: Session) -> bool:
     """True when every inspection has closed (action plan received) or been cancelled."""
-    with Session(context.engine()) as session:
-        statuses = session.exec(select(Inspection.status)).all()
+    statuses = session.exec(select(Inspection.status)).all()
     return all(Status(s) in FINAL_STATUSES for s in statuses)
 
 
-def _casework(step: PersonStep, seed: int, why: str, now: dt.datetime | None) -> StageOutcome:
-    """Draw a synthetic sample, or score synthetic judgements, as the team would."""
-    with Session(context.engine()) as session:
-        inspection = session.get(Inspection, step.inspection_id)
-        body = session.get(Body, inspection.body_id) if inspection else None
-        assert inspection is not None and body is not None
-        cases = sample_of(session, inspection_id=step.inspection_id)
+def casework(
+    session: Session, *, step: PersonStep, seed: int, why: str, now: dt.datetime | None
+) -> StageOutcome:
+    """Draw and record a synthetic sample, or score and record synthetic judgements."""
+    inspection = session.get(Inspection, step.inspection_id)
+    body = session.get(Body, inspection.body_id) if inspection else None
+    assert inspection is not None and body is not None
     if step.stage is Stage.SELECT_SAMPLE:
         size = int(CASELOAD_BASE[body.kind] * (0.8 + synthetic.quality_of(body.name)))
         caseload = synthetic.caseload(body.name, size, inspection.fieldwork_start, seed)
         sample = evidence.draw_sample(
-            inspection_id=step.inspection_id, caseload=caseload, seed=seed
+            session, inspection_id=step.inspection_id, caseload=caseload, seed=seed
         )
         return evidence.record_sample(
-            inspection_id=step.inspection_id, sample=sample, actor=step.actor, why=why, now=now
+            session,
+            inspection_id=step.inspection_id,
+            sample=sample,
+            actor=step.actor,
+            why=why,
+            now=now,
         )
-    framework = evidence.framework_of(step.inspection_id)
+    cases = sample_of(session, inspection_id=step.inspection_id)
+    framework = evidence.framework_of(session, inspection_id=step.inspection_id)
     judgements = synthetic.judgements(cases, framework, synthetic.quality_of(body.name), seed)
-    scores = evidence.score_inspection(inspection_id=step.inspection_id, judgements=judgements)
+    scores = evidence.score_inspection(
+        session, inspection_id=step.inspection_id, judgements=judgements
+    )
     return evidence.record_scores(
+        session,
         inspection_id=step.inspection_id,
         judgements=judgements,
         scores=scores,

@@ -45,20 +45,19 @@ def timer_tag(inspection_id: int) -> str:
     return f"inspection:{inspection_id}"
 
 
-def stage_timers(*, inspection_id: int, now: dt.datetime) -> list[StageTimer]:
+def stage_timers(session: Session, *, inspection_id: int, now: dt.datetime) -> list[StageTimer]:
     """The inspection's open automatic stages due today or later, with when to run each."""
     at = pendulum.instance(now).in_timezone(LONDON)
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        programme_row = session.get(Programme, inspection.programme_id)
-        assert programme_row is not None
-        milestones = session.exec(
-            select(Milestone)
-            .where(Milestone.inspection_id == inspection_id, col(Milestone.done_at).is_(None))
-            .order_by(col(Milestone.due_on))
-        ).all()
+    inspection = get_inspection(session, inspection_id=inspection_id)
     if inspection.status in FINAL_STATUSES:
         return []
+    programme_row = session.get(Programme, inspection.programme_id)
+    assert programme_row is not None
+    milestones = session.exec(
+        select(Milestone)
+        .where(Milestone.inspection_id == inspection_id, col(Milestone.done_at).is_(None))
+        .order_by(col(Milestone.due_on))
+    ).all()
     programme = context.programmes()[programme_row.code]
     timers = []
     for milestone in milestones:

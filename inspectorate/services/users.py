@@ -2,6 +2,8 @@
 
 A session cookie carries a random token; only its SHA-256 is stored, so a copy of the
 database does not let anyone sign in. Each session has its own CSRF token for forms.
+
+Each use case takes the record's session it works in and never commits (see `context`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Assignment, User, WebSession
 from inspectorate.adapters.registry import find_body
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, UnknownBody
-from inspectorate.services import context
 
 ROLES = tuple(AccountRole)
 SESSION_HOURS = 12
@@ -45,7 +46,13 @@ class Account:
 
 
 def add_user(
-    *, username: str, role: AccountRole | str, password: str, body: str | None, now: dt.datetime
+    session: Session,
+    *,
+    username: str,
+    role: AccountRole | str,
+    password: str,
+    body: str | None,
+    now: dt.datetime,
 ) -> int:
     """Create an account (audited); a body's account names its body."""
     if not _USERNAME.match(username):
@@ -61,31 +68,30 @@ def add_user(
         raise InvalidInput(
             "a body's account names its body, and no other account names one", field="body"
         )
-    with session_scope(context.engine()) as session:
-        if session.exec(select(User).where(User.username == username)).first():
-            raise InvalidInput(f"username {username!r} is taken")
-        body_id = _body_id(session, body) if body else None
-        user = User(
-            username=username,
-            role=role,
-            body_id=body_id,
-            password_hash=_HASHER.hash(password),
-            created_at=utc(now),
-        )
-        session.add(user)
-        session.flush()
-        assert user.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor="users",
-            entity="user",
-            entity_id=user.id,
-            action="user_added",
-            to_state=role,
-            why=f"{username}" + (f" for {body}" if body else ""),
-        )
-        return user.id
+    if session.exec(select(User).where(User.username == username)).first():
+        raise InvalidInput(f"username {username!r} is taken")
+    body_id = _body_id(session, body) if body else None
+    user = User(
+        username=username,
+        role=role,
+        body_id=body_id,
+        password_hash=_HASHER.hash(password),
+        created_at=utc(now),
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor="users",
+        entity="user",
+        entity_id=user.id,
+        action="user_added",
+        to_state=role,
+        why=f"{username}" + (f" for {body}" if body else ""),
+    )
+    return user.id
 
 
 def _body_id(session: Session, name: str) -> int:
@@ -99,47 +105,42 @@ def _body_id(session: Session, name: str) -> int:
     raise InvalidInput(f"no probation area, trust or YOT is called {name!r}", field="body")
 
 
-def assign(*, username: str, inspection_id: int, now: dt.datetime) -> bool:
+def assign(session: Session, *, username: str, inspection_id: int, now: dt.datetime) -> bool:
     """Put an inspector on an inspection's team; False if already there."""
-    with session_scope(context.engine()) as session:
-        user = session.exec(select(User).where(User.username == username)).first()
-        if user is None or user.role != AccountRole.INSPECTOR:
-            raise InvalidInput(f"{username!r} is not an inspector's account")
-        get_inspection(session, inspection_id=inspection_id)
-        assert user.id is not None
-        known = session.exec(
-            select(Assignment).where(
-                Assignment.inspection_id == inspection_id, Assignment.user_id == user.id
-            )
-        ).first()
-        if known:
-            return False
-        session.add(Assignment(inspection_id=inspection_id, user_id=user.id))
-        record_audit(
-            session,
-            at=now,
-            actor="users",
-            entity="inspection",
-            entity_id=inspection_id,
-            inspection_id=inspection_id,
-            action="inspector_assigned",
-            to_state=username,
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.role != AccountRole.INSPECTOR:
+        raise InvalidInput(f"{username!r} is not an inspector's account")
+    get_inspection(session, inspection_id=inspection_id)
+    assert user.id is not None
+    known = session.exec(
+        select(Assignment).where(
+            Assignment.inspection_id == inspection_id, Assignment.user_id == user.id
         )
-        return True
+    ).first()
+    if known:
+        return False
+    session.add(Assignment(inspection_id=inspection_id, user_id=user.id))
+    record_audit(
+        session,
+        at=now,
+        actor="users",
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="inspector_assigned",
+        to_state=username,
+    )
+    return True
 
 
-def assigned_inspections(user_id: int) -> set[int]:
+def assigned_inspections(session: Session, *, user_id: int) -> set[int]:
     """The inspections an inspector is on."""
-    with Session(context.engine()) as session:
-        return set(
-            session.exec(select(Assignment.inspection_id).where(Assignment.user_id == user_id))
-        )
+    return set(session.exec(select(Assignment.inspection_id).where(Assignment.user_id == user_id)))
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The account if the password is right (as slow either way, so names do not leak)."""
-    with Session(context.engine()) as session:
-        user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(User.username == username)).first()
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY, password)
     except (VerificationError, InvalidHashError):
@@ -147,47 +148,44 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, now: dt.datetime) -> str:
+def start_session(session: Session, *, user: User, now: dt.datetime) -> str:
     """Open a session for the user; return the token for the cookie."""
     token = secrets.token_urlsafe(32)
     assert user.id is not None
-    with session_scope(context.engine()) as session:
-        session.add(
-            WebSession(
-                token_hash=_digest(token),
-                user_id=user.id,
-                csrf=secrets.token_urlsafe(32),
-                expires_at=utc(now) + dt.timedelta(hours=SESSION_HOURS),
-            )
+    session.add(
+        WebSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            csrf=secrets.token_urlsafe(32),
+            expires_at=utc(now) + dt.timedelta(hours=SESSION_HOURS),
         )
+    )
     return token
 
 
-def session_account(token: str, now: dt.datetime) -> Account | None:
+def session_account(session: Session, *, token: str, now: dt.datetime) -> Account | None:
     """The signed-in account for a cookie token, if the session is live."""
     # Plain columns, not ORM objects: this runs on every dashboard request.
-    with Session(context.engine()) as session:
-        row = session.execute(
-            sa_select(
-                col(User.id),
-                col(User.username),
-                col(User.role),
-                col(User.body_id),
-                col(WebSession.csrf),
-                col(WebSession.expires_at),
-            )
-            .join(User, col(User.id) == WebSession.user_id)
-            .where(col(WebSession.token_hash) == _digest(token))
-        ).first()
+    row = session.execute(
+        sa_select(
+            col(User.id),
+            col(User.username),
+            col(User.role),
+            col(User.body_id),
+            col(WebSession.csrf),
+            col(WebSession.expires_at),
+        )
+        .join(User, col(User.id) == WebSession.user_id)
+        .where(col(WebSession.token_hash) == _digest(token))
+    ).first()
     if row is None or utc(row[5]) <= utc(now):
         return None
     return Account(row[0], row[1], row[2], row[3], row[4])
 
 
-def end_session(token: str) -> None:
+def end_session(session: Session, *, token: str) -> None:
     """Sign out: forget the session."""
-    with session_scope(context.engine()) as session:
-        session.execute(delete(WebSession).where(col(WebSession.token_hash) == _digest(token)))
+    session.execute(delete(WebSession).where(col(WebSession.token_hash) == _digest(token)))
 
 
 def _digest(token: str) -> str:
