@@ -31,7 +31,8 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
     reports.check_format(fmt)
     i18n.check_language(lang)
     database_ready()
-    [saved] = documents.write_document(
+    [saved] = context.run(
+        documents.write_document,
         inspection_id=inspection_id,
         kind=kind,
         lang=lang,
@@ -67,8 +68,12 @@ def report_draft(
     """Render the draft report (marked DRAFT — NOT FOR PUBLICATION on every page)."""
     if text is not None:
         database_ready()
-        reports.store_text(
-            inspection_id=inspection_id, path=text, now=context.moment(None), actor="cli"
+        context.run(
+            reports.store_text,
+            inspection_id=inspection_id,
+            path=text,
+            now=context.moment(None),
+            actor="cli",
         )
     _write(inspection_id, "draft", fmt, lang, out)
 
@@ -90,7 +95,8 @@ def report_follow_up(
     out: Out = None,
 ) -> None:
     """Render the follow-up report: each criterion before and after, and its significance."""
-    published = documents.inspection_published(inspection_id)
+    with context.reading() as session:
+        published = documents.inspection_published(session, inspection_id=inspection_id)
     _write(inspection_id, "follow_up" if published else "follow_up_draft", fmt, lang, out)
 
 
@@ -100,8 +106,12 @@ def report_text(
 ) -> None:
     """Keep the team's text (foreword, strengths, areas for improvement, recommendations)."""
     database_ready()
-    reports.store_text(
-        inspection_id=inspection_id, path=file, now=context.moment(None), actor="cli"
+    context.run(
+        reports.store_text,
+        inspection_id=inspection_id,
+        path=file,
+        now=context.moment(None),
+        actor="cli",
     )
     console.print(f"Inspection {inspection_id}: report text kept from {file}.")
 
@@ -122,9 +132,13 @@ def report_publish(
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
     else:
         console.print(f"Inspection {inspection_id} was already {outcome.to_status}.")
-    for version in documents.versions_of(inspection_id, public_only=True):
+    with context.reading() as session:
+        public = documents.versions_of(session, inspection_id=inspection_id, public_only=True)
+        recipients = [
+            d.recipient for d in documents.distribution_of(session, inspection_id=inspection_id)
+        ]
+    for version in public:
         console.print(f"  public: {version.path}")
-    recipients = [d.recipient for d in documents.distribution_of(inspection_id)]
     console.print("  distributed to: " + "; ".join(recipients))
 
 
@@ -134,7 +148,8 @@ def report_list(
 ) -> None:
     """List every stored version of the inspection's letters and reports."""
     database_ready()
-    versions = documents.versions_of(inspection_id)
+    with context.reading() as session:
+        versions = documents.versions_of(session, inspection_id=inspection_id)
     if as_json:
         print_json(
             [

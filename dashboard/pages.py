@@ -91,20 +91,24 @@ async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
 
 def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> dict[str, Any]:
     """Everything the inspection page may show this viewer."""
+    own = access.is_own_body(viewer, facts) or access.is_staff_on(viewer, facts)
+    report, charts = None, {}
     with context.reading() as session:
         record = board.inspection_record(session, viewer=viewer, inspection=facts)
-    report, charts = None, {}
-    if record.scores is not None:
-        staff = access.is_staff_on(viewer, facts)
-        report = reports.build_inspection_report(
-            facts.id, draft=staff, editable={}, scores=record.scores
-        )
+        if record.scores is not None:
+            report = reports.build_inspection_report(
+                session,
+                inspection_id=facts.id,
+                draft=access.is_staff_on(viewer, facts),
+                editable={},
+                scores=record.scores,
+            )
+        received = comments.comments_on(session, inspection_id=facts.id) if own else []
     if report is not None:
         charts = {c.id: findings_chart(c.findings, c.name) for c in report.chapters if c.findings}
         charts["headlines"] = headline_chart(report.against_programme, report.programme)
-    own = access.is_own_body(viewer, facts) or access.is_staff_on(viewer, facts)
     return {
-        "comments": comments.comments_on(facts.id) if own else [],
+        "comments": received,
         "data": record.data,
         "documents": record.documents,
         "reminders": record.reminders,

@@ -61,8 +61,12 @@ def submit_comments(
                 f"comments handed to waiting run {run_name}; it records them and closes the "
                 "comment window"
             )
-    new = comments.record_comments(
-        inspection_id=inspection_id, text=text, author=author, now=context.moment(now)
+    new = context.run(
+        comments.record_comments,
+        inspection_id=inspection_id,
+        text=text,
+        author=author,
+        now=context.moment(now),
     )
     outcome = close_comments(
         inspection_id=inspection_id, actor=author, why="comments received", now=now

@@ -20,6 +20,10 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 )
 def record_comments(inspection_id: int, text: str, author: str, now: dt.datetime | None) -> bool:
     """Keep the comments once (audited)."""
-    return comments.record_comments(
-        inspection_id=inspection_id, text=text, author=author, now=context.moment(now)
+    return context.run(
+        comments.record_comments,
+        inspection_id=inspection_id,
+        text=text,
+        author=author,
+        now=context.moment(now),
     )

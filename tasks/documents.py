@@ -23,7 +23,15 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
 def write_stage_documents(
     inspection_id: int, stage: Stage, actor: str, now: dt.datetime | None = None
 ) -> list[SavedDocument]:
-    """Write the letter or reports the stage produces (and distribute a published report)."""
-    return documents.write_stage_documents(
-        inspection_id=inspection_id, stage=stage, now=context.moment(now), actor=actor
+    """Write the letter or reports the stage produces (and distribute a published report).
+
+    One unit of work for all of them: if one fails none is recorded, and the retry renders
+    the same bytes, finds their files already written and records every version.
+    """
+    return context.run(
+        documents.write_stage_documents,
+        inspection_id=inspection_id,
+        stage=stage,
+        now=context.moment(now),
+        actor=actor,
     )

@@ -26,8 +26,12 @@ def test_a_comments_file_must_be_utf8_text_that_says_something(tmp_path: Path) -
 def test_comments_are_kept_once_and_only_while_the_draft_is_out(sqlite_database: str) -> None:
     inspection_id = scored()
     with pytest.raises(InvalidTransition, match="only while its draft is with the body"):
-        comments.record_comments(
-            inspection_id=inspection_id, text="Early", author="body", now=morning("2014-04-01")
+        context.run(
+            comments.record_comments,
+            inspection_id=inspection_id,
+            text="Early",
+            author="body",
+            now=morning("2014-04-01"),
         )
     context.run(
         stages.apply_stage,
@@ -38,7 +42,8 @@ def test_comments_are_kept_once_and_only_while_the_draft_is_out(sqlite_database:
     )
     for expected in (True, False):
         assert (
-            comments.record_comments(
+            context.run(
+                comments.record_comments,
                 inspection_id=inspection_id,
                 text="<script>x</script> para 2",
                 author="body",
@@ -46,7 +51,9 @@ def test_comments_are_kept_once_and_only_while_the_draft_is_out(sqlite_database:
             )
             is expected
         )
-    assert [c.text for c in comments.comments_on(inspection_id)] == ["<script>x</script> para 2"]
+    with context.reading() as session:
+        received = comments.comments_on(session, inspection_id=inspection_id)
+    assert [c.text for c in received] == ["<script>x</script> para 2"]
 
 
 @pytest.mark.usefixtures("prefect_server")

@@ -14,7 +14,7 @@ import uvicorn
 
 from dashboard.app import create_app
 from deployments.local_server import free_port
-from inspectorate.services import documents
+from inspectorate.services import context, documents
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 from tests.factories import morning
 
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.usefixtures("prefect_server")
 @pytest.fixture
 def site(sqlite_database: str, tmp_path: Path) -> Iterator[tuple[str, BoardRecord]]:
     record = build_board_record()
-    documents.write_document(
+    context.run(
+        documents.write_document,
         inspection_id=record.published,
         kind="published",
         lang="en",

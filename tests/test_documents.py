@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate.adapters.models import AuditEvent, Inspection
+from inspectorate.adapters.models import AuditEvent, Inspection, ReportVersion
+from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.report_context import DISTRIBUTION
@@ -18,24 +19,34 @@ from tests.test_cli import run
 
 
 def kinds(inspection_id: int) -> list[tuple[str, str, bool]]:
-    return [(v.kind, v.lang, v.public) for v in documents.versions_of(inspection_id)]
+    return [(v.kind, v.lang, v.public) for v in versions(inspection_id)]
+
+
+def versions(inspection_id: int) -> list[ReportVersion]:
+    with context.reading() as session:
+        return documents.versions_of(session, inspection_id=inspection_id)
+
+
+def produced(inspection_id: int, stage: Stage) -> list[tuple[DocumentKind, str]]:
+    with context.reading() as session:
+        return documents.documents_for_stage(session, inspection_id=inspection_id, stage=stage)
 
 
 def test_a_body_in_wales_gets_its_letter_and_published_report_in_both_languages(
     sqlite_database: str,
 ) -> None:
     welsh, english = schedule(body="Wales"), schedule(body="London")
-    assert documents.documents_for_stage(welsh, Stage.ANNOUNCE) == [
+    assert produced(welsh, Stage.ANNOUNCE) == [
         ("announcement", "en"),
         ("announcement", "cy"),
     ]
-    assert documents.documents_for_stage(welsh, Stage.PUBLISH) == [
+    assert produced(welsh, Stage.PUBLISH) == [
         ("published", "en"),
         ("published", "cy"),
     ]
-    assert documents.documents_for_stage(welsh, Stage.SEND_DRAFT) == [("draft", "en")]
-    assert documents.documents_for_stage(english, Stage.PUBLISH) == [("published", "en")]
-    assert documents.documents_for_stage(english, Stage.RECORD_FIELDWORK) == []
+    assert produced(welsh, Stage.SEND_DRAFT) == [("draft", "en")]
+    assert produced(english, Stage.PUBLISH) == [("published", "en")]
+    assert produced(english, Stage.RECORD_FIELDWORK) == []
 
 
 def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
@@ -45,7 +56,12 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     rehearsal.direct_morning(morning("2014-04-04").date(), morning("2014-04-04"))
     assert kinds(inspection_id) == [("draft", "en", False)]
     with pytest.raises(InvalidTransition, match="embargoed until it is published"):
-        documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-04-05"), actor="t")
+        context.run(
+            documents.lift_embargo,
+            inspection_id=inspection_id,
+            now=morning("2014-04-05"),
+            actor="t",
+        )
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,
@@ -59,12 +75,20 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
         ("published", "en", True),
         ("published", "cy", True),
     ]
-    welsh = documents.versions_of(inspection_id)[2]
+    welsh = versions(inspection_id)[2]
     assert "Dosbarthiad" in Path(welsh.path).read_text(encoding="utf-8")
-    recipients = [d.recipient for d in documents.distribution_of(inspection_id)]
+    with context.reading() as session:
+        recipients = [
+            d.recipient for d in documents.distribution_of(session, inspection_id=inspection_id)
+        ]
     assert recipients == ["Wales", *DISTRIBUTION]
     assert (
-        documents.lift_embargo(inspection_id=inspection_id, now=morning("2014-06-02"), actor="t")
+        context.run(
+            documents.lift_embargo,
+            inspection_id=inspection_id,
+            now=morning("2014-06-02"),
+            actor="t",
+        )
         == []
     )
     with Session(context.engine()) as session:
@@ -78,7 +102,8 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
 def test_writing_a_document_again_keeps_one_version(sqlite_database: str, tmp_path: Path) -> None:
     inspection_id = schedule(body="Wales")
     for _ in range(2):
-        (saved,) = documents.write_document(
+        (saved,) = context.run(
+            documents.write_document,
             inspection_id=inspection_id,
             kind="announcement",
             lang="cy",
@@ -87,7 +112,7 @@ def test_writing_a_document_again_keeps_one_version(sqlite_database: str, tmp_pa
             now=morning("2013-12-02"),
             actor="t",
         )
-    assert not saved.new and len(documents.versions_of(inspection_id)) == 1
+    assert not saved.new and len(versions(inspection_id)) == 1
     assert "Cyhoeddi arolygiad" in saved.path.read_text(encoding="utf-8")
 
 
@@ -107,7 +132,7 @@ def test_a_follow_up_gets_a_comparison_report_beside_its_own(sqlite_database: st
             )
         )
         session.commit()
-    assert documents.documents_for_stage(2, Stage.SEND_DRAFT) == [
+    assert produced(2, Stage.SEND_DRAFT) == [
         ("draft", "en"),
         ("follow_up_draft", "en"),
     ]
@@ -138,4 +163,4 @@ def test_report_commands_write_letters_drafts_and_refuse_bad_options(
         ["report", "publish", str(inspection_id), "--as-of", "2014-04-01"], capsys, monkeypatch
     )
     assert code == 2 and "scored" in err  # not yet: the draft has not gone, nothing written
-    assert len(documents.versions_of(inspection_id)) == 2
+    assert len(versions(inspection_id)) == 2

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import DraftComment
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.errors import InvalidFile, InvalidTransition
 from inspectorate.domain.lifecycle import Status
-from inspectorate.services import context
 
 MAX_BYTES = 200_000
 
@@ -37,53 +36,53 @@ def read_comments(path: Path) -> str:
     return text
 
 
-def record_comments(*, inspection_id: int, text: str, author: str, now: dt.datetime) -> bool:
+def record_comments(
+    session: Session, *, inspection_id: int, text: str, author: str, now: dt.datetime
+) -> bool:
     """Keep the body's comments while its draft is out; return False if already kept."""
     digest = hashlib.sha256(text.encode()).hexdigest()
-    with session_scope(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        if inspection.status != Status.DRAFT_SENT.value:
-            raise InvalidTransition(
-                f"inspection {inspection_id} is {inspection.status}: comments are taken only "
-                "while its draft is with the body, before the comment window closes"
-            )
-        known = session.exec(
-            select(DraftComment).where(
-                DraftComment.inspection_id == inspection_id, DraftComment.sha256 == digest
-            )
-        ).first()
-        if known is not None:
-            return False
-        comment = DraftComment(
-            inspection_id=inspection_id,
-            author=author,
-            text=text,
-            sha256=digest,
-            received_at=utc(now),
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    if inspection.status != Status.DRAFT_SENT.value:
+        raise InvalidTransition(
+            f"inspection {inspection_id} is {inspection.status}: comments are taken only "
+            "while its draft is with the body, before the comment window closes"
         )
-        session.add(comment)
-        session.flush()
-        assert comment.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor=author,
-            entity="comment",
-            entity_id=comment.id,
-            inspection_id=inspection_id,
-            action="comments_received",
-            why=f"{len(text)} characters",
+    known = session.exec(
+        select(DraftComment).where(
+            DraftComment.inspection_id == inspection_id, DraftComment.sha256 == digest
         )
+    ).first()
+    if known is not None:
+        return False
+    comment = DraftComment(
+        inspection_id=inspection_id,
+        author=author,
+        text=text,
+        sha256=digest,
+        received_at=utc(now),
+    )
+    session.add(comment)
+    session.flush()
+    assert comment.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor=author,
+        entity="comment",
+        entity_id=comment.id,
+        inspection_id=inspection_id,
+        action="comments_received",
+        why=f"{len(text)} characters",
+    )
     return True
 
 
-def comments_on(inspection_id: int) -> list[DraftComment]:
+def comments_on(session: Session, *, inspection_id: int) -> list[DraftComment]:
     """The comments received on the inspection's draft, oldest first."""
-    with Session(context.engine()) as session:
-        return list(
-            session.exec(
-                select(DraftComment)
-                .where(DraftComment.inspection_id == inspection_id)
-                .order_by(col(DraftComment.id))
-            )
+    return list(
+        session.exec(
+            select(DraftComment)
+            .where(DraftComment.inspection_id == inspection_id)
+            .order_by(col(DraftComment.id))
         )
+    )

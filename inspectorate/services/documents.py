@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.database import utc
 from inspectorate.adapters.i18n import check_language
 from inspectorate.adapters.models import Body, Distribution, Programme, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
@@ -42,41 +42,44 @@ class SavedDocument:
     new: bool
 
 
-def render_letter_html(inspection_id: int, *, lang: str = "en") -> str:
+def render_letter_html(session: Session, *, inspection_id: int, lang: str = "en") -> str:
     """Render the announcement letter from the inspection's planned milestones."""
     check_language(lang)
     settings = get_settings()
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        body = session.get(Body, inspection.body_id)
-        programme = session.get(Programme, inspection.programme_id)
-        assert body is not None and programme is not None
-        due = reports.planned_dates(session, inspection_id)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    body = session.get(Body, inspection.body_id)
+    programme = session.get(Programme, inspection.programme_id)
+    assert body is not None and programme is not None
     letter = build_announcement_letter(
         body=body.name,
         programme=context.programmes()[programme.code],
-        due=due,
+        due=reports.planned_dates(session, inspection_id),
         team_email=settings.team_email,
     )
     template = reports.environment(lang).get_template("letters/announcement.html.j2")
     return template.render(letter=letter, draft=False)
 
 
-def render_document(inspection_id: int, kind: DocumentKind | str, lang: str) -> str:
+def render_document(
+    session: Session, *, inspection_id: int, kind: DocumentKind | str, lang: str
+) -> str:
     """Render one kind of document as HTML."""
     kind = document_kind(kind)
     if kind is DocumentKind.ANNOUNCEMENT:
-        return render_letter_html(inspection_id, lang=lang)
+        return render_letter_html(session, inspection_id=inspection_id, lang=lang)
     if kind in ("draft", "published"):
-        return reports.render_html(inspection_id, draft=kind == "draft", lang=lang)
+        return reports.render_html(
+            session, inspection_id=inspection_id, draft=kind == "draft", lang=lang
+        )
     if kind in ("follow_up_draft", "follow_up"):
         return reports.render_follow_up_html(
-            inspection_id, draft=kind == "follow_up_draft", lang=lang
+            session, inspection_id=inspection_id, draft=kind == "follow_up_draft", lang=lang
         )
     raise AssertionError(f"no renderer for {kind}")  # every kind is handled above
 
 
 def save_version(
+    session: Session,
     *,
     inspection_id: int,
     kind: DocumentKind,
@@ -87,7 +90,11 @@ def save_version(
     actor: str,
     lang: str = "en",
 ) -> SavedDocument:
-    """Write the file and record its version once (audited); say whether it is new."""
+    """Write the file, then record its version once (audited); say whether it is new.
+
+    The file comes first, so a recorded version always has its file; should the transaction
+    roll back, the file stays and the next render (same bytes, same name) records it.
+    """
     reports.check_format(fmt)
     digest = hashlib.sha256(content).hexdigest()
     path = folder / f"inspection-{inspection_id}-{kind}-{lang}-{digest[:12]}.{fmt}"
@@ -96,47 +103,47 @@ def save_version(
         partial = path.with_suffix(path.suffix + ".part")
         partial.write_bytes(content)
         partial.replace(path)  # never a half-written file under the final name
-    with session_scope(context.engine()) as session:
-        known = session.exec(
-            select(ReportVersion).where(
-                ReportVersion.inspection_id == inspection_id,
-                ReportVersion.kind == kind,
-                ReportVersion.lang == lang,
-                ReportVersion.format == fmt,
-                ReportVersion.sha256 == digest,
-            )
-        ).first()
-        if known is not None:
-            return SavedDocument(kind, lang, fmt, path, digest, False)
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        version = ReportVersion(
-            inspection_id=inspection_id,
-            kind=kind,
-            lang=lang,
-            format=fmt,
-            sha256=digest,
-            path=str(path),
-            created_at=utc(now),
-            public=kind in PUBLIC_KINDS and inspection.status in PUBLISHED_STATUSES,
+    known = session.exec(
+        select(ReportVersion).where(
+            ReportVersion.inspection_id == inspection_id,
+            ReportVersion.kind == kind,
+            ReportVersion.lang == lang,
+            ReportVersion.format == fmt,
+            ReportVersion.sha256 == digest,
         )
-        session.add(version)
-        session.flush()
-        assert version.id is not None
-        record_audit(
-            session,
-            at=now,
-            actor=actor,
-            entity="report",
-            entity_id=version.id,
-            inspection_id=inspection_id,
-            action=f"{kind}_rendered",
-            to_state=digest[:12],
-            why=f"{fmt.upper()} ({lang}) written to {path}",
-        )
+    ).first()
+    if known is not None:
+        return SavedDocument(kind, lang, fmt, path, digest, False)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    version = ReportVersion(
+        inspection_id=inspection_id,
+        kind=kind,
+        lang=lang,
+        format=fmt,
+        sha256=digest,
+        path=str(path),
+        created_at=utc(now),
+        public=kind in PUBLIC_KINDS and inspection.status in PUBLISHED_STATUSES,
+    )
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="report",
+        entity_id=version.id,
+        inspection_id=inspection_id,
+        action=f"{kind}_rendered",
+        to_state=digest[:12],
+        why=f"{fmt.upper()} ({lang}) written to {path}",
+    )
     return SavedDocument(kind, lang, fmt, path, digest, True)
 
 
 def write_document(
+    session: Session,
     *,
     inspection_id: int,
     kind: DocumentKind | str,
@@ -148,12 +155,13 @@ def write_document(
 ) -> list[SavedDocument]:
     """Render one document and keep it in every format asked for."""
     kind = document_kind(kind)
-    html = render_document(inspection_id, kind, lang)
+    html = render_document(session, inspection_id=inspection_id, kind=kind, lang=lang)
     saved = []
     for fmt in formats:
         content = html.encode() if fmt == "html" else reports.html_to_pdf(html)
         saved.append(
             save_version(
+                session,
                 inspection_id=inspection_id,
                 kind=kind,
                 fmt=fmt,
@@ -167,71 +175,74 @@ def write_document(
     return saved
 
 
-def documents_for_stage(inspection_id: int, stage: Stage) -> list[tuple[DocumentKind, str]]:
+def documents_for_stage(
+    session: Session, *, inspection_id: int, stage: Stage
+) -> list[tuple[DocumentKind, str]]:
     """The (kind, language) pairs a stage produces for this inspection."""
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        body = session.get(Body, inspection.body_id)
-        assert body is not None
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    body = session.get(Body, inspection.body_id)
+    assert body is not None
     return kinds_for_stage(
         stage, in_wales=body.in_wales, follow_up=inspection.parent_id is not None
     )
 
 
-def lift_embargo(*, inspection_id: int, now: dt.datetime, actor: str) -> list[str]:
+def lift_embargo(
+    session: Session, *, inspection_id: int, now: dt.datetime, actor: str
+) -> list[str]:
     """Make the published versions public and record the distribution; return the new recipients."""
-    with session_scope(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        if inspection.status not in PUBLISHED_STATUSES:
-            raise InvalidTransition(
-                f"inspection {inspection_id} is {inspection.status}: its report is embargoed "
-                "until it is published"
-            )
-        session.execute(
-            update(ReportVersion)
-            .where(
-                col(ReportVersion.inspection_id) == inspection_id,
-                col(ReportVersion.kind).in_(PUBLIC_KINDS),
-                col(ReportVersion.public).is_(False),
-            )
-            .values(public=True)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    if inspection.status not in PUBLISHED_STATUSES:
+        raise InvalidTransition(
+            f"inspection {inspection_id} is {inspection.status}: its report is embargoed "
+            "until it is published"
         )
-        body = session.get(Body, inspection.body_id)
-        assert body is not None
-        recipients = [body.name, *DISTRIBUTION]
-        known = set(
-            session.exec(
-                select(Distribution.recipient).where(Distribution.inspection_id == inspection_id)
-            )
+    session.execute(
+        update(ReportVersion)
+        .where(
+            col(ReportVersion.inspection_id) == inspection_id,
+            col(ReportVersion.kind).in_(PUBLIC_KINDS),
+            col(ReportVersion.public).is_(False),
         )
-        new = [r for r in recipients if r not in known]
-        for recipient in new:
-            session.add(
-                Distribution(inspection_id=inspection_id, recipient=recipient, sent_at=utc(now))
-            )
-        if new:
-            record_audit(
-                session,
-                at=now,
-                actor=actor,
-                entity="inspection",
-                entity_id=inspection_id,
-                inspection_id=inspection_id,
-                action="report_distributed",
-                to_state="public",
-                why="embargo lifted; sent to " + "; ".join(new),
-            )
+        .values(public=True)
+    )
+    body = session.get(Body, inspection.body_id)
+    assert body is not None
+    recipients = [body.name, *DISTRIBUTION]
+    known = set(
+        session.exec(
+            select(Distribution.recipient).where(Distribution.inspection_id == inspection_id)
+        )
+    )
+    new = [r for r in recipients if r not in known]
+    for recipient in new:
+        session.add(
+            Distribution(inspection_id=inspection_id, recipient=recipient, sent_at=utc(now))
+        )
+    if new:
+        record_audit(
+            session,
+            at=now,
+            actor=actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            inspection_id=inspection_id,
+            action="report_distributed",
+            to_state="public",
+            why="embargo lifted; sent to " + "; ".join(new),
+        )
     return new
 
 
 def write_stage_documents(
-    *, inspection_id: int, stage: Stage, now: dt.datetime, actor: str
+    session: Session, *, inspection_id: int, stage: Stage, now: dt.datetime, actor: str
 ) -> list[SavedDocument]:
     """Write what `stage` produces (in the configured formats); after publishing, distribute."""
     settings = get_settings()
     saved = []
-    for kind, lang in documents_for_stage(inspection_id, stage):
+    for kind, lang in documents_for_stage(session, inspection_id=inspection_id, stage=stage):
         saved += write_document(
+            session,
             inspection_id=inspection_id,
             kind=kind,
             lang=lang,
@@ -241,32 +252,31 @@ def write_stage_documents(
             actor=actor,
         )
     if stage is Stage.PUBLISH:
-        lift_embargo(inspection_id=inspection_id, now=now, actor=actor)
+        lift_embargo(session, inspection_id=inspection_id, now=now, actor=actor)
     return saved
 
 
-def versions_of(inspection_id: int, *, public_only: bool = False) -> list[ReportVersion]:
+def versions_of(
+    session: Session, *, inspection_id: int, public_only: bool = False
+) -> list[ReportVersion]:
     """Every stored version of the inspection's documents, oldest first."""
-    with Session(context.engine()) as session:
-        query = select(ReportVersion).where(ReportVersion.inspection_id == inspection_id)
-        if public_only:
-            query = query.where(col(ReportVersion.public).is_(True))
-        return list(session.exec(query.order_by(col(ReportVersion.id))))
+    query = select(ReportVersion).where(ReportVersion.inspection_id == inspection_id)
+    if public_only:
+        query = query.where(col(ReportVersion.public).is_(True))
+    return list(session.exec(query.order_by(col(ReportVersion.id))))
 
 
-def distribution_of(inspection_id: int) -> list[Distribution]:
+def distribution_of(session: Session, *, inspection_id: int) -> list[Distribution]:
     """The recorded recipients of the inspection's published report."""
-    with Session(context.engine()) as session:
-        return list(
-            session.exec(
-                select(Distribution)
-                .where(Distribution.inspection_id == inspection_id)
-                .order_by(col(Distribution.id))
-            )
+    return list(
+        session.exec(
+            select(Distribution)
+            .where(Distribution.inspection_id == inspection_id)
+            .order_by(col(Distribution.id))
         )
+    )
 
 
-def inspection_published(inspection_id: int) -> bool:
+def inspection_published(session: Session, *, inspection_id: int) -> bool:
     """Whether the inspection's report has been published (its embargo lifted)."""
-    with Session(context.engine()) as session:
-        return get_inspection(session, inspection_id=inspection_id).status in PUBLISHED_STATUSES
+    return get_inspection(session, inspection_id=inspection_id).status in PUBLISHED_STATUSES

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from inspectorate.adapters import clock
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.stage_effects import Effect, effects_of
-from inspectorate.services import documents, people, sweep
+from inspectorate.services import context, documents, people, sweep
 from inspectorate.services.stages import StageOutcome
 from inspectorate.services.sweep import SweepReport
 
@@ -35,8 +35,12 @@ def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
     report = sweep.advance(as_of=as_of, now=now)
     for inspection_id, stage in report.staged:
         if Effect.DOCUMENTS in effects_of(Stage(stage), server_mode=False):
-            documents.write_stage_documents(
-                inspection_id=inspection_id, stage=Stage(stage), now=now, actor=sweep.ACTOR
+            context.run(
+                documents.write_stage_documents,
+                inspection_id=inspection_id,
+                stage=Stage(stage),
+                now=now,
+                actor=sweep.ACTOR,
             )
     report.claimed, report.delivered = sweep.remind(as_of=as_of, now=now)
     return report

@@ -11,7 +11,7 @@ import jinja2
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.casework import sample_of, stored_score_summary
-from inspectorate.adapters.database import session_scope, utc
+from inspectorate.adapters.database import utc
 from inspectorate.adapters.i18n import check_language, translations
 from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.adapters.render import template_environment
@@ -23,7 +23,7 @@ from inspectorate.domain.follow_up_report import build_follow_up_report
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.report_context import DISTRIBUTION, ReportContext, build_report
-from inspectorate.services import context, evidence
+from inspectorate.services import evidence
 
 EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
 
@@ -60,37 +60,33 @@ def read_editable(path: Path | None) -> dict[str, Any]:
         raise InvalidFile(str(path), [f"not readable as UTF-8 text: {exc}"]) from exc
 
 
-def store_text(*, inspection_id: int, path: Path, now: dt.datetime, actor: str) -> None:
+def store_text(
+    session: Session, *, inspection_id: int, path: Path, now: dt.datetime, actor: str
+) -> None:
     """Keep the team's text for the inspection's reports (checked first; audited)."""
     read_editable(path)
     text = path.read_text(encoding="utf-8")
-    with session_scope(context.engine()) as session:
-        get_inspection(session, inspection_id=inspection_id)
-        row = session.exec(
-            select(ReportText).where(ReportText.inspection_id == inspection_id)
-        ).first()
-        if row is None:
-            row = ReportText(inspection_id=inspection_id, text=text, updated_at=utc(now))
-        row.text, row.updated_at = text, utc(now)
-        session.add(row)
-        record_audit(
-            session,
-            at=now,
-            actor=actor,
-            entity="inspection",
-            entity_id=inspection_id,
-            inspection_id=inspection_id,
-            action="report_text_stored",
-            why=f"from {path.name}",
-        )
+    get_inspection(session, inspection_id=inspection_id)
+    row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
+    if row is None:
+        row = ReportText(inspection_id=inspection_id, text=text, updated_at=utc(now))
+    row.text, row.updated_at = text, utc(now)
+    session.add(row)
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="report_text_stored",
+        why=f"from {path.name}",
+    )
 
 
-def stored_text(inspection_id: int) -> dict[str, Any]:
+def stored_text(session: Session, *, inspection_id: int) -> dict[str, Any]:
     """Return the team's stored text for the inspection (empty when none was given)."""
-    with Session(context.engine()) as session:
-        row = session.exec(
-            select(ReportText).where(ReportText.inspection_id == inspection_id)
-        ).first()
+    row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
     return parse_editable(row.text, f"stored text of inspection {inspection_id}") if row else {}
 
 
@@ -128,8 +124,9 @@ def planned_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
 
 
 def build_inspection_report(
-    inspection_id: int,
+    session: Session,
     *,
+    inspection_id: int,
     draft: bool,
     editable: dict[str, Any] | None = None,
     scores: dict[str, Any] | None = None,
@@ -139,18 +136,18 @@ def build_inspection_report(
     Scores come as stored (question, criterion and headline rows): a report shows no
     breakdowns, so the judgements need not be scored again.
     """
-    with Session(context.engine()) as session:
-        scores = scores or stored_score_summary(session, inspection_id=inspection_id)
-        if scores is None:
-            raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        body = session.get(Body, inspection.body_id)
-        assert body is not None
-        due = planned_dates(session, inspection_id)
-        cases = sample_of(session, inspection_id=inspection_id)
-        aggregate, counted = programme_aggregate(session, inspection)
-    framework = evidence.framework_of(inspection_id)
-    editable = stored_text(inspection_id) if editable is None else editable
+    scores = scores or stored_score_summary(session, inspection_id=inspection_id)
+    if scores is None:
+        raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    body = session.get(Body, inspection.body_id)
+    assert body is not None
+    due = planned_dates(session, inspection_id)
+    cases = sample_of(session, inspection_id=inspection_id)
+    aggregate, counted = programme_aggregate(session, inspection)
+    framework = evidence.framework_of(session, inspection_id=inspection_id)
+    if editable is None:
+        editable = stored_text(session, inspection_id=inspection_id)
     return build_report(
         framework=framework,
         scores=scores,
@@ -169,8 +166,9 @@ def build_inspection_report(
 
 
 def render_html(
-    inspection_id: int,
+    session: Session,
     *,
+    inspection_id: int,
     draft: bool,
     editable: dict[str, Any] | None = None,
     lang: str = "en",
@@ -180,7 +178,9 @@ def render_html(
     Without `editable` the team's stored text is used.
     """
     check_language(lang)
-    report = build_inspection_report(inspection_id, draft=draft, editable=editable)
+    report = build_inspection_report(
+        session, inspection_id=inspection_id, draft=draft, editable=editable
+    )
     return render_report(report, framework_name=report.programme, lang=lang)
 
 
@@ -196,28 +196,26 @@ def render_report(report: ReportContext, *, framework_name: str, lang: str) -> s
     return template.render(report=report, charts=charts, draft=report.draft)
 
 
-def render_follow_up_html(inspection_id: int, *, draft: bool, lang: str = "en") -> str:
+def render_follow_up_html(
+    session: Session, *, inspection_id: int, draft: bool, lang: str = "en"
+) -> str:
     """Render the follow-up report: each criterion before and after, and its significance."""
     check_language(lang)
-    original_id, changes = evidence.compare_with_original(inspection_id=inspection_id)
-    framework: Framework = evidence.framework_of(original_id)
-    with Session(context.engine()) as session:
-        inspection = get_inspection(session, inspection_id=inspection_id)
-        body = session.get(Body, inspection.body_id)
-        assert body is not None
-        due, original_due = (
-            planned_dates(session, inspection_id),
-            planned_dates(session, original_id),
-        )
-        scored = {
-            (s.inspection_id, s.key)
-            for s in session.exec(
-                select(Score).where(
-                    Score.level == "criterion",
-                    col(Score.inspection_id).in_([inspection_id, original_id]),
-                )
+    original_id, changes = evidence.compare_with_original(session, inspection_id=inspection_id)
+    framework: Framework = evidence.framework_of(session, inspection_id=original_id)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    body = session.get(Body, inspection.body_id)
+    assert body is not None
+    due, original_due = planned_dates(session, inspection_id), planned_dates(session, original_id)
+    scored = {
+        (s.inspection_id, s.key)
+        for s in session.exec(
+            select(Score).where(
+                Score.level == "criterion",
+                col(Score.inspection_id).in_([inspection_id, original_id]),
             )
-        }
+        )
+    }
     report = build_follow_up_report(
         body=body.name,
         programme=framework.name,
