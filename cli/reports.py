@@ -12,7 +12,7 @@ from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from inspectorate.adapters import i18n
 from inspectorate.adapters.settings import get_settings
-from inspectorate.services import context, documents, reports
+from inspectorate.services import context, documents, publication, reports
 from inspectorate.services.documents import SavedDocument
 
 Format = Annotated[str, typer.Option("--format", help="html or pdf.")]
@@ -135,7 +135,7 @@ def report_publish(
     with context.reading() as session:
         public = documents.versions_of(session, inspection_id=inspection_id, public_only=True)
         recipients = [
-            d.recipient for d in documents.distribution_of(session, inspection_id=inspection_id)
+            d.recipient for d in publication.distribution_of(session, inspection_id=inspection_id)
         ]
     for version in public:
         console.print(f"  public: {version.path}")

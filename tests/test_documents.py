@@ -13,7 +13,7 @@ from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.report_context import DISTRIBUTION
-from inspectorate.services import context, documents, rehearsal, stages
+from inspectorate.services import context, documents, publication, rehearsal, stages
 from tests.factories import morning, schedule, scored
 from tests.test_cli import run
 
@@ -57,7 +57,7 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     assert kinds(inspection_id) == [("draft", "en", False)]
     with pytest.raises(InvalidTransition, match="embargoed until it is published"):
         context.run(
-            documents.lift_embargo,
+            publication.lift_embargo,
             inspection_id=inspection_id,
             now=morning("2014-04-05"),
             actor="t",
@@ -79,12 +79,12 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     assert "Dosbarthiad" in Path(welsh.path).read_text(encoding="utf-8")
     with context.reading() as session:
         recipients = [
-            d.recipient for d in documents.distribution_of(session, inspection_id=inspection_id)
+            d.recipient for d in publication.distribution_of(session, inspection_id=inspection_id)
         ]
     assert recipients == ["Wales", *DISTRIBUTION]
     assert (
         context.run(
-            documents.lift_embargo,
+            publication.lift_embargo,
             inspection_id=inspection_id,
             now=morning("2014-06-02"),
             actor="t",

@@ -16,7 +16,7 @@ from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, documents
+from inspectorate.services import context, documents, publication
 from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
 from tests.factories import framework_of, morning, schedule, status_of
 
@@ -73,7 +73,7 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
     ]
     with context.reading() as session:
         versions = documents.versions_of(session, inspection_id=inspection_id)
-        distribution = documents.distribution_of(session, inspection_id=inspection_id)
+        distribution = publication.distribution_of(session, inspection_id=inspection_id)
     written = [(v.kind, v.lang, v.public) for v in versions]
     assert written == [
         ("announcement", "en", False),

@@ -13,21 +13,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.i18n import check_language
-from inspectorate.adapters.models import Body, Distribution, Programme, ReportVersion
+from inspectorate.adapters.models import Body, Programme, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_kind
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
-from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
-from inspectorate.domain.report_context import DISTRIBUTION
-from inspectorate.services import context, reports
+from inspectorate.services import context, publication, reports
 
 
 @dataclass(frozen=True)
@@ -142,6 +139,49 @@ def save_version(
     return SavedDocument(kind, lang, fmt, path, digest, True)
 
 
+def render_formats(
+    session: Session,
+    *,
+    inspection_id: int,
+    kind: DocumentKind | str,
+    lang: str,
+    formats: tuple[str, ...],
+) -> list[tuple[DocumentKind, str, str, bytes]]:
+    """Render one document in every format asked for: (kind, lang, format, bytes), no writes."""
+    kind = document_kind(kind)
+    html = render_document(session, inspection_id=inspection_id, kind=kind, lang=lang)
+    return [
+        (kind, lang, fmt, html.encode() if fmt == "html" else reports.html_to_pdf(html))
+        for fmt in formats
+    ]
+
+
+def save_versions(
+    session: Session,
+    *,
+    inspection_id: int,
+    rendered: list[tuple[DocumentKind, str, str, bytes]],
+    folder: Path,
+    now: dt.datetime,
+    actor: str,
+) -> list[SavedDocument]:
+    """Keep every rendered document (file, then version row), once each."""
+    return [
+        save_version(
+            session,
+            inspection_id=inspection_id,
+            kind=kind,
+            fmt=fmt,
+            content=content,
+            folder=folder,
+            now=now,
+            actor=actor,
+            lang=lang,
+        )
+        for kind, lang, fmt, content in rendered
+    ]
+
+
 def write_document(
     session: Session,
     *,
@@ -154,25 +194,12 @@ def write_document(
     actor: str,
 ) -> list[SavedDocument]:
     """Render one document and keep it in every format asked for."""
-    kind = document_kind(kind)
-    html = render_document(session, inspection_id=inspection_id, kind=kind, lang=lang)
-    saved = []
-    for fmt in formats:
-        content = html.encode() if fmt == "html" else reports.html_to_pdf(html)
-        saved.append(
-            save_version(
-                session,
-                inspection_id=inspection_id,
-                kind=kind,
-                fmt=fmt,
-                content=content,
-                folder=folder,
-                now=now,
-                actor=actor,
-                lang=lang,
-            )
-        )
-    return saved
+    rendered = render_formats(
+        session, inspection_id=inspection_id, kind=kind, lang=lang, formats=formats
+    )
+    return save_versions(
+        session, inspection_id=inspection_id, rendered=rendered, folder=folder, now=now, actor=actor
+    )
 
 
 def documents_for_stage(
@@ -187,72 +214,34 @@ def documents_for_stage(
     )
 
 
-def lift_embargo(
-    session: Session, *, inspection_id: int, now: dt.datetime, actor: str
-) -> list[str]:
-    """Make the published versions public and record the distribution; return the new recipients."""
-    inspection = get_inspection(session, inspection_id=inspection_id)
-    if inspection.status not in PUBLISHED_STATUSES:
-        raise InvalidTransition(
-            f"inspection {inspection_id} is {inspection.status}: its report is embargoed "
-            "until it is published"
-        )
-    session.execute(
-        update(ReportVersion)
-        .where(
-            col(ReportVersion.inspection_id) == inspection_id,
-            col(ReportVersion.kind).in_(PUBLIC_KINDS),
-            col(ReportVersion.public).is_(False),
-        )
-        .values(public=True)
-    )
-    body = session.get(Body, inspection.body_id)
-    assert body is not None
-    recipients = [body.name, *DISTRIBUTION]
-    known = set(
-        session.exec(
-            select(Distribution.recipient).where(Distribution.inspection_id == inspection_id)
-        )
-    )
-    new = [r for r in recipients if r not in known]
-    for recipient in new:
-        session.add(
-            Distribution(inspection_id=inspection_id, recipient=recipient, sent_at=utc(now))
-        )
-    if new:
-        record_audit(
-            session,
-            at=now,
-            actor=actor,
-            entity="inspection",
-            entity_id=inspection_id,
-            inspection_id=inspection_id,
-            action="report_distributed",
-            to_state="public",
-            why="embargo lifted; sent to " + "; ".join(new),
-        )
-    return new
-
-
 def write_stage_documents(
     session: Session, *, inspection_id: int, stage: Stage, now: dt.datetime, actor: str
 ) -> list[SavedDocument]:
     """Write what `stage` produces (in the configured formats); after publishing, distribute."""
     settings = get_settings()
-    saved = []
-    for kind, lang in documents_for_stage(session, inspection_id=inspection_id, stage=stage):
-        saved += write_document(
+    # Everything is rendered (PDFs take a second each) before the first row is written, so
+    # the transaction holds the database's write lock only for the short part.
+    rendered = [
+        document
+        for kind, lang in documents_for_stage(session, inspection_id=inspection_id, stage=stage)
+        for document in render_formats(
             session,
             inspection_id=inspection_id,
             kind=kind,
             lang=lang,
             formats=settings.document_formats(),
-            folder=settings.reports_dir,
-            now=now,
-            actor=actor,
         )
+    ]
+    saved = save_versions(
+        session,
+        inspection_id=inspection_id,
+        rendered=rendered,
+        folder=settings.reports_dir,
+        now=now,
+        actor=actor,
+    )
     if stage is Stage.PUBLISH:
-        lift_embargo(session, inspection_id=inspection_id, now=now, actor=actor)
+        publication.lift_embargo(session, inspection_id=inspection_id, now=now, actor=actor)
     return saved
 
 
@@ -264,17 +253,6 @@ def versions_of(
     if public_only:
         query = query.where(col(ReportVersion.public).is_(True))
     return list(session.exec(query.order_by(col(ReportVersion.id))))
-
-
-def distribution_of(session: Session, *, inspection_id: int) -> list[Distribution]:
-    """The recorded recipients of the inspection's published report."""
-    return list(
-        session.exec(
-            select(Distribution)
-            .where(Distribution.inspection_id == inspection_id)
-            .order_by(col(Distribution.id))
-        )
-    )
 
 
 def inspection_published(session: Session, *, inspection_id: int) -> bool:
