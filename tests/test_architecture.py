@@ -151,3 +151,21 @@ def test_modules_stay_small(package: str) -> None:
 def test_the_services_context_imports_no_other_service() -> None:
     services = [t for t in EDGES["inspectorate.services.context"] if ".services." in t]
     assert services == []
+
+
+# A use case works in the session its caller hands it. These open their own: the wiring,
+# setting up the schema, and the sweep's batches, which commit item by item on purpose.
+OPENS_SESSIONS = {"context", "setup", "sweep", "delivery"}
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("inspectorate.services."))
+)
+def test_services_take_their_session_from_the_caller(module: str) -> None:
+    opens = [
+        node.lineno
+        for node in ast.walk(ast.parse(MODULES[module].read_text()))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("Session", "session_scope")
+    ]
+    assert opens == [] or module.rsplit(".", 1)[1] in OPENS_SESSIONS
