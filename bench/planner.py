@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from inspectorate.adapters.config_files import load_bodies, load_programmes  # noqa: E402
 from inspectorate.domain.planning import plan_programme, violations  # noqa: E402
-from inspectorate.domain.programmes import load_programmes  # noqa: E402
-from inspectorate.domain.reference import BodyKind, BodyRecord, load_bodies  # noqa: E402
+from inspectorate.domain.reference import BodyKind, BodyRecord  # noqa: E402
 
 REGIONS = (
     "London",

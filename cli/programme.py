@@ -11,12 +11,12 @@ from rich.table import Table
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from inspectorate.adapters import clock, ical
+from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.planning import Plan, plan_programme
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
-from inspectorate.domain.reference import load_bodies
 from inspectorate.services import calendars, context, scheduling
 from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
 

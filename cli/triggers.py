@@ -12,10 +12,11 @@ from rich.table import Table
 
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
+from inspectorate.adapters.config_files import load_rules
 from inspectorate.adapters.tables import problems_where, read_table
 from inspectorate.domain.comparison import Change, CriterionCount, compare, summary
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.triggers import Decision, evaluate, load_rules
+from inspectorate.domain.triggers import Decision, evaluate
 from inspectorate.services import context, evidence, views
 
 

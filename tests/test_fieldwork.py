@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from inspectorate.adapters.config_files import load_frameworks
 from inspectorate.adapters.fieldwork import read_judgements, read_ratings
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.frameworks import load_frameworks
 
 FRAMEWORKS = load_frameworks(Path(__file__).resolve().parent.parent / "config" / "frameworks")
 IAOW, ESI = FRAMEWORKS["iaow"], FRAMEWORKS["esi"]

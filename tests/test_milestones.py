@@ -8,9 +8,10 @@ import pendulum
 import pytest
 
 from inspectorate.adapters import clock
+from inspectorate.adapters.config_files import load_programmes
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.milestones import parse_date, plan_milestones
-from inspectorate.domain.programmes import ProgrammeDefinition, load_programmes
+from inspectorate.domain.programmes import ProgrammeDefinition
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "programmes"
 D = pendulum.date

@@ -8,10 +8,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from inspectorate.adapters.config_files import load_bodies, load_programmes
 from inspectorate.domain.planning import plan_programme, violations, week_is_usable
 from inspectorate.domain.planning_rules import PlanningRule
-from inspectorate.domain.programmes import load_programmes
-from inspectorate.domain.reference import BodyRecord, load_bodies
+from inspectorate.domain.reference import BodyRecord
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 PROGRAMMES = load_programmes(CONFIG / "programmes")

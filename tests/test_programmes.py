@@ -7,13 +7,9 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from inspectorate.adapters.config_files import load_programme_file, load_programmes
 from inspectorate.domain.errors import ConfigError, UnknownProgramme
-from inspectorate.domain.programmes import (
-    Offset,
-    find_programme,
-    load_programme_file,
-    load_programmes,
-)
+from inspectorate.domain.programmes import Offset, find_programme
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "programmes"
 

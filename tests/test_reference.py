@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from inspectorate.adapters.config_files import load_bodies
 from inspectorate.domain.errors import ConfigError
-from inspectorate.domain.reference import BodyKind, load_bodies
+from inspectorate.domain.reference import BodyKind
 
 BODIES = Path(__file__).resolve().parent.parent / "config" / "bodies"
 

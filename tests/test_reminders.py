@@ -7,7 +7,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from inspectorate.domain.programmes import ProgrammeDefinition, Role, load_programmes
+from inspectorate.adapters.config_files import load_programmes
+from inspectorate.domain.programmes import ProgrammeDefinition, Role
 from inspectorate.domain.reminders import ESCALATION, next_reminder_day, reminder_due
 
 D = pendulum.date

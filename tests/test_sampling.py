@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from inspectorate.adapters.caseloads import read_caseload
+from inspectorate.adapters.config_files import load_programmes
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.programmes import load_programmes
 from inspectorate.domain.sampling import SamplingRule, select_sample
 from inspectorate.domain.synthetic import caseload
 

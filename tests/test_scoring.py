@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspectorate.domain.frameworks import Aggregation, Framework, load_frameworks
+from inspectorate.adapters.config_files import load_frameworks
+from inspectorate.domain.frameworks import Aggregation, Framework
 from inspectorate.domain.scoring import JUDGEMENTS, score
 
 IAOW = load_frameworks(Path(__file__).resolve().parent.parent / "config" / "frameworks")["iaow"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspectorate.domain.frameworks import load_frameworks
+from inspectorate.adapters.config_files import load_frameworks
 from inspectorate.domain.scoring import score
 from inspectorate.domain.synthetic import caseload, judgements, quality_of
 

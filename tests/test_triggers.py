@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from inspectorate.adapters.config_files import load_frameworks, load_programmes, load_rules
 from inspectorate.domain.errors import ConfigError, InvalidInput
-from inspectorate.domain.triggers import TriggerRule, evaluate, load_rules
+from inspectorate.domain.triggers import TriggerRule, evaluate
 
 TRIGGERS = Path(__file__).resolve().parent.parent / "config" / "triggers"
 D = dt.date
@@ -166,8 +167,6 @@ def test_a_rule_naming_a_score_the_programme_does_not_produce(tmp_path: Path) ->
 
 
 def test_shipped_rule_files_name_only_scores_their_programmes_produce() -> None:
-    from inspectorate.domain.frameworks import load_frameworks
-    from inspectorate.domain.programmes import load_programmes
 
     config = TRIGGERS.parent
     programmes = load_programmes(config / "programmes")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -144,30 +142,18 @@ def _unique(what: str, ids: list[str]) -> set[str]:
     return seen
 
 
-def load_framework_file(path: Path) -> Framework:
-    """Read and validate one framework TOML file; errors name the file and the field."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read framework: {exc}") from exc
+def framework_from_toml(data: dict[str, object], *, where: str, code: str) -> Framework:
+    """Validate a framework parsed from TOML; errors name `where` and the field."""
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
         )
-        raise ConfigError(f"{path}: invalid framework: {problems}") from exc
-    if framework.code != path.stem:
-        raise ConfigError(f"{path}: code {framework.code!r} must match the file name")
+        raise ConfigError(f"{where}: invalid framework: {problems}") from exc
+    if framework.code != code:
+        raise ConfigError(f"{where}: code {framework.code!r} must match the file name")
     return framework
-
-
-def load_frameworks(directory: Path) -> dict[str, Framework]:
-    """Load every `*.toml` framework in `directory`, keyed by code."""
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        raise ConfigError(f"{directory}: no criteria frameworks (*.toml) found")
-    return {f.code: f for f in (load_framework_file(p) for p in files)}
 
 
 def find_framework(frameworks: dict[str, Framework], code: str) -> Framework:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import pendulum
@@ -163,12 +161,8 @@ class ProgrammeDefinition(BaseModel):
         raise KeyError(stage)
 
 
-def load_programme_file(path: Path) -> ProgrammeDefinition:
-    """Read and validate one programme TOML file; errors name the file and the field."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read programme: {exc}") from exc
+def programme_from_toml(data: dict[str, object], *, where: str, code: str) -> ProgrammeDefinition:
+    """Validate a programme parsed from TOML; errors name `where` and the field."""
     try:
         programme = ProgrammeDefinition.model_validate(data)
     except ValidationError as exc:
@@ -176,18 +170,10 @@ def load_programme_file(path: Path) -> ProgrammeDefinition:
             f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
             for err in exc.errors()
         )
-        raise ConfigError(f"{path}: invalid programme: {problems}") from exc
-    if programme.code != path.stem:
-        raise ConfigError(f"{path}: code {programme.code!r} must match the file name {path.stem!r}")
+        raise ConfigError(f"{where}: invalid programme: {problems}") from exc
+    if programme.code != code:
+        raise ConfigError(f"{where}: code {programme.code!r} must match the file name {code!r}")
     return programme
-
-
-def load_programmes(directory: Path) -> dict[str, ProgrammeDefinition]:
-    """Load every `*.toml` programme in `directory`, keyed by code."""
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        raise ConfigError(f"{directory}: no programme definitions (*.toml) found")
-    return {p.code: p for p in (load_programme_file(f) for f in files)}
 
 
 def find_programme(programmes: dict[str, ProgrammeDefinition], code: str) -> ProgrammeDefinition:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from inspectorate.domain.errors import ConfigError
 
@@ -30,7 +27,7 @@ class BodyRecord:
     family: str | None = None
 
 
-_FILES = {
+BODY_FILES = {
     BodyKind.AREA: "probation_areas.csv",
     BodyKind.TRUST: "probation_trusts.csv",
     BodyKind.YOT: "youth_offending_teams.csv",
@@ -38,39 +35,10 @@ _FILES = {
 _BOOL = {"true": True, "false": False}
 
 
-def load_families(directory: Path) -> set[str]:
-    """Return the ESI family names from esi_families.toml."""
-    path = directory / "esi_families.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return {str(f["name"]) for f in data["family"]}
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path}: cannot read ESI families: {exc}") from exc
-
-
-def load_bodies(directory: Path) -> list[BodyRecord]:
-    """Read every body from the CSV files in `directory`, checking each row."""
-    families = load_families(directory)
-    bodies: list[BodyRecord] = []
-    for kind, filename in _FILES.items():
-        path = directory / filename
-        try:
-            with path.open(newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read bodies: {exc}") from exc
-        seen: set[str] = set()
-        for line, row in enumerate(rows, start=2):
-            bodies.append(_body_from_row(row, kind, families, where=f"{path}:{line}"))
-            if row["name"] in seen:
-                raise ConfigError(f"{path}:{line}: {row['name']!r} is listed twice")
-            seen.add(row["name"])
-    return bodies
-
-
-def _body_from_row(
+def body_from_row(
     row: dict[str, str], kind: BodyKind, families: set[str], *, where: str
 ) -> BodyRecord:
+    """Check one row of a bodies CSV file and return the body it lists."""
     name, region = (row.get("name") or "").strip(), (row.get("region") or "").strip()
     wales = (row.get("in_wales") or "").strip().lower()
     family = (row.get("esi_family") or "").strip() or None

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Literal
 
 import pendulum
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inspectorate.domain.errors import ConfigError, InvalidInput
-from inspectorate.domain.frameworks import Framework
-from inspectorate.domain.programmes import ProgrammeDefinition
 
 _SPAN = re.compile(r"^\s*(\d+)\s+(day|days|week|weeks|month|months|year|years)\s*$")
 
@@ -135,19 +130,18 @@ def evaluate(
     return Decision(False, None, None, None, None, why)
 
 
-def load_rules(path: Path, produces: Collection[str] | None = None) -> list[TriggerRule]:
-    """Read `[[trigger]]` rules from TOML; with `produces`, check every named score exists."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read trigger rules: {exc}") from exc
+def rules_from_toml(
+    data: dict[str, object], *, where: str, produces: Collection[str] | None = None
+) -> list[TriggerRule]:
+    """Validate `[[trigger]]` rules parsed from TOML; with `produces`, check each named score."""
     unknown = set(data) - {"trigger", "programme"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected [[trigger]] tables"
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected [[trigger]] tables"
         )
     rules = []
-    for number, table in enumerate(data.get("trigger", []), start=1):
+    tables = data.get("trigger", [])
+    for number, table in enumerate(tables if isinstance(tables, list) else [], start=1):
         try:
             rules.append(TriggerRule.model_validate(table))
         except ValidationError as exc:
@@ -155,31 +149,15 @@ def load_rules(path: Path, produces: Collection[str] | None = None) -> list[Trig
                 f"{'.'.join(str(p) for p in e['loc']) or '(rule)'}: {e['msg']}"
                 for e in exc.errors()
             )
-            raise ConfigError(f"{path}: trigger {number}: {problems}") from exc
+            raise ConfigError(f"{where}: trigger {number}: {problems}") from exc
     if not rules:
-        raise ConfigError(f"{path}: no [[trigger]] rules found")
+        raise ConfigError(f"{where}: no [[trigger]] rules found")
     if produces is not None:
         for rule in rules:
             foreign = [s for s in rule.scores if s not in produces]
             if foreign:
                 raise ConfigError(
-                    f"{path}: trigger {rule.name!r} names score(s) {', '.join(foreign)}, which "
+                    f"{where}: trigger {rule.name!r} names score(s) {', '.join(foreign)}, which "
                     f"the programme does not produce (it produces {', '.join(sorted(produces))})"
                 )
     return rules
-
-
-@lru_cache(maxsize=16)
-def _rules_in(path: Path, produces: frozenset[str]) -> list[TriggerRule]:
-    return load_rules(path, produces=produces)
-
-
-def rules_for(
-    config_dir: Path, programme: ProgrammeDefinition, frameworks: dict[str, Framework]
-) -> list[TriggerRule]:
-    """Return the programme's trigger rules (config/triggers/<code>.toml), or none."""
-    path = config_dir / "triggers" / f"{programme.code}.toml"
-    if not path.exists() or programme.sampling is None:
-        return []
-    produces = frozenset(h.id for h in frameworks[programme.sampling.framework].headlines)
-    return _rules_in(path, produces)

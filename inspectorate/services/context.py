@@ -22,11 +22,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from inspectorate.adapters import clock, database
+from inspectorate.adapters.config_files import load_frameworks, load_programmes, rules_for
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.calendar import as_date
-from inspectorate.domain.frameworks import Framework, load_frameworks
-from inspectorate.domain.programmes import ProgrammeDefinition, load_programmes
-from inspectorate.domain.triggers import TriggerRule, rules_for
+from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.programmes import ProgrammeDefinition
+from inspectorate.domain.triggers import TriggerRule
 
 # The database driver's own failures (unreachable server, refused login, locked file), named
 # here so that callers above the services can catch them without importing SQLAlchemy.

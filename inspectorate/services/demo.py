@@ -11,11 +11,12 @@ from pathlib import Path
 import pendulum
 
 from inspectorate.adapters import clock
+from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.registry import upsert_bodies
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.planning import plan_programme
-from inspectorate.domain.reference import BodyRecord, load_bodies
+from inspectorate.domain.reference import BodyRecord
 from inspectorate.services import context, scheduling, setup
 
 DEMO_START = pendulum.date(2013, 11, 25)

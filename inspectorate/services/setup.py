@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.database import session_scope, upgrade_to_head
 from inspectorate.adapters.registry import upsert_bodies, upsert_programmes
 from inspectorate.adapters.settings import Settings, get_settings
-from inspectorate.domain.reference import load_bodies
 from inspectorate.services import context
 
 
