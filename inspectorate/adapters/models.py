@@ -28,6 +28,9 @@ class Body(SQLModel, table=True):
     family: str | None = Field(default=None, max_length=100)
     in_wales: bool = False
     contact_email: str | None = Field(default=None, max_length=200)
+    # The dates the body existed (probation trusts: April 2010 to May 2014); None = open.
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
 
 
 class Programme(SQLModel, table=True):
@@ -91,6 +94,8 @@ class Reminder(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
     lease_until: dt.datetime | None = Field(default=None, sa_column=_tz_column())
     message_path: str | None = Field(default=None, max_length=500)
+    # Set instead of sent_at when the reminder was for a day already past (a back-fill).
+    withheld_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
 
 
 class AuditEvent(SQLModel, table=True):
@@ -231,3 +236,40 @@ class WebSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     csrf: str = Field(max_length=64)
     expires_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+
+
+class SignOff(SQLModel, table=True):
+    """A named person's sign-off of the draft or the publication, on the team's text as it was.
+
+    Changing the text afterwards needs a new sign-off: the digest no longer matches.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "stage", "text_sha256", name="uq_sign_off"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    stage: str = Field(max_length=20)
+    signed_by: str = Field(max_length=80)
+    role: str = Field(max_length=20)
+    text_sha256: str = Field(max_length=64)
+    signed_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    why: str = Field(default="", max_length=2000)
+
+
+class OwedEffect(SQLModel, table=True):
+    """Something a stage owes (its documents, booked runs), written with the stage.
+
+    The sweep finishes every row not yet done, so a crash between the stage and its effects
+    loses nothing; each effect is idempotent, so finishing it twice repeats nothing.
+    """
+
+    __table_args__ = (UniqueConstraint("inspection_id", "stage", "effect", name="uq_owed_effect"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    stage: str = Field(max_length=20)
+    effect: str = Field(max_length=30)
+    owed_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    done_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
