@@ -9,11 +9,13 @@ import typer
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from cli.tables import inspection_tables, planned_milestones_table, reminders_table, summaries_table
+from inspectorate.adapters import clock
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.programmes import find_programme
 from inspectorate.services import context, scheduling, setup, stages, views
+from inspectorate.services.sweep import SweepReport
 
 EVIDENCE_COMMANDS = {
     Stage.SELECT_SAMPLE: "inspection sample {id} --caseload FILE",
@@ -126,25 +128,97 @@ def advance(
         console.print(f"Inspection {inspection_id} is already {outcome.to_status}; nothing to do.")
 
 
-def sweep(as_of: AsOf = None, as_json: JsonFlag = False) -> None:
+def sweep(
+    as_of: AsOf = None,
+    as_json: JsonFlag = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what the sweep would do; change nothing.")
+    ] = False,
+    send_past_mail: Annotated[
+        bool,
+        typer.Option(
+            "--send-past-mail",
+            help="Also send reminders for days before today (a back-fill withholds them).",
+        ),
+    ] = False,
+) -> None:
     """Run the deadline sweep: advance what is due, send reminders and escalations."""
     database_ready()
+    if dry_run:
+        _print_preview(as_of, as_json)
+        return
     from flows.deadline_sweep import deadline_sweep
     from tasks.runtime import embedded_runtime
 
+    today = clock.today()
     with clock_at(as_of, hour=6) as now, embedded_runtime():
-        report = deadline_sweep(as_of=now.date(), now=now)
+        # Only a back-fill withholds: today's sweep sends what earlier ones left waiting.
+        back_fill = now.date() < today and not send_past_mail
+        report = deadline_sweep(
+            as_of=now.date(), now=now, withhold_before=today if back_fill else None
+        )
     if as_json:
         print_json(report.__dict__)
         return
+    for line in sweep_summary(report):
+        console.print(line)
+
+
+def sweep_summary(report: SweepReport) -> list[str]:
+    """The sweep's report in words: each count says exactly what it counts."""
+    stages = len(report.staged)
+    dated = len(report.advanced) - stages
+    lines = [
+        f"Sweep for {report.as_of.isoformat()}: {plural(stages, 'stage')} taken, "
+        f"{plural(dated, 'dated milestone')} marked passed, {len(report.held)} held for a "
+        f"person, {report.claimed} reminders claimed, {report.delivered} sent"
+        + (f", {report.withheld} withheld (days before today)" if report.withheld else "")
+        + (f", {report.waiting} waiting for their document" if report.waiting else "")
+        + "."
+    ]
+    if report.finished or report.failed:
+        lines.append(
+            f"  {plural(report.finished, 'owed stage effect')} carried out"
+            + (f", {len(report.failed)} failed (kept owed)" if report.failed else "")
+            + "."
+        )
+    lines += [f"  done: {line}" for line in report.advanced]
+    lines += [f"  held: {line}" for line in report.held]
+    lines += [f"  waiting: {line}" for line in report.blocked]
+    lines += [f"  failed: {line}" for line in report.failed]
+    return lines
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 stage', '2 stages'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _print_preview(as_of: str | None, as_json: bool) -> None:
+    from inspectorate.services.sweep_preview import preview
+
+    with clock_at(as_of, hour=6) as now, context.reading() as session:
+        shown = preview(session, as_of=now.date())
+    if as_json:
+        print_json(shown.__dict__)
+        return
     console.print(
-        f"Sweep for {report.as_of.isoformat()}: {len(report.advanced)} milestones "
-        f"advanced, {report.claimed} reminders claimed, {report.delivered} delivered."
+        f"Dry run for {shown.as_of.isoformat()} (nothing is changed): "
+        f"{plural(len(shown.stages), 'stage')} would be taken, "
+        f"{plural(len(shown.milestones), 'dated milestone')} marked passed, "
+        f"{len(shown.held)} held for a person, {plural(len(shown.owed), 'owed effect')} "
+        f"finished, {plural(len(shown.reminders), 'reminder')} claimed."
     )
-    for line in report.advanced:
-        console.print(f"  done: {line}")
-    for line in report.blocked:
-        console.print(f"  waiting: {line}")
+    for title, lines in (
+        ("stage", shown.stages),
+        ("passed", shown.milestones),
+        ("held", shown.held),
+        ("waiting", shown.blocked),
+        ("owed", shown.owed),
+        ("remind", shown.reminders),
+    ):
+        for line in lines:
+            console.print(f"  {title}: {line}")
 
 
 def list_reminders(

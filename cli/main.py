@@ -16,6 +16,7 @@ from cli import (
     lifecycle,
     programme,
     reports,
+    sign_off,
     simulate,
     triggers,
 )
@@ -23,7 +24,17 @@ from cli.output import fail
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.services import context
 
-COMMAND_MODULES = (lifecycle, evidence, programme, reports, comments, triggers, simulate, dashboard)
+COMMAND_MODULES = (
+    lifecycle,
+    evidence,
+    programme,
+    reports,
+    comments,
+    sign_off,
+    triggers,
+    simulate,
+    dashboard,
+)
 
 
 def build_app() -> typer.Typer:

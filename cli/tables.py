@@ -52,7 +52,25 @@ def inspection_tables(data: dict[str, Any]) -> list[Table]:
             f"{e['from'] or '∅'} → {e['to'] or '∅'}",
             e["why"],
         )
-    return [milestones, audit]
+    tables = [milestones]
+    if data.get("sign_offs"):
+        signed = Table(title="Sign-offs")
+        for heading in ("what", "by", "at", "on the text as it stands"):
+            signed.add_column(heading)
+        for s in data["sign_offs"]:
+            signed.add_row(
+                s["what"],
+                f"{s['by']} ({s['role']})",
+                s["at"],
+                "yes" if s["current"] else "no: sign again",
+            )
+        tables.append(signed)
+    if data.get("waiting_for"):
+        held = Table(title="Waiting for a person")
+        held.add_column("what")
+        held.add_row(data["waiting_for"])
+        tables.append(held)
+    return [*tables, audit]
 
 
 def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table:

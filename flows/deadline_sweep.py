@@ -6,28 +6,34 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.stage_effects import follow_stage
+from flows.stage_effects import finish_owed_effects
 from inspectorate.adapters import clock
-from inspectorate.domain.lifecycle import Stage
 from inspectorate.services.sweep import ACTOR, SweepReport
 from tasks.sweep import advance_due_milestones, send_reminders
 
 
-def sweep_morning(as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:
-    """Advance what is due on `as_of`, carry out what follows each stage, remind, deliver.
+def sweep_morning(
+    as_of: dt.date, now: dt.datetime | None = None, withhold_before: dt.date | None = None
+) -> SweepReport:
+    """Advance what is due on `as_of`, finish every owed stage effect, remind, deliver.
 
     The body of the `deadline-sweep` flow, and each simulated morning's: one path for both.
     """
-    report, reminded = advance_due_milestones(as_of, now)
+    report, reminded = advance_due_milestones(as_of, now, withhold_before)
     if reminded:
         return report
-    for inspection_id, stage in report.staged:
-        follow_stage(inspection_id, Stage(stage), ACTOR, now)
-    report.claimed, report.delivered = send_reminders(as_of, now)
-    return report
+    report.finished, report.failed = finish_owed_effects(ACTOR, now)
+    return send_reminders(report, now, withhold_before)
 
 
 @flow(name="deadline-sweep")
-def deadline_sweep(as_of: dt.date | None = None, now: dt.datetime | None = None) -> SweepReport:
-    """Advance what is due on `as_of` (default today), write the stages' documents, remind."""
-    return sweep_morning(as_of or clock.today(), now)
+def deadline_sweep(
+    as_of: dt.date | None = None,
+    now: dt.datetime | None = None,
+    withhold_before: dt.date | None = None,
+) -> SweepReport:
+    """Advance what is due on `as_of` (default today), finish what stages owe, remind.
+
+    Reminders for days before `withhold_before` are withheld (a back-fill sends no old mail).
+    """
+    return sweep_morning(as_of or clock.today(), now, withhold_before)

@@ -12,11 +12,32 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import Flow, flow
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
 
 from flows.stage_effects import follow_stage
-from inspectorate.domain.lifecycle import Stage, status_after
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.lifecycle import Stage, status_after, status_before
 from inspectorate.services.stages import StageOutcome
 from tasks.lifecycle import apply_stage
+from tasks.runtime import is_embedded
+
+
+class SignedOff(RunInput):
+    """What resumes a booked run held for a sign-off: who signed it off."""
+
+    by: str
+
+
+def _wait_for_sign_off(outcome: StageOutcome, if_ready: bool) -> None:
+    """Server mode: a booked run held for a sign-off suspends until someone signs it off.
+
+    No process is kept waiting; `inspectorate inspection sign-off` resumes it, and the run
+    starts again from the top, now signed off. Elsewhere the sweep reminds and takes it.
+    """
+    held = if_ready and not outcome.moved and outcome.from_status == status_before(outcome.stage)
+    if held and get_settings().server_timers and not is_embedded():
+        suspend_flow_run(wait_for_input=SignedOff, timeout=None, key="sign-off")
 
 
 def _reached(outcome: StageOutcome) -> bool:
@@ -52,7 +73,7 @@ def record_fieldwork(
     return apply_stage(inspection_id, Stage.RECORD_FIELDWORK, actor, why, now, if_ready)
 
 
-@flow(name="send-draft")
+@flow(name="send-draft", persist_result=True)
 def send_draft(
     inspection_id: int,
     actor: str = "send-draft",
@@ -60,8 +81,9 @@ def send_draft(
     now: dt.datetime | None = None,
     if_ready: bool = False,
 ) -> StageOutcome:
-    """Send the draft report to the body; in server mode start waiting for its comments."""
+    """Send the signed-off draft to the body; in server mode start waiting for its comments."""
     outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now, if_ready)
+    _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
         follow_stage(inspection_id, Stage.SEND_DRAFT, actor, now)
     return outcome
@@ -82,7 +104,7 @@ def close_comments(
     return outcome
 
 
-@flow(name="publish-report")
+@flow(name="publish-report", persist_result=True)
 def publish_report(
     inspection_id: int,
     actor: str = "publish",
@@ -90,8 +112,9 @@ def publish_report(
     now: dt.datetime | None = None,
     if_ready: bool = False,
 ) -> StageOutcome:
-    """Publish the report: lift the embargo and record its distribution (seed 003)."""
+    """Publish the signed-off report: lift the embargo, record its distribution (seed 003)."""
     outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now, if_ready)
+    _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
         follow_stage(inspection_id, Stage.PUBLISH, actor, now)
     return outcome

@@ -1,28 +1,55 @@
-"""Carrying out what follows a stage (inspectorate.domain.stage_effects), on every path.
+"""Carrying out what a stage owes (the outbox written with the stage), on every path.
 
-The stage flows, the deadline sweep and the simulation call `follow_stage` once a stage is
-done; it runs, in order, the effects the domain's table names for the way the product runs.
+The stage flows and the simulation call `follow_stage` once a stage is done; the deadline
+sweep calls `finish_owed_effects`, which carries out everything still owed — its own stages'
+effects and any an earlier run left after a crash or a failure. Every effect is idempotent,
+and is marked done only once it has been carried out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.domain.stage_effects import Effect, effects_of
+from inspectorate.domain.stage_effects import Effect
+from inspectorate.services.owed_effects import Owed
 from tasks.documents import write_stage_documents
+from tasks.owed_effects import effects_still_owed, mark_effect_done, record_effect_failure
 from tasks.timers import book_stage_runs, start_waiting_for_comments, stop_waiting_for_comments
 
 
+def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:
+    """Carry out one owed effect and mark it done."""
+    if owed.effect is Effect.DOCUMENTS:
+        # Marked done in the same transaction that records the documents.
+        write_stage_documents(owed.inspection_id, owed.stage, actor, now)
+        return
+    if owed.effect is Effect.BOOK_STAGE_RUNS:
+        book_stage_runs(owed.inspection_id, now)
+    elif owed.effect is Effect.AWAIT_COMMENTS:
+        start_waiting_for_comments(owed.inspection_id)
+    elif owed.effect is Effect.STOP_AWAITING_COMMENTS:
+        stop_waiting_for_comments(owed.inspection_id)
+    mark_effect_done(owed.inspection_id, owed.stage, owed.effect, now)
+
+
 def follow_stage(inspection_id: int, stage: Stage, actor: str, now: dt.datetime | None) -> None:
-    """Carry out every effect owed after `stage` (idempotent: safe to run again)."""
-    for effect in effects_of(stage, server_mode=get_settings().server_timers):
-        if effect is Effect.DOCUMENTS:
-            write_stage_documents(inspection_id, stage, actor, now)
-        elif effect is Effect.BOOK_STAGE_RUNS:
-            book_stage_runs(inspection_id, now)
-        elif effect is Effect.AWAIT_COMMENTS:
-            start_waiting_for_comments(inspection_id)
-        elif effect is Effect.STOP_AWAITING_COMMENTS:
-            stop_waiting_for_comments(inspection_id)
+    """Carry out what the inspection still owes, up to and including `stage`'s effects."""
+    del stage  # whatever is owed is carried out, oldest first: an earlier crash is mended too
+    for owed in effects_still_owed(inspection_id):
+        carry_out(owed, actor, now)
+
+
+def finish_owed_effects(actor: str, now: dt.datetime | None) -> tuple[int, list[str]]:
+    """Carry out every effect still owed; (how many were done, the ones that failed and why)."""
+    done, failed = 0, []
+    for owed in effects_still_owed(None):
+        try:
+            carry_out(owed, actor, now)
+        except Exception as error:  # one broken document must not stop every other inspection
+            why = f"{type(error).__name__}: {error}"
+            record_effect_failure(owed.inspection_id, owed.stage, owed.effect, why)
+            failed.append(f"inspection {owed.inspection_id} {owed.effect.value}: {why}")
+        else:
+            done += 1
+    return done, failed

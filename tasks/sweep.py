@@ -20,19 +20,18 @@ from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
     retry_condition_fn=transient_only,
 )
 def advance_due_milestones(
-    as_of: dt.date, now: dt.datetime | None = None
+    as_of: dt.date, now: dt.datetime | None = None, withhold_before: dt.date | None = None
 ) -> tuple[SweepReport, bool]:
     """Perform every automatic milestone due on or before `as_of`; say if it also reminded.
 
-    On a morning when no stage was taken (most mornings) nothing has to follow a stage, so
-    the reminders are claimed and sent here too: one task a morning instead of two, which
+    On a morning when no stage was taken and no stage effect is owed (most mornings), the
+    reminders are claimed and sent here too: one task a morning instead of two, which
     counts when a simulation runs hundreds of mornings.
     """
     report = sweep.advance(as_of=as_of, now=now)
-    if report.staged:
+    if report.staged or report.owed:
         return report, False
-    report.claimed, report.delivered = sweep.remind(as_of=as_of, now=now)
-    return report, True
+    return sweep.remind(report, now=now, withhold_before=withhold_before), True
 
 
 @task(
@@ -42,10 +41,12 @@ def advance_due_milestones(
     retry_delay_seconds=RETRY_DELAYS,
     retry_condition_fn=transient_only,
 )
-def send_reminders(as_of: dt.date, now: dt.datetime | None = None) -> tuple[int, int]:
+def send_reminders(
+    report: SweepReport, now: dt.datetime | None = None, withhold_before: dt.date | None = None
+) -> SweepReport:
     """Claim the reminders and escalations owed on `as_of`, then send every unsent one.
 
     One task, not two: a task costs a few milliseconds, paid every simulated day, and both
     halves are safe to retry together (claims are keyed, sending is leased).
     """
-    return sweep.remind(as_of=as_of, now=now)
+    return sweep.remind(report, now=now, withhold_before=withhold_before)

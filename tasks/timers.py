@@ -111,3 +111,17 @@ def hand_comments_to_waiting_run(inspection_id: int, text: str, author: str) -> 
         return None
     resume_flow_run(waiting[0].id, run_input={"text": text, "author": author})
     return waiting[0].name
+
+
+def hand_sign_off_to_waiting_run(inspection_id: int, stage: Stage, by: str) -> str | None:
+    """Resume the booked run held for this stage's sign-off; its name, or None if none waits."""
+    from prefect.flow_runs import resume_flow_run
+
+    name = f"{STAGE_DEPLOYMENTS[stage]}/{DEPLOYMENT}"
+    with get_client(sync_client=True) as client:
+        deployment_id = client.read_deployment_by_name(name).id
+    for run in waiting_runs(inspection_id, flow_tag="timer"):
+        if run.deployment_id == deployment_id and run.state_type is StateType.PAUSED:
+            resume_flow_run(run.id, run_input={"by": by})
+            return run.name
+    return None

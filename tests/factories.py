@@ -140,3 +140,19 @@ def scored(body: str = "Wales") -> int:
     judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
     score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
     return inspection_id
+
+
+def signed_off(inspection_id: int, what: str = "draft", on: str | None = None) -> None:
+    """Write the team's full text and have the named person sign off the draft or publication.
+
+    The scripted lead inspector or programme manager of the simulation does it, exactly as a
+    rehearsal does, so the test goes through the same rules as a person would.
+    """
+    from inspectorate.domain.lifecycle import Stage
+    from inspectorate.domain.simulation import PersonStep
+    from inspectorate.services import people
+
+    stage = Stage.SEND_DRAFT if what == "draft" else Stage.PUBLISH
+    now = morning(on, 8) if on else clock.now()
+    step = PersonStep(inspection_id, stage, now.date(), "test", 0)
+    context.run(people.sign_off_as_scripted_person, step=step, why="test", now=now)

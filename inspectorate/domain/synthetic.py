@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 
 import numpy as np
@@ -109,3 +110,33 @@ def judgements(
     for column in ("gender", "ethnicity", "age_band", "rosh"):
         frame[column] = np.repeat(cases[column].to_numpy(), n_questions)
     return frame
+
+
+def team_text(outcomes: list[tuple[str, str]], headline_scores: dict[str, float]) -> str:
+    """Simulation only: the team's text (TOML) a scripted team writes from its scores.
+
+    `outcomes` are (id, name) pairs in report order; each gets a strength and an area for
+    improvement drawn from its headline score, so a simulated report has no gaps.
+    """
+    lines = []
+    for outcome_id, name in outcomes:
+        score = headline_scores.get(outcome_id)
+        subject = name[:1].lower() + name[1:]
+        if score is None:
+            strength = f"Staff understood what {subject} required of them."
+            improvement = f"Record the work on {subject} so that it can be assessed."
+        else:
+            strength = f"The work on {subject} was sufficient in {score:.0f}% of the cases read."
+            improvement = (
+                f"Make the work on {subject} consistent: it fell short in {100 - score:.0f}% "
+                "of the cases read."
+                if score < 80
+                else f"Keep the standard of the work on {subject} across every office."
+            )
+        lines += [
+            f"[outcomes.{outcome_id}]",
+            f"strengths = {json.dumps([strength])}",
+            f"improvements = {json.dumps([improvement])}",
+            "",
+        ]
+    return "\n".join(lines)

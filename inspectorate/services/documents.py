@@ -24,7 +24,8 @@ from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_k
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
 from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
-from inspectorate.services import context, publication, reports
+from inspectorate.domain.stage_effects import Effect
+from inspectorate.services import context, owed_effects, publication, reports
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,10 @@ def write_stage_documents(
     )
     if stage is Stage.PUBLISH:
         publication.lift_embargo(session, inspection_id=inspection_id, now=now, actor=actor)
+    # Marked in the transaction that records the documents: done exactly when they exist.
+    owed_effects.mark_done(
+        session, inspection_id=inspection_id, stage=stage, effect=Effect.DOCUMENTS, now=now
+    )
     return saved
 
 

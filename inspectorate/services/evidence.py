@@ -20,47 +20,19 @@ from inspectorate.adapters.casework import (
     store_scores,
 )
 from inspectorate.adapters.fieldwork import read_judgements
-from inspectorate.adapters.models import Inspection, Programme, Score
+from inspectorate.adapters.models import Score
 from inspectorate.adapters.repository import get_inspection
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.comparison import Change, CriterionCount, compare
-from inspectorate.domain.errors import ConfigError, InvalidInput, InvalidTransition
-from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status
-from inspectorate.domain.programmes import ProgrammeDefinition
-from inspectorate.domain.sampling import Sample, SamplingRule, select_sample
+from inspectorate.domain.sampling import Sample, select_sample
 from inspectorate.domain.scoring import DIMENSIONS, Scores, score
 from inspectorate.domain.triggers import Decision
 from inspectorate.services import context
 from inspectorate.services.follow_ups import follow_up_decision, plan_follow_up
+from inspectorate.services.frameworks_in_use import framework_of, programme_of, sampling_rule
 from inspectorate.services.stages import StageOutcome, perform_stage
-
-
-def _programme(session: Session, inspection: Inspection) -> ProgrammeDefinition:
-    row = session.get(Programme, inspection.programme_id)
-    assert row is not None
-    return context.programmes()[row.code]
-
-
-def _rule(programme: ProgrammeDefinition) -> SamplingRule:
-    if programme.sampling is None:
-        raise ConfigError(f"config/programmes/{programme.code}.toml has no [sampling] table")
-    return programme.sampling
-
-
-def framework_of(session: Session, *, inspection_id: int) -> Framework:
-    """Return the criteria framework an inspection is scored against."""
-    inspection = get_inspection(session, inspection_id=inspection_id)
-    rule = _rule(_programme(session, inspection))
-    try:
-        framework = context.frameworks()[rule.framework]
-    except KeyError:
-        raise ConfigError(
-            f"sampling names framework {rule.framework!r}, which is not in config/frameworks"
-        ) from None
-    if inspection.covers:
-        return framework.restricted_to(inspection.covers.split(","))
-    return framework
 
 
 def draw_sample(
@@ -68,7 +40,7 @@ def draw_sample(
 ) -> Sample:
     """Select the inspection's sample from a caseload extract (nothing is stored yet)."""
     inspection = get_inspection(session, inspection_id=inspection_id)
-    rule = _rule(_programme(session, inspection))
+    rule = sampling_rule(programme_of(session, inspection))
     return select_sample(caseload, rule, inspection.fieldwork_start, seed)
 
 
@@ -86,7 +58,7 @@ def record_sample(
     inspection = get_inspection(session, inspection_id=inspection_id)
     outcome = perform_stage(
         session,
-        programme=_programme(session, inspection),
+        programme=programme_of(session, inspection),
         inspection_id=inspection_id,
         stage=Stage.SELECT_SAMPLE,
         now=at,
@@ -152,7 +124,7 @@ def record_scores(
         store_scores(session, inspection_id=inspection_id, scores=scores, now=at, actor=actor)
     return perform_stage(
         session,
-        programme=_programme(session, inspection),
+        programme=programme_of(session, inspection),
         inspection_id=inspection_id,
         stage=Stage.SCORE,
         now=at,
@@ -192,7 +164,7 @@ def plan_reinspection(
     follow-up already planned) and the follow-up's id, if there is one.
     """
     inspection = get_inspection(session, inspection_id=inspection_id)
-    programme = _programme(session, inspection)
+    programme = programme_of(session, inspection)
     decision, follow_up = plan_follow_up(
         session,
         inspection_id=inspection_id,
@@ -207,7 +179,7 @@ def plan_reinspection(
 def reinspection_decision(session: Session, *, inspection_id: int) -> Decision | None:
     """Whether the stored scores call for a follow-up (nothing is planned or recorded)."""
     inspection = get_inspection(session, inspection_id=inspection_id)
-    programme = _programme(session, inspection)
+    programme = programme_of(session, inspection)
     return follow_up_decision(
         session,
         inspection_id=inspection_id,

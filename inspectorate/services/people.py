@@ -11,17 +11,24 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.casework import sample_of
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
+from inspectorate.adapters.casework import headline_scores, sample_of
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
 from inspectorate.domain import simulation, synthetic
+from inspectorate.domain.access import AccountRole
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, Status, status_before
+from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.domain.simulation import OpenStep, PersonStep, steps_for_day
-from inspectorate.services import context, evidence, stages, sweep
+from inspectorate.services import context, evidence, reports, sign_off, stages, sweep, users
 from inspectorate.services.stages import StageOutcome
 
 # Caseload sizes of synthetic bodies: areas (ESI) sample a one-month window of a larger
 # caseload than trusts (IAOW) do from two months.
 CASELOAD_BASE = {"area": 5000, "trust": 1600, "yot": 400}
+SIGN_OFF_STEP = "sign_off:"  # a person step that signs off the stage of the milestone named after
+SCRIPTED_SIGNERS = {
+    AccountRole.INSPECTOR: "scripted-lead-inspector",
+    AccountRole.MANAGER: "scripted-programme-manager",
+}
 
 
 def open_person_steps(session: Session) -> list[OpenStep]:
@@ -38,9 +45,22 @@ def open_person_steps(session: Session) -> list[OpenStep]:
         .join(Programme, col(Programme.id) == Inspection.programme_id)
         .where(col(Milestone.done_at).is_(None))
     ).all()
+    signed = set(session.exec(select(SignOff.inspection_id, SignOff.stage)).all())
     for milestone, status, code in rows:
         rule = definitions[code].rule(milestone.kind)
         if rule.stage is None or status != status_before(rule.stage).value:
+            continue
+        if rule.stage in SIGN_OFFS and (milestone.inspection_id, rule.stage.value) not in signed:
+            owner = "team" if SIGN_OFFS[rule.stage].role is AccountRole.INSPECTOR else "manager"
+            steps.append(
+                OpenStep(
+                    milestone.inspection_id,
+                    SIGN_OFF_STEP + milestone.kind,
+                    rule.stage,
+                    milestone.due_on,
+                    owner,
+                )
+            )
             continue
         if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
             continue
@@ -63,6 +83,9 @@ def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> li
     outcomes = []
     for step in steps:
         why = f"simulated: {step.late_by} working days late" if step.late_by else "simulated"
+        if step.stage in SIGN_OFFS:
+            context.run(sign_off_as_scripted_person, step=step, why=why, now=now)
+            continue
         if step.stage in (Stage.SELECT_SAMPLE, Stage.SCORE):
             outcomes.append(context.run(casework, step=step, seed=seed, why=why, now=now))
             continue
@@ -77,6 +100,46 @@ def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> li
             )
         )
     return outcomes
+
+
+def sign_off_as_scripted_person(
+    session: Session, *, step: PersonStep, why: str, now: dt.datetime | None
+) -> bool:
+    """Simulation only: the scripted lead inspector or manager signs off (text written first).
+
+    Their accounts cannot sign in (no password); they exist so every sign-off in a rehearsal
+    is by a named account, as a real one must be.
+    """
+    rule = SIGN_OFFS[step.stage]
+    moment = context.moment(now)
+    username = SCRIPTED_SIGNERS[rule.role]
+    if session.exec(select(User).where(User.username == username)).first() is None:
+        session.add(User(username=username, role=rule.role, password_hash="!", created_at=moment))
+        session.flush()
+    if rule.role is AccountRole.INSPECTOR:
+        users.assign(session, username=username, inspection_id=step.inspection_id, now=moment)
+    if sign_off.missing_text(session, inspection_id=step.inspection_id):
+        framework = evidence.framework_of(session, inspection_id=step.inspection_id)
+        text = synthetic.team_text(
+            [(h.id, h.name) for h in framework.headlines],
+            headline_scores(session, inspection_id=step.inspection_id),
+        )
+        reports.keep_text(
+            session,
+            inspection_id=step.inspection_id,
+            text=text,
+            where="the scripted team's text",
+            now=moment,
+            actor=username,
+        )
+    return sign_off.sign_off(
+        session,
+        inspection_id=step.inspection_id,
+        what=rule.name,
+        username=username,
+        now=moment,
+        why=why,
+    )
 
 
 def next_person_day(session: Session, *, after: dt.date, seed: int) -> dt.date | None:

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from inspectorate.adapters import clock
-from inspectorate.domain.lifecycle import Stage
-from inspectorate.domain.stage_effects import Effect, effects_of
-from inspectorate.services import context, documents, people, sweep
+from inspectorate.domain.stage_effects import Effect
+from inspectorate.services import context, documents, owed_effects, people, sweep
 from inspectorate.services.stages import StageOutcome
 from inspectorate.services.sweep import SweepReport
 
@@ -30,20 +29,24 @@ class SimulationSteps:
 def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
     """The deadline sweep's morning without Prefect: the benchmark's baseline.
 
-    Server-mode effects need a Prefect server, so only the others are carried out here.
+    It follows `flows.deadline_sweep.sweep_morning` step by step: advance, finish what the
+    stages owe (this morning's and any an earlier run left), remind. Server-mode effects need
+    a Prefect server, so only the documents are carried out here.
     """
     report = sweep.advance(as_of=as_of, now=now)
-    for inspection_id, stage in report.staged:
-        if Effect.DOCUMENTS in effects_of(Stage(stage), server_mode=False):
+    with context.reading() as session:
+        still_owed = owed_effects.still_owed(session)
+    for owed in still_owed:
+        if owed.effect is Effect.DOCUMENTS:
             context.run(
                 documents.write_stage_documents,
-                inspection_id=inspection_id,
-                stage=Stage(stage),
+                inspection_id=owed.inspection_id,
+                stage=owed.stage,
                 now=now,
                 actor=sweep.ACTOR,
             )
-    report.claimed, report.delivered = sweep.remind(as_of=as_of, now=now)
-    return report
+            report.finished += 1
+    return sweep.remind(report, now=now)
 
 
 def direct_steps() -> SimulationSteps:

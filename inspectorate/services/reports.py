@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,50 +24,70 @@ from inspectorate.domain.follow_up_report import build_follow_up_report
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.report_context import DISTRIBUTION, ReportContext, build_report
+from inspectorate.domain.team_text import check_team_text
 from inspectorate.services import evidence
 
-EDITABLE_KEYS = {"foreword", "outcomes", "recommendations"}
 
-
-def parse_editable(text: str, where: str) -> dict[str, Any]:
-    """Check the team's text (TOML): foreword, outcomes.<id>.strengths/improvements, etc."""
+def parse_editable(
+    text: str, where: str, outcome_ids: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Check the team's text (TOML): its keys and, when given, its outcome ids."""
     try:
         editable = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidFile(where, [f"not readable TOML: {exc}"]) from exc
-    problems = [
-        f"unknown key {k!r}: use {', '.join(sorted(EDITABLE_KEYS))}"
-        for k in editable
-        if k not in EDITABLE_KEYS
-    ]
-    for outcome, notes in editable.get("outcomes", {}).items():
-        for key, value in notes.items() if isinstance(notes, dict) else [("", None)]:
-            if key not in ("strengths", "improvements") or not isinstance(value, list):
-                problems.append(
-                    f"outcomes.{outcome}: give strengths = [...] and improvements = [...]"
-                )
-    if problems:
-        raise InvalidFile(where, problems)
-    return editable
+    return check_team_text(editable, outcome_ids, where)
 
 
-def read_editable(path: Path | None) -> dict[str, Any]:
-    """Read the team's text from a TOML file (an empty text when no file is given)."""
-    if path is None:
-        return {}
+def _read(path: Path) -> str:
     try:
-        return parse_editable(path.read_text(encoding="utf-8"), str(path))
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidFile(str(path), [f"not readable as UTF-8 text: {exc}"]) from exc
+
+
+def read_editable(path: Path | None, outcome_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """Read the team's text from a TOML file (an empty text when no file is given)."""
+    return {} if path is None else parse_editable(_read(path), str(path), outcome_ids)
+
+
+def outcome_ids_of(framework: Framework) -> list[str]:
+    """The ids of the framework's headline outcomes, in report order."""
+    return [h.id for h in framework.headlines]
 
 
 def store_text(
     session: Session, *, inspection_id: int, path: Path, now: dt.datetime, actor: str
 ) -> None:
-    """Keep the team's text for the inspection's reports (checked first; audited)."""
-    read_editable(path)
-    text = path.read_text(encoding="utf-8")
-    get_inspection(session, inspection_id=inspection_id)
+    """Keep the team's text for the inspection's reports (checked first; audited).
+
+    Every outcome it names must be one of the inspection's framework: a typo is refused
+    with the known ones, and nothing is stored.
+    """
+    keep_text(
+        session,
+        inspection_id=inspection_id,
+        text=_read(path),
+        where=str(path),
+        now=now,
+        actor=actor,
+        why=f"from {path.name}",
+    )
+
+
+def keep_text(
+    session: Session,
+    *,
+    inspection_id: int,
+    text: str,
+    where: str,
+    now: dt.datetime,
+    actor: str,
+    why: str = "",
+) -> None:
+    """Keep the team's text given as TOML (checked against the framework first; audited)."""
+    framework = evidence.framework_of(session, inspection_id=inspection_id)  # or UnknownInspection
+    parse_editable(text, where, outcome_ids_of(framework))
     row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
     if row is None:
         row = ReportText(inspection_id=inspection_id, text=text, updated_at=utc(now))
@@ -80,14 +101,20 @@ def store_text(
         entity_id=inspection_id,
         inspection_id=inspection_id,
         action="report_text_stored",
-        why=f"from {path.name}",
+        why=why or f"from {where}",
     )
 
 
-def stored_text(session: Session, *, inspection_id: int) -> dict[str, Any]:
-    """Return the team's stored text for the inspection (empty when none was given)."""
+def stored_text(
+    session: Session, *, inspection_id: int, framework: Framework | None = None
+) -> dict[str, Any]:
+    """Return the team's stored text, checked against the framework (empty when none was given)."""
     row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
-    return parse_editable(row.text, f"stored text of inspection {inspection_id}") if row else {}
+    if row is None:
+        return {}
+    framework = framework or evidence.framework_of(session, inspection_id=inspection_id)
+    where = f"the team's text stored for inspection {inspection_id} (store a corrected one)"
+    return parse_editable(row.text, where, outcome_ids_of(framework))
 
 
 def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[str, float], int]:
@@ -147,7 +174,7 @@ def build_inspection_report(
     aggregate, counted = programme_aggregate(session, inspection)
     framework = evidence.framework_of(session, inspection_id=inspection_id)
     if editable is None:
-        editable = stored_text(session, inspection_id=inspection_id)
+        editable = stored_text(session, inspection_id=inspection_id, framework=framework)
     return build_report(
         framework=framework,
         scores=scores,

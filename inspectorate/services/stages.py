@@ -6,13 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import insert as sa_insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.adapters.repository import (
     get_inspection,
     mark_milestone_done,
@@ -21,12 +17,15 @@ from inspectorate.adapters.repository import (
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status, next_status, status_after, status_before
+from inspectorate.domain.notice import late_announcement_advice, shortened_notice
 from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition
 from inspectorate.domain.reminders import NOTICE
+from inspectorate.domain.sign_off import needs_sign_off
 from inspectorate.domain.triggers import TriggerRule
-from inspectorate.services import context
+from inspectorate.services import context, owed_effects, sign_off
 from inspectorate.services.follow_ups import plan_follow_up
 from inspectorate.services.recipients import addresses_for
+from inspectorate.services.reminder_claims import claim_reminder
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,28 @@ def perform_stage(
 ) -> StageOutcome:
     """Apply `stage` to the inspection, complete its milestone and queue its notices.
 
-    Publishing also evaluates `follow_up_rules` and plans any reinspection they call for.
+    What the stage owes (documents, booked runs) is recorded in the same transaction, for
+    whoever carries it out next. Sending the draft and publishing need a sign-off; a late
+    announcement needs a reason. Publishing also evaluates `follow_up_rules` and plans any
+    reinspection they call for.
     """
     before = session.get(Inspection, inspection_id)
     from_status = before.status if before is not None else ""
     if stage is not Stage.CANCEL:
         _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
+        if from_status == status_before(stage):
+            _check_person_allows(session, programme, inspection_id, stage, now, why)
     inspection, moved = transition_inspection(
         session, inspection_id=inspection_id, stage=stage, now=now, actor=actor, why=why
     )
+    if moved:
+        owed_effects.owe_effects(
+            session,
+            inspection_id=inspection_id,
+            stage=stage,
+            now=now,
+            server_mode=settings.server_timers,
+        )
     if moved and stage is not Stage.CANCEL:
         rule = programme.milestone_for_stage(stage)
         milestone = session.exec(
@@ -91,6 +103,64 @@ def perform_stage(
             actor=actor,
         )
     return StageOutcome(inspection_id, stage, from_status, inspection.status, moved)
+
+
+def late_notice(
+    session: Session, *, programme: ProgrammeDefinition, inspection_id: int, today: dt.date
+) -> str | None:
+    """How announcing on `today` would shorten the notice, or None when it would not."""
+    inspection = session.get(Inspection, inspection_id)
+    assert inspection is not None
+    kind = programme.milestone_for_stage(Stage.ANNOUNCE).kind
+    milestone = session.exec(
+        select(Milestone).where(Milestone.inspection_id == inspection_id, Milestone.kind == kind)
+    ).first()
+    if milestone is None:
+        return None
+    return shortened_notice(
+        announce_due=milestone.due_on, fieldwork_start=inspection.fieldwork_start, today=today
+    )
+
+
+def held_because(
+    session: Session,
+    *,
+    programme: ProgrammeDefinition,
+    inspection_id: int,
+    stage: Stage,
+    today: dt.date,
+) -> str | None:
+    """Why the machine must not take `stage` on its own today (a person decides), or None."""
+    if needs_sign_off(stage):
+        reason = sign_off.held_because(session, inspection_id=inspection_id, stage=stage)
+        if reason is not None:
+            return reason
+    if stage is Stage.ANNOUNCE:
+        late = late_notice(session, programme=programme, inspection_id=inspection_id, today=today)
+        if late is not None:
+            return f"{late}; {late_announcement_advice(inspection_id)}"
+    return None
+
+
+def _check_person_allows(
+    session: Session,
+    programme: ProgrammeDefinition,
+    inspection_id: int,
+    stage: Stage,
+    now: pendulum.DateTime,
+    why: str,
+) -> None:
+    """Refuse a stage a named person has not allowed: unsigned, or notice shortened silently."""
+    if needs_sign_off(stage):
+        sign_off.require_sign_off(session, inspection_id=inspection_id, stage=stage)
+    if stage is Stage.ANNOUNCE and not why.strip():
+        late = late_notice(
+            session, programme=programme, inspection_id=inspection_id, today=now.date()
+        )
+        if late is not None:
+            raise InvalidTransition(
+                f"inspection {inspection_id}: {late}; {late_announcement_advice(inspection_id)}"
+            )
 
 
 def _check_not_too_early(
@@ -141,59 +211,6 @@ def complete_milestone(
     return True
 
 
-def claim_reminder(
-    session: Session,
-    *,
-    milestone_id: int,
-    kind: str,
-    remind_on: dt.date,
-    milestone_due_on: dt.date,
-    recipients: tuple[str, ...],
-    now: pendulum.DateTime,
-) -> bool:
-    """Insert a reminder unless its (milestone, kind, day) already exists; True if inserted.
-
-    INSERT … ON CONFLICT DO NOTHING lets the unique key decide, so two sweeps racing (or a
-    sweep re-run after a crash) cannot both claim the same reminder.
-    """
-    values = {
-        "milestone_id": milestone_id,
-        "kind": kind,
-        "remind_on": remind_on,
-        "milestone_due_on": milestone_due_on,
-        "recipients": ", ".join(recipients),
-        "created_at": utc(now),
-    }
-    return insert_unless_present(session, values)
-
-
-def insert_unless_present(
-    session: Session, values: dict[str, object], *, portable: bool = False
-) -> bool:
-    """Insert a reminder row unless its unique key exists; True if this call inserted it.
-
-    PostgreSQL and SQLite do it in one statement; other databases (or `portable=True`) use a
-    savepoint and let the unique constraint refuse the duplicate.
-    """
-    dialect = session.get_bind().dialect.name
-    if not portable and dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(Reminder)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
-            .returning(col(Reminder.id))
-        )
-        # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
-        return session.execute(statement).first() is not None
-    try:
-        with session.begin_nested():
-            session.execute(sa_insert(Reminder).values(**values))
-    except IntegrityError:
-        return False
-    return True
-
-
 def apply_stage(
     session: Session,
     *,
@@ -215,12 +232,22 @@ def apply_stage(
         return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
     programme_row = session.get(Programme, inspection.programme_id)
     assert programme_row is not None
+    moment = context.moment(now)
+    if if_ready and held_because(
+        session,
+        programme=context.programmes(settings)[programme_row.code],
+        inspection_id=inspection_id,
+        stage=stage,
+        today=moment.date(),
+    ):
+        # A booked run never acts for a person: the milestone stays held (the sweep reminds).
+        return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
     return perform_stage(
         session,
         programme=context.programmes(settings)[programme_row.code],
         inspection_id=inspection_id,
         stage=stage,
-        now=context.moment(now),
+        now=moment,
         actor=actor,
         settings=settings,
         why=why,

@@ -16,15 +16,19 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.adapters.settings import Settings, get_settings
+from inspectorate.domain.calendar import add_working_days
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Status, status_before
 from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import next_reminder_day, reminder_due
+from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.domain.triggers import TriggerRule
-from inspectorate.services import context, delivery
+from inspectorate.services import context, delivery, owed_effects
 from inspectorate.services.delivery import ACTOR
+from inspectorate.services.holds import HELD_PREFIX, hold_if_waiting
 from inspectorate.services.recipients import addresses_for
-from inspectorate.services.stages import claim_reminder, complete_milestone, perform_stage
+from inspectorate.services.reminder_claims import claim_reminder
+from inspectorate.services.stages import complete_milestone, perform_stage
 
 _ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
 
@@ -34,16 +38,23 @@ class SweepReport:
     """What one sweep did."""
 
     as_of: pendulum.Date
-    advanced: list[str] = field(default_factory=list)
+    advanced: list[str] = field(default_factory=list)  # every milestone done, stage or not
     staged: list[tuple[int, str]] = field(default_factory=list)  # (inspection, stage) performed
-    blocked: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # waiting for a named person
+    blocked: list[str] = field(default_factory=list)  # not in the status the stage needs
+    owed: int = 0  # effects still owed by stages (this sweep's and earlier ones')
+    finished: int = 0  # owed effects carried out by this sweep
+    failed: list[str] = field(default_factory=list)  # owed effects that failed (kept owed)
     claimed: int = 0
     delivered: int = 0
+    withheld: int = 0  # reminders for days already past, not sent
+    waiting: int = 0  # notices waiting for the document they carry
 
 
-def _open_milestones(
+def open_milestones(
     session: Session, *, due_by: pendulum.Date
 ) -> list[tuple[Milestone, Inspection, str]]:
+    """Open milestones of active inspections due by `due_by`, with the programme's code."""
     rows = session.exec(
         select(Milestone, Inspection, Programme.code)
         .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
@@ -70,7 +81,7 @@ def advance_due_milestones(
     """
     report = SweepReport(as_of=as_of)
     with Session(engine) as session:
-        due = _open_milestones(session, due_by=as_of)
+        due = open_milestones(session, due_by=as_of)
     for milestone, inspection, code in due:
         rule = rule_for(programmes, code, milestone.kind)
         if not rule.automatic:
@@ -82,6 +93,7 @@ def advance_due_milestones(
                 milestone,
                 programmes,
                 code,
+                as_of,
                 now,
                 settings,
                 (follow_up_rules or {}).get(code, []),
@@ -92,8 +104,12 @@ def advance_due_milestones(
             report.advanced.append(label)
             if rule.stage is not None:
                 report.staged.append((milestone.inspection_id, rule.stage.value))
+        elif outcome.startswith(HELD_PREFIX):
+            report.held.append(f"{label}: {outcome.removeprefix(HELD_PREFIX)}")
         elif outcome:
             report.blocked.append(f"{label} ({outcome})")
+    with Session(engine) as session:
+        report.owed = owed_effects.count_owed(session)
     return report
 
 
@@ -102,6 +118,7 @@ def _advance_one(
     milestone: Milestone,
     programmes: dict[str, ProgrammeDefinition],
     code: str,
+    as_of: pendulum.Date,
     now: pendulum.DateTime,
     settings: Settings,
     rules: list[TriggerRule],
@@ -129,6 +146,18 @@ def _advance_one(
             return "done"
         if inspection.status != status_before(rule.stage).value:
             return f"inspection is {inspection.status}"
+        held = hold_if_waiting(
+            session,
+            milestone=fresh,
+            inspection=inspection,
+            programme=programme,
+            stage=rule.stage,
+            as_of=as_of,
+            now=now,
+            settings=settings,
+        )
+        if held is not None:
+            return HELD_PREFIX + held
         perform_stage(
             session,
             programme=programme,
@@ -156,7 +185,7 @@ def claim_due_reminders(
     claimed = 0
     with session_scope(engine) as session:
         # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
-        for milestone, inspection, code in _open_milestones(session, due_by=as_of.add(days=60)):
+        for milestone, inspection, code in open_milestones(session, due_by=as_of.add(days=60)):
             rule = rule_for(programmes, code, milestone.kind)
             owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, as_of)
             if owed is None:
@@ -181,7 +210,7 @@ def next_wakeup(
     """Return the next day after `after` on which the sweep has anything to do."""
     days: list[dt.date] = []
     with Session(engine) as session:
-        for milestone, _inspection, code in _open_milestones(
+        for milestone, _inspection, code in open_milestones(
             session, due_by=pendulum.date(9999, 1, 1)
         ):
             rule = rule_for(programmes, code, milestone.kind)
@@ -191,6 +220,8 @@ def next_wakeup(
             reminder_day = next_reminder_day(rule, policy, milestone.due_on, after)
             if reminder_day is not None:
                 days.append(reminder_day)
+            if milestone.due_on <= after and rule.stage in SIGN_OFFS:
+                days.append(add_working_days(after, 1))  # a held step is reminded daily
     return min(days) if days else None
 
 
@@ -219,9 +250,19 @@ def claim(*, as_of: dt.date, now: dt.datetime | None = None) -> int:
     )
 
 
-def remind(*, as_of: dt.date, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Claim what is owed on `as_of`, then send every unsent reminder; (claimed, delivered)."""
-    return claim(as_of=as_of, now=now), delivery.deliver(now=now)
+def remind(
+    report: SweepReport, *, now: dt.datetime | None = None, withhold_before: dt.date | None = None
+) -> SweepReport:
+    """Claim what is owed on the report's day, then send every unsent reminder (counted).
+
+    Reminders for days before `withhold_before` are withheld, never sent: a back-fill of
+    past days records what was owed without mailing people about it now.
+    """
+    report.claimed = claim(as_of=report.as_of, now=now)
+    delivered = delivery.deliver_all(now=now, withhold_before=withhold_before)
+    report.delivered, report.withheld = delivered.delivered, delivered.withheld
+    report.waiting = delivered.waiting
+    return report
 
 
 def next_day_with_work(*, after: dt.date) -> dt.date | None:

@@ -22,6 +22,7 @@ from inspectorate.adapters.models import (
 from inspectorate.adapters.repository import audit_trail, get_inspection, milestones_of
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.milestones import PlannedMilestone
+from inspectorate.services import context, holds, sign_off
 from inspectorate.services.follow_ups import children_of
 
 # Loaded once: pendulum re-reads the zone file on every conversion (a dashboard page made
@@ -152,9 +153,30 @@ def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
     }
 
 
-def describe_inspection(session: Session, *, inspection_id: int) -> dict[str, Any]:
-    """Return `inspection_json` of inspection `inspection_id` (UnknownInspection if none)."""
-    return inspection_json(session, get_inspection(session, inspection_id=inspection_id))
+def describe_inspection(
+    session: Session, *, inspection_id: int, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Return `inspection_json` of the inspection, with its sign-offs and what it waits for."""
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    data = inspection_json(session, inspection)
+    data["waiting_for"] = holds.waiting_for(
+        session,
+        inspection=inspection,
+        programme=context.programmes()[data["programme"]],
+        today=today or context.day(None),
+    )
+    data["sign_offs"] = [
+        {
+            "what": s.stage,
+            "by": s.signed_by,
+            "role": s.role,
+            "at": london(s.signed_at),
+            "current": s.current,
+            "why": s.why,
+        }
+        for s in sign_off.sign_offs_of(session, inspection_id=inspection_id)
+    ]
+    return data
 
 
 def reminders_json(session: Session, inspection_id: int | None = None) -> list[dict[str, Any]]:

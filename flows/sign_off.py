@@ -1,0 +1,41 @@
+"""Signing off the draft or the publication, whichever way the product runs.
+
+The sign-off is recorded in the record (audited). In server mode a booked run held for it
+is then resumed; otherwise the morning sweep takes the step on its due date (or at once,
+if the date has passed), or a person takes it with `inspectorate inspection advance`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.sign_off import sign_off_rule
+from inspectorate.services import context, sign_off
+from tasks.runtime import is_embedded
+from tasks.timers import hand_sign_off_to_waiting_run
+
+
+def sign_off_and_resume(
+    inspection_id: int, what: str, by: str, why: str = "", now: dt.datetime | None = None
+) -> str:
+    """Record `by`'s sign-off of the draft or publication; say what happens next."""
+    rule = sign_off_rule(what)
+    new = context.run(
+        sign_off.sign_off,
+        inspection_id=inspection_id,
+        what=what,
+        username=by,
+        now=context.moment(now),
+        why=why,
+    )
+    said = (
+        f"Inspection {inspection_id}: the {rule.name} is signed off by {by}"
+        if new
+        else f"Inspection {inspection_id}: {by} had already signed off the {rule.name} as it is"
+    )
+    if get_settings().server_timers and not is_embedded():
+        run = hand_sign_off_to_waiting_run(inspection_id, rule.stage, by)
+        if run is not None:
+            return f"{said}; the held run {run} is resumed."
+    return f"{said}; the sweep takes the step when it is due."

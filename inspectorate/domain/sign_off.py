@@ -1,0 +1,95 @@
+"""Sign-off: nothing leaves the building on a timer alone (pure rules).
+
+The draft goes to the body only once the lead inspector (an inspector on the inspection's
+team) has signed it off; the report is published only once the programme manager has. A
+sign-off is of the team's text as it stood: changing the text afterwards needs a new one.
+Until then the milestone is *held*: the sweep does not act, and reminds the signer and the
+manager every working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from inspectorate.domain.access import AccountRole
+from inspectorate.domain.errors import InvalidInput
+from inspectorate.domain.lifecycle import Stage, Status
+from inspectorate.domain.programmes import Role
+
+HELD = "held"  # the reminder kind sent each working day a milestone is held
+LATE_ANNOUNCEMENT = "late_announcement"  # the manager is told notice would be shortened
+
+
+@dataclass(frozen=True)
+class SignOffRule:
+    """Who signs off a stage, when it can be signed, and who is reminded while it waits."""
+
+    stage: Stage
+    name: str  # as typed on the command line: draft, publication
+    signer: str  # as written in messages
+    role: AccountRole
+    remind: tuple[Role, ...]
+    signable: frozenset[Status]
+
+
+SIGN_OFFS: MappingProxyType[Stage, SignOffRule] = MappingProxyType(
+    {
+        Stage.SEND_DRAFT: SignOffRule(
+            Stage.SEND_DRAFT,
+            "draft",
+            "the lead inspector",
+            AccountRole.INSPECTOR,
+            (Role.TEAM, Role.MANAGER),
+            frozenset({Status.SCORED}),
+        ),
+        Stage.PUBLISH: SignOffRule(
+            Stage.PUBLISH,
+            "publication",
+            "the programme manager",
+            AccountRole.MANAGER,
+            (Role.MANAGER,),
+            frozenset({Status.DRAFT_SENT, Status.COMMENTS_CLOSED}),
+        ),
+    }
+)
+
+
+def sign_off_rule(name: str) -> SignOffRule:
+    """The rule for 'draft' or 'publication' (as typed), or a clear refusal."""
+    for rule in SIGN_OFFS.values():
+        if rule.name == name.strip().lower():
+            return rule
+    known = " or ".join(r.name for r in SIGN_OFFS.values())
+    raise InvalidInput(f"nothing called {name!r} is signed off: sign off the {known}")
+
+
+def needs_sign_off(stage: Stage) -> bool:
+    """Whether `stage` waits for a named person's sign-off."""
+    return stage in SIGN_OFFS
+
+
+def sign_off_command(inspection_id: int, stage: Stage) -> str:
+    """The command that signs off `stage` of the inspection (for messages and holds)."""
+    return f"inspectorate inspection sign-off {inspection_id} {SIGN_OFFS[stage].name} --by NAME"
+
+
+def hold_reason(
+    stage: Stage, *, signed: bool, text_changed: bool, missing_text: list[str]
+) -> str | None:
+    """Why `stage` may not be taken yet, or None when it is signed off on the current text."""
+    rule = SIGN_OFFS.get(stage)
+    if rule is None or (signed and not text_changed and not missing_text):
+        return None
+    if missing_text:
+        shown = ", ".join(missing_text[:3]) + (" …" if len(missing_text) > 3 else "")
+        return (
+            f"the report still lacks the team's text ({len(missing_text)} missing: {shown}); "
+            f"store it, then {rule.signer} signs off the {rule.name}"
+        )
+    if text_changed:
+        return (
+            f"the team's text changed after {rule.signer} signed off the {rule.name}; "
+            "it needs signing off again"
+        )
+    return f"waiting for {rule.signer} to sign off the {rule.name}"

@@ -1,0 +1,106 @@
+"""The outbox: what a stage owes, written with the stage and marked when it has been done.
+
+A stage writes its owed effects (inspectorate.domain.stage_effects) in its own transaction;
+the path that took the stage carries them out straight after, and every sweep finishes any
+an earlier run left (a crash, a failed render). Each effect is idempotent, and the documents
+effect is marked done in the same transaction that records the documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import OwedEffect
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.stage_effects import Effect, effects_of
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One effect still owed by one inspection's stage."""
+
+    inspection_id: int
+    stage: Stage
+    effect: Effect
+    attempts: int
+
+
+def owe_effects(
+    session: Session, *, inspection_id: int, stage: Stage, now: dt.datetime, server_mode: bool
+) -> list[Effect]:
+    """Record every effect `stage` owes (in the caller's transaction, with the stage)."""
+    owed = list(effects_of(stage, server_mode=server_mode))
+    known = set(
+        session.exec(
+            select(OwedEffect.effect).where(
+                OwedEffect.inspection_id == inspection_id, OwedEffect.stage == stage.value
+            )
+        )
+    )
+    for effect in owed:
+        if effect.value not in known:
+            session.add(
+                OwedEffect(
+                    inspection_id=inspection_id,
+                    stage=stage.value,
+                    effect=effect.value,
+                    owed_at=utc(now),
+                )
+            )
+    return owed
+
+
+def still_owed(session: Session, *, inspection_id: int | None = None) -> list[Owed]:
+    """Every effect not yet done (for one inspection, or all), oldest first."""
+    query = select(OwedEffect).where(col(OwedEffect.done_at).is_(None))
+    if inspection_id is not None:
+        query = query.where(OwedEffect.inspection_id == inspection_id)
+    return [
+        Owed(row.inspection_id, Stage(row.stage), Effect(row.effect), row.attempts)
+        for row in session.exec(query.order_by(col(OwedEffect.id)))
+    ]
+
+
+def count_owed(session: Session) -> int:
+    """How many effects are still owed."""
+    return session.exec(
+        select(func.count()).select_from(OwedEffect).where(col(OwedEffect.done_at).is_(None))
+    ).one()
+
+
+def mark_done(
+    session: Session, *, inspection_id: int, stage: Stage, effect: Effect, now: dt.datetime
+) -> bool:
+    """Mark the effect done (a no-op when it was not owed or is done already)."""
+    result = session.execute(
+        update(OwedEffect)
+        .where(
+            col(OwedEffect.inspection_id) == inspection_id,
+            col(OwedEffect.stage) == stage.value,
+            col(OwedEffect.effect) == effect.value,
+            col(OwedEffect.done_at).is_(None),
+        )
+        .values(done_at=utc(now))
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def record_failure(
+    session: Session, *, inspection_id: int, stage: Stage, effect: Effect, error: str
+) -> None:
+    """Count a failed attempt and keep why (it stays owed: the next sweep tries again)."""
+    session.execute(
+        update(OwedEffect)
+        .where(
+            col(OwedEffect.inspection_id) == inspection_id,
+            col(OwedEffect.stage) == stage.value,
+            col(OwedEffect.effect) == effect.value,
+            col(OwedEffect.done_at).is_(None),
+        )
+        .values(attempts=OwedEffect.attempts + 1, last_error=error[:500])
+    )

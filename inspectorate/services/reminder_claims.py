@@ -1,0 +1,67 @@
+"""Claiming reminders: one row per (milestone, kind, day), whoever races to insert it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import Reminder
+
+
+def claim_reminder(
+    session: Session,
+    *,
+    milestone_id: int,
+    kind: str,
+    remind_on: dt.date,
+    milestone_due_on: dt.date,
+    recipients: tuple[str, ...],
+    now: pendulum.DateTime,
+) -> bool:
+    """Insert a reminder unless its (milestone, kind, day) already exists; True if inserted.
+
+    INSERT … ON CONFLICT DO NOTHING lets the unique key decide, so two sweeps racing (or a
+    sweep re-run after a crash) cannot both claim the same reminder.
+    """
+    values = {
+        "milestone_id": milestone_id,
+        "kind": kind,
+        "remind_on": remind_on,
+        "milestone_due_on": milestone_due_on,
+        "recipients": ", ".join(recipients),
+        "created_at": utc(now),
+    }
+    return insert_unless_present(session, values)
+
+
+def insert_unless_present(
+    session: Session, values: dict[str, object], *, portable: bool = False
+) -> bool:
+    """Insert a reminder row unless its unique key exists; True if this call inserted it.
+
+    PostgreSQL and SQLite do it in one statement; other databases (or `portable=True`) use a
+    savepoint and let the unique constraint refuse the duplicate.
+    """
+    dialect = session.get_bind().dialect.name
+    if not portable and dialect in ("postgresql", "sqlite"):
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Reminder)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+            .returning(col(Reminder.id))
+        )
+        # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
+        return session.execute(statement).first() is not None
+    try:
+        with session.begin_nested():
+            session.execute(sa_insert(Reminder).values(**values))
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,192 @@
+"""Signing off the draft and the publication, and what a held milestone waits for.
+
+Each use case takes the record's session it works in and never commits (see `context`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import Assignment, ReportText, SignOff, User
+from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.domain.access import AccountRole
+from inspectorate.domain.errors import InvalidInput, InvalidTransition
+from inspectorate.domain.lifecycle import Stage, Status
+from inspectorate.domain.sign_off import SIGN_OFFS, hold_reason, sign_off_rule
+from inspectorate.domain.team_text import check_team_text, missing_team_text, team_text_digest
+from inspectorate.services.frameworks_in_use import framework_of
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    """A recorded sign-off, as shown to people."""
+
+    stage: str
+    signed_by: str
+    role: str
+    signed_at: dt.datetime
+    current: bool  # still on the team's text as it stands
+    why: str
+
+
+def _text_now(session: Session, inspection_id: int) -> str:
+    row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
+    return row.text if row is not None else ""
+
+
+def missing_text(session: Session, *, inspection_id: int) -> list[str]:
+    """What the inspection's report still lacks of the team's text."""
+    outcome_ids = [h.id for h in framework_of(session, inspection_id=inspection_id).headlines]
+    text = _text_now(session, inspection_id)
+    try:
+        editable = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return ["the stored text is not readable TOML (store a corrected one)"]
+    where = f"the team's text stored for inspection {inspection_id} (store a corrected one)"
+    return missing_team_text(check_team_text(editable, outcome_ids, where), outcome_ids)
+
+
+def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str | None:
+    """Why `stage` must wait for a person (no valid sign-off, or missing text), or None."""
+    if stage not in SIGN_OFFS:
+        return None
+    digest = team_text_digest(_text_now(session, inspection_id))
+    digests = set(
+        session.exec(
+            select(SignOff.text_sha256).where(
+                SignOff.inspection_id == inspection_id, SignOff.stage == stage.value
+            )
+        )
+    )
+    return hold_reason(
+        stage,
+        signed=bool(digests),
+        text_changed=bool(digests) and digest not in digests,
+        missing_text=missing_text(session, inspection_id=inspection_id),
+    )
+
+
+def require_sign_off(session: Session, *, inspection_id: int, stage: Stage) -> None:
+    """Refuse `stage` unless it has been signed off on the team's current text."""
+    reason = held_because(session, inspection_id=inspection_id, stage=stage)
+    if reason is not None:
+        rule = SIGN_OFFS[stage]
+        raise InvalidTransition(
+            f"inspection {inspection_id}: {reason} "
+            f"(`inspectorate inspection sign-off {inspection_id} {rule.name} --by NAME`)"
+        )
+
+
+def _signer(session: Session, *, username: str, role: AccountRole, inspection_id: int) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise InvalidInput(
+            f"no account is called {username!r}: sign off as a named person with an account "
+            "(`inspectorate users add NAME --role ...`)",
+            field="by",
+        )
+    if user.role is not role:
+        raise InvalidInput(
+            f"{username} is a {user.role.value}: this sign-off needs a {role.value}", field="by"
+        )
+    if role is AccountRole.INSPECTOR:
+        on_team = session.exec(
+            select(Assignment).where(
+                Assignment.inspection_id == inspection_id, Assignment.user_id == user.id
+            )
+        ).first()
+        if on_team is None:
+            raise InvalidInput(
+                f"{username} is not on the team of inspection {inspection_id}: the lead "
+                f"inspector signs off the draft (`inspectorate users assign {username} "
+                f"{inspection_id}`)",
+                field="by",
+            )
+    return user
+
+
+def sign_off(
+    session: Session,
+    *,
+    inspection_id: int,
+    what: str,
+    username: str,
+    now: dt.datetime,
+    why: str = "",
+) -> bool:
+    """Record `username`'s sign-off of the draft or publication (audited); False if repeated."""
+    rule = sign_off_rule(what)
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    if Status(inspection.status) not in rule.signable:
+        ready = " or ".join(s.value for s in sorted(rule.signable))
+        raise InvalidTransition(
+            f"inspection {inspection_id} is {inspection.status}: the {rule.name} is signed "
+            f"off when it is {ready}"
+        )
+    user = _signer(session, username=username, role=rule.role, inspection_id=inspection_id)
+    missing = missing_text(session, inspection_id=inspection_id)
+    if missing:
+        raise InvalidTransition(
+            f"the report of inspection {inspection_id} still lacks the team's text for "
+            f"{', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}: store it "
+            f"(`inspectorate report text {inspection_id} FILE`) before signing off"
+        )
+    digest = team_text_digest(_text_now(session, inspection_id))
+    known = session.exec(
+        select(SignOff).where(
+            SignOff.inspection_id == inspection_id,
+            SignOff.stage == rule.stage.value,
+            SignOff.text_sha256 == digest,
+        )
+    ).first()
+    if known is not None:
+        return False
+    session.add(
+        SignOff(
+            inspection_id=inspection_id,
+            stage=rule.stage.value,
+            signed_by=user.username,
+            role=user.role.value,
+            text_sha256=digest,
+            signed_at=utc(now),
+            why=why,
+        )
+    )
+    record_audit(
+        session,
+        at=now,
+        actor=user.username,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="signed_off",
+        to_state=rule.name,
+        why=why or f"{rule.name} signed off by {user.username} ({rule.signer})",
+    )
+    return True
+
+
+def sign_offs_of(session: Session, *, inspection_id: int) -> list[SignOffView]:
+    """Every sign-off of the inspection, oldest first, saying which still hold."""
+    digest = team_text_digest(_text_now(session, inspection_id))
+    rows = session.exec(
+        select(SignOff)
+        .where(SignOff.inspection_id == inspection_id)
+        .order_by(col(SignOff.signed_at), col(SignOff.id))
+    )
+    return [
+        SignOffView(
+            SIGN_OFFS[Stage(r.stage)].name,
+            r.signed_by,
+            r.role,
+            r.signed_at,
+            r.text_sha256 == digest,
+            r.why,
+        )
+        for r in rows
+    ]
