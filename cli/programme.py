@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.planning import Plan, plan_programme
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
-from inspectorate.services import calendars, context, scheduling
+from inspectorate.services import calendars, context, plan_scheduling
 from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
 
 OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
@@ -74,6 +75,17 @@ def plan_command(
         bool,
         typer.Option("--schedule", help="Also schedule every planned inspection in the record."),
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show what --schedule would put in the record, and write nothing (nor --out).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="Schedule even a plan that starts before today."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Plan every body of the programme once in its cycle."""
@@ -87,16 +99,28 @@ def plan_command(
         if b.kind.value == definition.body_kind
     ]
     plan = plan_programme(definition, definition.planning, bodies, day)
+    if dry_run or schedule:
+        database_ready()
+        with context.reading() as session:
+            intended = plan_scheduling.preview(
+                session,
+                programme_code=definition.code,
+                placements=plan.placements,
+                today=clock.today(),
+            )
+    if dry_run:
+        _show_dry_run(plan, intended, as_json)
+        return
+    if schedule and not yes:
+        _refuse_a_past_plan(day, intended)
     if out is not None:
         write_calendar(out, plan_entries(definition, plan), f"{definition.name} (plan)")
     if schedule:
-        database_ready()
-        for p in plan.placements:
-            context.run(
-                scheduling.schedule,
-                body_name=p.body.name,
+        with context.unit_of_work() as session:  # all of the plan or none of it
+            created = plan_scheduling.schedule_plan(
+                session,
                 programme_code=definition.code,
-                fieldwork_start=p.fieldwork_start,
+                placements=plan.placements,
                 actor="planner",
                 now=clock.morning_of(day, 9),
             )
@@ -127,7 +151,79 @@ def plan_command(
     if out is not None:
         console.print(f"Calendar written to {out}")
     if schedule:
-        console.print(f"Scheduled {len(plan.placements)} inspections in the record.")
+        console.print(
+            f"Scheduled {created} new inspections in the record "
+            f"({len(plan.placements) - created} were there already)."
+        )
+
+
+def _refuse_a_past_plan(start: dt.date, intended: list[plan_scheduling.Intended]) -> None:
+    today = clock.today()
+    past = sum(i.announcement_past for i in intended)
+    if start >= today or not past:
+        return
+    new = sum(not i.already_scheduled for i in intended)
+    raise InvalidInput(
+        f"the plan starts on {start.isoformat()}, before today ({today.isoformat()}): "
+        f"{past} of its {new} new inspections would be scheduled with an announcement date "
+        "already past (the sweep would hold them as late notice).\n"
+        "See them first with --dry-run; give --yes to schedule them anyway."
+    )
+
+
+def _what_scheduling_does(intended: plan_scheduling.Intended) -> str:
+    if intended.already_scheduled:
+        return "already in the record"
+    return "[yellow]new, late notice[/]" if intended.announcement_past else "new"
+
+
+def _show_dry_run(plan: Plan, intended: list[plan_scheduling.Intended], as_json: bool) -> None:
+    today = clock.today()
+    new = [i for i in intended if not i.already_scheduled]
+    past = sum(i.announcement_past for i in intended)
+    if as_json:
+        print_json(
+            {
+                **_plan_json(plan),
+                "dry_run": {
+                    "today": today.isoformat(),
+                    "schedule": [
+                        {
+                            "body": i.body,
+                            "fieldwork_start": i.fieldwork_start.isoformat(),
+                            "announcement": i.announcement.isoformat(),
+                            "already_scheduled": i.already_scheduled,
+                            "announcement_past": i.announcement_past,
+                        }
+                        for i in intended
+                    ],
+                },
+            }
+        )
+        return
+    table = Table(title=f"Dry run on {today.isoformat()}: what --schedule would do")
+    for heading in ("body", "fieldwork start", "announcement", "scheduling"):
+        table.add_column(heading)
+    for i in intended:
+        table.add_row(
+            i.body,
+            i.fieldwork_start.isoformat(),
+            i.announcement.isoformat(),
+            _what_scheduling_does(i),
+        )
+    console.print(table)
+    for body, reason in plan.unplaced:
+        console.print(f"[yellow]not placed:[/] {body.name}: {reason}")
+    console.print(
+        f"Would schedule {len(new)} new inspections; {len(intended) - len(new)} already in the "
+        "record are left unchanged."
+    )
+    if past:
+        console.print(
+            f"[yellow]{past} would have late notice:[/] their announcement date is before today, "
+            "so the sweep would hold them."
+        )
+    console.print("Dry run: nothing was written.")
 
 
 def export_command(

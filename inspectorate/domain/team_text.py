@@ -45,7 +45,9 @@ def team_text_problems(
         problems.append('recommendations: give a list of texts, e.g. recommendations = ["..."]')
     outcomes = editable.get("outcomes", {})
     if not isinstance(outcomes, Mapping):
-        problems.append("outcomes: give a table per outcome, e.g. [outcomes.<id>]")
+        problems.append(
+            'outcomes: give a table per outcome, e.g. outcomes.victims.strengths = ["..."]'
+        )
         return problems
     for outcome, notes in outcomes.items():
         if outcome_ids is not None and outcome not in outcome_ids:

@@ -1,0 +1,98 @@
+"""`programme plan --schedule`: a dry run writes nothing; a plan in the past needs --yes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pendulum
+import pytest
+from sqlmodel import Session, func, select
+
+from inspectorate.adapters import clock
+from inspectorate.adapters.models import Inspection
+from inspectorate.services import context
+from tests.test_cli import run
+
+PAST_PLAN = ["programme", "plan", "iaow", "--start", "2013-04-01"]
+
+
+def inspections() -> int:
+    with Session(context.engine()) as session:
+        return session.exec(select(func.count()).select_from(Inspection)).one()
+
+
+@pytest.fixture
+def on_2013_11_25() -> clock.VirtualClock:
+    """Today is Monday 25 November 2013: a plan from April 2013 starts in the past."""
+    virtual = clock.VirtualClock(pendulum.datetime(2013, 11, 25, 9, tz=clock.LONDON))
+    clock.set_clock(virtual)  # the real clock is put back by isolated_settings
+    return virtual
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_dry_run_shows_what_would_be_scheduled_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calendar = tmp_path / "plan.ics"
+    code, out, err = run(
+        [*PAST_PLAN, "--schedule", "--dry-run", "--json", "--out", str(calendar)],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0, err
+    dry = json.loads(out)["dry_run"]
+    planned = len(json.loads(out)["inspections"])
+    assert dry["today"] == "2013-11-25" and len(dry["schedule"]) == planned > 0
+    for row in dry["schedule"]:
+        assert row["announcement_past"] == (row["announcement"] < "2013-11-25")
+        assert not row["already_scheduled"]
+    late = sum(r["announcement_past"] for r in dry["schedule"])
+    assert 0 < late < planned
+    assert inspections() == 0 and not calendar.exists()
+
+    code, out, _ = run([*PAST_PLAN, "--schedule", "--dry-run"], capsys, monkeypatch)
+    assert code == 0 and "what --schedule would do" in out
+    assert out.count("new, late notice") == late
+    assert len(re.findall(r"│ new +│", out)) == planned - late
+    assert f"Would schedule {planned} new inspections; 0 already in the record" in out
+    assert f"{late} would have late notice: their announcement date is before today" in out
+    assert "Dry run: nothing was written." in out
+    assert inspections() == 0
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_plan_starting_before_today_is_refused_without_yes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calendar = tmp_path / "plan.csv"
+    code, out, err = run([*PAST_PLAN, "--schedule", "--out", str(calendar)], capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err and out == ""
+    assert "the plan starts on 2013-04-01, before today (2013-11-25)" in err
+    assert "new inspections would be scheduled with an announcement date already past" in err
+    assert "--dry-run" in err and "--yes" in err and len(err.strip().splitlines()) <= 3
+    assert inspections() == 0 and not calendar.exists()
+
+    code, out, err = run([*PAST_PLAN, "--schedule", "--yes", "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    planned = len(json.loads(out)["inspections"])
+    assert planned > 0 and inspections() == planned
+
+    code, out, _ = run([*PAST_PLAN, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
+    dry = json.loads(out)["dry_run"]["schedule"]
+    assert all(r["already_scheduled"] and not r["announcement_past"] for r in dry)
+    code, out, err = run([*PAST_PLAN, "--schedule"], capsys, monkeypatch)  # nothing new: no harm
+    assert code == 0 and "Scheduled 0 new inspections" in out and inspections() == planned
+    assert f"({planned} were there already)" in out
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_plan_from_today_on_is_scheduled_without_yes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(
+        ["programme", "plan", "iaow", "--start", "2013-11-25", "--schedule"], capsys, monkeypatch
+    )
+    assert code == 0, err
+    assert inspections() > 0 and f"Scheduled {inspections()} new inspections" in out
