@@ -7,6 +7,7 @@ import sys
 from typing import Any, NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 
 # Tables need more than 80 columns; a pipe or CI log gets 120.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -19,5 +20,8 @@ def print_json(data: Any) -> None:
 
 def fail(message: str) -> NoReturn:
     """Print `message` as one error line on standard error and exit with code 2."""
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    # Escaped: a message quoting the user's input ("[outcomes.x]") must print as written.
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False
+    )
     sys.exit(2)
