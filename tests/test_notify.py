@@ -13,10 +13,17 @@ import pendulum
 import pytest
 from aiosmtpd.controller import Controller
 
-from inspectorate.adapters.notify import Message, OutboxMailer, SmtpMailer, mailer_from_settings
+from inspectorate.adapters.notify import (
+    Attachment,
+    Message,
+    OutboxMailer,
+    SmtpMailer,
+    mailer_from_settings,
+)
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import DeliveryError
-from inspectorate.services import delivery, sweep
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import context, delivery, documents, sweep
 from tests.factories import morning, schedule
 
 MESSAGE = Message(
@@ -27,6 +34,22 @@ MESSAGE = Message(
     body="Scoring is due on Friday.\n",
     date=pendulum.datetime(2014, 1, 6, 6),
 )
+LETTER = Attachment("announcement-letter-london-en.pdf", "application/pdf", b"%PDF-1.4 letter")
+
+
+def announce_with_letter(on: str) -> pendulum.DateTime:
+    """Schedule and announce an inspection on the sweep's morning, its letter written."""
+    inspection_id = schedule()
+    now = morning(on)
+    sweep.advance(as_of=now.date(), now=now)
+    context.run(
+        documents.write_stage_documents,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        now=now,
+        actor="t",
+    )
+    return now
 
 
 class Inbox:
@@ -65,6 +88,27 @@ def test_outbox_writes_one_eml_file_per_message(tmp_path: Path) -> None:
     assert "Scoring is due on Friday." in parsed.get_payload()
 
 
+def test_outbox_keeps_attachments_as_mime_parts(tmp_path: Path) -> None:
+    with_letter = Message(**{**MESSAGE.__dict__, "attachments": (LETTER,)})
+    where = OutboxMailer(tmp_path).send(with_letter)
+    parsed = email.message_from_bytes(Path(where).read_bytes(), policy=policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    (part,) = list(parsed.iter_attachments())
+    assert (part.get_filename(), part.get_content_type()) == (LETTER.filename, "application/pdf")
+    assert part.get_content() == LETTER.data
+    text = parsed.get_body(preferencelist=("plain",))
+    assert text is not None and "Scoring is due on Friday." in text.get_content()
+
+
+def test_an_attachment_is_read_from_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "inspection-1-draft-en-0123456789ab.html"
+    path.write_bytes(b"<html>draft</html>")
+    assert Attachment.from_file(path, "draft-report-london-en.html") == Attachment(
+        "draft-report-london-en.html", "text/html", b"<html>draft</html>"
+    )
+    assert Attachment.from_file(path).filename == path.name
+
+
 def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:
     mailer = OutboxMailer(tmp_path)
     mailer.send(MESSAGE)
@@ -88,6 +132,16 @@ def test_smtp_delivers_to_a_real_server(smtp_server: tuple[Inbox, int]) -> None:
     assert email.message_from_bytes(content)["Subject"] == "Reminder: scoring"
 
 
+def test_smtp_carries_attachments(smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    with_letter = Message(**{**MESSAGE.__dict__, "attachments": (LETTER,)})
+    SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port)).send(with_letter)
+    ((_, _, content),) = inbox.received
+    parsed = email.message_from_bytes(content, policy=policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    assert [p.get_content() for p in parsed.iter_attachments()] == [LETTER.data]
+
+
 def test_smtp_refusal_becomes_delivery_error() -> None:
     mailer = SmtpMailer(
         Settings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_timeout_seconds=2)
@@ -104,21 +158,22 @@ def test_settings_choose_smtp_when_a_host_is_set(
     monkeypatch.setenv("INSPECTORATE_SMTP_PORT", str(port))
     get_settings.cache_clear()
     assert isinstance(mailer_from_settings(get_settings()), SmtpMailer)
-    schedule()
-    now = morning("2013-12-02")
-    sweep.advance(as_of=now.date(), now=now)
+    now = announce_with_letter("2013-12-02")
     assert delivery.deliver(now=now) == 1
-    assert len(inbox.received) == 1
-    subject = email.message_from_bytes(inbox.received[0][2], policy=policy.default)["Subject"]
+    assert len(inbox.received) == 2  # the chief officer's mail and the team's
+    to_body = [mail for mail in inbox.received if mail[1][0].startswith("chief-officer@")]
+    parsed = email.message_from_bytes(to_body[0][2], policy=policy.default)
     assert (
-        subject
+        parsed["Subject"]
         == "Announcement of inspection: Inspection of Adult Offending Work of Durham Tees Valley"
     )
+    assert isinstance(parsed, email.message.EmailMessage)
+    assert [p.get_filename() for p in parsed.iter_attachments()] == [
+        "announcement-letter-durham-tees-valley-en.html"
+    ]
 
 
 def test_outbox_is_the_default(sqlite_database: str, isolated_settings: Path) -> None:
-    schedule()
-    now = morning("2013-12-02")
-    sweep.advance(as_of=now.date(), now=now)
+    now = announce_with_letter("2013-12-02")
     assert delivery.deliver(now=now) == 1
-    assert len(list((isolated_settings / "outbox").glob("*.eml"))) == 1
+    assert len(list((isolated_settings / "outbox").glob("*.eml"))) == 2  # body and team

@@ -17,6 +17,23 @@ import pendulum
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.errors import DeliveryError
 
+_CONTENT_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried by an e-mail: the name the reader sees, its MIME type and its bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    @classmethod
+    def from_file(cls, path: Path, filename: str | None = None) -> Attachment:
+        """Read `path` into an attachment named `filename` (default: the file's own name)."""
+        content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return cls(filename or path.name, content_type, path.read_bytes())
+
 
 @dataclass(frozen=True)
 class Message:
@@ -28,6 +45,7 @@ class Message:
     subject: str
     body: str
     date: pendulum.DateTime
+    attachments: tuple[Attachment, ...] = ()
 
     def as_email(self) -> EmailMessage:
         """Return the message as a standard library EmailMessage."""
@@ -39,6 +57,11 @@ class Message:
         # A stable Message-ID lets mail servers discard a copy re-sent after a crash.
         email["Message-ID"] = f"<{self.key}@inspectorate.invalid>"
         email.set_content(self.body, cte="8bit")
+        for attachment in self.attachments:  # the outbox's .eml keeps them as MIME parts too
+            maintype, _, subtype = attachment.content_type.partition("/")
+            email.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
         return email
 
 

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         default="bodies.invalid",
         description="Domain for an inspected body's address when none is on record.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address of the dashboard as readers of the mail reach it; links in "
+        "mail to documents and inspection pages start with it.",
+    )
 
     reports_dir: Path = Field(
         default=Path("out/reports"),

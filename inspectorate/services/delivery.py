@@ -2,12 +2,19 @@
 
 A lease guards against two live sweeps sending the same reminder at once; a sweep that dies
 after handing a message over but before recording it leaves the lease to expire, and the
-next sweep sends again (at-least-once only in that window; Message-IDs are stable).
+next sweep sends again (at-least-once only in that window; Message-IDs are stable). A
+reminder for two kinds of reader is two mails: each is recorded as it goes, so a failure of
+the second never sends the first again.
+
+A notice whose document is not written yet is left unsent (the next delivery tries again);
+a reminder for a day before `withhold_before` is withheld: marked, audited, never sent (a
+late announcement excepted: it asks for a decision that is still needed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pendulum
 from sqlalchemy import Engine, update
@@ -20,10 +27,23 @@ from inspectorate.adapters.repository import record_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
-from inspectorate.services.messages import build_message
+from inspectorate.services.messages import LATE_ANNOUNCEMENT, build_messages
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
+_PATH_LENGTH = 500  # Reminder.message_path
+# Never withheld: its day is the announcement's due date (told once), and it asks the manager
+# for a decision needed now, however late the sweep that found it.
+NEVER_WITHHELD = (LATE_ANNOUNCEMENT,)
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery did: reminders sent, withheld (past days), and waiting for a document."""
+
+    delivered: int = 0
+    withheld: int = 0
+    waiting: int = 0
 
 
 def deliver_pending_reminders(
@@ -33,49 +53,146 @@ def deliver_pending_reminders(
     now: pendulum.DateTime,
     programmes: dict[str, ProgrammeDefinition],
     settings: Settings,
-) -> int:
-    """Send every claimed, unsent reminder once; return how many were delivered."""
+    withhold_before: dt.date | None = None,
+) -> DeliveryReport:
+    """Withhold what is for a day before `withhold_before`, then send every other unsent one."""
+    report = DeliveryReport()
+    if withhold_before is not None:
+        report.withheld = _withhold(engine, before=withhold_before, now=now)
     with Session(engine) as session:
         pending = session.exec(
-            select(Reminder.id).where(col(Reminder.sent_at).is_(None)).order_by(col(Reminder.id))
+            select(Reminder.id)
+            .where(col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
+            .order_by(col(Reminder.id))
         ).all()
-    delivered = 0
     for reminder_id in pending:
         assert reminder_id is not None
         if not _take_lease(engine, reminder_id):
             continue
-        with Session(engine) as session:
-            message = build_message(
-                session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
-            )
+        if _send_one(engine, reminder_id, mailer, now, programmes, settings):
+            report.delivered += 1
+        else:
+            report.waiting += 1
+    return report
+
+
+def _send_one(
+    engine: Engine,
+    reminder_id: int,
+    mailer: Mailer,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> bool:
+    """Send one leased reminder's mails and record it; False when it must wait (lease freed)."""
+    with Session(engine) as session:
+        prepared = build_messages(
+            session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
+        )
+        reminder = session.get(Reminder, reminder_id)
+        assert reminder is not None
+        done = _parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
+    if prepared.waiting_for is not None:
+        _release_lease(engine, reminder_id)
+        return False
+    for mail in prepared.mails:
+        if mail.audience in done:
+            continue  # sent before a failure of the next part; never twice
         try:
-            location = mailer.send(message)
+            done[mail.audience] = mailer.send(mail.message)
         except Exception:
             _release_lease(engine, reminder_id)
             raise
-        with session_scope(engine) as session:
-            session.execute(
+        if len(prepared.mails) > 1:
+            _record_progress(engine, reminder_id, _path(done))
+    location = next(iter(done.values())) if len(done) == 1 else _path(done)
+    with session_scope(engine) as session:
+        session.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == reminder_id)
+            .values(sent_at=utc(now), lease_until=None, message_path=location or None)
+        )
+        reminder = session.get(Reminder, reminder_id)
+        milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
+        assert reminder is not None and milestone is not None
+        to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
+        record_audit(
+            session,
+            at=now,
+            actor=ACTOR,
+            entity="reminder",
+            entity_id=reminder_id,
+            inspection_id=milestone.inspection_id,
+            action="sent",
+            from_state="pending",
+            to_state="sent",
+            why=f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}",
+        )
+    return True
+
+
+def _path(done: dict[str, str]) -> str:
+    return "; ".join(f"{audience}={where}" for audience, where in done.items())[:_PATH_LENGTH]
+
+
+def _parts_done(message_path: str | None) -> dict[str, str]:
+    """The parts an interrupted delivery recorded as sent ('audience=location; ...')."""
+    done: dict[str, str] = {}
+    for part in (message_path or "").split("; "):
+        audience, sep, where = part.partition("=")
+        if sep and audience.isalpha():
+            done[audience] = where
+    return done
+
+
+def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == reminder_id)
+            .values(message_path=message_path)
+        )
+
+
+def _withhold(engine: Engine, *, before: dt.date, now: pendulum.DateTime) -> int:
+    """Mark every unsent reminder for a day before `before` as withheld (audited); count them."""
+    wall = _wall_clock()
+    free = (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall)
+    unsent = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
+    withheld = 0
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(Reminder, Milestone)
+            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+            .where(*unsent, col(Reminder.remind_on) < before)
+            .where(free, col(Reminder.kind).not_in(NEVER_WITHHELD))
+            .order_by(col(Reminder.id))
+        ).all()
+        for reminder, milestone in rows:
+            result = session.execute(
                 update(Reminder)
-                .where(col(Reminder.id) == reminder_id)
-                .values(sent_at=utc(now), lease_until=None, message_path=location)
+                .where(col(Reminder.id) == reminder.id, *unsent)
+                .where(free)
+                .values(withheld_at=utc(now))
             )
-            reminder = session.get(Reminder, reminder_id)
-            milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
-            assert reminder is not None and milestone is not None
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another sweep sent or withheld it first
+            assert reminder.id is not None
             record_audit(
                 session,
                 at=now,
                 actor=ACTOR,
                 entity="reminder",
-                entity_id=reminder_id,
+                entity_id=reminder.id,
                 inspection_id=milestone.inspection_id,
-                action="sent",
+                action="withheld",
                 from_state="pending",
-                to_state="sent",
-                why=f"{reminder.kind} for {milestone.kind} to {reminder.recipients}",
+                to_state="withheld",
+                why=f"{reminder.kind} for {milestone.kind} was for "
+                f"{reminder.remind_on.isoformat()}, a day already past: not sent",
             )
-        delivered += 1
-    return delivered
+            withheld += 1
+    return withheld
 
 
 def _wall_clock() -> dt.datetime:
@@ -90,6 +207,7 @@ def _take_lease(engine: Engine, reminder_id: int) -> bool:
         result = session.execute(
             update(Reminder)
             .where(col(Reminder.id) == reminder_id, col(Reminder.sent_at).is_(None))
+            .where(col(Reminder.withheld_at).is_(None))
             .where((col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall))
             .values(lease_until=wall + LEASE)
         )
@@ -103,8 +221,13 @@ def _release_lease(engine: Engine, reminder_id: int) -> None:
         )
 
 
-def deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> int:
-    """Deliver every claimed, unsent reminder through the configured mailer."""
+def deliver_all(
+    *,
+    now: dt.datetime | None = None,
+    mailer: Mailer | None = None,
+    withhold_before: dt.date | None = None,
+) -> DeliveryReport:
+    """Deliver every claimed, unsent reminder; withhold those for days before `withhold_before`."""
     settings = get_settings()
     return deliver_pending_reminders(
         context.engine(settings),
@@ -112,4 +235,15 @@ def deliver(*, now: dt.datetime | None = None, mailer: Mailer | None = None) -> 
         now=context.moment(now),
         programmes=context.programmes(settings),
         settings=settings,
+        withhold_before=withhold_before,
     )
+
+
+def deliver(
+    *,
+    now: dt.datetime | None = None,
+    mailer: Mailer | None = None,
+    withhold_before: dt.date | None = None,
+) -> int:
+    """Deliver every claimed, unsent reminder through the configured mailer; return how many."""
+    return deliver_all(now=now, mailer=mailer, withhold_before=withhold_before).delivered

@@ -1,25 +1,69 @@
-"""The e-mail for a reminder, escalation or notice, rendered from its template."""
+"""The e-mails for one reminder, escalation, hold or notice, rendered from their templates.
+
+Each mail is addressed to one kind of reader: the body's chief officer reads the body's
+wording, the team and the manager the internal one (a reminder to both becomes two mails).
+A notice carries the documents its stage wrote; while one is not written yet the notice
+waits (`Prepared.waiting_for`) instead of going out without it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pendulum
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.adapters.render import render_email, template_environment
 from inspectorate.adapters.settings import Settings
+from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import ESCALATION, NOTICE
+from inspectorate.services.mail_documents import MailDocument, public_link, stage_documents
+from inspectorate.services.recipients import STAFF, by_audience, split_recipients
+
+# The reminder kinds of holds (inspectorate.domain.sign_off): for the team and manager only.
+HELD = "held"
+LATE_ANNOUNCEMENT = "late_announcement"
+INTERNAL_KINDS = frozenset({HELD, LATE_ANNOUNCEMENT})
+# Who signs off a held stage, as typed on the command line and as written in mail.
+SIGNERS = {
+    Stage.SEND_DRAFT: ("draft", "the lead inspector"),
+    Stage.PUBLISH: ("publication", "the programme manager"),
+}
+_TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class SignOffNote:
+    """What a held step waits for, and the command that signs it off."""
+
+    name: str
+    signer: str
+    command: str
+
+
+@dataclass(frozen=True)
+class NoticeNote:
+    """Announcing on `today` would shorten the notice: what it would give and what is owed."""
+
+    today: dt.date
+    given_days: int  # how many days' notice announcing today gives (none when not positive)
+    given: str  # e.g. "8 weeks and 3 days"
+    owed: str  # e.g. "10 weeks"
+    earliest_start: dt.date  # the first fieldwork start that keeps the full notice
+    reschedule: str
+    announce: str
 
 
 @dataclass(frozen=True)
 class MailContext:
-    """What a reminder, escalation or notice template may use."""
+    """What a reminder, escalation, hold or notice template may use."""
 
     body: Body
     programme: ProgrammeDefinition
@@ -31,10 +75,33 @@ class MailContext:
     lead_days: int
     due_on: dt.date
     remind_on: dt.date
+    audience: str = STAFF  # BODY (the chief officer's wording) or STAFF (internal wording)
+    dates: Mapping[str, dt.date] = field(default_factory=dict)  # every milestone's due date
+    documents: tuple[MailDocument, ...] = ()
+    inspection_url: str = ""
+    team_email: str = ""
+    sign_off: SignOffNote | None = None
+    notice: NoticeNote | None = None
 
     def as_template_context(self) -> dict[str, Any]:
         """The fields by name, as jinja2 takes them."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One mail of a reminder and the kind of reader it is for."""
+
+    audience: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The mails of one reminder, or why they cannot go yet (a document not written)."""
+
+    mails: tuple[Outgoing, ...] = ()
+    waiting_for: str | None = None
 
 
 def mail_context(
@@ -45,9 +112,15 @@ def mail_context(
     milestone: Milestone,
     rule: MilestoneRule,
     reminder: Reminder,
+    audience: str = STAFF,
+    dates: Mapping[str, dt.date] | None = None,
+    documents: tuple[MailDocument, ...] = (),
+    inspection_url: str = "",
+    team_email: str = "",
+    today: dt.date | None = None,
 ) -> MailContext:
-    """Work out a mail's context from the rows it is about (pure)."""
-    lead = int(reminder.kind.split("_")[1]) if reminder.kind.startswith("lead_") else 0
+    """Work out a mail's context from the rows it is about (pure); `today` is the sending day."""
+    lead = reminder.kind.removeprefix("lead_")
     return MailContext(
         body=body,
         programme=programme,
@@ -56,21 +129,82 @@ def mail_context(
         rule=rule,
         reminder=reminder,
         kind=reminder.kind,
-        lead_days=lead,
+        lead_days=int(lead) if reminder.kind.startswith("lead_") and lead.isdigit() else 0,
         due_on=milestone.due_on,
         remind_on=reminder.remind_on,
+        audience=audience,
+        dates=dict(dates or {}),
+        documents=documents,
+        inspection_url=inspection_url,
+        team_email=team_email,
+        sign_off=sign_off_note(rule, inspection),
+        notice=notice_note(rule, inspection, milestone, today or reminder.remind_on),
     )
 
 
-def build_message(
+def sign_off_note(rule: MilestoneRule, inspection: Inspection) -> SignOffNote | None:
+    """Who signs off the rule's stage and how, or None for a stage nobody signs off."""
+    if rule.stage not in SIGNERS:
+        return None
+    name, signer = SIGNERS[rule.stage]
+    command = f"inspectorate inspection sign-off {inspection.id} {name} --by NAME"
+    return SignOffNote(name, signer, command)
+
+
+def notice_note(
+    rule: MilestoneRule, inspection: Inspection, milestone: Milestone, today: dt.date
+) -> NoticeNote | None:
+    """For the announcement: the notice announcing on `today` gives, and the notice owed."""
+    if rule.stage is not Stage.ANNOUNCE:
+        return None
+    start = inspection.fieldwork_start
+    owed = (start - milestone.due_on).days
+    return NoticeNote(
+        today=today,
+        given_days=(start - today).days,
+        given=weeks_and_days((start - today).days),
+        owed=weeks_and_days(owed),
+        earliest_start=today + dt.timedelta(days=owed),
+        reschedule=(
+            f"inspectorate inspection reschedule {inspection.id} --fieldwork-start YYYY-MM-DD"
+        ),
+        announce=f'inspectorate inspection advance {inspection.id} announce --why "..."',
+    )
+
+
+def weeks_and_days(days: int) -> str:
+    """'10 weeks', '8 weeks and 3 days', '1 day', 'no time' (for negative or zero days)."""
+    if days <= 0:
+        return "no time"
+    weeks, rest = divmod(days, 7)
+    parts = [f"{weeks} week{'' if weeks == 1 else 's'}"] if weeks else []
+    if rest:
+        parts.append(f"{rest} day{'' if rest == 1 else 's'}")
+    return " and ".join(parts)
+
+
+def template_names(kind: str, milestone_kind: str) -> list[str]:
+    """The templates a reminder kind is rendered from, most specific first."""
+    if kind == NOTICE:
+        return [f"email/notice_{milestone_kind}.txt.j2", "email/notice.txt.j2"]
+    if kind == ESCALATION:
+        return ["email/escalation.txt.j2"]
+    if kind.startswith("lead_"):
+        return ["email/reminder.txt.j2"]
+    if _TEMPLATE_NAME.match(kind):  # held, late_announcement, and kinds yet to come
+        return [f"email/{kind}.txt.j2", "email/other.txt.j2"]
+    return ["email/other.txt.j2"]
+
+
+def build_messages(
     session: Session,
     *,
     reminder_id: int,
     now: pendulum.DateTime,
     programmes: dict[str, ProgrammeDefinition],
     settings: Settings,
-) -> Message:
-    """Render the e-mail for one reminder from its template."""
+) -> Prepared:
+    """Render the mails of one reminder, one per kind of reader, with their documents."""
     reminder = session.get(Reminder, reminder_id)
     assert reminder is not None
     milestone = session.get(Milestone, reminder.milestone_id)
@@ -80,33 +214,56 @@ def build_message(
     body = session.get(Body, inspection.body_id)
     programme_row = session.get(Programme, inspection.programme_id)
     assert body is not None and programme_row is not None
-    programme = programmes[programme_row.code]
     rule = rule_for(programmes, programme_row.code, milestone.kind)
-    context = mail_context(
-        body=body,
-        programme=programme,
-        inspection=inspection,
-        milestone=milestone,
-        rule=rule,
-        reminder=reminder,
-    ).as_template_context()
-    if reminder.kind == NOTICE:
-        names = [f"email/notice_{milestone.kind}.txt.j2", "email/notice.txt.j2"]
-    elif reminder.kind == ESCALATION:
-        names = ["email/escalation.txt.j2"]
-    else:
-        names = ["email/reminder.txt.j2"]
-    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
-    subject, text = render_email(environment, names, context)
+    documents: tuple[MailDocument, ...] = ()
+    if reminder.kind == NOTICE and rule.stage is not None:
+        found = stage_documents(
+            session, inspection=inspection, body=body, stage=rule.stage, settings=settings
+        )
+        if found.missing is not None:
+            return Prepared(waiting_for=found.missing)
+        documents = found.documents
+    attachments = tuple(d.attachment() for d in documents)
+    groups = by_audience(split_recipients(reminder.recipients), settings)
+    if reminder.kind in INTERNAL_KINDS:  # a hold is the team's and manager's business only
+        groups = [(audience, to) for audience, to in groups if audience == STAFF]
     key = (
         f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
         f"{reminder.kind}-r{reminder.id}"
     )
-    return Message(
-        key=key,
-        sender=settings.mail_from,
-        to=tuple(reminder.recipients.split(", ")),
-        subject=subject,
-        body=text,
-        date=now,
-    )
+    environment = template_environment(settings.templates_dir, settings.user_templates_dir)
+    names = template_names(reminder.kind, milestone.kind)
+    dates = _milestone_dates(session, milestone.inspection_id)
+    mails = []
+    for audience, to in groups:
+        context = mail_context(
+            body=body,
+            programme=programmes[programme_row.code],
+            inspection=inspection,
+            milestone=milestone,
+            rule=rule,
+            reminder=reminder,
+            audience=audience,
+            dates=dates,
+            documents=documents,
+            inspection_url=public_link(settings, f"/inspections/{inspection.id}"),
+            team_email=settings.team_email,
+            today=now.date(),
+        )
+        subject, text = render_email(environment, names, context.as_template_context())
+        message = Message(
+            key=key if len(groups) == 1 else f"{key}.{audience}",
+            sender=settings.mail_from,
+            to=to,
+            subject=subject,
+            body=text,
+            date=now,
+            attachments=attachments,
+        )
+        mails.append(Outgoing(audience, message))
+    return Prepared(mails=tuple(mails))
+
+
+def _milestone_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
+    rows = session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
+    return {m.kind: m.due_on for m in rows}

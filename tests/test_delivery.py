@@ -1,0 +1,167 @@
+"""Delivery: notices wait for their documents, each reader's mail goes once, past days withheld."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from inspectorate.adapters.models import AuditEvent, Reminder
+from inspectorate.adapters.notify import Message
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.documents import DocumentKind
+from inspectorate.domain.errors import DeliveryError
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.programmes import Role
+from inspectorate.services import context, delivery, documents, stages
+from tests.factories import morning, schedule
+from tests.test_messages import remind, store
+
+BOTH = (Role.BODY, Role.TEAM)
+
+
+class RecordingMailer:
+    """Remembers every message; can be told to fail on given sends (counted from 1)."""
+
+    def __init__(self, fail_on: tuple[int, ...] = ()) -> None:
+        self.sent: list[Message] = []
+        self.calls = 0
+        self.fail_on = fail_on
+
+    def send(self, message: Message) -> str:
+        self.calls += 1
+        if self.calls in self.fail_on:
+            raise DeliveryError("the mail server went away")
+        self.sent.append(message)
+        return f"memory/{message.key}"
+
+
+def outbox(folder: Path) -> dict[str, EmailMessage]:
+    """Every .eml in the outbox, parsed, by file name."""
+    found = {}
+    for path in sorted(folder.glob("*.eml")):
+        parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        found[path.name] = parsed
+    return found
+
+
+def reminder_row(reminder_id: int) -> Reminder:
+    with Session(context.engine()) as session:
+        row = session.get(Reminder, reminder_id)
+        assert row is not None
+        return row
+
+
+def test_the_announcement_waits_for_its_letter_then_carries_the_pdf(
+    sqlite_database: str, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INSPECTORATE_REPORT_FORMATS", "html,pdf")
+    get_settings.cache_clear()
+    inspection_id = schedule()
+    now = morning("2013-12-02")
+    context.run(
+        stages.apply_stage, inspection_id=inspection_id, stage=Stage.ANNOUNCE, actor="t", now=now
+    )
+    report = delivery.deliver_all(now=now)
+    assert (report.delivered, report.waiting) == (0, 1)  # the letter is not written yet
+    assert outbox(isolated_settings / "outbox") == {}
+    context.run(
+        documents.write_stage_documents,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        now=now,
+        actor="t",
+    )
+    assert delivery.deliver(now=morning("2013-12-03")) == 1
+    mails = outbox(isolated_settings / "outbox")
+    assert len(mails) == 2  # the chief officer's and the team's, each in its own words
+    body = next(m for m in mails.values() if "chief-officer@" in m["To"])
+    team = next(m for m in mails.values() if m["To"] == "inspection-team@inspectorate.invalid")
+    for mail in (body, team):
+        (letter,) = list(mail.iter_attachments())
+        assert letter.get_filename() == "announcement-letter-durham-tees-valley-en.pdf"
+        assert letter.get_content_type() == "application/pdf"
+        assert letter.get_content().startswith(b"%PDF")
+    text = body.get_body(preferencelist=("plain",))
+    assert text is not None and "10 February 2014 to 14 February 2014" in text.get_content()
+    assert delivery.deliver(now=morning("2013-12-04")) == 0  # sent once
+
+
+def test_the_draft_notice_in_the_outbox_carries_the_draft_and_the_deadline(
+    sqlite_database: str, isolated_settings: Path
+) -> None:
+    inspection_id = schedule()
+    reminder = remind(inspection_id, "draft_to_body", "notice", BOTH, "2014-03-07")
+    assert delivery.deliver_all(now=morning("2014-03-07")).waiting == 1
+    assert reminder_row(reminder).sent_at is None and reminder_row(reminder).lease_until is None
+    draft = store(inspection_id, DocumentKind.DRAFT)
+    assert delivery.deliver(now=morning("2014-03-10")) == 1
+    mails = outbox(isolated_settings / "outbox")
+    body = next(m for m in mails.values() if "chief-officer@" in m["To"])
+    assert "comments due by 21 March 2014" in body["Subject"]
+    (attachment,) = list(body.iter_attachments())
+    assert attachment.get_content() == draft
+    assert attachment.get_filename() == "draft-report-durham-tees-valley-en.pdf"
+    location = reminder_row(reminder).message_path or ""
+    assert location.startswith("body=") and "; staff=" in location
+
+
+def test_a_failure_between_two_readers_mails_never_sends_the_first_again(
+    database: str,
+) -> None:
+    inspection_id = schedule()
+    remind(inspection_id, "fieldwork_start", "lead_5", BOTH, "2014-02-03")
+    failing = RecordingMailer(fail_on=(2,))
+    with pytest.raises(DeliveryError):
+        delivery.deliver(now=morning("2014-02-03"), mailer=failing)
+    assert [m.to for m in failing.sent] == [
+        ("chief-officer@durham-tees-valley.trust.bodies.invalid",)
+    ]
+    retrying = RecordingMailer()
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 1
+    assert [m.to for m in retrying.sent] == [("inspection-team@inspectorate.invalid",)]
+    assert delivery.deliver(now=morning("2014-02-04"), mailer=retrying) == 0
+    with Session(context.engine()) as session:
+        (sent,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert "body: chief-officer@" in sent.why and "staff: inspection-team@" in sent.why
+
+
+def test_reminders_for_past_days_are_withheld_and_never_sent(database: str) -> None:
+    inspection_id = schedule()
+    past = remind(inspection_id, "sample_selection", "lead_10", (Role.TEAM,), "2014-01-06")
+    today = remind(inspection_id, "sample_selection", "lead_5", (Role.TEAM,), "2014-01-13")
+    mailer = RecordingMailer()
+    now = morning("2014-01-13")
+    report = delivery.deliver_all(now=now, mailer=mailer, withhold_before=now.date())
+    assert (report.delivered, report.withheld) == (1, 1)
+    assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_5"]
+    assert reminder_row(past).withheld_at is not None and reminder_row(past).sent_at is None
+    assert reminder_row(today).sent_at is not None
+    assert delivery.deliver(now=morning("2014-01-14"), mailer=mailer) == 0  # never later
+    assert len(mailer.sent) == 1
+    with Session(context.engine()) as session:
+        (withheld,) = session.exec(select(AuditEvent).where(AuditEvent.action == "withheld")).all()
+    assert (withheld.entity_id, withheld.to_state) == (past, "withheld")
+    assert "2014-01-06, a day already past" in withheld.why
+
+
+def test_without_a_withholding_day_past_reminders_are_sent(sqlite_database: str) -> None:
+    inspection_id = schedule()
+    remind(inspection_id, "sample_selection", "lead_10", (Role.TEAM,), "2014-01-06")
+    report = delivery.deliver_all(now=morning("2014-01-13"), mailer=RecordingMailer())
+    assert (report.delivered, report.withheld) == (1, 0)
+
+
+def test_a_late_announcement_is_never_withheld(sqlite_database: str) -> None:
+    inspection_id = schedule()  # announcement due 2 December 2013
+    remind(inspection_id, "announcement", "late_announcement", (Role.MANAGER,), "2013-12-02")
+    mailer = RecordingMailer()
+    now = morning("2013-12-09")
+    report = delivery.deliver_all(now=now, mailer=mailer, withhold_before=now.date())
+    assert (report.delivered, report.withheld) == (1, 0)
+    assert mailer.sent[0].subject.startswith("Announcement held")
