@@ -13,7 +13,7 @@ from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, delivery, stages
 from inspectorate.services import sweep as sweeping
-from inspectorate.services.stages import insert_unless_present
+from inspectorate.services.reminder_claims import insert_unless_present
 from tests.factories import morning, schedule, status_of
 
 
