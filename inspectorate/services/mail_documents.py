@@ -17,8 +17,8 @@ from inspectorate.adapters.notify import Attachment
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.documents import DocumentKind, documents_for_stage
 from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.stage_effects import Effect
 
-DOCUMENTS_EFFECT = "documents"  # inspectorate.domain.stage_effects.Effect.DOCUMENTS
 TITLES = {
     DocumentKind.ANNOUNCEMENT: "announcement letter",
     DocumentKind.DRAFT: "draft report",
@@ -70,7 +70,7 @@ def stage_documents(
         select(OwedEffect.id).where(
             OwedEffect.inspection_id == inspection.id,
             OwedEffect.stage == stage.value,
-            OwedEffect.effect == DOCUMENTS_EFFECT,
+            OwedEffect.effect == Effect.DOCUMENTS.value,
             col(OwedEffect.done_at).is_(None),
         )
     ).first()

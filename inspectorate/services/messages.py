@@ -24,18 +24,12 @@ from inspectorate.adapters.settings import Settings
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import ESCALATION, NOTICE
+from inspectorate.domain.sign_off import HELD, LATE_ANNOUNCEMENT, SIGN_OFFS, sign_off_command
 from inspectorate.services.mail_documents import MailDocument, public_link, stage_documents
 from inspectorate.services.recipients import STAFF, by_audience, split_recipients
 
-# The reminder kinds of holds (inspectorate.domain.sign_off): for the team and manager only.
-HELD = "held"
-LATE_ANNOUNCEMENT = "late_announcement"
+# The reminder kinds of holds: for the team and manager only.
 INTERNAL_KINDS = frozenset({HELD, LATE_ANNOUNCEMENT})
-# Who signs off a held stage, as typed on the command line and as written in mail.
-SIGNERS = {
-    Stage.SEND_DRAFT: ("draft", "the lead inspector"),
-    Stage.PUBLISH: ("publication", "the programme manager"),
-}
 _TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -144,11 +138,10 @@ def mail_context(
 
 def sign_off_note(rule: MilestoneRule, inspection: Inspection) -> SignOffNote | None:
     """Who signs off the rule's stage and how, or None for a stage nobody signs off."""
-    if rule.stage not in SIGNERS:
+    if rule.stage is None or rule.stage not in SIGN_OFFS or inspection.id is None:
         return None
-    name, signer = SIGNERS[rule.stage]
-    command = f"inspectorate inspection sign-off {inspection.id} {name} --by NAME"
-    return SignOffNote(name, signer, command)
+    signing = SIGN_OFFS[rule.stage]
+    return SignOffNote(signing.name, signing.signer, sign_off_command(inspection.id, rule.stage))
 
 
 def notice_note(
