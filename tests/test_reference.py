@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def test_esi_families_named_by_the_seed() -> None:
         ("Atlantis,South West,false,tiny\n", "unknown ESI family"),
         (",South West,false,\n", "name and region are required"),
         ("Avon and Somerset,South West,false,\n", "listed twice"),
+        ("Atlantis,South West,false,,2001-13-01,\n", "valid_from '2001-13-01' is not a date"),
+        ("Atlantis,South West,false,,2010-04-01,2001-04-01\n", "valid_until 2001-04-01 is before"),
     ],
 )
 def test_bad_rows_name_file_and_line(tmp_path: Path, row: str, message: str) -> None:
@@ -57,3 +60,33 @@ def test_youth_offending_teams_named_by_seed_004_are_loaded() -> None:
     assert len(yots) == 54
     assert yots["North Lincolnshire"] == "Yorkshire and the Humber"
     assert yots["Lambeth"] == "London"
+
+
+def test_bodies_carry_the_dates_they_existed() -> None:
+    """Areas 2001-2010 and trusts 2010 to May 2014 (config/bodies/README.md); YOTs open."""
+    bodies = load_bodies(BODIES)
+    spans: dict[BodyKind, set[tuple[dt.date | None, dt.date | None]]] = {
+        b.kind: set() for b in bodies
+    }
+    for b in bodies:
+        spans[b.kind].add((b.valid_from, b.valid_until))
+    assert spans == {
+        BodyKind.AREA: {(dt.date(2001, 4, 1), dt.date(2010, 3, 31))},
+        BodyKind.TRUST: {(dt.date(2010, 4, 1), dt.date(2014, 5, 31))},
+        BodyKind.YOT: {(dt.date(2000, 4, 1), None)},
+    }
+    trust = next(b for b in bodies if b.name == "Durham Tees Valley")
+    assert trust.exists_throughout(dt.date(2014, 5, 19), dt.date(2014, 5, 23))
+    assert not trust.exists_throughout(dt.date(2014, 5, 26), dt.date(2014, 6, 2))
+    assert trust.lifetime() == "from 2010-04-01 to 2014-05-31"
+
+
+def test_validity_columns_are_optional(tmp_path: Path) -> None:
+    folder = tmp_path / "bodies"
+    shutil.copytree(BODIES, folder)
+    path = folder / "youth_offending_teams.csv"
+    rows = path.read_text().splitlines()
+    path.write_text("\n".join(line.rsplit(",", 2)[0] for line in rows) + "\n")
+    yots = [b for b in load_bodies(folder) if b.kind is BodyKind.YOT]
+    assert yots and all(b.valid_from is None and b.valid_until is None for b in yots)
+    assert yots[0].lifetime() == "with no end date"

@@ -25,6 +25,8 @@ def upsert_bodies(session: Session, *, bodies: Iterable[BodyRecord], now: dt.dat
             "region": record.region,
             "family": record.family,
             "in_wales": record.in_wales,
+            "valid_from": record.valid_from,
+            "valid_until": record.valid_until,
         }
         if row is None:
             row = Body(
@@ -33,6 +35,8 @@ def upsert_bodies(session: Session, *, bodies: Iterable[BodyRecord], now: dt.dat
                 region=record.region,
                 family=record.family,
                 in_wales=record.in_wales,
+                valid_from=record.valid_from,
+                valid_until=record.valid_until,
             )
             action = "created"
         elif any(getattr(row, k) != v for k, v in values.items()):
