@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, documents, stages, users
-from tests.factories import morning, schedule, scored
+from tests.factories import morning, schedule, scored, signed_off
 
 PASSWORD = "correct horse battery"
 ROLES = {
@@ -45,10 +45,13 @@ def advance(inspection_id: int, stage: Stage, day: str) -> None:
 def build_board_record() -> BoardRecord:
     """Three inspections and an account per role (the record must be initialised)."""
     published = scored("London")
+    signed_off(published, "draft", on="2014-04-01")
     advance(published, Stage.SEND_DRAFT, "2014-04-04")
     advance(published, Stage.CLOSE_COMMENTS, "2014-04-22")
+    signed_off(published, "publication", on="2014-05-28")
     advance(published, Stage.PUBLISH, "2014-05-30")
     draft = scored("Wales")
+    signed_off(draft, "draft", on="2014-04-01")
     advance(draft, Stage.SEND_DRAFT, "2014-04-04")
     assigned = schedule(body="Cumbria", fieldwork_start="2014-06-02")
     context.run(

@@ -11,7 +11,7 @@ from cli.main import main
 from inspectorate.domain.errors import InvalidFile, InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import comments, context, stages
-from tests.factories import morning, scored, status_of
+from tests.factories import morning, scored, signed_off, status_of
 
 
 def test_a_comments_file_must_be_utf8_text_that_says_something(tmp_path: Path) -> None:
@@ -33,6 +33,7 @@ def test_comments_are_kept_once_and_only_while_the_draft_is_out(sqlite_database:
             author="body",
             now=morning("2014-04-01"),
         )
+    signed_off(inspection_id, on="2014-04-01")
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,
@@ -64,6 +65,7 @@ def test_draft_comments_without_a_server_records_them_and_closes_the_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inspection_id = scored()
+    signed_off(inspection_id, on="2014-04-01")
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,

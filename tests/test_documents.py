@@ -14,7 +14,7 @@ from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.report_context import DISTRIBUTION
 from inspectorate.services import context, documents, publication, rehearsal, stages
-from tests.factories import morning, schedule, scored
+from tests.factories import morning, schedule, scored, signed_off
 from tests.test_cli import run
 
 
@@ -53,6 +53,7 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
     sqlite_database: str, tmp_path: Path
 ) -> None:
     inspection_id = scored("Wales")
+    signed_off(inspection_id, on="2014-04-01")
     rehearsal.direct_morning(morning("2014-04-04").date(), morning("2014-04-04"))
     assert kinds(inspection_id) == [("draft", "en", False)]
     with pytest.raises(InvalidTransition, match="embargoed until it is published"):
@@ -69,6 +70,7 @@ def test_the_sweep_writes_the_draft_then_publishes_and_distributes_once(
         actor="body",
         now=morning("2014-04-22", 12),
     )
+    signed_off(inspection_id, "publication", on="2014-05-28")
     rehearsal.direct_morning(morning("2014-05-30").date(), morning("2014-05-30"))
     assert kinds(inspection_id) == [
         ("draft", "en", False),

@@ -20,6 +20,7 @@ from tests.factories import (
     record_synthetic_sample,
     schedule,
     score_and_record,
+    signed_off,
     status_of,
 )
 
@@ -128,6 +129,7 @@ def test_scores_are_fixed_once_the_draft_has_gone(database: str) -> None:
         actor="team",
         now=morning("2014-02-28"),
     )
+    signed_off(inspection_id, on="2014-03-03")
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,

@@ -18,7 +18,7 @@ from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, documents, publication
 from inspectorate.services.demo import DEMO_CHECKPOINTS, DEMO_START, prepare_demo
-from tests.factories import framework_of, morning, schedule, status_of
+from tests.factories import framework_of, morning, schedule, signed_off, status_of
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -51,6 +51,10 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
         (Stage.PUBLISH, "2014-05-02"),
         (Stage.RECEIVE_ACTION_PLAN, "2014-07-25"),
     ]:
+        if stage is Stage.SEND_DRAFT:
+            signed_off(inspection_id, "draft", on="2014-03-03")
+        if stage is Stage.PUBLISH:
+            signed_off(inspection_id, "publication", on="2014-04-28")
         assert STAGE_FLOWS[stage](inspection_id=inspection_id, now=morning(day, 10)).moved
     assert status_of(inspection_id) == "action_plan_received"
     with Session(context.engine()) as session:
@@ -65,8 +69,12 @@ def test_each_stage_flow_moves_one_legal_step(sqlite_database: str, tmp_path: Pa
         "select_sample",
         "record_fieldwork",
         "score",
+        "inspector_assigned",  # the lead inspector joins the team,
+        "report_text_stored",  # writes the team's text
+        "signed_off",  # and signs off the draft
         "send_draft",
         "close_comments",
+        "signed_off",  # the programme manager signs off the publication
         "publish",
         "report_distributed",
         "receive_action_plan",

@@ -18,6 +18,7 @@ from tests.factories import (
     record_synthetic_sample,
     schedule,
     score_and_record,
+    signed_off,
 )
 
 NORTH_LINCS = "North Lincolnshire"
@@ -41,11 +42,14 @@ def published(
     cases = finish_fieldwork(inspection_id, "2014-03-28")
     judgements = synthetic.judgements(cases, framework_of(inspection_id), quality, 1)
     score_and_record(inspection_id, judgements, now=morning("2014-03-31"))
+    signed_off(inspection_id, "draft", on="2014-04-01")
     for stage, day in [
         (Stage.SEND_DRAFT, "2014-04-07"),
         (Stage.CLOSE_COMMENTS, "2014-04-22"),
         (Stage.PUBLISH, "2014-06-02"),
     ]:
+        if stage is Stage.PUBLISH:
+            signed_off(inspection_id, "publication", on="2014-05-30")
         context.run(
             stages.apply_stage,
             inspection_id=inspection_id,

@@ -15,8 +15,9 @@ from inspectorate.domain.errors import (
     UnknownInspection,
 )
 from inspectorate.domain.lifecycle import TRANSITIONS, Stage, Status, status_after
+from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.services import context, stages
-from tests.factories import morning, schedule, status_of
+from tests.factories import morning, schedule, signed_off, status_of
 
 
 def _forcestatus_of(inspection_id: int, status: Status) -> None:
@@ -74,6 +75,8 @@ def test_every_legal_step_is_stored_and_audited(
     inspection_id = schedule()
     status, stage = pair
     _forcestatus_of(inspection_id, status)
+    if stage in SIGN_OFFS:  # the draft and the publication wait for a named person
+        signed_off(inspection_id, SIGN_OFFS[stage].name, on="2014-06-30")
     outcome = context.run(
         stages.apply_stage,
         inspection_id=inspection_id,

@@ -29,6 +29,7 @@ from inspectorate.adapters.settings import get_settings
 from inspectorate.domain import synthetic
 from inspectorate.domain.milestones import earliest_fieldwork_start
 from inspectorate.services import context, documents, scheduling
+from tests.factories import signed_off
 
 ROOT = Path(__file__).resolve().parent.parent
 Server = LocalServer
@@ -210,6 +211,7 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         ).all()
     assert "automation" in actors  # planned by the automation's run, not at publication
 
+    signed_off(inspection_id, "draft", on=dates["draft_to_body"].isoformat())  # 08:00 that day
     run("send-draft/default", inspection_id=inspection_id, now=at(dates["draft_to_body"]))
     with context.reading() as session:
         versions = documents.versions_of(session, inspection_id=inspection_id)
