@@ -90,7 +90,7 @@ def test_milestones_table_needs_no_database(capsys, monkeypatch, tmp_path) -> No
             "no trust called 'Atlantis'",
         ),
         (
-            schedule_argv("London", "2014-02-10", "2013-12-25"),
+            schedule_argv("London", "2014-02-17", "2013-12-25"),
             "which is before today",
         ),
         (
@@ -119,6 +119,41 @@ def test_bad_input_exits_2_with_one_clear_line_and_writes_nothing(  # type: igno
         assert len(err.strip().splitlines()) == 1
     with Session(context.engine()) as session:
         assert len(session.exec(select(AuditEvent)).all()) == before
+        assert len(session.exec(select(Inspection)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "says", "lines"),
+    [
+        (
+            schedule_argv("Durham Tees Valley", "2014-02-17", "2013-11-25"),
+            "Durham Tees Valley already has IAOW inspection 1 with fieldwork from 2014-02-10",
+            1,
+        ),
+        (schedule_argv("London", "2014-02-10", "2013-11-25"), "the team capacity is 1", 1),
+        (schedule_argv("London", "2014-04-14", "2013-11-25"), "Good Friday, 2014-04-18", 1),
+        (
+            schedule_argv("London", "2014-06-02", "2013-11-25"),
+            "London (trust) exists from 2010-04-01 to 2014-05-31",
+            1,
+        ),
+        (
+            schedule_argv("Durham Tees Valley", "2014-05-05", "2014-04-01"),
+            "the fieldwork week of 2014-05-05 has a bank holiday (May Day, 2014-05-05)",
+            3,
+        ),
+    ],
+    ids=["same-body-twice", "team-capacity", "bank-holiday", "body-validity", "three-rules"],
+)
+def test_schedule_refusals_exit_2_with_one_line_per_rule_broken(  # type: ignore[no-untyped-def]
+    argv, says, lines, capsys, monkeypatch, sqlite_database
+) -> None:
+    run(schedule_argv("Durham Tees Valley", "2014-02-10", "2013-11-25"), capsys, monkeypatch)
+    code, out, err = run(argv, capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert says in err
+    assert len(err.strip().splitlines()) == lines
+    with Session(context.engine()) as session:
         assert len(session.exec(select(Inspection)).all()) == 1
 
 

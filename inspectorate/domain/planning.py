@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 
 import pendulum
 
-from inspectorate.domain.calendar import as_date, bank_holidays
+from inspectorate.domain.calendar import as_date
+from inspectorate.domain.date_rules import (
+    Booked,
+    date_problems,
+    fieldwork_span,
+    fieldwork_weeks,
+    holiday_problem,
+    monday_of,
+    planning_years,
+    week_problems,
+)
 from inspectorate.domain.milestones import plan_milestones
 from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -38,52 +48,9 @@ class Plan:
     hours_by_year: dict[str, float] = field(default_factory=dict)
 
 
-def _monday(day: dt.date) -> pendulum.Date:
-    day = as_date(day)
-    return day.subtract(days=day.weekday())
-
-
 def week_is_usable(monday: dt.date, rule: PlanningRule) -> bool:
     """False for a week with a bank holiday, or one touching the Christmas fortnight."""
-    days = [as_date(monday).add(days=n) for n in range(5)]
-    if any(d in bank_holidays(d.year) for d in days):
-        return False
-    first, last = (tuple(int(x) for x in md.split("-")) for md in rule.christmas)
-    return not any((d.month, d.day) >= first or (d.month, d.day) <= last for d in days)
-
-
-def fieldwork_weeks(
-    programme: ProgrammeDefinition, monday: pendulum.Date
-) -> tuple[pendulum.Date, ...]:
-    """The Mondays of every fieldwork week an inspection starting `monday` occupies."""
-    planned = plan_milestones(programme, monday)
-    starts = [
-        m.due
-        for m in planned
-        if m.kind == "fieldwork_start"
-        or (m.kind.startswith("fieldwork_week") and m.kind.endswith("_start"))
-    ]
-    return tuple(sorted({_monday(d) for d in starts}))
-
-
-def planning_years(
-    rule: PlanningRule, start: dt.date
-) -> list[tuple[str, pendulum.Date, pendulum.Date]]:
-    """(label, first day, last day) of each planning year of the cycle, from `start`."""
-    month, day = (int(x) for x in rule.year_starts.split("-"))
-    first = pendulum.date(start.year, month, day)
-    if first > start:
-        first = first.subtract(years=1)
-    years = []
-    for n in range(rule.cycle_years):
-        begin = first.add(years=n)
-        label = (
-            f"{begin.year}/{str(begin.year + 1)[-2:]}"
-            if (month, day) != (1, 1)
-            else str(begin.year)
-        )
-        years.append((label, begin, begin.add(years=1).subtract(days=1)))
-    return years
+    return holiday_problem(as_date(monday), rule) is None
 
 
 def plan_programme(
@@ -92,12 +59,23 @@ def plan_programme(
     bodies: Sequence[BodyRecord],
     start: dt.date,
 ) -> Plan:
-    """Place every body once: groups to years by hours, then weeks spread through each year."""
+    """Place every body once: groups to years by hours, then weeks spread through each year.
+
+    A body goes only in a planning year it exists throughout (config/bodies valid_from and
+    valid_until), and only in weeks that pass the date rules (domain/date_rules.py).
+    """
     start = as_date(start)
     years = planning_years(rule, start)
     plan = Plan(hours_by_year={label: 0.0 for label, _, _ in years})
     groups: dict[str | None, list[BodyRecord]] = defaultdict(list)
     for body in sorted(bodies, key=lambda b: b.name):
+        living = [label for label, begin, end in years if body.exists_throughout(begin, end)]
+        if not living:
+            labels = ", ".join(label for label, _, _ in years)
+            plan.unplaced.append(
+                (body, f"{body.name} exists {body.lifetime()}: throughout none of {labels}")
+            )
+            continue
         key = None if rule.group_by == "none" else getattr(body, rule.group_by)
         groups[key].append(body)
     year_of: dict[str, list[BodyRecord]] = {label: [] for label, _, _ in years}
@@ -109,24 +87,29 @@ def plan_programme(
             label: rule.hours_budget_per_year - sum(rule.hours_for(b) for b in year_of[label])
             for label in year_of
         }
-        fitting = [label for label in year_of if room[label] >= need]
+        living = [
+            label
+            for label, begin, end in years
+            if all(b.exists_throughout(begin, end) for b in members)
+        ]
+        fitting = [label for label in living if room[label] >= need]
         if not fitting:
-            plan.unplaced += [
-                (
-                    b,
-                    f"the yearly budget of {rule.hours_budget_per_year:g} hours "
-                    f"has no room for {need:g} more",
-                )
-                for b in members
-            ]
+            why = (
+                f"the yearly budget of {rule.hours_budget_per_year:g} hours "
+                f"has no room for {need:g} more"
+                if living
+                else "its group's bodies exist together in none of the planning years"
+            )
+            if living and len(living) < len(years):
+                why += f" in {', '.join(living)}, the only planning years its bodies exist in"
+            plan.unplaced += [(b, why) for b in members]
             continue
         best = max(fitting, key=lambda label: (room[label], -list(year_of).index(label)))
         year_of[best].extend(members)
     load: dict[pendulum.Date, int] = defaultdict(int)
-    notice_from = start
     for label, begin, end in years:
         _place_year(
-            programme, rule, year_of[label], label, max(begin, notice_from), end, load, plan, start
+            programme, rule, year_of[label], label, max(begin, start), end, load, plan, start
         )
     plan.placements.sort(key=lambda p: (p.fieldwork_start, p.body.name))
     return plan
@@ -146,17 +129,18 @@ def _place_year(
     if not members:
         return
     mondays = []
-    monday = _monday(begin).add(weeks=1) if begin.weekday() else begin
+    monday = monday_of(begin).add(weeks=1) if begin.weekday() else begin
     while monday <= end:
         mondays.append(monday)
         monday = monday.add(weeks=1)
     candidates = []
     for monday in mondays:
+        if week_problems(programme, monday, notice_from=planned_on, rule=rule):
+            continue
         planned = plan_milestones(programme, monday)
         announcement = next(m.due for m in planned if m.kind == "announcement")
-        weeks = fieldwork_weeks(programme, monday)
-        if announcement >= planned_on and all(week_is_usable(w, rule) for w in weeks):
-            candidates.append((monday, announcement, weeks))
+        first, last = fieldwork_span(programme, monday)
+        candidates.append((monday, announcement, fieldwork_weeks(programme, monday), first, last))
     spacing = len(candidates) / len(members) if members else 0
     for index, body in enumerate(members):
         target = int(index * spacing)
@@ -166,6 +150,7 @@ def _place_year(
                 candidates[i]
                 for i in order
                 if all(load[w] < rule.team_capacity for w in candidates[i][2])
+                and body.exists_throughout(candidates[i][3], candidates[i][4])
             ),
             None,
         )
@@ -177,7 +162,7 @@ def _place_year(
                 )
             )
             continue
-        monday, announcement, weeks = chosen
+        monday, announcement, weeks, _, _ = chosen
         for week in weeks:
             load[week] += 1
         hours = rule.hours_for(body)
@@ -188,34 +173,32 @@ def _place_year(
 def violations(
     plan: Plan, programme: ProgrammeDefinition, rule: PlanningRule, start: dt.date
 ) -> list[str]:
-    """Every rule the plan breaks (an empty list for a good plan); used to test the planner."""
+    """Every rule the plan breaks (an empty list for a good plan); used to test the planner.
+
+    Each placement is checked by the same date rules as scheduling it would be, against the
+    plan's other placements, with notice from `start`.
+    """
     problems: list[str] = []
-    load: dict[pendulum.Date, int] = defaultdict(int)
     seen: set[str] = set()
     groups: dict[str, set[str]] = defaultdict(set)
+    year_days = {label: (begin, end) for label, begin, end in planning_years(rule, as_date(start))}
+    booked = [Booked(p.body.name, p.body.name, p.fieldwork_start) for p in plan.placements]
     for p in plan.placements:
         if p.body.name in seen:
             problems.append(f"{p.body.name} is planned twice")
         seen.add(p.body.name)
-        if p.announcement < as_date(start):
-            problems.append(f"{p.body.name}: announced {p.announcement}, before {start}")
-        if p.fieldwork_start.weekday() != 0:
-            problems.append(f"{p.body.name}: fieldwork starts on a {p.fieldwork_start:%A}")
-        for week in fieldwork_weeks(programme, p.fieldwork_start):
-            load[week] += 1
-            if not week_is_usable(week, rule):
-                problems.append(
-                    f"{p.body.name}: fieldwork in the week of {week}, a bank "
-                    "holiday or Christmas week"
-                )
+        others = [b for b in booked if b.ref != p.body.name]
+        problems += [
+            f"{p.body.name}: {problem.message}"
+            for problem in date_problems(
+                programme, p.body, p.fieldwork_start, notice_from=start, others=others, rule=rule
+            )
+        ]
+        if not p.body.exists_throughout(*year_days[p.year]):
+            problems.append(f"{p.body.name} exists {p.body.lifetime()}, not throughout {p.year}")
         key = None if rule.group_by == "none" else getattr(p.body, rule.group_by)
         if key:
             groups[key].add(p.year)
-    problems += [
-        f"{n} inspections in fieldwork in the week of {w}"
-        for w, n in load.items()
-        if n > rule.team_capacity
-    ]
     problems += [
         f"{year}: {hours:g} hours over the budget"
         for year, hours in plan.hours_by_year.items()

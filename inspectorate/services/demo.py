@@ -14,6 +14,7 @@ from inspectorate.adapters import clock
 from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.registry import upsert_bodies
 from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.date_rules import planning_years
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.planning import plan_programme
 from inspectorate.domain.reference import BodyRecord
@@ -29,15 +30,16 @@ DEMO_CHECKPOINTS = (
 )
 
 # Fieldwork Mondays chosen to show the calendar rules: Durham Tees Valley is the trust of
-# seed 003; Wales is published in Welsh and English; Cumbria's week ends on Good Friday
-# (fieldwork ends Thursday); Staffordshire and West Midlands starts on the Early May bank
-# holiday (the first fieldwork day rolls to Tuesday).
+# seed 003; Wales is published in Welsh and English. Fieldwork weeks keep clear of bank
+# holidays (domain/date_rules.py), so Easter shows in the later milestones instead: London's
+# draft falls due on Easter Monday and rolls to the Tuesday, as do Wales's comments. Every
+# trust's fieldwork ends before trusts were replaced on 31 May 2014 (config/bodies/README.md).
 DEMO_INSPECTIONS = (
     ("Durham Tees Valley", "iaow", "2014-02-10"),
     ("Wales", "iaow", "2014-03-10"),
     ("London", "iaow", "2014-03-24"),
-    ("Cumbria", "iaow", "2014-04-14"),
-    ("Staffordshire and West Midlands", "iaow", "2014-05-05"),
+    ("Cumbria", "iaow", "2014-04-07"),
+    ("Staffordshire and West Midlands", "iaow", "2014-04-28"),
     # A youth offending team whose findings are of concern, as North Lincolnshire's were in
     # its CCI (seed 004), so the demo shows a reinspection being planned. CCI ran 2009-12;
     # it is placed in 2014 here only to share the demo's timeline.
@@ -83,10 +85,20 @@ def programme_start(code: str) -> pendulum.Date:
     return pendulum.date(planning.first_year, month, day)
 
 
-def programme_share(code: str, part: int, parts: int) -> list[BodyRecord]:
-    """The configured bodies of a programme, whole regions dealt out to `parts` shares."""
-    kind = context.programmes()[code].body_kind
+def programme_bodies(code: str) -> list[BodyRecord]:
+    """The configured bodies of a programme that exist throughout one of its planning years."""
+    definition = context.programmes()[code]
+    kind = definition.body_kind
     bodies = [b for b in load_bodies(get_settings().config_dir / "bodies") if b.kind.value == kind]
+    if definition.planning is None or definition.planning.first_year is None:
+        return bodies
+    years = planning_years(definition.planning, programme_start(code))
+    return [b for b in bodies if any(b.exists_throughout(first, last) for _, first, last in years)]
+
+
+def programme_share(code: str, part: int, parts: int) -> list[BodyRecord]:
+    """The programme's bodies (programme_bodies), whole regions dealt out to `parts` shares."""
+    bodies = programme_bodies(code)
     regions = sorted({b.region for b in bodies})
     mine = set(regions[part::parts])
     return [b for b in bodies if b.region in mine]
@@ -97,7 +109,8 @@ def prepare_simulation(
 ) -> DemoSetup:
     """A fresh record with every body of the programme planned and scheduled from `start`.
 
-    `bodies` replaces the configured list (the benchmark adds synthetic ones).
+    `bodies` replaces the configured list (the benchmark adds synthetic ones). The planner
+    leaves out a body in the years it does not exist; the rest pass the date rules.
     """
     database, outbox = fresh_record(folder)
     definition = context.programmes()[code]
@@ -106,11 +119,7 @@ def prepare_simulation(
     manager_day = clock.morning_of(start, hour=9)
     setup.initialise(now=manager_day)
     if bodies is None:
-        bodies = [
-            b
-            for b in load_bodies(get_settings().config_dir / "bodies")
-            if b.kind.value == definition.body_kind
-        ]
+        bodies = programme_bodies(code)
     else:
         context.run(upsert_bodies, bodies=bodies, now=manager_day)
     plan = plan_programme(definition, definition.planning, bodies, start)

@@ -1,4 +1,4 @@
-"""Moving one inspection's fieldwork: notice and team capacity checked, milestones re-planned."""
+"""Moving one inspection's fieldwork: the date rules checked, open milestones re-planned."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.models import Body, Milestone, Programme, Reminder
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.calendar import as_date
-from inspectorate.domain.errors import InvalidTransition, NoticeTooShort, Unschedulable
+from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Status
 from inspectorate.domain.milestones import plan_milestones
-from inspectorate.domain.planning import fieldwork_weeks
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.reminders import NOTICE
+from inspectorate.services.date_checks import check_dates
 
 MOVABLE = (Status.PLANNED, Status.ANNOUNCED, Status.SAMPLE_SELECTED)
 
@@ -35,9 +35,9 @@ def reschedule(
 ) -> tuple[dt.date, dt.date]:
     """Move the fieldwork to a new Monday; return (old start, new start).
 
-    Refused when fieldwork has begun, when the new date would shorten the ten weeks' notice
-    (counted from the real announcement once it has gone), or when a team would be needed
-    in a week already at capacity. Milestones already done keep their dates.
+    Refused when fieldwork has begun, or when the new date breaks a date rule
+    (domain/date_rules.py: the same as scheduling, with notice counted from the real
+    announcement once it has gone). Milestones already done keep their dates.
     """
     inspection = get_inspection(session, inspection_id=inspection_id)
     if Status(inspection.status) not in MOVABLE:
@@ -49,7 +49,6 @@ def reschedule(
     assert row is not None
     programme = programmes[row.code]
     start = as_date(fieldwork_start)
-    planned = {m.kind: m.due for m in plan_milestones(programme, start)}
     milestones = {
         m.kind: m
         for m in session.exec(
@@ -60,13 +59,20 @@ def reschedule(
     notice_from = (
         pendulum.instance(utc(announced)).in_timezone(LONDON).date() if announced else now.date()
     )
-    if planned["announcement"] < notice_from:
-        since = "was announced on" if announced else "cannot be announced before"
-        raise NoticeTooShort(
-            f"fieldwork from {start.isoformat()} needs notice from {planned['announcement']}, "
-            f"but the inspection {since} {notice_from.isoformat()}; choose a later Monday"
-        )
-    _check_capacity(session, inspection, programme, start)
+    body = session.get(Body, inspection.body_id)
+    assert body is not None
+    check_dates(
+        session,
+        programme=programme,
+        programme_id=inspection.programme_id,
+        body=body,
+        fieldwork_start=start,
+        notice_from=notice_from,
+        announced=announced is not None,
+        follow_up=inspection.parent_id is not None or inspection.kind != "inspection",
+        moving=inspection_id,
+    )
+    planned = {m.kind: m.due for m in plan_milestones(programme, start)}
     old = inspection.fieldwork_start
     for kind, milestone in milestones.items():
         if milestone.done_at is None:
@@ -96,28 +102,3 @@ def reschedule(
         why=why or "rescheduled",
     )
     return old, start
-
-
-def _check_capacity(
-    session: Session, inspection: Inspection, programme: ProgrammeDefinition, start: pendulum.Date
-) -> None:
-    if programme.planning is None:
-        return
-    weeks = set(fieldwork_weeks(programme, start))
-    others = session.exec(
-        select(Inspection).where(
-            Inspection.programme_id == inspection.programme_id,
-            Inspection.id != inspection.id,
-            Inspection.status != Status.CANCELLED.value,
-        )
-    ).all()
-    for week in sorted(weeks):
-        busy = [
-            o.id for o in others if week in fieldwork_weeks(programme, as_date(o.fieldwork_start))
-        ]
-        if len(busy) >= programme.planning.team_capacity:
-            raise Unschedulable(
-                f"the week of {week.isoformat()} already has {len(busy)} inspection(s) in "
-                f"fieldwork ({', '.join(map(str, busy))}); the team capacity is "
-                f"{programme.planning.team_capacity}"
-            )
