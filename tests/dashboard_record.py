@@ -44,7 +44,7 @@ def advance(inspection_id: int, stage: Stage, day: str) -> None:
 
 def build_board_record() -> BoardRecord:
     """Three inspections and an account per role (the record must be initialised)."""
-    published = scored("London")
+    published = scored("London", fieldwork_start="2014-03-03")  # IAOW has one team
     signed_off(published, "draft", on="2014-04-01")
     advance(published, Stage.SEND_DRAFT, "2014-04-04")
     advance(published, Stage.CLOSE_COMMENTS, "2014-04-22")
@@ -53,13 +53,13 @@ def build_board_record() -> BoardRecord:
     draft = scored("Wales")
     signed_off(draft, "draft", on="2014-04-01")
     advance(draft, Stage.SEND_DRAFT, "2014-04-04")
-    assigned = schedule(body="Cumbria", fieldwork_start="2014-06-02")
+    assigned = schedule(body="Cumbria", fieldwork_start="2014-05-12")  # trusts end in May 2014
     context.run(
         stages.apply_stage,
         inspection_id=assigned,
         stage=Stage.ANNOUNCE,
         actor="t",
-        now=morning("2014-03-24"),
+        now=morning("2014-03-03"),
     )
     with context.unit_of_work() as session:
         for role, name in ROLES.items():

@@ -120,25 +120,34 @@ def framework_of(inspection_id: int) -> Framework:
         return evidence.framework_of(session, inspection_id=inspection_id)
 
 
-def scored(body: str = "Wales") -> int:
-    """An IAOW inspection of `body` (fieldwork 10 March 2014) taken as far as its scores."""
+def scored(body: str = "Wales", fieldwork_start: str = "2014-03-10") -> int:
+    """An IAOW inspection of `body` (fieldwork 10 March 2014) taken as far as its scores.
+
+    Another `fieldwork_start` moves every step by the same number of weeks (IAOW has one
+    team: two inspections need two weeks).
+    """
     from inspectorate.domain import synthetic
     from inspectorate.domain.lifecycle import Stage
 
-    inspection_id = schedule(body=body, fieldwork_start="2014-03-10")
+    weeks = (dt.date.fromisoformat(fieldwork_start) - dt.date(2014, 3, 10)).days // 7
+
+    def day(text: str) -> str:
+        return (dt.date.fromisoformat(text) + dt.timedelta(weeks=weeks)).isoformat()
+
+    inspection_id = schedule(body=body, fieldwork_start=fieldwork_start)
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.ANNOUNCE,
         actor="t",
-        now=morning("2013-12-30"),
+        now=morning(day("2013-12-30")),
     )
     record_synthetic_sample(
-        inspection_id, body=body, size=1500, fieldwork="2014-03-10", on="2014-02-17"
+        inspection_id, body=body, size=1500, fieldwork=fieldwork_start, on=day("2014-02-17")
     )
-    cases = finish_fieldwork(inspection_id, "2014-03-14")
+    cases = finish_fieldwork(inspection_id, day("2014-03-14"))
     judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
-    score_and_record(inspection_id, judgements, now=morning("2014-03-28"))
+    score_and_record(inspection_id, judgements, now=morning(day("2014-03-28")))
     return inspection_id
 
 

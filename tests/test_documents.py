@@ -35,7 +35,7 @@ def produced(inspection_id: int, stage: Stage) -> list[tuple[DocumentKind, str]]
 def test_a_body_in_wales_gets_its_letter_and_published_report_in_both_languages(
     sqlite_database: str,
 ) -> None:
-    welsh, english = schedule(body="Wales"), schedule(body="London")
+    welsh, english = schedule(body="Wales"), schedule(body="London", fieldwork_start="2014-02-17")
     assert produced(welsh, Stage.ANNOUNCE) == [
         ("announcement", "en"),
         ("announcement", "cy"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate.adapters.models import AuditEvent, Inspection
+from inspectorate.adapters.models import AuditEvent, Inspection, Milestone
 from inspectorate.domain import synthetic
 from inspectorate.domain.comparison import CriterionCount, compare, summary
 from inspectorate.domain.lifecycle import Stage
@@ -25,39 +27,62 @@ NORTH_LINCS = "North Lincolnshire"
 
 
 def published(
-    quality: float, body: str = NORTH_LINCS, programme: str = "cci", start: str = "2014-02-10"
+    quality: float,
+    body: str = NORTH_LINCS,
+    programme: str = "cci",
+    start: str = "2014-02-10",
+    weeks_earlier: int = 0,
 ) -> int:
-    """Take an inspection to publication with synthetic evidence of the given quality."""
-    inspection_id = schedule(body=body, programme=programme, fieldwork_start=start)
+    """Take an inspection to publication with synthetic evidence of the given quality.
+
+    `weeks_earlier` moves every date back by as many weeks (ESI's areas existed to 2010).
+    """
+
+    def day(text: str) -> str:
+        return (dt.date.fromisoformat(text) - dt.timedelta(weeks=weeks_earlier)).isoformat()
+
+    start = day(start)
+    inspection_id = schedule(
+        body=body, programme=programme, fieldwork_start=start, on=day("2013-11-25")
+    )
     context.run(
         stages.apply_stage,
         inspection_id=inspection_id,
         stage=Stage.ANNOUNCE,
         actor="t",
-        now=morning("2013-12-02"),
+        now=morning(day("2013-12-02")),
     )
     record_synthetic_sample(
-        inspection_id, body=body, size=6000 if programme == "esi" else 800, fieldwork=start
+        inspection_id,
+        body=body,
+        size=6000 if programme == "esi" else 800,
+        fieldwork=start,
+        on=day("2014-01-20"),
     )
-    cases = finish_fieldwork(inspection_id, "2014-03-28")
+    cases = finish_fieldwork(inspection_id, day("2014-03-28"))
     judgements = synthetic.judgements(cases, framework_of(inspection_id), quality, 1)
-    score_and_record(inspection_id, judgements, now=morning("2014-03-31"))
-    signed_off(inspection_id, "draft", on="2014-04-01")
-    for stage, day in [
+    score_and_record(inspection_id, judgements, now=morning(day("2014-03-31")))
+    signed_off(inspection_id, "draft", on=day("2014-04-01"))
+    for stage, when in [
         (Stage.SEND_DRAFT, "2014-04-07"),
         (Stage.CLOSE_COMMENTS, "2014-04-22"),
         (Stage.PUBLISH, "2014-06-02"),
     ]:
         if stage is Stage.PUBLISH:
-            signed_off(inspection_id, "publication", on="2014-05-30")
+            signed_off(inspection_id, "publication", on=day("2014-05-30"))
         context.run(
             stages.apply_stage,
             inspection_id=inspection_id,
             stage=stage,
             actor="t",
-            now=morning(day),
+            now=morning(day(when)),
         )
     return inspection_id
+
+
+# ESI ran 2003-2006 on the probation areas, which existed until March 2010 (config/bodies):
+# its inspections here are ten years (522 weeks) before the others, from 9 February 2004.
+ESI_WEEKS = 522
 
 
 def children(inspection_id: int) -> list[Inspection]:
@@ -116,7 +141,7 @@ def test_the_link_runs_both_ways(database: str) -> None:
 
 
 def test_an_esi_follow_up_rescores_only_the_criteria_it_covers(database: str) -> None:
-    original = published(quality=0.45, body="Staffordshire", programme="esi")
+    original = published(0.45, body="Staffordshire", programme="esi", weeks_earlier=ESI_WEEKS)
     (child,) = children(original)
     assert child.kind == "follow_up" and child.covers == "B1,B2,B3,B4,C1,C2,C5"
     assert child.id is not None
@@ -157,13 +182,23 @@ def test_follow_up_and_compare_commands(capsys, monkeypatch, sqlite_database) ->
 
 
 def test_a_scored_follow_up_is_compared_with_the_original_on_its_criteria(database: str) -> None:
-    original = published(quality=0.45, body="Staffordshire", programme="esi")
+    original = published(0.45, body="Staffordshire", programme="esi", weeks_earlier=ESI_WEEKS)
     (child,) = children(original)
     assert child.id is not None
     start = pd.Timestamp(child.fieldwork_start)
     day = lambda offset: morning((start + pd.Timedelta(days=offset)).date().isoformat())  # noqa: E731
+    with Session(context.engine()) as session:
+        due = session.exec(
+            select(Milestone.due_on).where(
+                Milestone.inspection_id == child.id, Milestone.kind == "announcement"
+            )
+        ).one()  # ten weeks before, or earlier when that day is a bank holiday
     context.run(
-        stages.apply_stage, inspection_id=child.id, stage=Stage.ANNOUNCE, actor="t", now=day(-70)
+        stages.apply_stage,
+        inspection_id=child.id,
+        stage=Stage.ANNOUNCE,
+        actor="t",
+        now=morning(due.isoformat()),
     )
     caseload = synthetic.caseload("Staffordshire", 6000, start.date(), 2)
     with context.unit_of_work() as session:

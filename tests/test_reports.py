@@ -110,7 +110,7 @@ def test_a_welsh_report_translates_the_template_and_keeps_the_data_as_written(
 def test_the_headline_chart_compares_with_published_inspections_only(
     sqlite_database: str,
 ) -> None:
-    first, second = scored("Wales"), scored("London")
+    first, second = scored("Wales"), scored("London", fieldwork_start="2014-03-03")
     html = render(second, draft=True, editable={})
     assert "no inspection in the programme has been published yet" in html
     with session_scope(context.engine()) as session:

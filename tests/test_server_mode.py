@@ -27,6 +27,8 @@ from inspectorate.adapters.database import get_engine
 from inspectorate.adapters.models import AuditEvent, DraftComment, Inspection, Milestone, Reminder
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain import synthetic
+from inspectorate.domain.calendar import as_date
+from inspectorate.domain.date_rules import week_problems
 from inspectorate.domain.milestones import earliest_fieldwork_start
 from inspectorate.services import context, documents, scheduling
 from tests.factories import signed_off
@@ -98,13 +100,25 @@ def test_deploying_again_changes_nothing(on_server: Server) -> None:
     assert before[1] == ["plan-reinspection-on-low-scores"] and before[0] == 19
 
 
+def usable_monday(code: str, today: dt.date) -> pendulum.Date:
+    """A Monday from two weeks past the earliest with full notice, whose week and the next
+    break no date rule (no bank holiday, no Christmas), so it can be moved a week on."""
+    programme = context.programmes()[code]
+    start = earliest_fieldwork_start(programme, as_date(today)).add(weeks=2)
+    while week_problems(programme, start, notice_from=today) or week_problems(
+        programme, start.add(weeks=1), notice_from=today
+    ):
+        start = start.add(weeks=1)
+    return start
+
+
 def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
-    start = earliest_fieldwork_start(context.programmes()["iaow"], pendulum.today().date())
-    start = start.add(weeks=2)
+    # Youth offending teams still exist (trusts ended in May 2014): CCI, two teams a week.
+    start = usable_monday("cci", pendulum.today().date())
     inspection_id, _ = context.run(
         scheduling.schedule,
-        body_name="London",
-        programme_code="iaow",
+        body_name="Merton",
+        programme_code="cci",
         fieldwork_start=start,
         actor="test",
     )
@@ -148,8 +162,8 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
     # The morning sweep announces the next one when it falls due, and books its stages too.
     second, _ = context.run(
         scheduling.schedule,
-        body_name="Cumbria",
-        programme_code="iaow",
+        body_name="Hounslow",
+        programme_code="cci",
         fieldwork_start=start,
         actor="test",
     )
