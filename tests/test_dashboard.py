@@ -229,3 +229,20 @@ def test_every_role_may_only_take_its_own_actions(
     with Session(context.engine()) as session:
         statuses = {i.id: i.status for i in session.exec(select(Inspection)).all()}
     assert statuses[record.draft] == "draft_sent" and statuses[record.assigned] == "announced"
+
+
+def test_the_dashboard_refuses_the_dates_the_command_line_refuses(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in(app_client, "manager")
+    path = f"/inspections/{record.assigned}/reschedule"
+    for day, says in [
+        ("2014-05-26", "has a bank holiday (Spring Bank Holiday, 2014-05-26)"),
+        ("2014-06-02", "Cumbria (trust) exists from 2010-04-01 to 2014-05-31"),
+    ]:
+        answer = app_client.post(path, data={"fieldwork_start": day, "why": "x", "csrf": csrf})
+        assert answer.status_code == 400 and says in answer.text
+        assert "Fieldwork start" in answer.text
+    with Session(context.engine()) as session:
+        moved = session.get(Inspection, record.assigned)
+        assert moved is not None and moved.fieldwork_start.isoformat() == "2014-05-12"
