@@ -214,11 +214,11 @@ def _cycle_problem(
     others: Sequence[Booked],
 ) -> Problem | None:
     label, first, last = cycle_of(rule, start)
-    earlier = sorted(
+    originals = sorted(
         (o for o in others if o.body == body.name and not o.follow_up),
         key=lambda o: o.fieldwork_start,
     )
-    clash = next((o for o in earlier if first <= o.fieldwork_start <= last), None)
+    clash = next((o for o in originals if first <= o.fieldwork_start <= last), None)
     if clash is None:
         return None
     return Problem(
