@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +15,9 @@ from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.programmes import find_programme
 from inspectorate.services import context, scheduling, setup, stages, views
-from inspectorate.services.sweep import SweepReport
+
+if TYPE_CHECKING:
+    from inspectorate.services.sweep import SweepReport
 
 EVIDENCE_COMMANDS = {
     Stage.SELECT_SAMPLE: "inspection sample {id} --caseload FILE",

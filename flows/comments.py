@@ -42,7 +42,7 @@ def await_comments(inspection_id: int, now: dt.datetime | None = None) -> StageO
         inspection_id, Stage.CLOSE_COMMENTS, received.author, "comments received", now, True
     )
     if outcome.moved:
-        follow_stage(inspection_id, Stage.CLOSE_COMMENTS, received.author, now)
+        follow_stage(inspection_id, received.author, now)
     return outcome
 
 

@@ -57,7 +57,7 @@ def announce(
     """Announce the inspection with its letter; in server mode book its later stages."""
     outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now, if_ready)
     if _reached(outcome):
-        follow_stage(inspection_id, Stage.ANNOUNCE, actor, now)
+        follow_stage(inspection_id, actor, now)
     return outcome
 
 
@@ -85,7 +85,7 @@ def send_draft(
     outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now, if_ready)
     _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
-        follow_stage(inspection_id, Stage.SEND_DRAFT, actor, now)
+        follow_stage(inspection_id, actor, now)
     return outcome
 
 
@@ -100,7 +100,7 @@ def close_comments(
     """Close the comment window: the body's comments are in, or the window has ended."""
     outcome = apply_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, why, now, if_ready)
     if _reached(outcome):
-        follow_stage(inspection_id, Stage.CLOSE_COMMENTS, actor, now)
+        follow_stage(inspection_id, actor, now)
     return outcome
 
 
@@ -116,7 +116,7 @@ def publish_report(
     outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now, if_ready)
     _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
-        follow_stage(inspection_id, Stage.PUBLISH, actor, now)
+        follow_stage(inspection_id, actor, now)
     return outcome
 
 
@@ -142,7 +142,7 @@ def cancel_inspection(
     """Call the inspection off (only before its fieldwork is done), and any booked runs."""
     outcome = apply_stage(inspection_id, Stage.CANCEL, actor, why, now)
     if outcome.moved:
-        follow_stage(inspection_id, Stage.CANCEL, actor, now)  # cancels the booked runs
+        follow_stage(inspection_id, actor, now)  # cancels the booked runs
     return outcome
 
 

@@ -21,7 +21,7 @@ def people_act_and_follow(day: dt.date, seed: int, now: dt.datetime) -> list[Sta
     outcomes = people_act(day, seed, now)
     for outcome in outcomes:
         if outcome.moved:
-            follow_stage(outcome.inspection_id, outcome.stage, "simulation", now)
+            follow_stage(outcome.inspection_id, "simulation", now)
     return outcomes
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.stage_effects import Effect
 from inspectorate.services.owed_effects import Owed
 from tasks.documents import write_stage_documents
@@ -33,9 +32,11 @@ def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:
     mark_effect_done(owed.inspection_id, owed.stage, owed.effect, now)
 
 
-def follow_stage(inspection_id: int, stage: Stage, actor: str, now: dt.datetime | None) -> None:
-    """Carry out what the inspection still owes, up to and including `stage`'s effects."""
-    del stage  # whatever is owed is carried out, oldest first: an earlier crash is mended too
+def follow_stage(inspection_id: int, actor: str, now: dt.datetime | None) -> None:
+    """Carry out everything the inspection's stages still owe, oldest first.
+
+    Called once a stage is done; an effect an earlier crash left owed is carried out too.
+    """
     for owed in effects_still_owed(inspection_id):
         carry_out(owed, actor, now)
 

@@ -71,13 +71,11 @@ def waiting_for(
     """What the inspection's next step waits for from a named person, or None."""
     assert inspection.id is not None
     status = Status(inspection.status)
-    for stage in (Stage.ANNOUNCE, *SIGN_OFFS):
-        if status is Status.PLANNED and stage is not Stage.ANNOUNCE:
-            continue
-        if stage is Stage.ANNOUNCE and status is not Status.PLANNED:
-            continue
-        if stage in SIGN_OFFS and status not in SIGN_OFFS[stage].signable:
-            continue
+    if status is Status.PLANNED:
+        candidates = [Stage.ANNOUNCE]
+    else:
+        candidates = [stage for stage, rule in SIGN_OFFS.items() if status in rule.signable]
+    for stage in candidates:
         reason = held_because(
             session, programme=programme, inspection_id=inspection.id, stage=stage, today=today
         )

@@ -17,7 +17,7 @@ from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status
-from inspectorate.domain.sign_off import SIGN_OFFS, hold_reason, sign_off_rule
+from inspectorate.domain.sign_off import SIGN_OFFS, hold_reason, sign_off_command, sign_off_rule
 from inspectorate.domain.team_text import check_team_text, missing_team_text, team_text_digest
 from inspectorate.services.frameworks_in_use import framework_of
 
@@ -75,10 +75,8 @@ def require_sign_off(session: Session, *, inspection_id: int, stage: Stage) -> N
     """Refuse `stage` unless it has been signed off on the team's current text."""
     reason = held_because(session, inspection_id=inspection_id, stage=stage)
     if reason is not None:
-        rule = SIGN_OFFS[stage]
         raise InvalidTransition(
-            f"inspection {inspection_id}: {reason} "
-            f"(`inspectorate inspection sign-off {inspection_id} {rule.name} --by NAME`)"
+            f"inspection {inspection_id}: {reason} (`{sign_off_command(inspection_id, stage)}`)"
         )
 
 
