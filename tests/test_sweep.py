@@ -9,12 +9,23 @@ from sqlmodel import Session, select
 
 from inspectorate.adapters.models import AuditEvent, Milestone, Reminder
 from inspectorate.adapters.notify import Message
+from inspectorate.domain import synthetic
 from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, delivery, stages
+from inspectorate.domain.stage_effects import Effect
+from inspectorate.services import context, delivery, documents, owed_effects, stages
 from inspectorate.services import sweep as sweeping
 from inspectorate.services.reminder_claims import insert_unless_present
-from tests.factories import morning, schedule, status_of
+from tests.factories import (
+    finish_fieldwork,
+    framework_of,
+    morning,
+    record_synthetic_sample,
+    schedule,
+    score_and_record,
+    signed_off,
+    status_of,
+)
 
 
 class RecordingMailer:
@@ -32,8 +43,20 @@ class RecordingMailer:
 
 
 def sweep(day: str, mailer: RecordingMailer) -> tuple[list[str], int, int]:
+    """One morning as the sweep flow runs it: advance, write owed documents, claim, deliver."""
     now = morning(day)
     report = sweeping.advance(as_of=now.date(), now=now)
+    with context.reading() as session:
+        owed = owed_effects.still_owed(session)
+    for effect in owed:
+        if effect.effect is Effect.DOCUMENTS:
+            context.run(
+                documents.write_stage_documents,
+                inspection_id=effect.inspection_id,
+                stage=effect.stage,
+                now=now,
+                actor=sweeping.ACTOR,
+            )
     claimed = sweeping.claim(as_of=now.date(), now=now)
     delivered = delivery.deliver(now=now, mailer=mailer)
     return report.advanced, claimed, delivered
@@ -55,54 +78,79 @@ def test_sweep_announces_on_the_due_day_and_not_before(database: str) -> None:
 def test_sweeping_the_same_day_twice_sends_nothing_twice(database: str) -> None:
     schedule()
     mailer = RecordingMailer()
+    sweep("2013-12-02", mailer)
     first = sweep("2014-01-06", mailer)
     second = sweep("2014-01-06", mailer)
-    assert first[1] == 1  # the sample-selection reminder (the notice is queued by the step)
-    assert first[2] == 2  # the announcement notice and the sample-selection reminder
+    assert first == ([], 1, 1)  # the sample-selection reminder
     assert second == ([], 0, 0)
     assert len({m.key for m in mailer.sent}) == len(mailer.sent)
 
 
+# One IAOW team (team_capacity 1), so six trusts take six consecutive weeks of fieldwork.
+TRUSTS_WEEKLY = (
+    ("Durham Tees Valley", "2014-02-10"),
+    ("London", "2014-02-17"),
+    ("Cumbria", "2014-02-24"),
+    ("Wales", "2014-03-03"),
+    ("Kent", "2014-03-10"),
+    ("Lancashire", "2014-03-17"),
+)
+
+
+def schedule_weekly(count: int) -> list[int]:
+    """Schedule `count` trusts in consecutive fieldwork weeks; return their ids."""
+    return [schedule(body=body, fieldwork_start=start) for body, start in TRUSTS_WEEKLY[:count]]
+
+
 def test_a_crash_after_half_the_reminders_is_finished_by_the_next_sweep(database: str) -> None:
-    for body in ("Durham Tees Valley", "London", "Cumbria", "Wales"):
-        schedule(body=body)
+    schedule_weekly(4)
+    for day in ("2013-12-02", "2013-12-09", "2013-12-16", "2013-12-23"):
+        sweep(day, RecordingMailer())
     crashing = RecordingMailer(fail_after=2)
     with pytest.raises(DeliveryError):
-        sweep("2014-01-06", crashing)
+        sweep("2014-01-27", crashing)
     assert len(crashing.sent) == 2
     recovering = RecordingMailer()
-    sweep("2014-01-06", recovering)
-    sweep("2014-01-06", recovering)
+    sweep("2014-01-27", recovering)
+    sweep("2014-01-27", recovering)
     keys = [m.key for m in crashing.sent + recovering.sent]
-    assert len(keys) == 8  # four announcement notices, four sample-selection reminders
+    # an escalation, three lead reminders, one of them to the trust and the team: each once
+    assert len(keys) == 5
     assert Counter(keys).most_common(1)[0][1] == 1
     with Session(context.engine()) as session:
         unsent = session.exec(select(Reminder).where(Reminder.sent_at == None)).all()  # noqa: E711
     assert unsent == []
 
 
-def test_a_late_sweep_catches_up_in_order_and_sends_only_the_latest_reminder(
+def test_a_late_sweep_holds_the_announcement_and_sends_only_the_latest_reminder(
     database: str,
 ) -> None:
     inspection_id = schedule()
     mailer = RecordingMailer()
     advanced, _, _ = sweep("2014-01-17", mailer)  # six weeks of missed sweeps
-    assert advanced == [f"inspection {inspection_id} announcement"]
+    assert advanced == []  # announcing now would shorten the notice: held for the manager
+    assert status_of(inspection_id) == "planned"
+    held = [m for m in mailer.sent if m.key.split("-")[-2] == "late_announcement"]
+    assert len(held) == 1 and "programme-manager@" in ", ".join(held[0].to)
     kinds = sorted((m.key.split("-")[-3], m.key.split("-")[-2]) for m in mailer.sent)
     assert ("sample_selection", "lead_1") in kinds
     assert ("sample_selection", "lead_10") not in kinds
+    assert sweep("2014-01-20", mailer)[2] == 0  # the manager is told once, not every day
 
 
 def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None:
     inspection_id = schedule()
-    for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE, Stage.RECORD_FIELDWORK):
-        context.run(
-            stages.apply_stage,
-            inspection_id=inspection_id,
-            stage=stage,
-            actor="team",
-            now=morning("2014-02-14", 17),
-        )
+    context.run(
+        stages.apply_stage,
+        inspection_id=inspection_id,
+        stage=Stage.ANNOUNCE,
+        actor="team",
+        now=morning("2013-12-02", 17),
+    )
+    record_synthetic_sample(
+        inspection_id, body="Durham Tees Valley", size=1500, fieldwork="2014-02-10", on="2014-01-20"
+    )
+    cases = finish_fieldwork(inspection_id, "2014-02-14")
     mailer = RecordingMailer()
     report = sweeping.advance(as_of=morning("2014-03-07").date(), now=morning("2014-03-07"))
     assert report.blocked == [
@@ -115,14 +163,12 @@ def test_overdue_team_step_blocks_the_draft_and_escalates(database: str) -> None
         "Draft report to the trust",
     }
     assert all("programme-manager@" in ", ".join(m.to) for m in escalations)
-    context.run(
-        stages.apply_stage,
-        inspection_id=inspection_id,
-        stage=Stage.SCORE,
-        actor="team",
-        now=morning("2014-03-10", 14),
-    )
-    advanced, _, _ = sweep("2014-03-11", mailer)
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), 0.7, 1)
+    score_and_record(inspection_id, judgements, now=morning("2014-03-10", 14))
+    assert sweep("2014-03-11", mailer)[0] == []  # scored, but nobody has signed the draft off
+    assert status_of(inspection_id) == "scored"
+    signed_off(inspection_id, "draft", on="2014-03-11")
+    advanced, _, _ = sweep("2014-03-12", mailer)
     assert advanced == [f"inspection {inspection_id} draft_to_body"]
     assert status_of(inspection_id) == "draft_sent"
 
@@ -180,16 +226,19 @@ def test_a_reminder_key_can_be_claimed_only_once(database: str, portable: bool) 
 def test_sweeps_racing_on_the_same_day_send_each_message_once(database: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    for body in ("Durham Tees Valley", "London", "Cumbria", "Wales", "Kent", "Lancashire"):
-        schedule(body=body)
+    schedule_weekly(6)
     mailer = RecordingMailer()  # list.append is atomic under the GIL
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: sweep("2014-01-06", mailer), range(4)))
     keys = [m.key for m in mailer.sent]
-    assert len(keys) == 12  # six announcement notices, six sample-selection reminders
     assert len(set(keys)) == len(keys)
-    assert sum(len(advanced) for advanced, _, _ in results) == 6
-    assert sum(claimed for _, claimed, _ in results) == 6
+    # Lancashire is announced on its due day; the five whose day has passed are held and
+    # the programme manager is told of each once.
+    assert sum(len(advanced) for advanced, _, _ in results) == 1
+    kinds = Counter(k.split("-")[-2] for k in keys)
+    assert kinds["notice"] == 2  # to the trust and to the team
+    assert kinds["late_announcement"] == 5
+    assert kinds["escalation"] == 5
 
 
 def test_a_milestone_missing_from_config_is_a_clear_error(

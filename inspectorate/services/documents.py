@@ -233,6 +233,12 @@ def write_stage_documents(
             formats=settings.document_formats(),
         )
     ]
+    # Marked in the transaction that records the documents (done exactly when they exist),
+    # and first, so a racing sweep that wrote them already is seen and nothing is doubled.
+    if owed_effects.done_elsewhere(
+        session, inspection_id=inspection_id, stage=stage, effect=Effect.DOCUMENTS, now=now
+    ):
+        return []
     saved = save_versions(
         session,
         inspection_id=inspection_id,
@@ -243,10 +249,6 @@ def write_stage_documents(
     )
     if stage is Stage.PUBLISH:
         publication.lift_embargo(session, inspection_id=inspection_id, now=now, actor=actor)
-    # Marked in the transaction that records the documents: done exactly when they exist.
-    owed_effects.mark_done(
-        session, inspection_id=inspection_id, stage=stage, effect=Effect.DOCUMENTS, now=now
-    )
     return saved
 
 

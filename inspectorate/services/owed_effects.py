@@ -90,6 +90,29 @@ def mark_done(
     return bool(getattr(result, "rowcount", 0))
 
 
+def done_elsewhere(
+    session: Session, *, inspection_id: int, stage: Stage, effect: Effect, now: dt.datetime
+) -> bool:
+    """Mark the effect done first thing; True when another run had already done it.
+
+    The update is the transaction's first write, so it waits for a racing run's transaction
+    and then sees its mark: two sweeps never both carry out the same effect. An effect that
+    was never owed (a person regenerating documents) is not done elsewhere.
+    """
+    if mark_done(session, inspection_id=inspection_id, stage=stage, effect=effect, now=now):
+        return False
+    return (
+        session.exec(
+            select(OwedEffect.id).where(
+                OwedEffect.inspection_id == inspection_id,
+                OwedEffect.stage == stage.value,
+                OwedEffect.effect == effect.value,
+            )
+        ).first()
+        is not None
+    )
+
+
 def record_failure(
     session: Session, *, inspection_id: int, stage: Stage, effect: Effect, error: str
 ) -> None:
