@@ -190,7 +190,9 @@ def test_sweep_and_advance_run_the_flows(capsys, monkeypatch, sqlite_database) -
         capsys,
         monkeypatch,
     )
-    code, out, _ = run(["sweep", "--as-of", "2013-12-02", "--json"], capsys, monkeypatch)
+    code, out, _ = run(
+        ["sweep", "--as-of", "2013-12-02", "--send-past-mail", "--json"], capsys, monkeypatch
+    )
     assert code == 0 and json.loads(out)["advanced"] == ["inspection 1 announcement"]
     code, out, _ = run(
         ["inspection", "advance", "1", "cancel", "--why", "trust merged"], capsys, monkeypatch

@@ -197,13 +197,13 @@ def test_unknown_inspection_is_reported(database: str) -> None:
 
 def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
     inspection_id = schedule()
-    for stage in (Stage.ANNOUNCE, Stage.SELECT_SAMPLE):
+    for stage, day in ((Stage.ANNOUNCE, "2013-12-02"), (Stage.SELECT_SAMPLE, "2014-01-20")):
         context.run(
             stages.apply_stage,
             inspection_id=inspection_id,
             stage=stage,
             actor="team",
-            now=morning("2014-01-20"),
+            now=morning(day),
         )
     with pytest.raises(InvalidTransition, match="before fieldwork start on 2014-02-10"):
         context.run(
