@@ -30,8 +30,7 @@ from inspectorate.domain import synthetic
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.date_rules import week_problems
 from inspectorate.domain.milestones import earliest_fieldwork_start
-from inspectorate.services import context, documents, scheduling
-from tests.factories import signed_off
+from inspectorate.services import context, documents, scheduling, timers
 
 ROOT = Path(__file__).resolve().parent.parent
 Server = LocalServer
@@ -85,6 +84,60 @@ def due(inspection_id: int) -> dict[str, dt.date]:
 
 def at(day: dt.date, hour: int = 10) -> str:
     return pendulum.datetime(day.year, day.month, day.day, hour, tz=clock.LONDON).isoformat()
+
+
+def status_of(inspection_id: int) -> str:
+    with Session(context.engine()) as session:
+        inspection = session.get(Inspection, inspection_id)
+        assert inspection is not None
+        return inspection.status
+
+
+def inspectorate_cli(on_server: Server, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a person would, against the server and the shared record."""
+    return subprocess.run(
+        [str(ROOT / ".venv/bin/inspectorate"), *argv],
+        env={
+            **on_server.env,
+            "PREFECT_API_URL": on_server.api,
+            "INSPECTORATE_DATABASE_URL": on_server.record_url,
+            "INSPECTORATE_SERVER_TIMERS": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def write_team_text_and_assign(inspection_id: int, inspector: str, at_day: dt.date) -> None:
+    """The team writes its text, and `inspector` (a new account) leads the inspection."""
+    from inspectorate.adapters.casework import headline_scores
+    from inspectorate.services import evidence, reports, users
+
+    now = pendulum.parse(at(at_day, 15))
+    with context.unit_of_work() as session:
+        users.add_user(
+            session,
+            username=inspector,
+            role="inspector",
+            password="a long enough password",
+            body=None,
+            now=now,
+        )
+        users.assign(session, username=inspector, inspection_id=inspection_id, now=now)
+        framework = evidence.framework_of(session, inspection_id=inspection_id)
+        text = synthetic.team_text(
+            [(h.id, h.name) for h in framework.headlines],
+            headline_scores(session, inspection_id=inspection_id),
+        )
+        reports.keep_text(
+            session,
+            inspection_id=inspection_id,
+            text=text,
+            where="the team's text",
+            now=now,
+            actor=inspector,
+        )
 
 
 def test_deploying_again_changes_nothing(on_server: Server) -> None:
@@ -225,8 +278,40 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         ).all()
     assert "automation" in actors  # planned by the automation's run, not at publication
 
-    signed_off(inspection_id, "draft", on=dates["draft_to_body"].isoformat())  # 08:00 that day
-    run("send-draft/default", inspection_id=inspection_id, now=at(dates["draft_to_body"]))
+    # The booked send-draft run comes due before the lead inspector has signed the draft
+    # off: it suspends (no process kept waiting), and the sign-off resumes it. (Booking
+    # skips days already past on the wall clock, so the run is booked here as it would be.)
+    write_team_text_and_assign(inspection_id, "lena.lead", at_day=dates["scoring"])
+    booked = run_deployment(
+        "send-draft/default",
+        parameters={
+            "inspection_id": inspection_id,
+            "actor": "timer",
+            "now": at(dates["draft_to_body"]),
+            "if_ready": True,
+        },
+        timeout=0,
+        tags=[timers.timer_tag(inspection_id), "timer"],
+        as_subflow=False,
+    )
+    with get_client(sync_client=True) as client:
+        wait_for(
+            lambda: (
+                (state := client.read_flow_run(booked.id).state) is not None and state.is_paused()
+            ),
+            "the booked send-draft run to suspend for its sign-off",
+            120,
+        )
+    assert status_of(inspection_id) == "scored"
+    signing = inspectorate_cli(
+        on_server, "inspection", "sign-off", str(inspection_id), "draft", "--by", "lena.lead"
+    )
+    assert signing.returncode == 0 and "is resumed" in signing.stdout, (
+        signing.stdout + signing.stderr
+    )
+    wait_for(
+        lambda: status_of(inspection_id) == "draft_sent", "the resumed run to send the draft", 120
+    )
     with context.reading() as session:
         versions = documents.versions_of(session, inspection_id=inspection_id)
     assert [v.kind for v in versions] == ["announcement", "draft"]
@@ -241,24 +326,7 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     assert len(waiting) == 1
     comments_file = folder / "comments.txt"
     comments_file.write_text("Paragraph 2.3 should name the victim liaison officer.\n")
-    cli = subprocess.run(
-        [
-            str(ROOT / ".venv/bin/inspectorate"),
-            "draft",
-            "comments",
-            str(inspection_id),
-            str(comments_file),
-        ],
-        env={
-            **on_server.env,
-            "PREFECT_API_URL": on_server.api,
-            "INSPECTORATE_DATABASE_URL": on_server.record_url,
-            "INSPECTORATE_SERVER_TIMERS": "true",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    cli = inspectorate_cli(on_server, "draft", "comments", str(inspection_id), str(comments_file))
     assert cli.returncode == 0 and "handed to waiting run" in cli.stdout, cli.stdout + cli.stderr
 
     def closed() -> bool:
