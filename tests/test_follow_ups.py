@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate.adapters.models import AuditEvent, Inspection, Milestone
+from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone
 from inspectorate.domain import synthetic
 from inspectorate.domain.comparison import CriterionCount, compare, summary
 from inspectorate.domain.lifecycle import Stage
@@ -106,6 +106,31 @@ def test_low_scores_plan_a_reinspection_a_year_after_publication(database: str) 
             select(AuditEvent).where(AuditEvent.action == "follow_up_planned")
         ).one()
     assert planned.inspection_id == original and "below 45" in planned.why
+
+
+def test_a_reinspection_due_in_a_bank_holiday_week_starts_the_week_after(database: str) -> None:
+    original = published(quality=0.3, weeks_earlier=2)  # published Monday 19 May 2014
+    (child,) = children(original)
+    # due 19 May 2015; the Monday after is the Spring bank holiday, so the week after that
+    assert child.fieldwork_start.isoformat() == "2015-06-01"
+
+
+def test_a_reinspection_of_a_body_that_has_ceased_is_left_to_the_manager_once(
+    database: str,
+) -> None:
+    with context.unit_of_work() as session:
+        body = session.exec(select(Body).where(Body.name == NORTH_LINCS)).one()
+        body.valid_until = dt.date(2014, 12, 31)  # merged with a neighbour, say
+        session.add(body)
+    original = published(quality=0.3)
+    context.run(evidence.plan_reinspection, inspection_id=original)
+    assert children(original) == []
+    with Session(context.engine()) as session:
+        (left,) = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "follow_up_not_planned")
+        ).all()
+    assert left.inspection_id == original
+    assert "North Lincolnshire" in left.why and "the programme manager decides" in left.why
 
 
 def test_good_scores_plan_nothing_and_say_why_once(database: str) -> None:

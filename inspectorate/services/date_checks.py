@@ -103,3 +103,43 @@ def check_dates(
     error = refusal(problems)
     if error is not None:
         raise error
+
+
+def first_usable_monday(
+    session: Session,
+    *,
+    programme: ProgrammeDefinition,
+    programme_id: int,
+    body: Body,
+    from_monday: dt.date,
+    notice_from: dt.date,
+    weeks: int = 26,
+) -> tuple[dt.date | None, str]:
+    """The first Monday from `from_monday` a follow-up may start on, within `weeks`.
+
+    Returns (None, why the last week tried was refused) when no week in reach is usable,
+    such as a body that has ceased to exist.
+    """
+    assert body.id is not None
+    why = ""
+    for week in range(weeks):
+        candidate = from_monday + dt.timedelta(weeks=week)
+        others = booked_near(
+            session,
+            programme=programme,
+            programme_id=programme_id,
+            body_id=body.id,
+            fieldwork_start=candidate,
+        )
+        problems = date_problems(
+            programme,
+            body_record(body),
+            candidate,
+            notice_from=notice_from,
+            follow_up=True,
+            others=others,
+        )
+        if not problems:
+            return candidate, ""
+        why = problems[0].message
+    return None, why

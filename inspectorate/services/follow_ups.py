@@ -16,6 +16,7 @@ from inspectorate.domain.calendar import as_date
 from inspectorate.domain.milestones import earliest_fieldwork_start
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.triggers import Decision, TriggerRule, evaluate
+from inspectorate.services.date_checks import first_usable_monday
 
 FOLLOW_UP_KINDS = ("reinspection", "follow_up")
 
@@ -94,7 +95,29 @@ def plan_follow_up(
     original_programme = session.get(Programme, original.programme_id)
     assert body is not None and original_programme is not None
     programme = programmes[decision.rule.programme or original_programme.code]
-    start = _fieldwork_monday(as_date(decision.due_date), programme, now.date())
+    programme_row = session.exec(select(Programme).where(Programme.code == programme.code)).one()
+    assert programme_row.id is not None
+    # The follow-up keeps the date rules a person's scheduling keeps (bank holidays, the
+    # body's existence, team capacity): the first usable Monday on or after the due date.
+    start, refused = first_usable_monday(
+        session,
+        programme=programme,
+        programme_id=programme_row.id,
+        body=body,
+        from_monday=_fieldwork_monday(as_date(decision.due_date), programme, now.date()),
+        notice_from=now.date(),
+    )
+    if start is None:
+        _record_once(
+            session,
+            inspection_id,
+            now,
+            actor,
+            f"{decision.reason}; due {decision.due_date.isoformat()}, but no fieldwork week in "
+            f"the six months from then can be used ({refused}): the programme manager decides",
+            action="follow_up_not_planned",
+        )
+        return decision, None
     follow_up, _ = schedule_inspection(
         session,
         programme=programme,
@@ -133,11 +156,16 @@ def _fieldwork_monday(
 
 
 def _record_once(
-    session: Session, inspection_id: int, now: pendulum.DateTime, actor: str, why: str
+    session: Session,
+    inspection_id: int,
+    now: pendulum.DateTime,
+    actor: str,
+    why: str,
+    action: str = "no_follow_up",
 ) -> None:
     already = session.exec(
         select(AuditEvent).where(
-            AuditEvent.inspection_id == inspection_id, AuditEvent.action == "no_follow_up"
+            AuditEvent.inspection_id == inspection_id, AuditEvent.action == action
         )
     ).first()
     if already is None:
@@ -148,6 +176,6 @@ def _record_once(
             entity="inspection",
             entity_id=inspection_id,
             inspection_id=inspection_id,
-            action="no_follow_up",
+            action=action,
             why=why,
         )
