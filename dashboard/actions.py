@@ -16,6 +16,7 @@ from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
+from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
 from inspectorate.services import board, context
 from inspectorate.services.users import Account
 
@@ -144,3 +145,30 @@ def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
         return f"{outcome.from_status} → {outcome.to_status}"
 
     return _run(inspection_id, "Publish", _step)
+
+
+@router.post("/inspections/{inspection_id}/sign-off")
+def sign_off(
+    request: Request,
+    inspection_id: int,
+    what: Annotated[str, Form(max_length=20)],
+    csrf: Csrf,
+    why: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Sign off the draft (lead inspector) or the publication (manager), as the CLI does."""
+    account = _signed_in(request, csrf)
+    inspection = _inspection(inspection_id)
+    viewer = viewer_of(account)
+    forbid(any(may_sign_off(viewer, inspection, stage) for stage in SIGN_OFFS))
+    try:
+        rule = sign_off_rule(what)
+    except InspectorateError as refused:
+        raise HTTPException(400, f"Sign-off refused: {explain(refused)}") from refused
+    forbid(may_sign_off(viewer, inspection, rule.stage))
+    from flows.sign_off import sign_off_and_resume
+
+    return _run(
+        inspection_id,
+        "Sign-off",
+        lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip()),
+    )

@@ -14,7 +14,9 @@ from dashboard.web import account_of, cached_page, forbid, page, render_page, vi
 from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
+from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date
+from inspectorate.domain.sign_off import sign_offs_to_offer
 from inspectorate.services import analytics, board, comments, context, reports
 
 router = APIRouter(include_in_schema=False)
@@ -107,6 +109,12 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
     if report is not None:
         charts = {c.id: findings_chart(c.findings, c.name) for c in report.chapters if c.findings}
         charts["headlines"] = headline_chart(report.against_programme, report.programme)
+    state = record.sign_offs
+    offers = (
+        sign_offs_to_offer(viewer, facts, signed=state.signed, text_complete=state.text_complete)
+        if state is not None
+        else []
+    )
     return {
         "comments": received,
         "data": record.data,
@@ -118,6 +126,8 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
         "may_comment": access.may_comment(viewer, facts),
         "may_upload": access.may_upload_fieldwork(viewer, facts),
         "may_manage": access.may_manage(viewer),
+        "sign_off_offers": [rule.name for rule in offers],
+        "publication_signed": state is not None and Stage.PUBLISH in state.signed,
     }
 
 

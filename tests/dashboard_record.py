@@ -24,6 +24,7 @@ class BoardRecord:
     published: int  # London, published: everyone sees it
     draft: int  # Wales, draft with the body: the manager and Wales only
     assigned: int  # Cumbria, announced: the manager and the assigned inspector
+    scored: int  # Durham Tees Valley, scored, no team text yet: the manager and its lead inspector
     draft_document: int
     published_document: int
 
@@ -43,7 +44,7 @@ def advance(inspection_id: int, stage: Stage, day: str) -> None:
 
 
 def build_board_record() -> BoardRecord:
-    """Three inspections and an account per role (the record must be initialised)."""
+    """Four inspections and an account per role (the record must be initialised)."""
     published = scored("London", fieldwork_start="2014-03-03")  # IAOW has one team
     signed_off(published, "draft", on="2014-04-01")
     advance(published, Stage.SEND_DRAFT, "2014-04-04")
@@ -53,6 +54,7 @@ def build_board_record() -> BoardRecord:
     draft = scored("Wales")
     signed_off(draft, "draft", on="2014-04-01")
     advance(draft, Stage.SEND_DRAFT, "2014-04-04")
+    to_sign = scored("Durham Tees Valley", fieldwork_start="2014-03-17")  # the next week
     assigned = schedule(body="Cumbria", fieldwork_start="2014-05-12")  # trusts end in May 2014
     context.run(
         stages.apply_stage,
@@ -71,13 +73,17 @@ def build_board_record() -> BoardRecord:
                 body="Wales" if role == "body" else None,
                 now=morning("2014-01-02"),
             )
-        users.assign(
-            session, username=ROLES["inspector"], inspection_id=assigned, now=morning("2014-01-02")
-        )
+        for inspection_id in (assigned, to_sign):
+            users.assign(
+                session,
+                username=ROLES["inspector"],
+                inspection_id=inspection_id,
+                now=morning("2014-01-02"),
+            )
     with context.reading() as session:
         draft_doc = documents.versions_of(session, inspection_id=draft)[0]
         published_doc = [
             v for v in documents.versions_of(session, inspection_id=published) if v.public
         ][0]
     assert draft_doc.id is not None and published_doc.id is not None
-    return BoardRecord(published, draft, assigned, draft_doc.id, published_doc.id)
+    return BoardRecord(published, draft, assigned, to_sign, draft_doc.id, published_doc.id)

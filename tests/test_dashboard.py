@@ -64,10 +64,12 @@ def expected_matrix(r: BoardRecord) -> dict[str, list[int]]:
         f"/inspections/{r.published}": [200, 200, 200, 200, 200],
         f"/inspections/{r.draft}": [200, 403, 200, 403, 403],
         f"/inspections/{r.assigned}": [200, 200, 403, 403, 403],
+        f"/inspections/{r.scored}": [200, 200, 403, 403, 403],
         f"/documents/{r.draft_document}": [200, 403, 200, 403, 403],
         f"/documents/{r.published_document}": [200, 200, 200, 200, 200],
         "/api/inspections": [200, 200, 200, 200, 200],
         f"/api/inspections/{r.draft}": [200, 403, 200, 403, 403],
+        f"/api/inspections/{r.scored}": [200, 200, 403, 403, 403],
         "/api/programmes/iaow/timeline": [200, 200, 403, 403, 403],
         "/api/deadlines?as_of=2014-04-07": [200, 200, 403, 403, 403],
         "/api/reports": [200, 200, 200, 200, 200],
@@ -93,8 +95,10 @@ def test_lists_and_scores_follow_the_embargo(record: BoardRecord, app_client: Te
     for role in ROLE_NAMES:
         sign_in(app_client, role)
         visible[role] = sorted(i["id"] for i in app_client.get("/api/inspections").json())
-    assert visible["manager"] == sorted([record.published, record.draft, record.assigned])
-    assert visible["inspector"] == sorted([record.published, record.assigned])
+    assert visible["manager"] == sorted(
+        [record.published, record.draft, record.assigned, record.scored]
+    )
+    assert visible["inspector"] == sorted([record.published, record.assigned, record.scored])
     assert visible["body"] == sorted([record.published, record.draft])
     assert visible["public"] == visible[None] == [record.published]
     sign_in(app_client, "body")
@@ -152,7 +156,7 @@ def test_hostile_input_comes_back_escaped_and_changes_nothing_else(
     )
     assert bad.status_code == 401 and "<script>alert" not in bad.text
     with Session(context.engine()) as session:
-        assert len(session.exec(select(Inspection)).all()) == 3
+        assert len(session.exec(select(Inspection)).all()) == 4
         assert [c.text for c in session.exec(select(DraftComment)).all()] == [hostile]
         assert (
             session.exec(select(Inspection).where(Inspection.id == record.draft)).one().status
@@ -177,12 +181,15 @@ def test_the_timeline_draws_every_inspection_and_a_today_line(
 ) -> None:
     sign_in(app_client, "manager")
     html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
-    assert html.count('<a href="/inspections/') == 3 and ">today</text>" in html
+    assert html.count('<a href="/inspections/') == 4 and ">today</text>" in html
     sign_in(app_client, "inspector")
     html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
-    assert html.count('<a href="/inspections/') == 1  # only the inspection they are on
+    assert html.count('<a href="/inspections/') == 2  # only the inspections they are on
     week = app_client.get("/api/deadlines?as_of=2014-05-12").json()
-    assert {d["inspection_id"] for d in week["this_week"] + week["overdue"]} == {record.assigned}
+    assert {d["inspection_id"] for d in week["this_week"] + week["overdue"]} == {
+        record.assigned,
+        record.scored,  # its draft is overdue: held for the inspector's sign-off
+    }
     assert "fieldwork_start" in {d["milestone"] for d in week["this_week"]}
 
 
@@ -218,6 +225,9 @@ def test_every_role_may_only_take_its_own_actions(
         ),
         f"/inspections/{record.assigned}/publish": ({}, [400, 403, 403, 403, 401]),
         f"/inspections/{record.draft}/comments": ({"text": "   "}, [403, 403, 400, 403, 401]),
+        # The draft's lead inspector gets past the gate (its text is missing); the manager
+        # signs off publications only.
+        f"/inspections/{record.scored}/sign-off": ({"what": "draft"}, [403, 400, 403, 403, 401]),
     }
     seen = {}
     for n, role in enumerate(ROLE_NAMES):
@@ -229,6 +239,7 @@ def test_every_role_may_only_take_its_own_actions(
     with Session(context.engine()) as session:
         statuses = {i.id: i.status for i in session.exec(select(Inspection)).all()}
     assert statuses[record.draft] == "draft_sent" and statuses[record.assigned] == "announced"
+    assert statuses[record.scored] == "scored"
 
 
 def test_the_dashboard_refuses_the_dates_the_command_line_refuses(
@@ -246,3 +257,114 @@ def test_the_dashboard_refuses_the_dates_the_command_line_refuses(
     with Session(context.engine()) as session:
         moved = session.get(Inspection, record.assigned)
         assert moved is not None and moved.fieldwork_start.isoformat() == "2014-05-12"
+
+
+def sign_off_form(html: str) -> str | None:
+    """The label of the sign-off form's button on a page, or None when there is no form."""
+    found = re.search(
+        r'action="/inspections/\d+/sign-off".*?<button type="submit">([^<]+)<', html, re.S
+    )
+    return found.group(1) if found else None
+
+
+def sign_offs_in_the_audit(inspection_id: int) -> list[tuple[str, str | None, str]]:
+    with Session(context.engine()) as session:
+        events = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.inspection_id == inspection_id, AuditEvent.action == "signed_off"
+            )
+        ).all()
+    return [(e.actor, e.to_state, e.why) for e in events]
+
+
+def test_the_lead_inspector_signs_off_the_draft_on_the_inspection_page(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    from tests.test_sign_off import store_text, team_text
+
+    path = f"/inspections/{record.scored}"
+    csrf = sign_in(app_client, "inspector")
+    page = app_client.get(path).text
+    assert "<h2>Sign-off</h2>" in page and "the report still lacks the team&#39;s text" in page
+    assert sign_off_form(page) is None  # nothing to sign yet
+    refused = app_client.post(f"{path}/sign-off", data={"what": "draft", "csrf": csrf})
+    assert refused.status_code == 400
+    assert f"Sign-off refused: the report of inspection {record.scored} still lacks" in refused.text
+    store_text(record.scored, team_text(record.scored), "2014-04-01")
+    page = app_client.get(path).text
+    assert sign_off_form(page) == "Sign off the draft"
+    assert "You sign off the draft report as the team's text stands now" in page
+    assert "Note for the record" in page
+    sign_in(app_client, "manager")
+    assert sign_off_form(app_client.get(path).text) is None  # the lead inspector's to sign
+    csrf = sign_in(app_client, "inspector")
+    answer = app_client.post(
+        f"{path}/sign-off", data={"what": "draft", "why": "Read twice", "csrf": csrf}
+    )
+    assert answer.status_code == 200
+    assert f"Inspection {record.scored}: the draft is signed off by ian.inspector" in answer.text
+    assert sign_offs_in_the_audit(record.scored) == [("ian.inspector", "draft", "Read twice")]
+    assert "<td>draft</td><td>ian.inspector</td><td>inspector</td>" in answer.text
+    assert "<td>yes</td><td>Read twice</td>" in answer.text
+    assert sign_off_form(answer.text) is None  # signed off on the text as it stands
+    store_text(record.scored, team_text(record.scored, strength="Changed: staff"), "2014-04-02")
+    page = app_client.get(path).text
+    assert "no: the text changed since" in page and "needs signing off again" in page
+    assert sign_off_form(page) == "Sign off the draft"
+
+
+def test_the_manager_signs_off_the_publication_before_the_publish_button_shows(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    from inspectorate.domain.lifecycle import Stage
+    from tests.factories import morning
+
+    context.run(
+        stages.apply_stage,
+        inspection_id=record.draft,
+        stage=Stage.CLOSE_COMMENTS,
+        actor="body",
+        now=morning("2014-04-22"),
+    )
+    path = f"/inspections/{record.draft}"
+    csrf = sign_in(app_client, "manager")
+    page = app_client.get(path).text
+    assert "waiting for the programme manager to sign off the publication" in page
+    assert sign_off_form(page) == "Sign off for publication"
+    assert f'action="{path}/publish"' not in page  # not before the sign-off
+    answer = app_client.post(f"{path}/sign-off", data={"what": "publication", "csrf": csrf})
+    assert (
+        answer.status_code == 200 and "the publication is signed off by mia.manager" in answer.text
+    )
+    assert sign_offs_in_the_audit(record.draft)[-1][:2] == ("mia.manager", "publication")
+    assert sign_off_form(answer.text) is None and f'action="{path}/publish"' in answer.text
+    sign_in(app_client, "body")
+    page = app_client.get(path).text
+    assert "<h2>Sign-off</h2>" not in page and sign_off_form(page) is None
+
+
+def test_only_the_signer_may_sign_off_and_only_with_the_forms_token(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    draft, scored = (
+        f"/inspections/{record.draft}/sign-off",
+        f"/inspections/{record.scored}/sign-off",
+    )
+    for role in ("body", "public"):
+        csrf = sign_in(app_client, role)
+        assert app_client.post(draft, data={"what": "publication", "csrf": csrf}).status_code == 403
+    csrf = sign_in(app_client, "inspector")  # not on the Wales inspection's team
+    assert app_client.post(draft, data={"what": "draft", "csrf": csrf}).status_code == 403
+    csrf = sign_in(app_client, "manager")
+    assert app_client.post(draft, data={"what": "publication", "csrf": "forged"}).status_code == 403
+    assert app_client.post(draft, data={"what": "publication"}).status_code == 422
+    assert app_client.post(scored, data={"what": "draft", "csrf": csrf}).status_code == 403
+    wrong_status = app_client.post(scored, data={"what": "publication", "csrf": csrf})
+    assert wrong_status.status_code == 400
+    assert f"inspection {record.scored} is scored: the publication is signed off when" in (
+        wrong_status.text
+    )
+    unknown = app_client.post(draft, data={"what": "everything", "csrf": csrf})
+    assert unknown.status_code == 400 and "nothing called &#39;everything&#39;" in unknown.text
+    assert sign_offs_in_the_audit(record.scored) == []
+    assert [a for a, _, _ in sign_offs_in_the_audit(record.draft)] == ["scripted-lead-inspector"]

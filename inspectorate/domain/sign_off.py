@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from inspectorate.domain.access import AccountRole
+from inspectorate.domain.access import AccountRole, InspectionFacts, Viewer
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage, Status
 from inspectorate.domain.programmes import Role
@@ -93,3 +93,30 @@ def hold_reason(
             "it needs signing off again"
         )
     return f"waiting for {rule.signer} to sign off the {rule.name}"
+
+
+def may_sign_off(viewer: Viewer, inspection: InspectionFacts, stage: Stage) -> bool:
+    """Whether the viewer is the person who signs off `stage` (the status is checked later).
+
+    The draft: an inspector on the inspection's team; the publication: a manager. Whether the
+    inspection is at the point of that sign-off is the sign-off's own check, with its reason.
+    """
+    rule = SIGN_OFFS.get(stage)
+    if rule is None or viewer.role != rule.role:
+        return False
+    return rule.role != AccountRole.INSPECTOR or inspection.id in viewer.assigned
+
+
+def sign_offs_to_offer(
+    viewer: Viewer, inspection: InspectionFacts, *, signed: frozenset[Stage], text_complete: bool
+) -> list[SignOffRule]:
+    """The sign-offs the viewer can give now: theirs, due at this status, not yet on this text."""
+    if not text_complete:
+        return []
+    return [
+        rule
+        for stage, rule in SIGN_OFFS.items()
+        if stage not in signed
+        and inspection.status in rule.signable
+        and may_sign_off(viewer, inspection, stage)
+    ]

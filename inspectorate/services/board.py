@@ -28,7 +28,8 @@ from inspectorate.domain.access import (
     may_see_scores,
 )
 from inspectorate.domain.lifecycle import FINAL_STATUSES
-from inspectorate.services.views import inspection_json, reminders_json
+from inspectorate.services.sign_off import SignOffState, sign_off_state
+from inspectorate.services.views import describe_inspection, inspection_json, reminders_json
 
 _FINAL = [s.value for s in FINAL_STATUSES]
 
@@ -181,18 +182,27 @@ class InspectionRecord:
     documents: list[ReportVersion]
     reminders: list[dict[str, Any]]
     scores: dict[str, Any] | None
+    sign_offs: SignOffState | None  # for those who may see details
 
 
 def inspection_record(
     session: Session, *, viewer: Viewer, inspection: InspectionFacts
 ) -> InspectionRecord:
-    """The inspection's data, and the documents, reminders and scores the viewer may see."""
+    """The inspection's data, and the documents, reminders and scores the viewer may see.
+
+    Those who may see details also get what it waits for and where its sign-offs stand.
+    """
     row = get_inspection(session, inspection_id=inspection.id)
     details = may_see_details(viewer, inspection)
     scores = may_see_scores(viewer, inspection)
     return InspectionRecord(
-        data=inspection_json(session, row),
+        data=(
+            describe_inspection(session, inspection_id=inspection.id)
+            if details
+            else inspection_json(session, row)
+        ),
         documents=documents_for(session, viewer, row),
         reminders=reminders_json(session, inspection.id) if details else [],
         scores=stored_score_summary(session, inspection_id=inspection.id) if scores else None,
+        sign_offs=sign_off_state(session, inspection_id=inspection.id) if details else None,
     )

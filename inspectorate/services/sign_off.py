@@ -188,3 +188,22 @@ def sign_offs_of(session: Session, *, inspection_id: int) -> list[SignOffView]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class SignOffState:
+    """Where the inspection's sign-offs stand against the team's text as it is now."""
+
+    signed: frozenset[Stage]  # signed off on the current text
+    text_complete: bool
+
+
+def sign_off_state(session: Session, *, inspection_id: int) -> SignOffState:
+    """The stages signed off on the team's current text, and whether that text is complete."""
+    complete = not missing_text(session, inspection_id=inspection_id)
+    signed = frozenset(
+        sign_off_rule(s.stage).stage
+        for s in sign_offs_of(session, inspection_id=inspection_id)
+        if s.current and complete
+    )
+    return SignOffState(signed, complete)
