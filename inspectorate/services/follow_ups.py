@@ -122,7 +122,7 @@ def plan_follow_up(
         session,
         programme=programme,
         body=body,
-        fieldwork_start=start,
+        fieldwork_start=as_date(start),
         now=now,
         actor=actor,
         kind=decision.rule.kind.value,
