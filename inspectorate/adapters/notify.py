@@ -15,7 +15,7 @@ from typing import Protocol
 import pendulum
 
 from inspectorate.adapters.settings import Settings
-from inspectorate.domain.errors import DeliveryError
+from inspectorate.domain.errors import ConfigError, DeliveryError
 
 _CONTENT_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
 
@@ -96,38 +96,86 @@ class OutboxMailer:
 
 
 class SmtpMailer:
-    """Delivers through an SMTP server (plain, STARTTLS or implicit TLS; optional login)."""
+    """Delivers through an SMTP server (plain, STARTTLS or implicit TLS; optional login).
+
+    A login is only ever sent over TLS: implicit TLS (INSPECTORATE_SMTP_SSL), or STARTTLS,
+    used whenever the server offers it and credentials are set. A server without either gets
+    no password unless INSPECTORATE_SMTP_ALLOW_PLAINTEXT_AUTH allows it (a relay on loopback).
+    Certificates are verified against the system's CAs or INSPECTORATE_SMTP_CA_FILE.
+    """
 
     def __init__(self, settings: Settings) -> None:
         if settings.smtp_host is None:
             raise ValueError("SmtpMailer needs INSPECTORATE_SMTP_HOST")
+        if settings.smtp_ssl and settings.smtp_starttls:
+            raise ConfigError(
+                "INSPECTORATE_SMTP_SSL and INSPECTORATE_SMTP_STARTTLS are both set: implicit "
+                "TLS (port 465) and STARTTLS (port 587) exclude each other; set one"
+            )
         self.host: str = settings.smtp_host
         self.settings = settings
+
+    def tls_context(self) -> ssl.SSLContext:
+        """A client context that verifies the server (system CAs, or the configured CA file)."""
+        ca_file = self.settings.smtp_ca_file
+        try:
+            return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                f"INSPECTORATE_SMTP_CA_FILE={ca_file}: cannot load it ({exc})"
+            ) from exc
 
     def send(self, message: Message) -> str:
         """Hand the message to the SMTP server."""
         s = self.settings
+        context = self.tls_context()
         try:
             if s.smtp_ssl:
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host,
-                    s.smtp_port,
-                    timeout=s.smtp_timeout_seconds,
-                    context=ssl.create_default_context(),
+                    self.host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
                 )
             else:
                 client = smtplib.SMTP(self.host, s.smtp_port, timeout=s.smtp_timeout_seconds)
             with client:
-                if s.smtp_starttls:
-                    client.starttls(context=ssl.create_default_context())
+                if not s.smtp_ssl:
+                    self._secure(client, context)
                 if s.smtp_username:
                     client.login(s.smtp_username, s.smtp_password or "")
                 client.send_message(message.as_email())
+        except DeliveryError:
+            raise
+        except ssl.SSLCertVerificationError as exc:
+            raise DeliveryError(
+                f"SMTP {self.host}:{s.smtp_port} refused {message.key}: its TLS certificate "
+                f"is not trusted ({exc.verify_message}); if it is signed by a private CA, "
+                "set INSPECTORATE_SMTP_CA_FILE to that CA's PEM file"
+            ) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(
                 f"SMTP {self.host}:{s.smtp_port} refused {message.key}: {exc}"
             ) from exc
         return f"smtp://{self.host}:{s.smtp_port}"
+
+    def _secure(self, client: smtplib.SMTP, context: ssl.SSLContext) -> None:
+        """Upgrade with STARTTLS when asked or when a login follows; never log in in clear."""
+        s = self.settings
+        client.ehlo()
+        offered = client.has_extn("starttls")
+        if s.smtp_starttls or (s.smtp_username and offered):
+            if not offered:
+                raise DeliveryError(
+                    f"SMTP {self.host}:{s.smtp_port} does not offer STARTTLS, which "
+                    "INSPECTORATE_SMTP_STARTTLS asks for"
+                )
+            client.starttls(context=context)
+            client.ehlo()
+        elif s.smtp_username and not s.smtp_allow_plaintext_auth:
+            raise DeliveryError(
+                f"SMTP {self.host}:{s.smtp_port} offers no STARTTLS: refusing to send the "
+                "password of INSPECTORATE_SMTP_USERNAME in plain text. Use implicit TLS "
+                "(INSPECTORATE_SMTP_SSL=true, port 465) or a server that offers STARTTLS; "
+                "for a relay on loopback only, set INSPECTORATE_SMTP_ALLOW_PLAINTEXT_AUTH=true"
+            )
 
 
 def mailer_from_settings(settings: Settings) -> Mailer:

@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     smtp_username: str | None = Field(default=None, description="SMTP login name, if any.")
     smtp_password: str | None = Field(default=None, description="SMTP password, if any.")
     smtp_timeout_seconds: float = Field(default=30.0, description="SMTP connect/send timeout.")
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="PEM file of the CA(s) to trust for the SMTP server's TLS certificate "
+        "instead of the system's (a private CA); certificates are always verified.",
+    )
+    smtp_allow_plaintext_auth: bool = Field(
+        default=False,
+        description="Allow the SMTP login over an unencrypted connection when the server "
+        "offers no STARTTLS; only for a relay on loopback. Otherwise a login needs TLS.",
+    )
     mail_from: str = Field(
         default="HM Inspectorate of Probation <programmes@inspectorate.invalid>",
         description="From: address of every message.",
