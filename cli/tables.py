@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,9 @@ from rich.table import Table
 
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.milestones import PlannedMilestone
+from inspectorate.services.context import moment
 from inspectorate.services.score_views import HeadlineScores
+from inspectorate.services.users import AccountSummary
 from inspectorate.services.views import InspectionSummary, Step
 
 
@@ -49,7 +52,7 @@ def inspection_tables(data: dict[str, Any]) -> list[Table]:
             e["actor"],
             e["entity"],
             e["action"],
-            f"{e['from'] or '∅'} → {e['to'] or '∅'}",
+            f"{e['from'] or '∅'} → {e['to'] or '∅'}" if e["from"] or e["to"] else "",
             e["why"],
         )
     tables = [milestones]
@@ -169,3 +172,30 @@ def score_tables(data: dict[str, Any], framework: Framework) -> list[Table]:
             )
         tables.append(table)
     return tables
+
+
+def users_table(accounts: Sequence[AccountSummary]) -> Table:
+    """Return the dashboard accounts, with their state, sessions and inspections."""
+    table = Table(title=f"Dashboard accounts ({len(accounts)})")
+    for heading in ("account", "role", "body", "state", "last sign-in", "sessions", "on"):
+        table.add_column(heading)
+    for a in accounts:
+        state = "active"
+        if a.disabled_at is not None:
+            state = f"disabled {_minute(a.disabled_at)}"
+        elif a.locked_until is not None:
+            state = f"locked until {_minute(a.locked_until)}"
+        table.add_row(
+            a.username,
+            a.role,
+            a.body or "",
+            state,
+            _minute(a.last_login_at) if a.last_login_at else "never",
+            str(a.sessions),
+            ", ".join(map(str, a.inspections)),
+        )
+    return table
+
+
+def _minute(value: dt.datetime) -> str:
+    return moment(value).format("YYYY-MM-DD HH:mm")

@@ -228,7 +228,8 @@ def lifecycle_steps(session: Session, inspection_id: int) -> tuple[str, list[Ste
         escalation = event.entity == "reminder" and event.why.startswith("escalation")
         if event.entity == "inspection" or escalation:
             step = "escalation sent" if escalation else event.action
-            change = "" if escalation else f"{event.from_state or '∅'} → {event.to_state}"
+            changed = not escalation and (event.from_state or event.to_state)
+            change = f"{event.from_state or '∅'} → {event.to_state or '∅'}" if changed else ""
             steps.append(Step(london(event.at), event.actor, step, change, event.why))
     return body.name, steps
 
