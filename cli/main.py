@@ -19,6 +19,7 @@ from cli import (
     sign_off,
     simulate,
     triggers,
+    users,
 )
 from cli.output import fail
 from inspectorate.domain.errors import InspectorateError
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     triggers,
     simulate,
     dashboard,
+    users,
 )
 
 

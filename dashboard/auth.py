@@ -1,16 +1,27 @@
-"""Signing in and out: a CSRF-protected form, argon2 passwords, server-side sessions."""
+"""Signing in and out: a CSRF-protected form, argon2 passwords, throttled, server-side sessions."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dashboard.web import LOGIN_COOKIE, SESSION_COOKIE, account_of, check_csrf, page, set_cookie
+from dashboard.web import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    account_of,
+    check_csrf,
+    client_address,
+    page,
+    set_cookie,
+)
 from inspectorate.adapters import clock
-from inspectorate.services import context, users
+from inspectorate.services import context, sessions, sign_in
+
+MISMATCH = "That username and password do not match an account."
 
 router = APIRouter()
 
@@ -31,21 +42,33 @@ def login(
     password: Annotated[str, Form(max_length=200)],
     csrf: Annotated[str, Form(max_length=100)],
 ) -> Response:
-    """Check the password; open a session and go home, or say it did not match."""
+    """Check the password unless throttled; open a session and go home, or refuse."""
     check_csrf(request.cookies.get(LOGIN_COOKIE), csrf)
-    with context.reading() as session:
-        user = users.authenticate(session, username=username.strip(), password=password)
-    if user is None:
-        return page(
+    now = clock.now()
+    outcome = context.run(
+        sign_in.sign_in,
+        username=username,
+        password=password,
+        address=client_address(request),
+        now=now,
+    )
+    if outcome.retry_at is not None:
+        # The same answer whether or not the account exists; no password was checked.
+        wait = max(1, math.ceil((outcome.retry_at - now).total_seconds()))
+        refused = page(
             request,
             "login.html.j2",
-            status=401,
+            status=429,
             login_csrf=csrf,
-            error="That username and password do not match an account.",
+            error=f"Too many attempts to sign in: try again in {_duration(wait)}.",
         )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    if outcome.token is None:
+        return page(request, "login.html.j2", status=401, login_csrf=csrf, error=MISMATCH)
     response = RedirectResponse("/", status_code=303)
-    token = context.run(users.start_session, user=user, now=clock.now())
-    set_cookie(response, request, SESSION_COOKIE, token, max_age=users.SESSION_HOURS * 3600)
+    max_age = sessions.SESSION_HOURS * 3600
+    set_cookie(response, request, SESSION_COOKIE, outcome.token, max_age=max_age)
     response.delete_cookie(LOGIN_COOKIE, path="/")
     return response
 
@@ -56,7 +79,13 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Resp
     account = account_of(request)
     if account is not None:
         check_csrf(account.csrf, csrf)
-        context.run(users.end_session, token=request.cookies[SESSION_COOKIE])
+        context.run(sessions.end_session, token=request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"

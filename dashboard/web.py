@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse
 from dashboard.cache import PAGES
 from inspectorate.adapters import clock
 from inspectorate.domain.access import ANONYMOUS, AccountRole, Viewer
-from inspectorate.services import context, reports, users
-from inspectorate.services.users import Account
+from inspectorate.services import context, reports, sessions, users
+from inspectorate.services.sessions import Account
 
 SESSION_COOKIE = "inspectorate_session"
 LOGIN_COOKIE = "inspectorate_login_csrf"
@@ -23,12 +23,19 @@ ACTIONS = threading.Lock()
 
 
 def account_of(request: Request) -> Account | None:
-    """The signed-in account, if the session cookie is live."""
+    """The signed-in account, if the session cookie is live (an expired one purges them)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    with context.reading() as session:
-        return users.session_account(session, token=token, now=clock.now())
+    # A unit of work, not a read: an expired session is deleted. A live one writes nothing.
+    return context.run(sessions.session_account, token=token, now=clock.now())
+
+
+def client_address(request: Request) -> str:
+    """The client's address, as the sign-in throttle counts it."""
+    # uvicorn (proxy_headers) takes X-Forwarded-For only from the proxies FORWARDED_ALLOW_IPS
+    # trusts, loopback by default; a header from anyone else is ignored.
+    return request.client.host if request.client else "unknown"
 
 
 def viewer_of(account: Account | None) -> Viewer:

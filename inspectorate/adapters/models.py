@@ -217,6 +217,9 @@ class User(SQLModel, table=True):
     body_id: int | None = Field(default=None, foreign_key="body.id")
     password_hash: str = Field(max_length=200)
     created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    # Set while the account is disabled: it cannot sign in, and its sessions are gone.
+    disabled_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    last_login_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
 
 
 class Assignment(SQLModel, table=True):
@@ -235,7 +238,28 @@ class WebSession(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     user_id: int = Field(foreign_key="user.id", index=True)
     csrf: str = Field(max_length=64)
-    expires_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    # Indexed: expired sessions are deleted whenever a session is opened or found expired.
+    expires_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong passwords lately for one account name or one client address, and any lockout.
+
+    Keyed by the name as typed (known or not, so refusals never tell them apart) or by the
+    address; the rules are in `domain/login_throttle.py`.
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_login_throttle"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    key: str = Field(max_length=100)
+    failures: int = 0
+    last_failure_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    locked_until: dt.datetime | None = Field(default=None, sa_column=_tz_column())
 
 
 class SignOff(SQLModel, table=True):

@@ -97,6 +97,36 @@ class Settings(BaseSettings):
         "(needs `make deploy`; the workers set it).",
     )
 
+    login_backoff_after: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong passwords in a row for one account before each further sign-in "
+        "attempt must wait (1 s, doubling).",
+    )
+    login_lockout_after: int = Field(
+        default=10,
+        ge=1,
+        description="Wrong passwords in a row for one account that lock it for "
+        "INSPECTORATE_LOGIN_LOCKOUT_MINUTES.",
+    )
+    login_address_backoff_after: int = Field(
+        default=20,
+        ge=1,
+        description="Wrong passwords from one client address (any accounts) before each "
+        "further attempt from it must wait.",
+    )
+    login_address_lockout_after: int = Field(
+        default=30,
+        ge=1,
+        description="Wrong passwords from one client address that lock the address out.",
+    )
+    login_lockout_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="How long a lockout lasts; wrong passwords are also forgotten after this "
+        "long without one.",
+    )
+
     def document_formats(self) -> tuple[str, ...]:
         """The formats documents are written in, checked."""
         formats = tuple(f.strip() for f in self.report_formats.split(",") if f.strip())

@@ -1,7 +1,8 @@
-"""Dashboard accounts: roles, passwords (argon2), inspectors' assignments, sign-in sessions.
+"""Dashboard accounts: roles, passwords, inspectors' assignments, and managing them.
 
-A session cookie carries a random token; only its SHA-256 is stored, so a copy of the
-database does not let anyone sign in. Each session has its own CSRF token for forms.
+Every change is audited on the account (entity "user"). Disabling an account, resetting
+its password or revoking its sessions ends every session it has; a disabled account cannot
+sign in. Signing in and its throttle are in `sign_in`, sessions in `sessions`.
 
 Each use case takes the record's session it works in and never commits (see `context`).
 """
@@ -9,40 +10,38 @@ Each use case takes the record's session it works in and never commits (see `con
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Assignment, User, WebSession
+from inspectorate.adapters.models import Assignment, Body, User
 from inspectorate.adapters.registry import find_body
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, UnknownBody
+from inspectorate.domain.login_throttle import ACCOUNT, ADDRESS
+from inspectorate.services import sessions, sign_in
+from inspectorate.services.sessions import Account as Account  # where callers look for it
 
 ROLES = tuple(AccountRole)
-SESSION_HOURS = 12
-MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
-_HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a real password")
 
 
 @dataclass(frozen=True)
-class Account:
-    """Who is signed in: enough to decide what they may see and do."""
+class AccountSummary:
+    """One account as `users list` shows it."""
 
-    id: int
     username: str
-    role: AccountRole
-    body_id: int | None
-    csrf: str
+    role: str
+    body: str | None
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+    disabled_at: dt.datetime | None
+    locked_until: dt.datetime | None
+    sessions: int
+    inspections: list[int]
 
 
 def add_user(
@@ -62,8 +61,7 @@ def add_user(
     if role not in ROLES:
         raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}", field="role")
     role = AccountRole(role)
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password must have at least {MIN_PASSWORD} characters")
+    password_hash = sign_in.hash_password(password)
     if (role is AccountRole.BODY) != (body is not None):
         raise InvalidInput(
             "a body's account names its body, and no other account names one", field="body"
@@ -75,7 +73,7 @@ def add_user(
         username=username,
         role=role,
         body_id=body_id,
-        password_hash=_HASHER.hash(password),
+        password_hash=password_hash,
         created_at=utc(now),
     )
     session.add(user)
@@ -133,60 +131,150 @@ def assign(session: Session, *, username: str, inspection_id: int, now: dt.datet
     return True
 
 
+def unassign(
+    session: Session, *, username: str, inspection_id: int, actor: str, now: dt.datetime
+) -> bool:
+    """Take an inspector off an inspection's team (audited); False if they were not on it."""
+    user = find_user(session, username=username)
+    get_inspection(session, inspection_id=inspection_id)
+    result = session.execute(
+        delete(Assignment).where(
+            col(Assignment.inspection_id) == inspection_id, col(Assignment.user_id) == user.id
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="inspector_unassigned",
+        from_state=username,
+    )
+    return True
+
+
 def assigned_inspections(session: Session, *, user_id: int) -> set[int]:
     """The inspections an inspector is on."""
     return set(session.exec(select(Assignment.inspection_id).where(Assignment.user_id == user_id)))
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """The account if the password is right (as slow either way, so names do not leak)."""
+def find_user(session: Session, *, username: str) -> User:
+    """The account called `username`, or InvalidInput naming it."""
     user = session.exec(select(User).where(User.username == username)).first()
-    try:
-        _HASHER.verify(user.password_hash if user else _DUMMY, password)
-    except (VerificationError, InvalidHashError):
-        return None
+    if user is None:
+        raise InvalidInput(f"no account is called {username!r} (see `inspectorate users list`)")
     return user
 
 
-def start_session(session: Session, *, user: User, now: dt.datetime) -> str:
-    """Open a session for the user; return the token for the cookie."""
-    token = secrets.token_urlsafe(32)
+def list_users(session: Session, *, now: dt.datetime) -> list[AccountSummary]:
+    """Every account by name: role, body, last sign-in, state, live sessions, inspections."""
+    bodies = dict(session.exec(select(Body.id, Body.name)).all())
+    live = sessions.live_sessions(session, now=now)
+    locked = sign_in.locked_accounts(session, now=now)
+    teams: dict[int, list[int]] = {}
+    for user_id, inspection_id in session.exec(
+        select(Assignment.user_id, Assignment.inspection_id).order_by(col(Assignment.inspection_id))
+    ):
+        teams.setdefault(user_id, []).append(inspection_id)
+    return [
+        AccountSummary(
+            username=u.username,
+            role=u.role.value,
+            body=bodies.get(u.body_id) if u.body_id is not None else None,
+            created_at=utc(u.created_at),
+            last_login_at=utc(u.last_login_at) if u.last_login_at else None,
+            disabled_at=utc(u.disabled_at) if u.disabled_at else None,
+            locked_until=locked.get(u.username),
+            sessions=live.get(u.id or 0, 0),
+            inspections=teams.get(u.id or 0, []),
+        )
+        for u in session.exec(select(User).order_by(col(User.username)))
+    ]
+
+
+def disable(session: Session, *, username: str, actor: str, now: dt.datetime) -> bool:
+    """Disable an account and end its sessions (audited); False if it was already disabled."""
+    user = find_user(session, username=username)
+    if user.disabled_at is not None:
+        return False
+    user.disabled_at = utc(now)
+    session.add(user)
+    ended = _end_sessions(session, user)
+    _audit(session, user, actor, now, "user_disabled", f"{ended} session(s) ended", "disabled")
+    return True
+
+
+def enable(session: Session, *, username: str, actor: str, now: dt.datetime) -> bool:
+    """Enable a disabled account and lift any sign-in lockout (audited); False if neither."""
+    user = find_user(session, username=username)
+    lifted = sign_in.unlock(session, kind=ACCOUNT, key=username, actor=actor, now=now)
+    if user.disabled_at is None:
+        return lifted
+    user.disabled_at = None
+    session.add(user)
+    _audit(session, user, actor, now, "user_enabled", "", "enabled")
+    return True
+
+
+def unlock(session: Session, *, username: str, actor: str, now: dt.datetime) -> bool:
+    """Lift the sign-in lockout of an account (audited); False if it was not locked."""
+    find_user(session, username=username)
+    return sign_in.unlock(session, kind=ACCOUNT, key=username, actor=actor, now=now)
+
+
+def unlock_address(session: Session, *, address: str, actor: str, now: dt.datetime) -> bool:
+    """Lift the sign-in lockout of a client address (audited); False if it was not locked."""
+    return sign_in.unlock(session, kind=ADDRESS, key=address, actor=actor, now=now)
+
+
+def reset_password(
+    session: Session, *, username: str, password: str, actor: str, now: dt.datetime
+) -> int:
+    """Set a new password, end every session and lift any lockout (audited); sessions ended."""
+    user = find_user(session, username=username)
+    user.password_hash = sign_in.hash_password(password)
+    session.add(user)
+    ended = _end_sessions(session, user)
+    sign_in.unlock(session, kind=ACCOUNT, key=username, actor=actor, now=now)
+    _audit(session, user, actor, now, "password_reset", f"{ended} session(s) ended")
+    return ended
+
+
+def revoke(session: Session, *, username: str, actor: str, now: dt.datetime) -> int:
+    """End every session of the account (audited); return how many were live."""
+    user = find_user(session, username=username)
+    live = sessions.live_sessions(session, now=now).get(user.id or 0, 0)
+    _end_sessions(session, user)
+    _audit(session, user, actor, now, "sessions_revoked", f"{live} live session(s) ended")
+    return live
+
+
+def _end_sessions(session: Session, user: User) -> int:
     assert user.id is not None
-    session.add(
-        WebSession(
-            token_hash=_digest(token),
-            user_id=user.id,
-            csrf=secrets.token_urlsafe(32),
-            expires_at=utc(now) + dt.timedelta(hours=SESSION_HOURS),
-        )
+    return sessions.end_sessions(session, user_id=user.id)
+
+
+def _audit(
+    session: Session,
+    user: User,
+    actor: str,
+    now: dt.datetime,
+    action: str,
+    why: str,
+    to_state: str | None = None,
+) -> None:
+    assert user.id is not None
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action=action,
+        to_state=to_state,
+        why=f"{user.username}" + (f": {why}" if why else ""),
     )
-    return token
-
-
-def session_account(session: Session, *, token: str, now: dt.datetime) -> Account | None:
-    """The signed-in account for a cookie token, if the session is live."""
-    # Plain columns, not ORM objects: this runs on every dashboard request.
-    row = session.execute(
-        sa_select(
-            col(User.id),
-            col(User.username),
-            col(User.role),
-            col(User.body_id),
-            col(WebSession.csrf),
-            col(WebSession.expires_at),
-        )
-        .join(User, col(User.id) == WebSession.user_id)
-        .where(col(WebSession.token_hash) == _digest(token))
-    ).first()
-    if row is None or utc(row[5]) <= utc(now):
-        return None
-    return Account(row[0], row[1], row[2], row[3], row[4])
-
-
-def end_session(session: Session, *, token: str) -> None:
-    """Sign out: forget the session."""
-    session.execute(delete(WebSession).where(col(WebSession.token_hash) == _digest(token)))
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
