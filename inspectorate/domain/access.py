@@ -2,8 +2,8 @@
 
 manager   everything;
 inspector the inspections they are assigned to, and what is published;
-body      its own inspections: letters, its draft once sent, the comment form while the
-          comment window is open, and what is published;
+body      its own inspections: letters once announced, its draft once sent, the comment
+          form while the comment window is open, and what is published;
 public    (signed in or not) published reports and published scores only.
 Drafts and scores stay embargoed until publication.
 """
@@ -17,7 +17,18 @@ from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Status
 
 DRAFT_OUT = frozenset({Status.DRAFT_SENT, Status.COMMENTS_CLOSED}) | PUBLISHED_STATUSES
-BODY_KINDS = frozenset(DocumentKind)
+# Announced and not called off: the facts cannot say whether a cancelled inspection was
+# announced first, so its letters stay with the staff (the embargo errs on the closed side).
+ANNOUNCED_OUT = frozenset(Status) - {Status.PLANNED, Status.CANCELLED}
+# Which of its own documents a body may read, by the inspection's status: a document can be
+# rendered before its stage (`report draft` on a scored inspection), and that must not open it.
+BODY_SEES: dict[str, frozenset[Status]] = {
+    DocumentKind.ANNOUNCEMENT: ANNOUNCED_OUT,
+    DocumentKind.DRAFT: DRAFT_OUT,
+    DocumentKind.FOLLOW_UP_DRAFT: DRAFT_OUT,
+    DocumentKind.PUBLISHED: PUBLISHED_STATUSES,
+    DocumentKind.FOLLOW_UP: PUBLISHED_STATUSES,
+}
 
 
 class AccountRole(StrEnum):
@@ -89,10 +100,10 @@ def may_see_details(viewer: Viewer, inspection: InspectionFacts) -> bool:
 
 
 def may_see_document(viewer: Viewer, inspection: InspectionFacts, kind: str, public: bool) -> bool:
-    """Whether one stored letter or report may be read."""
+    """Whether one stored letter or report may be read (the body's only once it went out)."""
     if public or is_staff_on(viewer, inspection):
         return True
-    return is_own_body(viewer, inspection) and kind in BODY_KINDS
+    return is_own_body(viewer, inspection) and inspection.status in BODY_SEES.get(kind, ())
 
 
 def may_comment(viewer: Viewer, inspection: InspectionFacts) -> bool:

@@ -1,0 +1,94 @@
+"""The dashboard hardened: embargoed documents, hidden children, hostile input, headers, limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dashboard.app import create_app
+from inspectorate.adapters.settings import get_settings
+from inspectorate.services import context, documents, users
+from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
+from tests.factories import morning
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+@pytest.fixture
+def record(sqlite_database: str) -> BoardRecord:
+    return build_board_record()
+
+
+@pytest.fixture
+def app_client() -> Iterator[TestClient]:
+    with TestClient(create_app()) as client:
+        yield client
+
+
+def sign_in_as(client: TestClient, username: str | None) -> str:
+    """Sign in as `username` (None stays anonymous); return the session's CSRF token."""
+    client.cookies.clear()
+    if username is None:
+        return ""
+    form = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert csrf is not None
+    return csrf.group(1)
+
+
+def add_body_account(username: str, body: str) -> None:
+    """An account for another body than the record's own (Wales)."""
+    with context.unit_of_work() as session:
+        users.add_user(
+            session,
+            username=username,
+            role="body",
+            password=PASSWORD,
+            body=body,
+            now=morning("2014-01-02"),
+        )
+
+
+def render_draft(inspection_id: int) -> int:
+    """Render the draft as `report draft` does, whatever the status; return its id."""
+    [saved] = context.run(
+        documents.write_document,
+        inspection_id=inspection_id,
+        kind="draft",
+        lang="en",
+        formats=("html",),
+        folder=get_settings().reports_dir,
+        now=morning("2014-04-01"),
+        actor="cli",
+    )
+    with context.reading() as session:
+        versions = documents.versions_of(session, inspection_id=inspection_id)
+    return next(v.id for v in versions if v.sha256 == saved.sha256 and v.id is not None)
+
+
+def test_a_body_cannot_open_its_draft_before_it_is_sent(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    add_body_account("dtv.trust", "Durham Tees Valley")
+    draft = render_draft(record.scored)  # the inspection is scored: nothing sent yet
+    sign_in_as(app_client, "dtv.trust")
+    assert app_client.get(f"/documents/{draft}").status_code == 403
+    page = app_client.get(f"/inspections/{record.scored}")
+    assert page.status_code == 200 and f"/documents/{draft}" not in page.text
+    shown = app_client.get(f"/api/inspections/{record.scored}").json()
+    assert shown["documents"] == [] and shown["headline_scores"] is None
+    sign_in_as(app_client, ROLES["inspector"])  # its lead inspector reads it
+    assert app_client.get(f"/documents/{draft}").status_code == 200
+    sign_in_as(app_client, ROLES["body"])  # Wales reads its own draft, sent
+    assert app_client.get(f"/documents/{record.draft_document}").status_code == 200
