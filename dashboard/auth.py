@@ -87,5 +87,5 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Resp
 
 def _duration(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} seconds"
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
     return f"{math.ceil(seconds / 60)} minutes"
