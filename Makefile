@@ -49,7 +49,14 @@ bench: $(STAMP)
 # Server mode (README "Running at scale"): a Prefect server on PostgreSQL, process workers,
 # deployments and automations. Override any of these on the command line, e.g.
 # `make worker SERVER_HOST=10.0.0.5` on another machine.
+# PG_URL names no password: command lines are visible to every user (ps) and make echoes
+# its recipes. libpq and asyncpg take it from PGPASSWORD or ~/.pgpass (PGPASSFILE).
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
+PG_USERINFO = $(firstword $(subst @, ,$(word 2,$(subst ://, ,$(PG_URL)))))
+PG_URL_HAS_PASSWORD = $(or $(and $(findstring @,$(PG_URL)),$(findstring :,$(PG_USERINFO))),$(findstring password=,$(PG_URL)))
+NO_PASSWORD_IN_PG_URL = $(if $(PG_URL_HAS_PASSWORD),$(error PG_URL must not carry a password \
+	(make and ps would show it): give PG_URL as postgresql://USER@HOST:PORT and the password \
+	in PGPASSWORD or ~/.pgpass (PGPASSFILE); README "Running at scale"))
 PREFECT_DB ?= inspectorate_prefect
 RECORD_DB ?= inspectorate
 SERVER_HOST ?= 127.0.0.1
@@ -60,19 +67,19 @@ SERVER_ENV = PREFECT_API_URL=http://$(SERVER_HOST):$(SERVER_PORT)/api \
 	INSPECTORATE_SERVER_TIMERS=true PREFECT_RESULTS_PERSIST_BY_DEFAULT=true
 
 server: $(STAMP)
-	mkdir -p $(PREFECT_HOME)
+	$(NO_PASSWORD_IN_PG_URL)mkdir -p $(PREFECT_HOME)
 	$(BIN)/python deployments/create_databases.py $(PG_URL) $(PREFECT_DB) $(RECORD_DB)
 	PREFECT_API_DATABASE_CONNECTION_URL=$(subst postgresql://,postgresql+asyncpg://,$(PG_URL))/$(PREFECT_DB) \
 		PREFECT_SERVER_LOGGING_LEVEL=WARNING \
 		exec $(BIN)/prefect server start --host $(SERVER_HOST) --port $(SERVER_PORT)
 
 worker: $(STAMP)
-	mkdir -p $(PREFECT_HOME)
+	$(NO_PASSWORD_IN_PG_URL)mkdir -p $(PREFECT_HOME)
 	$(SERVER_ENV) PREFECT_WORKER_QUERY_SECONDS=$${PREFECT_WORKER_QUERY_SECONDS:-5} \
 		exec $(BIN)/prefect worker start --pool $(POOL) --type process
 
 deploy: $(STAMP)
-	mkdir -p $(PREFECT_HOME)
+	$(NO_PASSWORD_IN_PG_URL)mkdir -p $(PREFECT_HOME)
 	$(BIN)/python deployments/create_databases.py $(PG_URL) $(RECORD_DB)
 	$(SERVER_ENV) $(BIN)/inspectorate init
 	$(SERVER_ENV) $(BIN)/prefect work-pool inspect $(POOL) >/dev/null 2>&1 || \

@@ -1,6 +1,9 @@
 """Create the PostgreSQL databases server mode needs, if they are missing (idempotent).
 
 Usage: python deployments/create_databases.py postgresql://USER@HOST:PORT NAME [NAME ...]
+
+The URL names no password (a command line is visible to every user of the machine): libpq
+takes it from PGPASSWORD or ~/.pgpass (PGPASSFILE).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import sys
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 
 def main(admin_url: str, names: list[str]) -> None:
@@ -26,4 +30,9 @@ def main(admin_url: str, names: list[str]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
+    if "password" in conninfo_to_dict(sys.argv[1]):
+        sys.exit(
+            "refused: the URL carries a password, which every user of this machine can read "
+            "on the command line; put it in PGPASSWORD or ~/.pgpass (PGPASSFILE) instead"
+        )
     main(sys.argv[1], sys.argv[2:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,14 +22,16 @@ from sqlmodel import Session, create_engine
 from inspectorate.domain.errors import InvalidInput, NotInitialised
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_USERINFO = re.compile(r"(://[^:/?#@]*:)[^/?#]*@")  # user:password@ up to the host's '@'
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain postgresql:// URLs and create SQLite's folder."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise InvalidInput(f"database URL {url!r} is not an SQLAlchemy URL: {exc}") from exc
+    except ArgumentError:  # its message repeats the URL, password and all
+        raise InvalidInput(f"database URL {display_url(url)!r} is not an SQLAlchemy URL") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -38,10 +41,8 @@ def normalise_url(url: str) -> str:
 
 def display_url(url: str) -> str:
     """Return the URL with any password masked, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    # Textual, so that an unparseable URL or an unencoded '@' in a password hides it too.
+    return _QUERY_PASSWORD.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from inspectorate.domain.errors import ConfigError
 
@@ -22,6 +24,12 @@ class Settings(BaseSettings):
         default="sqlite:///var/inspectorate.db",
         description="SQLAlchemy URL of the product's database (the record). "
         "SQLite under var/ by default; postgresql+psycopg://user@host/db in production.",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="File whose first line is the record's database password, merged into "
+        "INSPECTORATE_DATABASE_URL (which then names none) when connecting: a mounted secret. "
+        "PGPASSWORD and ~/.pgpass work as well; never put the password on a command line.",
     )
     config_dir: Path = Field(
         default=PROJECT_ROOT / "config",
@@ -126,6 +134,32 @@ class Settings(BaseSettings):
         description="How long a lockout lasts; wrong passwords are also forgotten after this "
         "long without one.",
     )
+
+    def record_url(self) -> str:
+        """The record's URL to connect with: the password file's password merged in."""
+        source = self.database_password_file
+        if source is None:
+            return self.database_url
+        setting = f"INSPECTORATE_DATABASE_PASSWORD_FILE={source}"
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:
+            raise ConfigError("INSPECTORATE_DATABASE_URL is not an SQLAlchemy URL") from None
+        if url.get_backend_name() == "sqlite":
+            return self.database_url
+        if url.password is not None:
+            raise ConfigError(
+                f"{setting} is set and INSPECTORATE_DATABASE_URL carries a password too: "
+                "keep the password in the file only"
+            )
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ConfigError(f"{setting}: cannot read it ({reason})") from exc
+        if not lines or not lines[0]:
+            raise ConfigError(f"{setting}: its first line, the password, is empty")
+        return url.set(password=lines[0]).render_as_string(hide_password=False)
 
     def document_formats(self) -> tuple[str, ...]:
         """The formats documents are written in, checked."""

@@ -70,7 +70,7 @@ def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerR
 
 def engine(settings: Settings | None = None) -> Engine:
     """Return the engine of the configured database."""
-    return database.get_engine((settings or get_settings()).database_url)
+    return database.get_engine((settings or get_settings()).record_url())
 
 
 def display_database_url(url: str | None = None) -> str:
@@ -80,9 +80,9 @@ def display_database_url(url: str | None = None) -> str:
 
 def require_current_schema(settings: Settings | None = None) -> str:
     """Return the configured database's URL; NotInitialised unless its schema is current."""
-    url = (settings or get_settings()).database_url
-    database.require_current_schema(url)
-    return url
+    settings = settings or get_settings()
+    database.require_current_schema(settings.record_url())
+    return settings.database_url
 
 
 def moment(value: dt.datetime | None) -> pendulum.DateTime:

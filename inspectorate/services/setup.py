@@ -26,7 +26,7 @@ def initialise(now: dt.datetime | None = None, settings: Settings | None = None)
     settings = settings or get_settings()
     definitions = context.programmes(settings)
     bodies = load_bodies(settings.config_dir / "bodies")
-    upgrade_to_head(settings.database_url)
+    upgrade_to_head(settings.record_url())
     at = context.moment(now)
     with session_scope(context.engine(settings)) as session:
         changed_bodies = upsert_bodies(session, bodies=bodies, now=at)
