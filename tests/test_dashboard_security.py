@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from dashboard.app import create_app
 from inspectorate.adapters.settings import get_settings
-from inspectorate.services import context, documents, users
+from inspectorate.services import context, documents, scheduling, users
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 from tests.factories import morning
 
@@ -92,3 +92,41 @@ def test_a_body_cannot_open_its_draft_before_it_is_sent(
     assert app_client.get(f"/documents/{draft}").status_code == 200
     sign_in_as(app_client, ROLES["body"])  # Wales reads its own draft, sent
     assert app_client.get(f"/documents/{record.draft_document}").status_code == 200
+
+
+def plan_follow_up(parent: int) -> int:
+    """A follow-up of `parent` (London), planned and not announced."""
+    child, _ = context.run(
+        scheduling.schedule,
+        body_name="London",
+        programme_code="iaow",
+        fieldwork_start=morning("2014-05-19").date(),
+        actor="programme-manager",
+        now=morning("2014-03-03", 9),
+        follow_up_of=parent,
+    )
+    return child
+
+
+def test_a_published_inspection_lists_only_the_children_its_viewer_may_see(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    child = plan_follow_up(record.published)
+    for username in (None, ROLES["public"], ROLES["body"], ROLES["inspector"]):
+        sign_in_as(app_client, username)
+        assert app_client.get(f"/api/inspections/{child}").status_code == 403
+        assert app_client.get(f"/api/inspections/{record.published}").json()["children"] == []
+        page = app_client.get(f"/inspections/{record.published}").text
+        assert f"/inspections/{child}" not in page and "2014-05-19" not in page
+    sign_in_as(app_client, ROLES["manager"])
+    [listed] = app_client.get(f"/api/inspections/{record.published}").json()["children"]
+    assert listed == {
+        "id": child,
+        "kind": "follow_up",
+        "status": "planned",
+        "fieldwork_start": "2014-05-19",
+    }
+    assert (
+        f'<a href="/inspections/{child}">'
+        in app_client.get(f"/inspections/{record.published}").text
+    )

@@ -28,6 +28,7 @@ from inspectorate.domain.access import (
     may_see_scores,
 )
 from inspectorate.domain.lifecycle import FINAL_STATUSES
+from inspectorate.services.follow_ups import children_of
 from inspectorate.services.sign_off import SignOffState, sign_off_state
 from inspectorate.services.views import describe_inspection, inspection_json, reminders_json
 
@@ -174,6 +175,22 @@ def stored_document(
     return version, facts(inspection)
 
 
+def visible_children(
+    session: Session, viewer: Viewer, inspection_id: int, children: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The follow-ups and reinspections listed on a page: those the viewer may see themselves.
+
+    A reinspection is planned (unannounced) long before its fieldwork; listing it on the
+    published parent would tell anyone its date before the body is told.
+    """
+    visible = {
+        c.id
+        for c in children_of(session, inspection_id=inspection_id)
+        if may_see_inspection(viewer, facts(c))
+    }
+    return [c for c in children if c["id"] in visible]
+
+
 @dataclass(frozen=True)
 class InspectionRecord:
     """What the inspection page reads from the record, as far as its viewer may see."""
@@ -195,12 +212,14 @@ def inspection_record(
     row = get_inspection(session, inspection_id=inspection.id)
     details = may_see_details(viewer, inspection)
     scores = may_see_scores(viewer, inspection)
+    data = (
+        describe_inspection(session, inspection_id=inspection.id)
+        if details
+        else inspection_json(session, row)
+    )
+    data["children"] = visible_children(session, viewer, inspection.id, data["children"])
     return InspectionRecord(
-        data=(
-            describe_inspection(session, inspection_id=inspection.id)
-            if details
-            else inspection_json(session, row)
-        ),
+        data=data,
         documents=documents_for(session, viewer, row),
         reminders=reminders_json(session, inspection.id) if details else [],
         scores=stored_score_summary(session, inspection_id=inspection.id) if scores else None,
