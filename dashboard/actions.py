@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from dashboard.hints import explain
+from dashboard.hints import explain, upload_name
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
@@ -100,7 +100,7 @@ def upload_fieldwork(
     from flows.casework import score_fieldwork
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"judgements{suffix}"
+        path = Path(folder) / upload_name(judgements.filename, suffix)  # messages name it
         path.write_bytes(content)
 
         def _step() -> str:

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspectorate.domain.errors import InvalidFile
+from inspectorate.adapters.xlsx import UnreadableWorkbook, read_first_sheet
+from inspectorate.domain.errors import InvalidFile, cut
+
+QUOTED = 80  # characters of a cell's value quoted in a message
 
 
 def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
@@ -15,17 +18,22 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
 
     Column names are matched case-insensitively and trimmed; cells are trimmed strings
     ('' when empty). A `row` column gives each row's line number as a person sees it.
+    An XLSX workbook is read within bounds (inspectorate.adapters.xlsx): expansion, rows,
+    cells, characters per cell.
     """
     where = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidFile(where, [f"cannot read the file: {exc.strerror or exc}"]) from exc
+    numbers: list[int] | None = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            frame = pd.read_excel(io.BytesIO(raw), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise InvalidFile(where, [f"not a readable XLSX workbook ({exc})"]) from exc
+            sheet = read_first_sheet(raw)
+        except UnreadableWorkbook as exc:
+            raise InvalidFile(where, [str(exc)]) from exc
+        frame = pd.DataFrame(sheet.rows, columns=sheet.header, dtype=str)
+        numbers = sheet.numbers
     else:
         try:
             text = raw.decode("utf-8-sig")
@@ -50,20 +58,33 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
             where,
             [
                 f"missing column(s) {', '.join(missing)}; the file has "
-                f"{', '.join(frame.columns) or 'no columns'}"
+                f"{_listed(list(frame.columns)) or 'no columns'}"
             ],
         )
     if frame.empty:
         raise InvalidFile(where, ["the file has a header but no rows"])
     frame = frame.fillna("").astype(str).apply(lambda column: column.str.strip())
-    frame.insert(0, "row", range(2, len(frame) + 2))
+    frame = frame.drop(columns="row", errors="ignore")  # the file's own 'row' column gives way
+    frame.insert(0, "row", numbers if numbers is not None else range(2, len(frame) + 2))
     return frame
 
 
 def problems_where(frame: pd.DataFrame, mask: pd.Series, column: str, what: str) -> list[str]:
-    """Describe each flagged row as 'row N, column C: <what with {value}>'."""
+    """Describe each flagged row as 'row N, column C: <what with {value}>' (value cut short)."""
     flagged = frame.loc[mask, ["row", column]]
     return [
-        f"row {row}, column {column}: {what.format(value=value)}"
+        f"row {row}, column {column}: {what.format(value=cut(value, QUOTED))}"
         for row, value in flagged.itertuples(index=False)
     ]
+
+
+def _listed(names: list[str], budget: int = 150) -> str:
+    """'a, b and 7 more': names (each cut short) up to about `budget` characters."""
+    shown: list[str] = []
+    for name in names:
+        item = cut(name, 40)
+        if shown and sum(len(s) + 2 for s in shown) + len(item) > budget:
+            break
+        shown.append(item)
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")

@@ -57,15 +57,33 @@ class UnknownFramework(InvalidInput, LookupError):
     """No criteria framework has that code."""
 
 
+def cut(text: str, limit: int) -> str:
+    """Return `text` cut to at most `limit` characters, ending in '…' when it was longer."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
 class InvalidFile(InvalidInput):
-    """A data file has problems; `problems` lists them as 'row N, column C: what'."""
+    """A data file has problems; `problems` lists them as 'row N, column C: what'.
+
+    The message stays short whatever the file holds: the name is cut to 120 characters, each
+    problem to 300, and at most `shown` problems (and 2,000 characters of them) are listed.
+    """
 
     def __init__(self, path: str, problems: list[str], *, shown: int = 20) -> None:
         self.path = path
         self.problems = problems
-        listed = "\n  ".join(problems[:shown])
-        more = f"\n  … and {len(problems) - shown} more" if len(problems) > shown else ""
-        super().__init__(f"{path}: {len(problems)} problem(s):\n  {listed}{more}")
+        listed: list[str] = []
+        budget = 2_000
+        for problem in problems[:shown]:
+            line = cut(problem, 300)
+            if listed and budget < len(line):
+                break
+            listed.append(line)
+            budget -= len(line)
+        rest = len(problems) - len(listed)
+        more = f"\n  … and {rest} more" if rest else ""
+        name = path if len(path) <= 120 else "…" + path[-119:]  # keep the file's own name
+        super().__init__(f"{name}: {len(problems)} problem(s):\n  " + "\n  ".join(listed) + more)
 
 
 class InvalidTransition(InspectorateError, ValueError):
