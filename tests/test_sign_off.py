@@ -226,3 +226,20 @@ def test_each_sign_off_is_in_the_audit_trail_with_the_persons_name(database: str
     assert [e.at.date().isoformat() for e in events] == ["2014-04-01", "2014-05-28"]
     assert events[0].why == f"draft signed off by {LEAD} (the lead inspector)"
     assert events[1].why == f"publication signed off by {MANAGER} (the programme manager)"
+
+
+def test_a_disabled_account_neither_signs_off_nor_joins_a_team(database: str) -> None:
+    inspection_id = scored("Wales")
+    store_text(inspection_id, team_text(inspection_id), "2014-04-01")
+    account(LEAD, "inspector", on_team=inspection_id)
+    with context.unit_of_work() as session:
+        users.disable(session, username=LEAD, now=morning("2014-04-01"), actor="mark.manager")
+    with pytest.raises(InvalidInput, match="account is disabled: a disabled account signs"):
+        sign(inspection_id, "draft", LEAD, "2014-04-01")
+    with pytest.raises(InvalidInput, match="account is disabled: enable it first"):
+        context.run(
+            users.assign, username=LEAD, inspection_id=inspection_id, now=morning("2014-04-01")
+        )
+    with context.unit_of_work() as session:
+        users.enable(session, username=LEAD, now=morning("2014-04-02"), actor="mark.manager")
+    assert sign(inspection_id, "draft", LEAD, "2014-04-02") is True

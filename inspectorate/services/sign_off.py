@@ -88,6 +88,12 @@ def _signer(session: Session, *, username: str, role: AccountRole, inspection_id
             "(`inspectorate users add NAME --role ...`)",
             field="by",
         )
+    if user.disabled_at is not None:
+        raise InvalidInput(
+            f"{username}'s account is disabled: a disabled account signs nothing off "
+            f"(`inspectorate users enable {username}`, or sign off as someone else)",
+            field="by",
+        )
     if user.role is not role:
         raise InvalidInput(
             f"{username} is a {user.role.value}: this sign-off needs a {role.value}", field="by"

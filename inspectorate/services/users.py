@@ -108,6 +108,11 @@ def assign(session: Session, *, username: str, inspection_id: int, now: dt.datet
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or user.role != AccountRole.INSPECTOR:
         raise InvalidInput(f"{username!r} is not an inspector's account")
+    if user.disabled_at is not None:
+        raise InvalidInput(
+            f"{username}'s account is disabled: enable it first (`inspectorate users enable "
+            f"{username}`)"
+        )
     get_inspection(session, inspection_id=inspection_id)
     assert user.id is not None
     known = session.exec(
