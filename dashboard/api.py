@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from dashboard.pages import day_of, inspection_context
+from dashboard.pages import AsOf, RowId, day_of, inspection_context
 from dashboard.web import account_of, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.services import board, context
@@ -88,7 +88,7 @@ def inspections(request: Request) -> list[InspectionRow]:
 
 
 @router.get("/inspections/{inspection_id}")
-def inspection(request: Request, inspection_id: int) -> dict[str, Any]:
+def inspection(request: Request, inspection_id: RowId) -> dict[str, Any]:
     """One inspection: milestones, documents, scores and audit trail as far as allowed."""
     viewer = viewer_of(account_of(request))
     with context.reading() as session:
@@ -134,7 +134,7 @@ def timeline(request: Request, code: str) -> list[TimelineEntry]:
 
 
 @router.get("/deadlines", response_model=Deadlines)
-def deadlines(request: Request, as_of: str | None = None) -> Deadlines:
+def deadlines(request: Request, as_of: AsOf = None) -> Deadlines:
     """Open milestones due this week and overdue (managers and inspectors)."""
     viewer = viewer_of(account_of(request))
     forbid(access.is_staff(viewer))

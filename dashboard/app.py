@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -16,6 +21,8 @@ from inspectorate.domain.errors import InspectorateError
 
 # Pages need nothing from elsewhere; documents set their own, stricter policy.
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+# An error message shown to a person: long enough for a list of problems, never a whole file.
+MESSAGE_CHARS = 3000
 
 
 def create_app() -> FastAPI:
@@ -44,6 +51,16 @@ def create_app() -> FastAPI:
     async def _refused(request: Request, exc: InspectorateError) -> Response:
         return _error(request, 400, explain(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": _short_inputs(exc.errors())}, status_code=422)
+        # A page whose address names no row (an id out of range, not a number) is not there.
+        if any(error["loc"][:1] == ("path",) for error in exc.errors()):
+            return _error(request, 404, "There is no such page.")
+        names = sorted({str(error["loc"][-1]) for error in exc.errors()})
+        return _error(request, 422, f"Missing or not valid: {', '.join(names)[:200]}.")
+
     return app
 
 
@@ -70,7 +87,16 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def _short_inputs(errors: Sequence[Any]) -> Any:
+    """FastAPI's 422 details, each refused input cut short (it is echoed back)."""
+    return jsonable_encoder(
+        [{**e, "input": e["input"][:100]} if isinstance(e.get("input"), str) else e for e in errors]
+    )
+
+
 def _error(request: Request, status: int, message: str) -> Response:
+    if len(message) > MESSAGE_CHARS:
+        message = message[: MESSAGE_CHARS - 1] + "…"
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": message}, status_code=status)
     return page(request, "error.html.j2", status=status, status_code=status, message=message)

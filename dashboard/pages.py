@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from dashboard.timeline_chart import timeline_svg
@@ -21,6 +21,8 @@ from inspectorate.services import analytics, board, comments, context, reports
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
+# An id a row can have: anything else is refused before the record is asked (404 on a page).
+RowId = Annotated[int, Path(ge=1, le=board.MAX_ID, description="A record id")]
 
 
 def day_of(as_of: str | None) -> dt.date:
@@ -132,7 +134,9 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
 
 
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
-async def inspection_page(request: Request, inspection_id: int, note: str = "") -> Response:
+async def inspection_page(
+    request: Request, inspection_id: RowId, note: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
     """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
     account = account_of(request)
     viewer = viewer_of(account)
@@ -175,16 +179,16 @@ def published_reports(request: Request) -> Response:
 
 
 @router.get("/documents/{version_id}")
-def document(request: Request, version_id: int) -> Response:
+def document(request: Request, version_id: RowId) -> Response:
     """One stored letter or report, if the viewer may read it."""
     viewer = viewer_of(account_of(request))
     with context.reading() as session:
         found = board.stored_document(session, version_id=version_id)
-    if found is None or not Path(found[0].path).exists():
+    if found is None or not FilePath(found[0].path).exists():
         raise HTTPException(404, "No such document.")
     version, inspection = found
     forbid(access.may_see_document(viewer, inspection, version.kind, version.public))
-    name = Path(version.path).name
+    name = FilePath(version.path).name
     if version.format == "pdf":
         return FileResponse(version.path, media_type="application/pdf", filename=name)
     response = FileResponse(version.path, media_type="text/html; charset=utf-8")

@@ -130,3 +130,57 @@ def test_a_published_inspection_lists_only_the_children_its_viewer_may_see(
         f'<a href="/inspections/{child}">'
         in app_client.get(f"/inspections/{record.published}").text
     )
+
+
+HUGE = "99999999999999999999999"  # beyond 64 bits: no row has it, and no database integer
+
+
+def test_ids_and_days_no_record_can_hold_answer_404_or_400_not_500(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, ROLES["manager"])
+    for path, status in [
+        (f"/inspections/{HUGE}", 404),
+        (f"/documents/{HUGE}", 404),
+        ("/inspections/0", 404),
+        ("/documents/-1", 404),
+        ("/inspections/abc", 404),
+        (f"/inspections/{2**63}", 404),
+        (f"/api/inspections/{HUGE}", 422),
+        ("/api/inspections/-1", 422),
+        ("/deadlines?as_of=9999-12-31", 400),
+        ("/api/deadlines?as_of=9999-12-31", 400),
+        ("/deadlines?as_of=0001-01-01", 400),
+        ("/programmes/iaow?as_of=9999-12-31", 400),
+        ("/api/deadlines?as_of=2014-02-30", 400),
+    ]:
+        answer = app_client.get(path)
+        assert answer.status_code == status, (path, answer.text[:300])
+    refused = app_client.get("/api/deadlines?as_of=9999-12-31").json()["detail"]
+    assert refused == (
+        "as_of '9999-12-31' is outside the years the inspectorate plans for "
+        "(1900-01-01 to 2199-12-31)"
+    )
+    assert "outside the years" in app_client.get("/deadlines?as_of=9999-12-31").text
+    assert app_client.get(f"/inspections/{2**63 - 1}").status_code == 404  # the largest id
+
+
+def test_an_action_on_an_id_beyond_64_bits_is_not_found(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in_as(app_client, ROLES["manager"])
+    answer = app_client.post(f"/inspections/{HUGE}/publish", data={"csrf": csrf})
+    assert answer.status_code in (404, 422)
+    moved = app_client.post(
+        f"/inspections/{record.assigned}/reschedule",
+        data={"fieldwork_start": "9999-12-27", "why": "x", "csrf": csrf},
+    )
+    assert moved.status_code == 400 and "outside the years" in moved.text
+
+
+def test_a_refused_query_is_echoed_back_short(record: BoardRecord, app_client: TestClient) -> None:
+    sign_in_as(app_client, ROLES["manager"])
+    answer = app_client.get("/api/deadlines", params={"as_of": "x" * 5000})
+    assert answer.status_code == 422 and len(answer.content) < 1000
+    page = app_client.get("/deadlines", params={"as_of": "x" * 5000})
+    assert page.status_code == 422 and "Missing or not valid: as_of" in page.text

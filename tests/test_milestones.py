@@ -158,3 +158,15 @@ def test_parse_date_rejects_malformed_dates(text: str) -> None:
 
 def test_parse_date_accepts_iso_dates() -> None:
     assert parse_date("2014-02-10") == D(2014, 2, 10)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
+def test_parse_date_refuses_days_beyond_the_years_anyone_plans_for(text: str) -> None:
+    with pytest.raises(InvalidInput, match=r"outside the years .* \(1900-01-01 to 2199-12-31\)"):
+        parse_date(text, what="as_of")
+
+
+def test_parse_date_takes_only_ascii_digits() -> None:
+    assert parse_date("2199-12-31") == D(2199, 12, 31)
+    with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
+        parse_date("٢٠١٤-٠٢-١٠")

@@ -60,12 +60,23 @@ def earliest_fieldwork_start(programme: ProgrammeDefinition, today: pendulum.Dat
         monday = monday.add(weeks=1)
 
 
+# The days a date given by a person may name: the working-day calendar's reach and far more
+# than any programme plans for. Past them date arithmetic overflows (9999-12-31 plus a week).
+EARLIEST_DAY, LATEST_DAY = pendulum.date(1900, 1, 1), pendulum.date(2199, 12, 31)
+
+
 def parse_date(text: str, *, what: str = "date") -> pendulum.Date:
-    """Parse YYYY-MM-DD or raise InvalidInput saying which value was wrong."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    """Parse YYYY-MM-DD (1900 to 2199) or raise InvalidInput saying which value was wrong."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text.strip())
     try:
         if match is None:
             raise ValueError(text)
-        return pendulum.date(*(int(part) for part in match.groups()))
+        day = pendulum.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise InvalidInput(f"{what} {text!r} is not a date like 2014-02-10 (YYYY-MM-DD)") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidInput(
+            f"{what} {text.strip()!r} is outside the years the inspectorate plans for "
+            f"({EARLIEST_DAY} to {LATEST_DAY})"
+        )
+    return day

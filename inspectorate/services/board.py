@@ -33,6 +33,9 @@ from inspectorate.services.sign_off import SignOffState, sign_off_state
 from inspectorate.services.views import describe_inspection, inspection_json, reminders_json
 
 _FINAL = [s.value for s in FINAL_STATUSES]
+# The largest id a row can have (a signed 64-bit integer): a larger one names no row, and
+# asking the database for it would overflow its integer type instead.
+MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -55,7 +58,7 @@ def facts(inspection: Inspection) -> InspectionFacts:
 
 def inspection_facts(session: Session, *, inspection_id: int) -> InspectionFacts | None:
     """The access rules' view of inspection `inspection_id`, or None if there is none."""
-    found = session.get(Inspection, inspection_id)
+    found = session.get(Inspection, inspection_id) if 1 <= inspection_id <= MAX_ID else None
     return None if found is None else facts(found)
 
 
@@ -168,7 +171,7 @@ def stored_document(
     session: Session, *, version_id: int
 ) -> tuple[ReportVersion, InspectionFacts] | None:
     """A stored letter or report with its inspection's facts, or None if either is missing."""
-    version = session.get(ReportVersion, version_id)
+    version = session.get(ReportVersion, version_id) if 1 <= version_id <= MAX_ID else None
     inspection = session.get(Inspection, version.inspection_id) if version else None
     if version is None or inspection is None:
         return None
