@@ -14,13 +14,21 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard import actions, api, auth, pages
+from dashboard.api_docs import ASSETS_URL, add_api_docs
 from dashboard.hints import explain
 from dashboard.web import page
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import InspectorateError
 
-# Pages need nothing from elsewhere; documents set their own, stricter policy.
-CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+# Pages (and the API's docs) need nothing from elsewhere; documents set their own, stricter
+# policy. No page may be framed: frame-ancestors is added to any policy that lacks it.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+NO_FRAMES = "frame-ancestors 'none'"
+# Files the same for everyone: kept by the browser, checked again before use (ETag).
+SHARED_FILES = ("/static/", f"{ASSETS_URL}/")
 # An error message shown to a person: long enough for a list of problems, never a whole file.
 MESSAGE_CHARS = 3000
 
@@ -30,7 +38,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="inspectorate",
         description="Inspection programmes: inspections, deadlines, scores and reports.",
-        docs_url="/api/docs",
+        docs_url=None,  # add_api_docs serves it from our own files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -40,6 +48,7 @@ def create_app() -> FastAPI:
     app.include_router(api.router)
     static = get_settings().templates_dir / "dashboard" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
+    add_api_docs(app)
 
     app.add_middleware(SecurityHeaders)
 
@@ -65,7 +74,12 @@ def create_app() -> FastAPI:
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response (plain ASGI: no per-request task)."""
+    """Adds the security headers to every response (plain ASGI: no per-request task).
+
+    Nothing is stored by a browser or proxy unless its route says so (a published document)
+    or it is one of the files the same for everyone: pages and API answers for a signed-in
+    person, and embargoed documents, are `no-store`.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,11 +90,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        shared = str(scope.get("path", "")).startswith(SHARED_FILES)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CSP)
+                policy = headers.setdefault("Content-Security-Policy", CSP)
+                if "frame-ancestors" not in policy:
+                    headers["Content-Security-Policy"] = f"{policy}; {NO_FRAMES}"
+                headers.setdefault("Cache-Control", "no-cache" if shared else "no-store")
                 headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"
             await send(message)
 

@@ -21,6 +21,10 @@ from inspectorate.services import analytics, board, comments, context, reports
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 # An id a row can have: anything else is refused before the record is asked (404 on a page).
 RowId = Annotated[int, Path(ge=1, le=board.MAX_ID, description="A record id")]
 
@@ -190,8 +194,11 @@ def document(request: Request, version_id: RowId) -> Response:
     forbid(access.may_see_document(viewer, inspection, version.kind, version.public))
     name = FilePath(version.path).name
     if version.format == "pdf":
-        return FileResponse(version.path, media_type="application/pdf", filename=name)
-    response = FileResponse(version.path, media_type="text/html; charset=utf-8")
-    # Our own report HTML: its inline styles are allowed, nothing else is.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response = FileResponse(version.path, media_type="application/pdf", filename=name)
+    else:
+        response = FileResponse(version.path, media_type="text/html; charset=utf-8")
+    # Our own report HTML: its inline styles are allowed, nothing else is, nor framing it.
+    response.headers["Content-Security-Policy"] = DOCUMENT_CSP
+    # Only a published report may be kept by browsers and proxies; an embargoed one never.
+    response.headers["Cache-Control"] = "public, max-age=3600" if version.public else "no-store"
     return response

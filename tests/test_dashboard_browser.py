@@ -116,3 +116,21 @@ def test_the_body_sends_comments_and_anyone_downloads_the_published_pdf(
         anonymous.click("text=published (en, PDF)")
     saved = Path(download.value.path())
     assert saved.read_bytes().startswith(b"%PDF")
+
+
+def test_the_api_docs_render_from_our_own_files_under_their_csp(
+    site: tuple[str, BoardRecord], browser: object
+) -> None:
+    base, _record = site
+    page = browser.new_page()  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
+    response = page.goto(f"{base}/api/docs")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "unsafe" not in response.headers["content-security-policy"]
+    page.wait_for_selector(".opblock", timeout=15_000)
+    assert page.locator(".opblock").count() == 5  # the five GET operations of the API
+    assert problems == [] and elsewhere == []

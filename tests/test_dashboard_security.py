@@ -184,3 +184,46 @@ def test_a_refused_query_is_echoed_back_short(record: BoardRecord, app_client: T
     assert answer.status_code == 422 and len(answer.content) < 1000
     page = app_client.get("/deadlines", params={"as_of": "x" * 5000})
     assert page.status_code == 422 and "Missing or not valid: as_of" in page.text
+
+
+def test_nothing_may_be_framed_and_only_published_documents_are_kept(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, ROLES["body"])
+    seen = {}
+    for path in [
+        "/",
+        f"/inspections/{record.draft}",
+        f"/documents/{record.draft_document}",
+        f"/documents/{record.published_document}",
+        f"/api/inspections/{record.draft}",
+        "/api/inspections",
+        "/programmes/iaow",  # 403
+        "/inspections/999",  # 404
+        "/api/docs",
+        "/api/openapi.json",
+        "/static/dashboard.css",
+    ]:
+        answer = app_client.get(path)
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
+        assert answer.headers["x-frame-options"] == "DENY", path
+        seen[path] = answer.headers["cache-control"]
+    published = seen.pop(f"/documents/{record.published_document}")
+    assert published.startswith("public")  # a published report may be kept anywhere
+    assert seen.pop("/static/dashboard.css") == "no-cache"  # the same for everyone
+    assert set(seen.values()) == {"no-store"}
+    draft = app_client.get(f"/documents/{record.draft_document}").headers
+    assert draft["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_the_api_docs_load_nothing_from_elsewhere(app_client: TestClient) -> None:
+    page = app_client.get("/api/docs")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "unsafe" not in policy and "http" not in policy
+    scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page.text)
+    assert scripts and all(s.startswith("/") for s in scripts)
+    for asset in scripts:
+        answer = app_client.get(asset)
+        assert answer.status_code == 200 and len(answer.content) > 100, asset
+    assert "<script>" not in page.text  # no inline script for the policy to allow
