@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dashboard import actions, api, auth, pages
 from dashboard.api_docs import ASSETS_URL, add_api_docs
 from dashboard.hints import explain
+from dashboard.limits import RequestLimits
 from dashboard.web import page
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import InspectorateError
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
     add_api_docs(app)
 
+    app.add_middleware(RequestLimits)  # inside SecurityHeaders: its refusals get the headers
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(HTTPException)

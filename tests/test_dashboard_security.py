@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
+import select
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from dashboard.app import create_app
+from deployments.local_server import free_port
 from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.errors import InvalidInput
 from inspectorate.services import context, documents, scheduling, users
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord, build_board_record
 from tests.factories import morning
@@ -227,3 +236,129 @@ def test_the_api_docs_load_nothing_from_elsewhere(app_client: TestClient) -> Non
         answer = app_client.get(asset)
         assert answer.status_code == 200 and len(answer.content) > 100, asset
     assert "<script>" not in page.text  # no inline script for the policy to allow
+
+
+@pytest.fixture
+def live(record: BoardRecord) -> Iterator[tuple[int, BoardRecord]]:
+    """The app under uvicorn on a free loopback port, for requests a test client cannot make."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(server.run,))
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield port, record
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def session_cookie(port: int, username: str) -> str:
+    """Sign in on the live server; return the Cookie header's value."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        sign_in_as(client, username)  # type: ignore[arg-type]
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def post_head_only(port: int, path: str, length: int, cookie: str = "") -> tuple[int, float]:
+    """Send a POST's head declaring `length` bytes and none of them; return status and wait."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
+        + "\r\n"
+    )
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head.encode())
+        answer = connection.recv(4096).decode("latin-1")
+    return int(answer.split()[1]), time.monotonic() - started
+
+
+def post_chunks(
+    port: int, path: str, cookie: str, chunk: bytes, most: int, first: bytes = b""
+) -> tuple[int, int]:
+    """Stream a chunked POST until the server answers; return its status and bytes sent."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+        f"Content-Type: multipart/form-data; boundary=x\r\nCookie: {cookie}\r\n\r\n"
+    )
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head.encode() + f"{len(first):x}\r\n".encode() + first + b"\r\n")
+        while sent < most and not select.select([connection], [], [], 0)[0]:
+            try:
+                connection.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                break  # the server answered and hung up
+            sent += len(chunk)
+        answer = connection.recv(4096)
+    return int(answer.split()[1]), sent
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(
+    live: tuple[int, BoardRecord],
+) -> None:
+    port, record = live
+    status, waited = post_head_only(port, f"/inspections/{record.scored}/fieldwork", 50_000_000)
+    assert status == 401 and waited < 5  # no byte of the 50 MB was sent, or awaited
+    cookie = session_cookie(port, ROLES["manager"])
+    status, _ = post_head_only(port, f"/inspections/{record.scored}/fieldwork", 50_000_000, cookie)
+    assert status == 413
+    status, _ = post_head_only(port, f"/inspections/{record.assigned}/reschedule", 100_000, cookie)
+    assert status == 413  # a form of short fields takes 64 KB
+    status, _ = post_head_only(port, "/login", 10_000_000)
+    assert status == 413
+
+
+def test_a_chunked_body_is_cut_off_once_it_passes_the_limit(
+    live: tuple[int, BoardRecord],
+) -> None:
+    port, record = live
+    cookie = session_cookie(port, ROLES["manager"])
+    path = f"/inspections/{record.scored}/fieldwork"
+    part = (
+        b'--x\r\nContent-Disposition: form-data; name="judgements"; filename="j.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n"
+    )
+    status, sent = post_chunks(port, path, cookie, b"x" * 1_000_000, 60_000_000, first=part)
+    assert status == 413 and sent < 40_000_000  # refused near 20 MB, not after all 60
+    status, _ = post_chunks(
+        port, f"/inspections/{record.assigned}/reschedule", cookie, b"y" * 10_000, 1_000_000, part
+    )
+    assert status == 413  # a socket's buffers take more than 64 KB: the status says it
+
+
+def test_a_body_past_its_limit_gets_413_from_the_test_client_too(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, ROLES["manager"])
+
+    def chunks() -> Iterator[bytes]:
+        yield b"fieldwork_start=2014-05-19&why="
+        yield b"x" * 100_000
+
+    answer = app_client.post(
+        f"/inspections/{record.assigned}/reschedule",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 413 and "larger than the 64 KB" in answer.text
+    assert "frame-ancestors" in answer.headers["content-security-policy"]
+
+
+def test_an_error_shown_to_people_is_cut_short(sqlite_database: str) -> None:
+    app = create_app()
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise InvalidInput("why " * 10_000)
+
+    with TestClient(app) as client:
+        page = client.get("/boom")
+    assert page.status_code == 400 and "why " * 700 in page.text
+    assert len(page.text) < 6_000 and "…" in page.text
