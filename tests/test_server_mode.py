@@ -312,9 +312,14 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
     wait_for(
         lambda: status_of(inspection_id) == "draft_sent", "the resumed run to send the draft", 120
     )
-    with context.reading() as session:
-        versions = documents.versions_of(session, inspection_id=inspection_id)
-    assert [v.kind for v in versions] == ["announcement", "draft"]
+
+    def kinds_written() -> list[str]:
+        with context.reading() as session:
+            return [v.kind for v in documents.versions_of(session, inspection_id=inspection_id)]
+
+    # The stage commits first; its documents follow (owed in the same transaction).
+    wait_for(lambda: len(kinds_written()) == 2, "the resumed run to write the draft", 120)
+    assert kinds_written() == ["announcement", "draft"]
     waiting = wait_for(
         lambda: [
             r
