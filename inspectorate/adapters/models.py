@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint, false
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from inspectorate.adapters.enum_column import EnumText
@@ -15,6 +15,11 @@ from inspectorate.domain.lifecycle import Status
 
 def _tz_column(nullable: bool = True) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def _partial_index(name: str, *columns: str, where: str) -> Index:
+    """An index of only the rows matching `where` (SQLite and PostgreSQL both keep these)."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
 class Body(SQLModel, table=True):
@@ -49,6 +54,8 @@ class Inspection(SQLModel, table=True):
         UniqueConstraint(
             "programme_id", "body_id", "fieldwork_start", name="uq_inspection_programme_body_start"
         ),
+        # The date rules read a programme's inspections in the weeks around a fieldwork start.
+        Index("ix_inspection_programme_start", "programme_id", "fieldwork_start"),
     )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
@@ -66,7 +73,11 @@ class Inspection(SQLModel, table=True):
 class Milestone(SQLModel, table=True):
     """A dated step of an inspection; done_at is set when it has happened."""
 
-    __table_args__ = (UniqueConstraint("inspection_id", "kind", name="uq_milestone_kind"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "kind", name="uq_milestone_kind"),
+        # The sweep reads open milestones by due date: done ones (most of them) are left out.
+        _partial_index("ix_milestone_open_due_on", "due_on", where="done_at IS NULL"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     kind: str = Field(max_length=40)
@@ -83,6 +94,8 @@ class Reminder(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("milestone_id", "kind", "remind_on", name="uq_reminder_once"),
+        # Delivery reads only the reminders not yet sent or withheld.
+        _partial_index("ix_reminder_unsent", "id", where="sent_at IS NULL AND withheld_at IS NULL"),
     )
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)
@@ -288,7 +301,11 @@ class OwedEffect(SQLModel, table=True):
     loses nothing; each effect is idempotent, so finishing it twice repeats nothing.
     """
 
-    __table_args__ = (UniqueConstraint("inspection_id", "stage", "effect", name="uq_owed_effect"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "stage", "effect", name="uq_owed_effect"),
+        # Every sweep reads the effects still owed: a few among all those ever done.
+        _partial_index("ix_owedeffect_owed", "id", where="done_at IS NULL"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     stage: str = Field(max_length=20)

@@ -86,7 +86,14 @@ def _save_from_config(
 
 
 def find_body(session: Session, *, name: str, kind: str) -> Body:
-    """Return the body of `kind` called `name` (case-insensitive), or suggest close names."""
+    """Return the body of `kind` called `name` (case-insensitive), or suggest close names.
+
+    The name exactly as stored is one lookup in the name index; only another spelling reads
+    every body of the kind.
+    """
+    exact = session.exec(select(Body).where(Body.name == name.strip(), Body.kind == kind)).first()
+    if exact is not None:
+        return exact
     bodies = session.exec(select(Body).where(Body.kind == kind)).all()
     for body in bodies:
         if body.name.casefold() == name.strip().casefold():

@@ -42,17 +42,24 @@ def booked_near(
     """The programme's live inspections that could share a fieldwork week with
     `fieldwork_start`, and every live inspection of the body (not the one being moved)."""
     low, high = capacity_window(programme, fieldwork_start)
-    near = col(Inspection.fieldwork_start).between(low, high)
-    rows = session.exec(
-        select(Inspection, Body.name)
-        .join(Body, col(Inspection.body_id) == col(Body.id))
-        .where(
-            Inspection.programme_id == programme_id,
-            Inspection.status != Status.CANCELLED.value,
-            near | (col(Inspection.body_id) == body_id),
-        )
-        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
-    ).all()
+    found = {}
+    # Two indexed reads (the weeks around, by programme and start; the body's own, by the
+    # unique key) rather than one with OR, which reads every inspection of the programme.
+    for which in (
+        col(Inspection.fieldwork_start).between(low, high),
+        col(Inspection.body_id) == body_id,
+    ):
+        for inspection, name in session.exec(
+            select(Inspection, Body.name)
+            .join(Body, col(Inspection.body_id) == col(Body.id))
+            .where(
+                Inspection.programme_id == programme_id,
+                Inspection.status != Status.CANCELLED.value,
+                which,
+            )
+        ):
+            found[inspection.id] = (inspection, name)
+    rows = sorted(found.values(), key=lambda row: (row[0].fieldwork_start, row[0].id or 0))
     return [
         Booked(
             ref=str(inspection.id),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pendulum
 from sqlalchemy import insert as sa_insert
@@ -12,6 +14,8 @@ from sqlmodel import Session, col
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Reminder
+
+_BATCH = 500  # rows per INSERT: six parameters each stays well under SQLite's limit
 
 
 def claim_reminder(
@@ -65,3 +69,49 @@ def insert_unless_present(
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class ReminderClaim:
+    """One reminder to claim: its milestone, kind and day, and who receives it."""
+
+    milestone_id: int
+    kind: str
+    remind_on: dt.date
+    milestone_due_on: dt.date
+    recipients: tuple[str, ...]
+
+
+def claim_reminders(
+    session: Session, claims: Sequence[ReminderClaim], *, now: pendulum.DateTime
+) -> int:
+    """Claim many reminders in order, a few hundred per statement; how many were inserted.
+
+    Each row is inserted unless its (milestone, kind, day) exists, as `claim_reminder` does
+    one at a time, so racing sweeps still claim each reminder once.
+    """
+    rows = [
+        {
+            "milestone_id": claim.milestone_id,
+            "kind": claim.kind,
+            "remind_on": claim.remind_on,
+            "milestone_due_on": claim.milestone_due_on,
+            "recipients": ", ".join(claim.recipients),
+            "created_at": utc(now),
+        }
+        for claim in claims
+    ]
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return sum(insert_unless_present(session, values, portable=True) for values in rows)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = 0
+    for start in range(0, len(rows), _BATCH):
+        statement = (
+            insert(Reminder)
+            .values(rows[start : start + _BATCH])
+            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+            .returning(col(Reminder.id))
+        )
+        inserted += len(session.execute(statement).all())
+    return inserted

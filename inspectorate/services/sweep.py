@@ -14,23 +14,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
+from inspectorate.adapters.models import Body, Inspection, Milestone
 from inspectorate.adapters.settings import Settings, get_settings
-from inspectorate.domain.calendar import add_working_days
 from inspectorate.domain.errors import InvalidTransition
-from inspectorate.domain.lifecycle import FINAL_STATUSES, Status, status_before
+from inspectorate.domain.lifecycle import status_before
 from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
-from inspectorate.domain.reminders import next_reminder_day, reminder_due
-from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.domain.triggers import TriggerRule
-from inspectorate.services import context, delivery, owed_effects
+from inspectorate.services import context, delivery, due_work, owed_effects
 from inspectorate.services.delivery import ACTOR
+from inspectorate.services.due_work import ACTIVE as _ACTIVE
+from inspectorate.services.due_work import open_milestones
 from inspectorate.services.holds import HELD_PREFIX, hold_if_waiting
 from inspectorate.services.recipients import addresses_for
-from inspectorate.services.reminder_claims import claim_reminder
+from inspectorate.services.reminder_claims import ReminderClaim, claim_reminders
 from inspectorate.services.stages import complete_milestone, perform_stage
-
-_ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
 
 
 @dataclass
@@ -49,21 +46,6 @@ class SweepReport:
     delivered: int = 0
     withheld: int = 0  # reminders for days already past, not sent
     waiting: int = 0  # notices waiting for the document they carry
-
-
-def open_milestones(
-    session: Session, *, due_by: pendulum.Date
-) -> list[tuple[Milestone, Inspection, str]]:
-    """Open milestones of active inspections due by `due_by`, with the programme's code."""
-    rows = session.exec(
-        select(Milestone, Inspection, Programme.code)
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(col(Milestone.done_at).is_(None), col(Milestone.due_on) <= due_by)
-        .where(col(Inspection.status).in_(_ACTIVE))
-        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
-    ).all()
-    return [(m, i, code) for m, i, code in rows]
 
 
 def advance_due_milestones(
@@ -181,48 +163,40 @@ def claim_due_reminders(
     programmes: dict[str, ProgrammeDefinition],
     settings: Settings,
 ) -> int:
-    """Claim (insert) every lead-time reminder and escalation owed on `as_of`."""
-    claimed = 0
+    """Claim (insert) every lead-time reminder and escalation owed on `as_of`.
+
+    Only the reminders not claimed yet are read back and inserted, in a few statements:
+    on most mornings that is the handful whose day has come.
+    """
     with session_scope(engine) as session:
-        # Lead times are at most a few weeks; 60 days covers 10 working days over Christmas.
-        for milestone, inspection, code in open_milestones(session, due_by=as_of.add(days=60)):
-            rule = rule_for(programmes, code, milestone.kind)
-            owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, as_of)
-            if owed is None:
-                continue
-            body = session.get(Body, inspection.body_id)
-            assert body is not None and milestone.id is not None
-            claimed += claim_reminder(
-                session,
-                milestone_id=milestone.id,
-                kind=owed.kind,
-                remind_on=owed.remind_on,
-                milestone_due_on=milestone.due_on,
-                recipients=addresses_for(owed.roles, body, settings),
-                now=now,
+        owed = due_work.unclaimed_reminders(session, as_of=as_of, programmes=programmes)
+        wanted = sorted({o.body_id for o in owed})
+        bodies = {
+            body.id: body
+            for start in range(0, len(wanted), 500)
+            for body in session.exec(
+                select(Body).where(col(Body.id).in_(wanted[start : start + 500]))
             )
-    return claimed
+        }
+        claims = [
+            ReminderClaim(
+                milestone_id=o.milestone_id,
+                kind=o.owed.kind,
+                remind_on=o.owed.remind_on,
+                milestone_due_on=o.due_on,
+                recipients=addresses_for(o.owed.roles, bodies[o.body_id], settings),
+            )
+            for o in owed
+        ]
+        return claim_reminders(session, claims, now=now)
 
 
 def next_wakeup(
     engine: Engine, *, after: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
 ) -> dt.date | None:
     """Return the next day after `after` on which the sweep has anything to do."""
-    days: list[dt.date] = []
     with Session(engine) as session:
-        for milestone, _inspection, code in open_milestones(
-            session, due_by=pendulum.date(9999, 1, 1)
-        ):
-            rule = rule_for(programmes, code, milestone.kind)
-            if milestone.due_on > after:
-                days.append(milestone.due_on)
-            policy = programmes[code].reminders
-            reminder_day = next_reminder_day(rule, policy, milestone.due_on, after)
-            if reminder_day is not None:
-                days.append(reminder_day)
-            if milestone.due_on <= after and rule.stage in SIGN_OFFS:
-                days.append(add_working_days(after, 1))  # a held step is reminded daily
-    return min(days) if days else None
+        return due_work.next_day_with_work(session, after=after, programmes=programmes)
 
 
 def advance(*, as_of: dt.date, now: dt.datetime | None = None) -> SweepReport:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from inspectorate.adapters.models import Reminder
 from inspectorate.domain.lifecycle import status_before
 from inspectorate.domain.programmes import rule_for
-from inspectorate.domain.reminders import reminder_due
 from inspectorate.services import context, owed_effects
+from inspectorate.services.due_work import open_milestones, unclaimed_reminders
 from inspectorate.services.stages import held_because
-from inspectorate.services.sweep import open_milestones
 
 
 @dataclass
@@ -61,21 +59,10 @@ def preview(session: Session, *, as_of: dt.date) -> SweepPreview:
         f"inspection {o.inspection_id} {o.stage.value}: {o.effect.value}"
         for o in owed_effects.still_owed(session)
     ]
-    for milestone, inspection, code in open_milestones(session, due_by=day.add(days=60)):
-        rule = rule_for(programmes, code, milestone.kind)
-        owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, day)
-        if owed is None:
-            continue
-        claimed = session.exec(
-            select(Reminder.id).where(
-                Reminder.milestone_id == milestone.id,
-                Reminder.kind == owed.kind,
-                Reminder.remind_on == owed.remind_on,
-            )
-        ).first()
-        if claimed is None:
-            roles = ", ".join(r.value for r in owed.roles)
-            shown.reminders.append(
-                f"inspection {inspection.id} {milestone.kind}: {owed.kind} to {roles}"
-            )
+    for unclaimed in unclaimed_reminders(session, as_of=day, programmes=programmes):
+        roles = ", ".join(r.value for r in unclaimed.owed.roles)
+        shown.reminders.append(
+            f"inspection {unclaimed.inspection_id} {unclaimed.milestone_kind}: "
+            f"{unclaimed.owed.kind} to {roles}"
+        )
     return shown

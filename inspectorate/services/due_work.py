@@ -1,0 +1,173 @@
+"""What the sweep has to do on a day, found through indexes rather than by reading the record.
+
+Open milestones are indexed by due date (only the open ones), so each question reads the
+milestones it is about: those due by the day, those whose lead reminders have been reached
+(at most a few weeks ahead), those overdue, and the first one of each kind ahead. Reminder
+rules are worked out once per (programme, milestone kind, due date), not once per milestone.
+Reads only; the caller owns the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pendulum
+from sqlalchemy import ColumnElement, tuple_
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.models import Inspection, Milestone, Programme, Reminder
+from inspectorate.domain.calendar import add_working_days
+from inspectorate.domain.lifecycle import FINAL_STATUSES, Status
+from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
+from inspectorate.domain.reminders import ReminderDue, next_reminder_day, reminder_due
+from inspectorate.domain.sign_off import SIGN_OFFS
+
+ACTIVE = [s.value for s in Status if s not in FINAL_STATUSES]
+LEAD_HORIZON_DAYS = 60  # the furthest ahead a lead reminder is looked for (calendar days)
+_OPEN = col(Milestone.done_at).is_(None)  # the condition of the open-milestone index
+# "Not final" rather than "one of the active statuses": the same rows, but SQLite (which has
+# no statistics) would use the status index for an IN list and visit every active inspection.
+_ACTIVE = col(Inspection.status).not_in([s.value for s in FINAL_STATUSES])
+
+
+def open_milestones(
+    session: Session, *, due_by: pendulum.Date
+) -> list[tuple[Milestone, Inspection, str]]:
+    """Open milestones of active inspections due by `due_by`, with the programme's code."""
+    rows = session.exec(
+        select(Milestone, Inspection, Programme.code)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(_OPEN, col(Milestone.due_on) <= due_by)
+        .where(_ACTIVE)
+        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
+    ).all()
+    return [(m, i, code) for m, i, code in rows]
+
+
+@dataclass(frozen=True)
+class OwedReminder:
+    """A reminder an open milestone needs on a day and nobody has claimed yet."""
+
+    milestone_id: int
+    milestone_kind: str
+    due_on: dt.date
+    inspection_id: int
+    body_id: int
+    code: str
+    owed: ReminderDue
+
+
+def lead_horizon(as_of: pendulum.Date, programmes: dict[str, ProgrammeDefinition]) -> dt.date:
+    """The last due date whose lead reminders can have been reached on `as_of`.
+
+    A lead of L working days is reached on `as_of` exactly when the milestone is due no later
+    than L working days after it, so nothing due beyond the longest lead can need one.
+    """
+    leads = [lead for p in programmes.values() for lead in p.reminders.lead_working_days]
+    furthest = add_working_days(as_of, max(leads)) if leads else as_of
+    return min(furthest, as_of.add(days=LEAD_HORIZON_DAYS))
+
+
+def unclaimed_reminders(
+    session: Session, *, as_of: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
+) -> list[OwedReminder]:
+    """Every lead-time reminder and escalation owed on `as_of` not yet claimed, in due order.
+
+    The order is the sweep's: due date, inspection, milestone.
+    """
+    horizon = lead_horizon(as_of, programmes)
+    near = (_OPEN, col(Milestone.due_on) <= horizon)
+    rows = session.exec(
+        select(
+            Milestone.id,
+            Milestone.kind,
+            Milestone.due_on,
+            Inspection.id,
+            Inspection.body_id,
+            Programme.code,
+        )
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(*near, _ACTIVE)
+        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
+    ).all()
+    claimed = {
+        (milestone_id, kind, remind_on.toordinal())
+        for milestone_id, kind, remind_on in session.exec(
+            select(Reminder.milestone_id, Reminder.kind, Reminder.remind_on)
+            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+            .where(*near)
+        )
+    }
+    rules: dict[tuple[str, str, dt.date], ReminderDue | None] = {}
+    unclaimed = []
+    for milestone_id, kind, due_on, inspection_id, body_id, code in rows:
+        key = (code, kind, due_on)
+        if key not in rules:
+            rule = rule_for(programmes, code, kind)
+            rules[key] = reminder_due(rule, programmes[code].reminders, due_on, as_of)
+        owed = rules[key]
+        assert milestone_id is not None and inspection_id is not None
+        if owed is None or (milestone_id, owed.kind, owed.remind_on.toordinal()) in claimed:
+            continue
+        unclaimed.append(
+            OwedReminder(milestone_id, kind, due_on, inspection_id, body_id, code, owed)
+        )
+    return unclaimed
+
+
+def next_day_with_work(
+    session: Session, *, after: pendulum.Date, programmes: dict[str, ProgrammeDefinition]
+) -> dt.date | None:
+    """The next day after `after` on which an open milestone falls due or needs a reminder.
+
+    The first due date ahead; for each lead time, the first milestone ahead whose lead day is
+    still to come (lead days rise with due dates); and each overdue milestone's next
+    escalation (a held step is reminded every working day).
+    """
+    days = [d for d in [_first_due(session, after=after)] if d is not None]
+    for lead in sorted({n for p in programmes.values() for n in p.reminders.lead_working_days}):
+        reminded = [
+            (code, rule.kind)
+            for code, p in programmes.items()
+            if lead in p.reminders.lead_working_days
+            for rule in p.milestones
+            if rule.remind
+        ]
+        if not reminded:
+            continue
+        only = tuple_(col(Programme.code), col(Milestone.kind)).in_(reminded)
+        due = _first_due(session, after=add_working_days(after, lead), only=only)
+        if due is not None:
+            days.append(add_working_days(due, -lead))
+    overdue = session.exec(
+        select(Programme.code, Milestone.kind, Milestone.due_on)
+        .distinct()
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .where(_OPEN, col(Milestone.due_on) <= after, _ACTIVE)
+    ).all()
+    for code, kind, due_on in overdue:
+        rule = rule_for(programmes, code, kind)
+        escalation = next_reminder_day(rule, programmes[code].reminders, due_on, after)
+        if escalation is not None:
+            days.append(escalation)
+        if rule.stage in SIGN_OFFS:
+            days.append(add_working_days(after, 1))  # a held step is reminded daily
+    return min(days) if days else None
+
+
+def _first_due(
+    session: Session, *, after: dt.date, only: ColumnElement[bool] | None = None
+) -> dt.date | None:
+    """The first due date after `after` of an open milestone of an active inspection."""
+    query = (
+        select(Milestone.due_on)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .where(_OPEN, col(Milestone.due_on) > after, _ACTIVE)
+    )
+    if only is not None:
+        query = query.join(Programme, col(Programme.id) == Inspection.programme_id).where(only)
+    return session.exec(query.order_by(col(Milestone.due_on)).limit(1)).first()
