@@ -29,21 +29,42 @@ _OPEN = col(Milestone.done_at).is_(None)  # the condition of the open-milestone 
 # "Not final" rather than "one of the active statuses": the same rows, but SQLite (which has
 # no statistics) would use the status index for an IN list and visit every active inspection.
 _ACTIVE = col(Inspection.status).not_in([s.value for s in FINAL_STATUSES])
+_CHUNK = 500  # ids per IN list
 
 
 def open_milestones(
-    session: Session, *, due_by: pendulum.Date
+    session: Session, *, due_by: dt.date
 ) -> list[tuple[Milestone, Inspection, str]]:
-    """Open milestones of active inspections due by `due_by`, with the programme's code."""
-    rows = session.exec(
-        select(Milestone, Inspection, Programme.code)
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(_OPEN, col(Milestone.due_on) <= due_by)
-        .where(_ACTIVE)
-        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
-    ).all()
-    return [(m, i, code) for m, i, code in rows]
+    """Open milestones of active inspections due by `due_by`, with the programme's code.
+
+    In due order (due date, inspection, milestone). The milestones are read through the
+    open-milestone index alone, then their inspections by key: a join would let PostgreSQL,
+    which cannot tell that open milestones are rarely overdue, read every inspection.
+    """
+    milestones = session.exec(select(Milestone).where(_OPEN, col(Milestone.due_on) <= due_by))
+    due = list(milestones)
+    active = _active_inspections(session, {m.inspection_id for m in due})
+    rows = [(m, *active[m.inspection_id]) for m in due if m.inspection_id in active]
+    return sorted(rows, key=lambda row: (row[0].due_on, row[1].id or 0, row[0].id or 0))
+
+
+def _active_inspections(session: Session, ids: set[int]) -> dict[int, tuple[Inspection, str]]:
+    """The inspections among `ids` neither closed nor cancelled, with the programme's code."""
+    found: dict[int, tuple[Inspection, str]] = {}
+    for chunk in _chunks(ids):
+        for inspection, code in session.exec(
+            select(Inspection, Programme.code)
+            .join(Programme, col(Programme.id) == Inspection.programme_id)
+            .where(col(Inspection.id).in_(chunk), _ACTIVE)
+        ):
+            assert inspection.id is not None
+            found[inspection.id] = (inspection, code)
+    return found
+
+
+def _chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -77,43 +98,30 @@ def unclaimed_reminders(
 
     The order is the sweep's: due date, inspection, milestone.
     """
-    horizon = lead_horizon(as_of, programmes)
-    near = (_OPEN, col(Milestone.due_on) <= horizon)
-    rows = session.exec(
-        select(
-            Milestone.id,
-            Milestone.kind,
-            Milestone.due_on,
-            Inspection.id,
-            Inspection.body_id,
-            Programme.code,
-        )
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(*near, _ACTIVE)
-        .order_by(col(Milestone.due_on), col(Inspection.id), col(Milestone.id))
-    ).all()
+    due = open_milestones(session, due_by=lead_horizon(as_of, programmes))
     claimed = {
         (milestone_id, kind, remind_on.toordinal())
+        for chunk in _chunks({m.id for m, _i, _c in due if m.id is not None})
         for milestone_id, kind, remind_on in session.exec(
-            select(Reminder.milestone_id, Reminder.kind, Reminder.remind_on)
-            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-            .where(*near)
+            select(col(Reminder.milestone_id), col(Reminder.kind), col(Reminder.remind_on)).where(
+                col(Reminder.milestone_id).in_(chunk)
+            )
         )
     }
     rules: dict[tuple[str, str, dt.date], ReminderDue | None] = {}
     unclaimed = []
-    for milestone_id, kind, due_on, inspection_id, body_id, code in rows:
+    for milestone, inspection, code in due:
+        milestone_id, kind, due_on = milestone.id, milestone.kind, milestone.due_on
         key = (code, kind, due_on)
         if key not in rules:
             rule = rule_for(programmes, code, kind)
             rules[key] = reminder_due(rule, programmes[code].reminders, due_on, as_of)
         owed = rules[key]
-        assert milestone_id is not None and inspection_id is not None
+        assert milestone_id is not None and inspection.id is not None
         if owed is None or (milestone_id, owed.kind, owed.remind_on.toordinal()) in claimed:
             continue
         unclaimed.append(
-            OwedReminder(milestone_id, kind, due_on, inspection_id, body_id, code, owed)
+            OwedReminder(milestone_id, kind, due_on, inspection.id, inspection.body_id, code, owed)
         )
     return unclaimed
 
@@ -142,14 +150,8 @@ def next_day_with_work(
         due = _first_due(session, after=add_working_days(after, lead), only=only)
         if due is not None:
             days.append(add_working_days(due, -lead))
-    overdue = session.exec(
-        select(Programme.code, Milestone.kind, Milestone.due_on)
-        .distinct()
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(_OPEN, col(Milestone.due_on) <= after, _ACTIVE)
-    ).all()
-    for code, kind, due_on in overdue:
+    overdue = {(code, m.kind, m.due_on) for m, _i, code in open_milestones(session, due_by=after)}
+    for code, kind, due_on in sorted(overdue):
         rule = rule_for(programmes, code, kind)
         escalation = next_reminder_day(rule, programmes[code].reminders, due_on, after)
         if escalation is not None:
@@ -164,7 +166,7 @@ def _first_due(
 ) -> dt.date | None:
     """The first due date after `after` of an open milestone of an active inspection."""
     query = (
-        select(Milestone.due_on)
+        select(col(Milestone.due_on))
         .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
         .where(_OPEN, col(Milestone.due_on) > after, _ACTIVE)
     )
