@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from inspectorate.domain.access import AccountRole, InspectionFacts, Viewer, may_see_document
+from inspectorate.domain.access import (
+    AccountRole,
+    InspectionFacts,
+    Viewer,
+    may_see_document,
+    may_see_inspection,
+)
 from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.lifecycle import Status
 
@@ -60,3 +66,20 @@ def test_a_draft_rendered_before_it_is_sent_stays_with_the_staff() -> None:
 def test_an_unknown_kind_is_closed_to_the_body() -> None:
     published = InspectionFacts(7, 3, Status.PUBLISHED)
     assert not may_see_document(VIEWERS["own body"], published, "minutes", False)
+
+
+# Who may open the inspection's page at all, by status (columns as above).
+PAGE = {
+    "manager": "y y y y y y y y y y",
+    "team inspector": "y y y y y y y y y y",
+    "other inspector": ". . . . . . . y y .",
+    "own body": ". y y y y y y y y .",
+    "other body": ". . . . . . . y y .",
+    "public": ". . . . . . . y y .",
+}
+
+
+@pytest.mark.parametrize("who", sorted(VIEWERS))
+def test_a_body_learns_of_its_inspection_from_the_announcement_not_before(who: str) -> None:
+    seen = [may_see_inspection(VIEWERS[who], InspectionFacts(7, 3, s)) for s in STATUSES]
+    assert seen == [mark == "y" for mark in PAGE[who].split()]

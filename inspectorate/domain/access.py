@@ -79,10 +79,14 @@ def is_own_body(viewer: Viewer, inspection: InspectionFacts) -> bool:
 
 
 def may_see_inspection(viewer: Viewer, inspection: InspectionFacts) -> bool:
-    """Whether the inspection's page may be shown at all."""
+    """Whether the inspection's page may be shown at all.
+
+    A body learns of its inspection from the announcement (its notice), not before: until
+    then, and once an inspection is cancelled, it is the inspectorate's planning alone.
+    """
     return (
         is_staff_on(viewer, inspection)
-        or is_own_body(viewer, inspection)
+        or (is_own_body(viewer, inspection) and inspection.status in ANNOUNCED_OUT)
         or inspection.status in PUBLISHED_STATUSES
     )
 
