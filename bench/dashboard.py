@@ -43,7 +43,9 @@ def load(folder: Path, env: dict[str, str]) -> None:
         cwd=ROOT,
     )
     subprocess.run(
-        [CLI, "users", "add", "bench.manager", "--role", "manager", "--password", PASSWORD],
+        [CLI, "users", "add", "bench.manager", "--role", "manager", "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
         env=env,
         check=True,
         capture_output=True,

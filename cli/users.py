@@ -44,10 +44,6 @@ def users_add(
     ],
     role: Annotated[str, typer.Option(help="manager, inspector, body or public.")],
     body: Annotated[str | None, typer.Option(help="The body, for a body's account.")] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(help="Deprecated (shows in `ps`): leave it out to be asked for it."),
-    ] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a dashboard account (the password is stored as an argon2 hash)."""
@@ -56,7 +52,7 @@ def users_add(
         users.add_user,
         username=username,
         role=role,
-        password=password if password is not None else read_password(password_stdin),
+        password=read_password(password_stdin),
         body=body,
         now=context.moment(None),
     )
