@@ -54,6 +54,8 @@ def report_html(*, draft: bool, lang: str) -> str:
         programme=framework.name,
         fieldwork_start=FIELDWORK,
         fieldwork_end=FIELDWORK + dt.timedelta(days=4),
+        published_on=dt.date(2014, 6, 2),
+        inspectorate=reports.inspectorate(),
         in_wales=True,
         draft=draft,
         editable={
@@ -65,7 +67,7 @@ def report_html(*, draft: bool, lang: str) -> str:
         programme_aggregate={"assisting_sentencing": 71.5, "protecting_the_public": 64.0},
         inspections_in_aggregate=4,
     )
-    return reports.render_report(report, framework_name=framework.name, lang=lang)
+    return reports.render_report(report, lang=lang)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,10 @@ def test_the_follow_up_report_matches_its_golden_file(lang: str) -> None:
         body="Staffordshire",
         programme=framework.name,
         kind="follow_up",
-        names={c.id: c.name for c in framework.criteria},
+        inspectorate=reports.inspectorate(),
+        names={c.id: framework.criterion_label(c.id) for c in framework.criteria},
+        published_on=dt.date(2006, 6, 5),
+        original_published=dt.date(2005, 6, 6),
         original_fieldwork=dt.date(2005, 3, 7),
         fieldwork_start=dt.date(2006, 3, 6),
         fieldwork_end=dt.date(2006, 3, 10),
@@ -114,9 +119,11 @@ def test_the_follow_up_report_matches_its_golden_file(lang: str) -> None:
 def test_the_announcement_letter_matches_its_golden_file(lang: str) -> None:
     letter = build_announcement_letter(
         body="Wales Probation Trust",
+        body_kind="trust",
         programme=context.programmes()["iaow"],
         due=due_dates(),
         team_email="inspection-team@inspectorate.invalid",
+        inspectorate=reports.inspectorate(),
     )
     html = (
         reports.environment(lang)
@@ -146,6 +153,8 @@ def test_the_reminder_and_escalation_emails_match_their_golden_files(kind: str) 
             remind_on=FIELDWORK,
             recipients="team@inspectorate.invalid",
         ),
+        addressee="Chief Executive",
+        signatory="Alan MacDonald, Assistant Chief Inspector",
     ).as_template_context()
     subject, body = render_email(reports.environment("en"), [f"email/{kind}.txt.j2"], mail)
     check_golden(f"{kind}.txt", f"Subject: {subject}\n\n{body}")

@@ -12,7 +12,7 @@ from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder, 
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.programmes import Role
-from inspectorate.services import context
+from inspectorate.services import context, letters
 from inspectorate.services.messages import Outgoing, Prepared, build_messages, weeks_and_days
 from inspectorate.services.recipients import addresses_for
 from tests.factories import morning, schedule
@@ -119,7 +119,7 @@ def test_the_draft_notice_carries_the_draft_and_the_comments_deadline(
     assert attachment.filename == "draft-report-durham-tees-valley-en.pdf"
     assert (attachment.content_type, attachment.data) == ("application/pdf", draft)
     assert team.message.to == ("inspection-team@inspectorate.invalid",)
-    assert "Dear Chief Officer" not in team.message.body
+    assert "Dear Chief Executive" not in team.message.body
     assert f"due by {comments_due}" in team.message.body
     assert team.message.attachments == body.message.attachments
     assert body.message.key != team.message.key  # two mails, each its own Message-ID
@@ -150,6 +150,10 @@ def test_the_announcement_gives_the_fieldwork_dates(sqlite_database: str) -> Non
     body = one_for(prepared.mails, "body").message
     assert body.attachments[0].content_type == "text/html"  # HTML when no PDF is written
     assert body.subject.startswith("Announcement of inspection")
+    with context.reading() as session:  # the letter it carries greets the same person
+        letter = letters.render_letter_html(session, inspection_id=inspection_id)
+    assert body.body.startswith("Dear Chief Executive,") and "Dear Chief Executive," in letter
+    assert "Alan MacDonald, Assistant Chief Inspector" in body.body and "Alan MacDonald" in letter
 
 
 def test_the_publication_notice_carries_the_report_and_the_action_plan_date(
@@ -187,7 +191,7 @@ def test_the_chief_officer_never_reads_internal_wording(
     prepared = prepare(reminder, "2014-04-07")
     body = one_for(prepared.mails, "body").message
     assert body.to == ("chief-officer@durham-tees-valley.trust.bodies.invalid",)
-    assert body.body.startswith("Dear Chief Officer")
+    assert body.body.startswith("Dear Chief Executive,")  # a trust's head, as its letters say
     assert [phrase for phrase in INTERNAL if phrase in body.body] == []
     assert one_for(prepared.mails, "staff").message.to == ("inspection-team@inspectorate.invalid",)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from inspectorate.adapters.models import Inspection, ReportVersion
 from inspectorate.domain.errors import InvalidFile
 from inspectorate.services import context, documents, evidence, reports
 from tests.factories import morning, scored
+
+MM = 72 / 25.4  # PDF points in a millimetre
 
 
 def render(inspection_id: int, **options: Any) -> str:
@@ -80,21 +83,66 @@ def test_versions_are_kept_once_per_content(sqlite_database: str, tmp_path: Path
     assert saved.path.read_bytes() == html and not saved.new and not versions[0].public
 
 
-@pytest.mark.usefixtures("sqlite_database")
-def test_the_pdf_carries_the_headline_table_and_the_draft_mark_on_every_page(
-    tmp_path: Path,
-) -> None:
-    from io import BytesIO
+def text_fill(page: Any) -> float:
+    """How far down the page's body its text reaches (0 empty, 1 full), draft mark aside."""
+    top, bottom = float(page.mediabox.height) - 22 * MM, 20 * MM  # the page's margins
+    lowest = [top]
 
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and "DRAFT" not in text and "PUBLICATION" not in text and bottom < y < top:
+            lowest.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (top - min(lowest)) / (top - bottom)
+
+
+def structure_types(node: Any, found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Every structure element of the tagged PDF's tree: (type, alternative text)."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            structure_types(child, found)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            found.append((str(node["/S"]), node.get("/Alt")))
+        if "/K" in node:
+            structure_types(node["/K"], found)
+    return found
+
+
+@pytest.mark.usefixtures("sqlite_database")
+def test_the_pdf_is_tagged_has_a_cover_of_its_own_and_no_near_empty_page() -> None:
     from pypdf import PdfReader
 
-    pdf = reports.html_to_pdf(render(scored(), draft=True, editable={}))
-    pages = [p.extract_text() for p in PdfReader(BytesIO(pdf)).pages]
-    assert len(pages) > 5
-    assert all("DRAFT — NOT FOR PUBLICATION" in page for page in pages)
-    summary = next(p for p in pages if p.startswith("Summary"))
+    reader = PdfReader(BytesIO(reports.html_to_pdf(render(scored(), draft=True, editable={}))))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) > 5 and all("DRAFT — NOT FOR PUBLICATION" in page for page in pages)
+    # PDF/UA-1: a structure tree, marked content, the language and the title
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en"
+    title = "Inspection of Adult Offending Work: Wales (DRAFT)"
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    xmp = reader.xmp_metadata
+    assert xmp is not None and xmp.dc_title == {"x-default": title}
+    assert b'pdfuaid:part="1"' in xmp.stream.get_data()
+    tags = structure_types(root["/StructTreeRoot"]["/K"], [])
+    kinds = {kind for kind, _ in tags}
+    assert {"/Document", "/H1", "/H2", "/Table", "/TH", "/L", "/LI", "/Figure"} <= kinds
+    charts = [alt for kind, alt in tags if kind == "/Figure"]
+    assert charts and all(alt and alt.startswith("Data summary: ") for alt in charts)
+    # the cover alone: inspectorate, programme, body, month of publication, nothing else
+    cover = pages[0]
+    assert "HM Inspectorate of Probation" in cover and "Inspection of Adult Offending Work" in cover
+    assert "Wales" in cover and "May 2014" in cover  # publication is planned for 30 May 2014
+    assert "March 2014" not in cover and "Contents" not in cover and "Foreword" not in cover
+    assert pages[1].startswith("Contents") and "Summary" in pages[1]
+    summary = next(p for p in pages if "Headline outcome" in p)
     assert "Assisting sentencing" in summary and "Delivering effective work for victims" in summary
-    assert "Page 1 of" in pages[0]
+    # no page between the contents and the last is left mostly blank
+    fills = [round(text_fill(page), 2) for page in reader.pages]
+    assert min(fills[2:-1]) > 0.6, fills
 
 
 def test_a_welsh_report_translates_the_template_and_keeps_the_data_as_written(
@@ -112,7 +160,7 @@ def test_the_headline_chart_compares_with_published_inspections_only(
 ) -> None:
     first, second = scored("Wales"), scored("London", fieldwork_start="2014-03-03")
     html = render(second, draft=True, editable={})
-    assert "no inspection in the programme has been published yet" in html
+    assert "<svg" in html and "programme aggregate" not in html  # nothing yet to compare with
     with session_scope(context.engine()) as session:
         session.execute(
             update(Inspection).where(col(Inspection.id) == first).values(status="published")

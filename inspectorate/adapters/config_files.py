@@ -1,4 +1,4 @@
-"""Reading the configuration files: programmes, frameworks, trigger rules and bodies.
+"""Reading the configuration files: programmes, frameworks, triggers, bodies, the inspectorate.
 
 The domain validates what is read (`*_from_toml`, `body_from_row`); this module only reads,
 naming the file in every error.
@@ -15,6 +15,7 @@ from typing import Any
 
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.frameworks import Framework, framework_from_toml
+from inspectorate.domain.identity import Inspectorate, inspectorate_from_toml
 from inspectorate.domain.programmes import ProgrammeDefinition, programme_from_toml
 from inspectorate.domain.reference import BODY_FILES, BodyRecord, body_from_row
 from inspectorate.domain.triggers import TriggerRule, rules_from_toml
@@ -73,6 +74,13 @@ def rules_for(
         return []
     produces = frozenset(h.id for h in frameworks[programme.sampling.framework].headlines)
     return _rules_in(path, produces)
+
+
+@lru_cache(maxsize=4)
+def load_inspectorate(config_dir: Path) -> Inspectorate:
+    """Read the inspectorate's name, addressees and signatories (config/inspectorate.toml)."""
+    path = config_dir / "inspectorate.toml"
+    return inspectorate_from_toml(read_toml(path, "the inspectorate's settings"), where=str(path))
 
 
 def load_families(directory: Path) -> set[str]:

@@ -31,6 +31,9 @@ def template_environment(
         i18n.translations(lang), newstyle=True
     )
     environment.globals["lang"] = lang
+    # Data in catalogued words (a sample's 'very high'): translated, yet escaped like data,
+    # unlike _() whose result jinja2 trusts as the translator's markup.
+    environment.filters["translated"] = i18n.translations(lang).gettext
     environment.filters["long_date"] = lambda d: i18n.long_date(d, lang)
     environment.filters["day_month_year"] = lambda d: i18n.day_month_year(d, lang)
     environment.filters["month_year"] = lambda d: i18n.month_year(d, lang)

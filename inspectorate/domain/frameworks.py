@@ -68,7 +68,8 @@ class Framework(BaseModel):
     aggregation: Aggregation
     min_group_size: int = Field(default=5, ge=1)
     descriptive_scale: tuple[str, ...] = ()
-    rating_bands: tuple[RatingBand, ...] = ()
+    rating_bands: tuple[RatingBand, ...] = ()  # a rating beside each score, only where defined
+    criterion_ids_in_reports: bool = True  # False where ids are keys (lor.ap), not numbering
     headlines: tuple[Headline, ...] = Field(min_length=1)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
@@ -127,6 +128,11 @@ class Framework(BaseModel):
                 "headlines": tuple(h for h in self.headlines if h.id in headlines),
             }
         )
+
+    def criterion_label(self, criterion_id: str) -> str:
+        """How a report names a criterion: '2.1 Assessment and planning ...' or the name alone."""
+        name = next(c.name for c in self.criteria if c.id == criterion_id)
+        return f"{criterion_id} {name}" if self.criterion_ids_in_reports else name
 
     def rating(self, score: float) -> str | None:
         """Return the rating band label for a score, if the framework has bands."""

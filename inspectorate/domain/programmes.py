@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from inspectorate.domain.calendar import Roll
 from inspectorate.domain.errors import ConfigError, UnknownProgramme
+from inspectorate.domain.identity import Person
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.sampling import SamplingRule
@@ -112,6 +113,7 @@ class ProgrammeDefinition(BaseModel):
     reminders: ReminderPolicy = ReminderPolicy()
     sampling: SamplingRule | None = None
     planning: PlanningRule | None = None
+    signatory: Person | None = None  # who signs its letters (the Chief Inspector when None)
     milestones: tuple[MilestoneRule, ...]
 
     @model_validator(mode="after")

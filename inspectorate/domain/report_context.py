@@ -1,10 +1,13 @@
 """The content of an inspection report, built from its scores and sample (pure).
 
-Structure after seed 003: cover, foreword, summary of headline outcomes, a chapter per
-outcome with the case assessment score and findings written from the data ("in 11 out of
-the 18 relevant cases"), recommendations, and appendices (sample, scoring, criteria,
-glossary). Editable text (foreword, strengths, areas for improvement, recommendations)
-comes from the inspectors; where none is given the report says so plainly.
+Structure after seed 003: a cover (inspectorate, programme, body, month of publication),
+contents, the foreword signed by the Chief Inspector, a summary of headline outcomes, a
+chapter per outcome with the case assessment score and findings written from the data ("in
+11 out of the 18 relevant cases", numbered as the chapter's chart numbers its bars),
+recommendations, and appendices (sample, scoring, criteria, glossary). Editable text
+(foreword, strengths, areas for improvement, recommendations) comes from the inspectors;
+where none is given the report says so plainly. Ratings appear only where the framework
+defines rating bands, the programme comparison only once inspections have been published.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.identity import Inspectorate, Person
 
 
 def N_(message: str) -> str:
@@ -51,6 +56,36 @@ SAMPLE_DIMENSIONS = (
     ("ethnicity", N_("Ethnicity")),
     ("principal_offence", N_("Principal offence")),
 )
+# Groups in their natural order (risk levels rising, case types as seed 003 l.650 lists
+# them); any other group follows alphabetically, 'other' last.
+GROUP_ORDER = {
+    "case_type": (
+        N_("community order"),
+        N_("suspended sentence order"),
+        N_("post-custody licence"),
+    ),
+    "rosh": (N_("low"), N_("medium"), N_("high"), N_("very high")),
+}
+# Group names of the other dimensions as caseload extracts write them, and the kinds of
+# criteria, for the catalogue (a report translates them with its `translated` filter).
+GROUP_WORDS = (
+    N_("Female"),
+    N_("Male"),
+    N_("Asian"),
+    N_("Black"),
+    N_("Mixed"),
+    N_("White"),
+    N_("Other"),
+    N_("burglary"),
+    N_("drug offences"),
+    N_("motoring"),
+    N_("other"),
+    N_("sexual offences"),
+    N_("theft and handling"),
+    N_("violence against the person"),
+    N_("interviews"),  # criteria judged from interviews or rated, not scored from cases
+    N_("descriptive"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,7 @@ class Finding:
     sufficient: int
     applicable: int
     score: float
+    number: int = 0  # its number in the chapter's text and chart (1, 2, ...)
 
 
 @dataclass(frozen=True)
@@ -72,7 +108,7 @@ class Chapter:
     name: str
     score: float | None
     band: str | None
-    criteria: list[tuple[str, str, float]]
+    criteria: list[tuple[str, float]]  # (as the report names it, score)
     findings: list[Finding]
     strengths: list[str]
     improvements: list[str]
@@ -95,6 +131,10 @@ class ReportContext:
     programme: str
     fieldwork_start: dt.date
     fieldwork_end: dt.date
+    published_on: dt.date  # the month on the cover (planned, until the report is published)
+    inspectorate: Inspectorate
+    signatory: Person  # signs the foreword: the Chief Inspector at publication
+    rated: bool  # the framework defines rating bands
     draft: bool
     in_wales: bool
     foreword: str
@@ -103,11 +143,19 @@ class ReportContext:
     sample: list[tuple[str, list[tuple[str, int, float]]]]
     sample_size: int
     aggregation: str
-    criteria: list[tuple[str, str, str]]
+    criteria: list[tuple[str, str]]  # (as the report names it, kind)
     against_programme: list[HeadlineComparison]
-    inspections_in_aggregate: int
+    inspections_in_aggregate: int  # none: no comparison with the programme is shown
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
     distribution: tuple[str, ...] = field(default=())
+
+
+def group_order(dimension: str, group: str) -> tuple[int, int, str]:
+    """Sort key of a sample group: the natural order where known, else alphabetical, other last."""
+    known = GROUP_ORDER.get(dimension, ())
+    if group in known:
+        return (0, known.index(group), "")
+    return (1, int(group.lower() == "other"), group.lower())
 
 
 def _sample_tables(cases: pd.DataFrame) -> list[tuple[str, list[tuple[str, int, float]]]]:
@@ -115,9 +163,8 @@ def _sample_tables(cases: pd.DataFrame) -> list[tuple[str, list[tuple[str, int, 
     for column, label in SAMPLE_DIMENSIONS:
         if column in cases and not cases.empty:
             counts = Counter(str(v) for v in cases[column].tolist())
-            tables.append(
-                (label, [(k, n, 100.0 * n / len(cases)) for k, n in sorted(counts.items())])
-            )
+            groups = sorted(counts, key=partial(group_order, column))
+            tables.append((label, [(g, counts[g], 100.0 * counts[g] / len(cases)) for g in groups]))
     return tables
 
 
@@ -130,6 +177,8 @@ def build_report(
     programme: str,
     fieldwork_start: dt.date,
     fieldwork_end: dt.date,
+    published_on: dt.date,
+    inspectorate: Inspectorate,
     in_wales: bool,
     draft: bool,
     editable: Mapping[str, Any] | None = None,
@@ -140,7 +189,8 @@ def build_report(
     """Assemble a report from `inspectorate score --json`-shaped scores and the sample.
 
     `programme_aggregate` holds each headline's mean over the programme's published
-    inspections (embargoed drafts never count), for the chart beside this body's scores.
+    inspections (embargoed drafts never count), for the chart beside this body's scores;
+    `published_on` is the day of publication, planned or done (the cover's month).
     """
     editable = editable or {}
     aggregate = programme_aggregate or {}
@@ -148,18 +198,16 @@ def build_report(
     for headline in framework.headlines:
         criteria = [c for c in framework.criteria if c.headline == headline.id]
         ids = {c.id for c in criteria}
-        findings = [
-            Finding(
-                q.id,
-                q.text,
-                v["sufficient"],
-                v["applicable"],
-                v["score"],
-            )
+        answered = [
+            (q, v)
             for q in framework.questions
             if set(q.criteria) & ids
             for v in [scores["questions"].get(q.id)]
             if v
+        ]
+        findings = [
+            Finding(q.id, q.text, v["sufficient"], v["applicable"], v["score"], number)
+            for number, (q, v) in enumerate(answered, start=1)
         ]
         score = scores["headline"].get(headline.id)
         notes = editable.get("outcomes", {}).get(headline.id, {})
@@ -170,7 +218,7 @@ def build_report(
                 score,
                 framework.rating(score) if score is not None else None,
                 [
-                    (c.id, c.name, scores["criteria"][c.id])
+                    (framework.criterion_label(c.id), scores["criteria"][c.id])
                     for c in criteria
                     if c.id in scores["criteria"]
                 ],
@@ -184,6 +232,10 @@ def build_report(
         programme=programme,
         fieldwork_start=fieldwork_start,
         fieldwork_end=fieldwork_end,
+        published_on=published_on,
+        inspectorate=inspectorate,
+        signatory=inspectorate.chief_inspector_on(published_on),
+        rated=bool(framework.rating_bands),
         draft=draft,
         in_wales=in_wales,
         foreword=str(editable.get("foreword", "")),
@@ -192,7 +244,7 @@ def build_report(
         sample=_sample_tables(cases),
         sample_size=len(cases),
         aggregation=framework.aggregation.value,
-        criteria=[(c.id, c.name, c.kind) for c in framework.criteria],
+        criteria=[(framework.criterion_label(c.id), c.kind) for c in framework.criteria],
         distribution=distribution,
         against_programme=[
             HeadlineComparison(c.name, c.score, aggregate.get(c.id))

@@ -16,16 +16,14 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.i18n import check_language
-from inspectorate.adapters.models import Body, Programme, ReportVersion
+from inspectorate.adapters.models import Body, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_kind
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
-from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES, Stage
 from inspectorate.domain.stage_effects import Effect
-from inspectorate.services import context, owed_effects, publication, reports
+from inspectorate.services import follow_up_reports, letters, owed_effects, publication, reports
 
 
 @dataclass(frozen=True)
@@ -40,37 +38,19 @@ class SavedDocument:
     new: bool
 
 
-def render_letter_html(session: Session, *, inspection_id: int, lang: str = "en") -> str:
-    """Render the announcement letter from the inspection's planned milestones."""
-    check_language(lang)
-    settings = get_settings()
-    inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
-    programme = session.get(Programme, inspection.programme_id)
-    assert body is not None and programme is not None
-    letter = build_announcement_letter(
-        body=body.name,
-        programme=context.programmes()[programme.code],
-        due=reports.planned_dates(session, inspection_id),
-        team_email=settings.team_email,
-    )
-    template = reports.environment(lang).get_template("letters/announcement.html.j2")
-    return template.render(letter=letter, draft=False)
-
-
 def render_document(
     session: Session, *, inspection_id: int, kind: DocumentKind | str, lang: str
 ) -> str:
     """Render one kind of document as HTML."""
     kind = document_kind(kind)
     if kind is DocumentKind.ANNOUNCEMENT:
-        return render_letter_html(session, inspection_id=inspection_id, lang=lang)
+        return letters.render_letter_html(session, inspection_id=inspection_id, lang=lang)
     if kind in ("draft", "published"):
         return reports.render_html(
             session, inspection_id=inspection_id, draft=kind == "draft", lang=lang
         )
     if kind in ("follow_up_draft", "follow_up"):
-        return reports.render_follow_up_html(
+        return follow_up_reports.render_follow_up_html(
             session, inspection_id=inspection_id, draft=kind == "follow_up_draft", lang=lang
         )
     raise AssertionError(f"no renderer for {kind}")  # every kind is handled above

@@ -1,7 +1,8 @@
 """The e-mails for one reminder, escalation, hold or notice, rendered from their templates.
 
-Each mail is addressed to one kind of reader: the body's chief officer reads the body's
-wording, the team and the manager the internal one (a reminder to both becomes two mails).
+Each mail is addressed to one kind of reader: the body's head reads the body's wording,
+addressed by the title its letters use ('Dear Chief Executive', config/inspectorate.toml),
+the team and the manager the internal one (a reminder to both becomes two mails).
 A notice carries the documents its stage wrote; while one is not written yet the notice
 waits (`Prepared.waiting_for`) instead of going out without it.
 """
@@ -17,6 +18,7 @@ from typing import Any
 import pendulum
 from sqlmodel import Session, select
 
+from inspectorate.adapters.config_files import load_inspectorate
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.adapters.render import render_email, template_environment
@@ -69,7 +71,9 @@ class MailContext:
     lead_days: int
     due_on: dt.date
     remind_on: dt.date
-    audience: str = STAFF  # BODY (the chief officer's wording) or STAFF (internal wording)
+    audience: str = STAFF  # BODY (the body's head's wording) or STAFF (internal wording)
+    addressee: str = ""  # the body's head as letters address them: 'Chief Executive'
+    signatory: str = ""  # who signs the programme's letters: 'Alan MacDonald, ...'
     dates: Mapping[str, dt.date] = field(default_factory=dict)  # every milestone's due date
     documents: tuple[MailDocument, ...] = ()
     inspection_url: str = ""
@@ -106,6 +110,8 @@ def mail_context(
     milestone: Milestone,
     rule: MilestoneRule,
     reminder: Reminder,
+    addressee: str,
+    signatory: str,
     audience: str = STAFF,
     dates: Mapping[str, dt.date] | None = None,
     documents: tuple[MailDocument, ...] = (),
@@ -127,6 +133,8 @@ def mail_context(
         due_on=milestone.due_on,
         remind_on=reminder.remind_on,
         audience=audience,
+        addressee=addressee,
+        signatory=signatory,
         dates=dict(dates or {}),
         documents=documents,
         inspection_url=inspection_url,
@@ -227,15 +235,20 @@ def build_messages(
     environment = template_environment(settings.templates_dir, settings.user_templates_dir)
     names = template_names(reminder.kind, milestone.kind)
     dates = _milestone_dates(session, milestone.inspection_id)
+    inspectorate = load_inspectorate(settings.config_dir)
+    programme = programmes[programme_row.code]
+    signer = programme.signatory or inspectorate.chief_inspector_on(milestone.due_on)
     mails = []
     for audience, to in groups:
         context = mail_context(
             body=body,
-            programme=programmes[programme_row.code],
+            programme=programme,
             inspection=inspection,
             milestone=milestone,
             rule=rule,
             reminder=reminder,
+            addressee=inspectorate.addressee(body.kind).en,
+            signatory=f"{signer.name}, {signer.title_in('en')}",
             audience=audience,
             dates=dates,
             documents=documents,

@@ -1,4 +1,4 @@
-"""Rendering an inspection's report or follow-up report as HTML, in English or Welsh."""
+"""Rendering an inspection's report as HTML, in English or Welsh, and as a tagged PDF."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import jinja2
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.casework import sample_of, stored_score_summary
+from inspectorate.adapters.config_files import load_inspectorate
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.i18n import check_language, translations
 from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
@@ -20,12 +21,12 @@ from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.charts import findings_chart, headline_chart
 from inspectorate.domain.errors import InvalidFile, InvalidInput, InvalidTransition
-from inspectorate.domain.follow_up_report import build_follow_up_report
 from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.identity import Inspectorate
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.report_context import DISTRIBUTION, ReportContext, build_report
 from inspectorate.domain.team_text import check_team_text
-from inspectorate.services import evidence
+from inspectorate.services import evidence, follow_ups
 
 
 def parse_editable(
@@ -136,6 +137,11 @@ def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[
     return {k: sum(v) / len(v) for k, v in sums.items()}, len({r[2] for r in rows})
 
 
+def inspectorate() -> Inspectorate:
+    """The inspectorate's name, addressees and signatories (config/inspectorate.toml)."""
+    return load_inspectorate(get_settings().config_dir)
+
+
 def environment(lang: str) -> jinja2.Environment:
     """The template environment of the configured folders, in `lang`."""
     settings = get_settings()
@@ -165,7 +171,9 @@ def build_inspection_report(
     """
     scores = scores or stored_score_summary(session, inspection_id=inspection_id)
     if scores is None:
-        raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
+        raise InvalidTransition(
+            f"inspection {inspection_id} has not been scored yet; score its fieldwork first"
+        )
     inspection = get_inspection(session, inspection_id=inspection_id)
     body = session.get(Body, inspection.body_id)
     assert body is not None
@@ -183,6 +191,9 @@ def build_inspection_report(
         programme=framework.name,
         fieldwork_start=due["fieldwork_start"],
         fieldwork_end=due["fieldwork_end"],
+        published_on=follow_ups.publication_date(session, inspection_id=inspection_id)
+        or due["fieldwork_end"],
+        inspectorate=inspectorate(),
         in_wales=body.in_wales,
         draft=draft,
         editable=editable,
@@ -208,63 +219,31 @@ def render_html(
     report = build_inspection_report(
         session, inspection_id=inspection_id, draft=draft, editable=editable
     )
-    return render_report(report, framework_name=report.programme, lang=lang)
+    return render_report(report, lang=lang)
 
 
-def render_report(report: ReportContext, *, framework_name: str, lang: str) -> str:
+def render_report(report: ReportContext, *, lang: str) -> str:
     """Render a built report context with its charts in `lang`."""
     env = environment(lang)
     gettext = translations(lang).gettext
+    summary = gettext("Data summary: %(outcome)s")
     charts = {
-        c.id: findings_chart(c.findings, c.name, gettext) for c in report.chapters if c.findings
+        c.id: findings_chart(c.findings, summary % {"outcome": c.name}, gettext)
+        for c in report.chapters
+        if c.findings
     }
-    charts["headlines"] = headline_chart(report.against_programme, framework_name, gettext)
+    if report.inspections_in_aggregate:  # a comparison only once some have been published
+        title = gettext("Headline scores beside the programme aggregate")
+        charts["headlines"] = headline_chart(report.against_programme, title, gettext)
     template = env.get_template("report/report.html.j2")
     return template.render(report=report, charts=charts, draft=report.draft)
 
 
-def render_follow_up_html(
-    session: Session, *, inspection_id: int, draft: bool, lang: str = "en"
-) -> str:
-    """Render the follow-up report: each criterion before and after, and its significance."""
-    check_language(lang)
-    original_id, changes = evidence.compare_with_original(session, inspection_id=inspection_id)
-    framework: Framework = evidence.framework_of(session, inspection_id=original_id)
-    inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
-    assert body is not None
-    due, original_due = planned_dates(session, inspection_id), planned_dates(session, original_id)
-    scored = {
-        (s.inspection_id, s.key)
-        for s in session.exec(
-            select(Score).where(
-                Score.level == "criterion",
-                col(Score.inspection_id).in_([inspection_id, original_id]),
-            )
-        )
-    }
-    report = build_follow_up_report(
-        body=body.name,
-        programme=framework.name,
-        kind=inspection.kind,
-        names={c.id: c.name for c in framework.criteria},
-        original_fieldwork=original_due["fieldwork_start"],
-        fieldwork_start=due["fieldwork_start"],
-        fieldwork_end=due["fieldwork_end"],
-        changes=changes,
-        original_criteria={k for i, k in scored if i == original_id},
-        follow_up_criteria={k for i, k in scored if i == inspection_id},
-        draft=draft,
-    )
-    template = environment(lang).get_template("report/follow_up.html.j2")
-    return template.render(report=report, draft=draft)
-
-
 def html_to_pdf(html: str) -> bytes:
-    """Lay the HTML out as a PDF (WeasyPrint: page numbers, running header, contents)."""
+    """Lay the HTML out as a tagged PDF/UA-1 (structure tree, language and title from the HTML)."""
     import weasyprint
 
-    return bytes(weasyprint.HTML(string=html).write_pdf())
+    return bytes(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
 
 
 def check_format(fmt: str) -> str:
