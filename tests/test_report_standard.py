@@ -155,6 +155,9 @@ def test_the_cover_gives_the_month_of_publication_and_the_foreword_is_signed() -
     assert "<strong>Paul McDowell</strong><br>HM Chief Inspector of Probation" in html
     welsh = iaow_report(lang="cy")
     assert "Arolygiaeth Prawf EF" in welsh and "Mehefin 2014" in welsh
+    again = iaow_report(kind="reinspection").split("</section>")[0]
+    assert '<p class="programme">Reinspection</p>' in again
+    assert "Foreword" not in iaow_report()  # a published report leaves an unwritten one out
 
 
 def test_the_chief_inspector_is_the_one_in_office() -> None:

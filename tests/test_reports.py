@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Inspection, ReportVersion
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.services import context, documents, evidence, reports
+from inspectorate.services import context, documents, evidence, letters, reports
 from tests.factories import morning, scored
 
 MM = 72 / 25.4  # PDF points in a millimetre
@@ -143,6 +143,21 @@ def test_the_pdf_is_tagged_has_a_cover_of_its_own_and_no_near_empty_page() -> No
     # no page between the contents and the last is left mostly blank
     fills = [round(text_fill(page), 2) for page in reader.pages]
     assert min(fills[2:-1]) > 0.6, fills
+
+
+@pytest.mark.usefixtures("sqlite_database")
+def test_a_welsh_letter_is_a_tagged_pdf_in_welsh_on_one_page() -> None:
+    from pypdf import PdfReader
+
+    inspection_id = scored("Wales")
+    with context.reading() as session:
+        html = letters.render_letter_html(session, inspection_id=inspection_id, lang="cy")
+    reader = PdfReader(BytesIO(reports.html_to_pdf(html)))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "cy" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert reader.metadata is not None and reader.metadata.title == "Cyhoeddi arolygiad: Wales"
+    (page,) = reader.pages  # the signature is on the letter's one page
+    assert "Annwyl Prif Weithredwr," in page.extract_text() and "Alan MacDonald" in html
 
 
 def test_a_welsh_report_translates_the_template_and_keeps_the_data_as_written(

@@ -148,6 +148,7 @@ class ReportContext:
     inspections_in_aggregate: int  # none: no comparison with the programme is shown
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
     distribution: tuple[str, ...] = field(default=())
+    kind: str = "inspection"  # or "reinspection", "follow_up": the cover says which
 
 
 def group_order(dimension: str, group: str) -> tuple[int, int, str]:
@@ -185,6 +186,7 @@ def build_report(
     distribution: tuple[str, ...] = (),
     programme_aggregate: Mapping[str, float] | None = None,
     inspections_in_aggregate: int = 0,
+    kind: str = "inspection",
 ) -> ReportContext:
     """Assemble a report from `inspectorate score --json`-shaped scores and the sample.
 
@@ -252,4 +254,5 @@ def build_report(
             if c.score is not None
         ],
         inspections_in_aggregate=inspections_in_aggregate,
+        kind=kind,
     )

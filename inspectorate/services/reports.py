@@ -200,6 +200,7 @@ def build_inspection_report(
         distribution=() if draft else DISTRIBUTION,
         programme_aggregate=aggregate,
         inspections_in_aggregate=counted,
+        kind=inspection.kind,
     )
 
 
