@@ -89,8 +89,8 @@ def test_the_draft_is_refused_without_a_sign_off_naming_the_missing_text(databas
     with pytest.raises(InvalidTransition) as refused:
         take(inspection_id, Stage.SEND_DRAFT, "2014-04-04")
     message = str(refused.value)
-    assert f"the report still lacks the team's text ({2 * len(ids)} missing: " in message
-    assert f"outcomes.{ids[0]}.strengths, outcomes.{ids[0]}.improvements" in message
+    assert f"the report still lacks the team's text ({2 * len(ids) + 1} missing: " in message
+    assert f"recommendations, outcomes.{ids[0]}.strengths, outcomes.{ids[0]}.improv" in message
     assert f"`inspectorate inspection sign-off {inspection_id} draft --by NAME`" in message
     assert status_of(inspection_id) == "scored"
     store_text(inspection_id, team_text(inspection_id), "2014-04-01")
@@ -103,7 +103,9 @@ def test_sign_off_is_refused_while_the_teams_text_is_missing(database: str) -> N
     inspection_id = scored("Wales")
     account(LEAD, "inspector", on_team=inspection_id)
     ids = outcome_ids(inspection_id)
-    with pytest.raises(InvalidTransition, match=f"text for outcomes.{ids[0]}.strengths"):
+    with pytest.raises(
+        InvalidTransition, match=f"text for recommendations, outcomes.{ids[0]}.strengths"
+    ):
         sign(inspection_id, "draft", LEAD, "2014-04-01")  # nothing written yet
     store_text(inspection_id, team_text(inspection_id, leave_out=ids[-1]), "2014-04-01")
     with pytest.raises(InvalidTransition) as refused:

@@ -75,6 +75,7 @@ def test_missing_team_text_lists_exactly_the_placeholder_fields() -> None:
         },
     }
     assert missing_team_text(editable, IAOW) == [
+        "recommendations",
         "outcomes.delivering_the_sentence.strengths",
         "outcomes.delivering_the_sentence.improvements",
         "outcomes.reducing_reoffending.strengths",
@@ -82,7 +83,12 @@ def test_missing_team_text_lists_exactly_the_placeholder_fields() -> None:
         "outcomes.protecting_the_public.improvements",
         "outcomes.victims.strengths",
     ]
-    assert missing_team_text({}, ["a"]) == ["outcomes.a.strengths", "outcomes.a.improvements"]
+    assert missing_team_text({}, ["a"]) == [
+        "recommendations",
+        "outcomes.a.strengths",
+        "outcomes.a.improvements",
+    ]
+    assert missing_team_text({"recommendations": ["r"]}, []) == []
 
 
 def test_the_digest_is_the_sha256_of_the_text() -> None:

@@ -139,4 +139,11 @@ def team_text(outcomes: list[tuple[str, str]], headline_scores: dict[str, float]
             f"improvements = {json.dumps([improvement])}",
             "",
         ]
-    return "\n".join(lines)
+    # Recommendations for the two weakest outcomes (TOML wants them before the tables).
+    weakest = sorted(outcomes, key=lambda pair: headline_scores.get(pair[0], 100.0))[:2]
+    recommendations = [
+        f"Improve the quality of the work on {name[:1].lower() + name[1:]}, so that it is "
+        "sufficient in at least four cases in five."
+        for _, name in weakest
+    ]
+    return "\n".join([f"recommendations = {json.dumps(recommendations)}", "", *lines])

@@ -82,12 +82,13 @@ def check_team_text(
 def missing_team_text(editable: Mapping[str, Any], outcome_ids: Sequence[str]) -> list[str]:
     """List the fields the report would print as "To be written by the inspection team.".
 
-    One entry per empty or missing field, in the framework's order, named as the team's TOML
-    names it: ``outcomes.<id>.strengths`` and ``outcomes.<id>.improvements``. The foreword and
-    recommendations have placeholders of their own and are not listed.
+    One entry per empty or missing field, named as the team's TOML names it:
+    ``recommendations``, then ``outcomes.<id>.strengths`` and ``outcomes.<id>.improvements``
+    in the framework's order. A report goes out with recommendations (seed 003 always has
+    them); the foreword is optional (a published report without one leaves it out).
     """
     outcomes = editable.get("outcomes", {})
-    missing = []
+    missing = [] if editable.get("recommendations") else ["recommendations"]
     for outcome in outcome_ids:
         notes = outcomes.get(outcome, {}) if isinstance(outcomes, Mapping) else {}
         for key in NOTE_KEYS:
