@@ -90,9 +90,9 @@ deploy: $(STAMP)
 # Refresh the template catalogue after changing a translatable string, then add its Welsh.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header \
-		-o inspectorate/locale/messages.pot inspectorate templates
+		-o inspectorate/locale/messages.pot .
 	$(BIN)/pybabel update -i inspectorate/locale/messages.pot -d inspectorate/locale \
-		--no-location --ignore-obsolete
+		--ignore-obsolete --width 100
 
 clean:
 	rm -rf var out .mypy_cache .ruff_cache .pytest_cache
