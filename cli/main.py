@@ -16,6 +16,7 @@ from cli import (
     lifecycle,
     programme,
     reports,
+    server,
     sign_off,
     simulate,
     triggers,
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     simulate,
     dashboard,
     users,
+    server,
 )
 
 

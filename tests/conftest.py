@@ -62,6 +62,9 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("INSPECTORATE_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("INSPECTORATE_REPORT_FORMATS", "html")  # PDF is tested where it matters
     monkeypatch.delenv("INSPECTORATE_SMTP_HOST", raising=False)
+    # No test leaves a server behind: flows use the session's test server (prefect_server)
+    # or a temporary one; tests/test_local_server.py asks for the shared one and stops it.
+    monkeypatch.setenv("INSPECTORATE_LOCAL_SERVER", "false")
     get_settings.cache_clear()
     yield tmp_path
     clock.set_clock(clock.SystemClock())

@@ -1,0 +1,214 @@
+"""The local Prefect server that outlives one command: started on demand, reused, stopped.
+
+The first command that runs a flow starts `prefect server start` on a free loopback port,
+detached in its own session, on Prefect's SQLite file under PREFECT_HOME (var/prefect with
+the Makefile), logging to server.log there. A state file beside it (written atomically)
+names its pid, port, start time, home and Prefect version; later commands and the
+dashboard check it and the server's health and reuse it. A lock makes commands that start
+at once start one server; a stale state (dead pid, a port answering something else, another
+Prefect version or home) is replaced. `inspectorate server stop` stops it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+STATE_FILE = "local-server.json"
+LOCK_FILE = "local-server.lock"
+LOG_FILE = "server.log"
+START_SECONDS = 120.0  # a fresh home runs Prefect's migrations first (≈10-20 s when busy)
+
+
+class LocalServerError(RuntimeError):
+    """The local Prefect server could not be started."""
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What the state file says about the running server."""
+
+    pid: int
+    port: int
+    started_at: float
+    prefect_home: str
+    version: str
+
+    @property
+    def url(self) -> str:
+        """The server's API URL."""
+        return f"http://127.0.0.1:{self.port}/api"
+
+
+def prefect_home() -> Path:
+    """The server's home: PREFECT_HOME, or var/prefect under the working directory."""
+    return Path(os.environ.get("PREFECT_HOME") or "var/prefect").expanduser().resolve()
+
+
+def read_state(home: Path) -> ServerState | None:
+    """The state file's contents, or None when there is none (or it is unreadable)."""
+    try:
+        return ServerState(**json.loads((home / STATE_FILE).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_state(home: Path, state: ServerState) -> None:
+    scratch = home / f".{STATE_FILE}.{os.getpid()}"
+    scratch.write_text(json.dumps(asdict(state)))
+    os.replace(scratch, home / STATE_FILE)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _get(url: str, timeout: float = 2.0) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return str(response.read().decode()) if response.status == 200 else None
+    except (OSError, ValueError):
+        return None
+
+
+def problem(state: ServerState, home: Path) -> str | None:
+    """Why this server cannot be reused (None when it can): the stale cases."""
+    if state.prefect_home != str(home):
+        return f"it serves another PREFECT_HOME ({state.prefect_home})"
+    if state.version != version("prefect"):
+        return f"it runs Prefect {state.version}, this is {version('prefect')}"
+    if not pid_alive(state.pid):
+        return f"its process {state.pid} is gone"
+    answer = _get(f"{state.url}/admin/version")
+    if answer is None or json.loads(answer) != state.version:
+        return f"port {state.port} does not answer as that Prefect server"
+    return None
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / LOCK_FILE).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_server() -> str:
+    """The API URL of a healthy local server, starting (or replacing) one if needed."""
+    home = prefect_home()
+    state = read_state(home)
+    if state is not None and problem(state, home) is None:
+        return state.url
+    with _locked(home):  # another command may have started one while we waited
+        state = read_state(home)
+        if state is not None:
+            if problem(state, home) is None:
+                return state.url
+            _terminate(state)
+        return _start(home).url
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _server_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(home)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.setdefault("PREFECT_UI_ENABLED", "false")  # faster start; set it true to have the UI
+    return env
+
+
+def _start(home: Path) -> ServerState:
+    """Start a detached server, record it, and wait until it answers."""
+    prefect = Path(sys.executable).parent / "prefect"
+    port = _free_port()
+    with (home / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=home,
+            env=_server_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    state = ServerState(process.pid, port, time.time(), str(home), version("prefect"))
+    _write_state(home, state)
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        if _get(f"{state.url}/health", timeout=1) is not None:
+            return state
+        time.sleep(0.1)
+    _terminate(state)
+    (home / STATE_FILE).unlink(missing_ok=True)
+    tail = (home / LOG_FILE).read_text(errors="replace")[-1500:]
+    raise LocalServerError(f"the local Prefect server did not start; {home / LOG_FILE}:\n{tail}")
+
+
+def is_our_server(state: ServerState) -> bool:
+    """Whether the pid is still the `prefect server start` on that port (not a reused pid)."""
+    try:
+        argv = Path(f"/proc/{state.pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"server" in argv and b"start" in argv and str(state.port).encode() in argv
+
+
+def _terminate(state: ServerState, grace: float = 20.0) -> bool:
+    """Stop the server's process group (TERM, then KILL); True if it was running."""
+    if not pid_alive(state.pid) or not is_our_server(state):
+        return False
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(state.pid, sig)
+        except ProcessLookupError:
+            return True
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not pid_alive(state.pid):
+                return True
+            time.sleep(0.1)
+    return True
+
+
+def stop_server() -> tuple[ServerState | None, bool]:
+    """Stop the local server; return its state (None if none recorded) and if it ran."""
+    home = prefect_home()
+    with _locked(home):
+        state = read_state(home)
+        if state is None:
+            return None, False
+        ran = _terminate(state)
+        (home / STATE_FILE).unlink(missing_ok=True)
+        return state, ran
