@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from dashboard.pages import AsOf, RowId, day_of, inspection_context
+from dashboard.pages import AsOf, Filter, RowId, day_of, filters_of, inspection_context
 from dashboard.web import account_of, forbid, viewer_of
 from inspectorate.domain import access
+from inspectorate.services import as_of as past
 from inspectorate.services import board, context
 
 router = APIRouter(prefix="/api", tags=["inspectorate"])
@@ -28,14 +29,17 @@ class InspectionRow(BaseModel):
 
 
 class TimelineEntry(BaseModel):
-    """An inspection on a programme timeline, with its milestones and which are done."""
+    """An inspection on a programme timeline as of a day: milestones, done and overdue then."""
 
     id: int
     body: str
+    label: str
     status: str
     kind: str
+    region: str
     milestones: dict[str, dt.date]
     done: list[str]
+    overdue: list[str]
 
 
 class DeadlineEntry(BaseModel):
@@ -45,6 +49,7 @@ class DeadlineEntry(BaseModel):
     body: str
     milestone: str
     due_on: dt.date
+    overdue: bool
     reminders_sent: int
 
 
@@ -112,43 +117,57 @@ def inspection(request: Request, inspection_id: RowId) -> dict[str, Any]:
 
 
 @router.get("/programmes/{code}/timeline", response_model=list[TimelineEntry])
-def timeline(request: Request, code: str) -> list[TimelineEntry]:
-    """The programme's inspections with their milestones (managers and inspectors)."""
+def timeline(
+    request: Request, code: str, as_of: AsOf = None, region: Filter = "", status: Filter = ""
+) -> list[TimelineEntry]:
+    """The programme's inspections as of a day, with their milestones (managers, inspectors)."""
     viewer = viewer_of(account_of(request))
     forbid(access.is_staff(viewer))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
+    filters = filters_of(region, status, "")
     with context.reading() as session:
-        rows = board.timeline(session, viewer, code)
+        shown = past.timeline(session, viewer, code, day_of(as_of), filters, page=None)
     return [
         TimelineEntry(
             id=r.id,
             body=r.body,
+            label=r.label,
             status=r.status,
             kind=r.kind,
+            region=r.region,
             milestones=r.milestones,
             done=sorted(r.done),
+            overdue=sorted(r.overdue),
         )
-        for r in rows
+        for r in shown.rows
     ]
 
 
 @router.get("/deadlines", response_model=Deadlines)
-def deadlines(request: Request, as_of: AsOf = None) -> Deadlines:
-    """Open milestones due this week and overdue (managers and inspectors)."""
+def deadlines(
+    request: Request,
+    as_of: AsOf = None,
+    region: Filter = "",
+    status: Filter = "",
+    programme: Filter = "",
+) -> Deadlines:
+    """Milestones open on the day: due that week, and overdue (managers and inspectors)."""
     viewer = viewer_of(account_of(request))
     forbid(access.is_staff(viewer))
     today = day_of(as_of)
+    filters = filters_of(region, status, programme)
     with context.reading() as session:
-        this_week, overdue = board.deadlines(session, viewer, today)
+        this_week, overdue = past.deadlines(session, viewer, today, filters)
 
-    def _entry(d: board.Deadline) -> DeadlineEntry:
+    def _entry(d: past.Deadline) -> DeadlineEntry:
         sent = sum(1 for _kind, _day, done in d.reminders if done)
         return DeadlineEntry(
             inspection_id=d.inspection_id,
             body=d.body,
             milestone=d.milestone,
             due_on=d.due_on,
+            overdue=d.overdue,
             reminders_sent=sent,
         )
 

@@ -5,22 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from dashboard.timeline_chart import timeline_svg
 from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
 from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
-from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage, Status
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import sign_offs_to_offer
 from inspectorate.services import analytics, board, comments, context, reports
+from inspectorate.services import as_of as past
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
+Filter = Annotated[str, Query(max_length=100, description="Only rows with this value")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Which page of rows")]
 DOCUMENT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -54,44 +58,91 @@ def home(request: Request) -> Response:
     return page(request, "home.html.j2", account=account, inspections=mine, programmes=programmes)
 
 
+def filters_of(region: str, status: str, programme: str) -> past.Filters:
+    """The filter form's choices; a status that is no status is refused."""
+    if status and status not in {s.value for s in Status}:
+        raise HTTPException(400, f"No status {status!r}.")
+    if programme and programme not in context.programmes():
+        raise HTTPException(404, f"No programme {programme!r}.")
+    return past.Filters(region=region, status=status, programme=programme)
+
+
+def marker_of(day: dt.date) -> str:
+    """What the red line on the timeline says: today, or the day asked for."""
+    return "today" if day == clock.today() else f"as of {day.day} {day:%b %Y}"
+
+
 @router.get("/programmes/{code}", response_class=HTMLResponse)
-async def programme_timeline(request: Request, code: str, as_of: AsOf = None) -> Response:
-    """Every inspection of the programme as a bar by week, milestones marked, a today line."""
+async def programme_timeline(
+    request: Request,
+    code: str,
+    as_of: AsOf = None,
+    region: Filter = "",
+    status: Filter = "",
+    programme: Filter = "",
+    page: PageNumber = 1,
+) -> Response:
+    """The programme's inspections as of the day: bars by week, milestones, overdue in red."""
     account = account_of(request)
     viewer = viewer_of(account)
     forbid(access.is_staff(viewer))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
+    filters = filters_of(region, status, programme)
+    if programme and programme != code:  # the form's programme list, without JavaScript
+        query = urlencode({"as_of": as_of or "", "region": region, "status": status})
+        return RedirectResponse(f"/programmes/{programme}?{query}", status_code=303)
     today = day_of(as_of)
 
     def _render() -> str:
         with context.reading() as session:
-            rows = board.timeline(session, viewer, code)
+            shown = past.timeline(session, viewer, code, today, filters, page)
         return render_page(
             account,
             "timeline.html.j2",
             programme=context.programmes()[code],
-            rows=rows,
-            chart=timeline_svg(rows, today),
+            code=code,
+            programmes=sorted(context.programmes()),
+            shown=shown,
+            rows=shown.rows,
+            filters=filters,
+            chart=timeline_svg(shown.rows, today, marker_of(today)),
             today=today,
+            query=lambda n: urlencode(
+                {"as_of": today.isoformat(), "region": region, "status": status, "page": n}
+            ),
         )
 
     return await cached_page(request, account, _render)
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-async def deadlines_page(request: Request, as_of: AsOf = None) -> Response:
-    """What is due this week and what is overdue, with the reminders sent about each."""
+async def deadlines_page(
+    request: Request,
+    as_of: AsOf = None,
+    region: Filter = "",
+    status: Filter = "",
+    programme: Filter = "",
+) -> Response:
+    """What was due in the day's week and overdue on the day, with the reminders by then."""
     account = account_of(request)
     viewer = viewer_of(account)
     forbid(access.is_staff(viewer))
     today = day_of(as_of)
+    filters = filters_of(region, status, programme)
 
     def _render() -> str:
         with context.reading() as session:
-            this_week, overdue = board.deadlines(session, viewer, today)
+            this_week, overdue = past.deadlines(session, viewer, today, filters)
         return render_page(
-            account, "deadlines.html.j2", this_week=this_week, overdue=overdue, today=today
+            account,
+            "deadlines.html.j2",
+            this_week=this_week,
+            overdue=overdue,
+            today=today,
+            filters=filters,
+            programmes=sorted(context.programmes()),
+            statuses=[s.value for s in Status],
         )
 
     return await cached_page(request, account, _render)

@@ -1,78 +1,138 @@
-"""The programme timeline as SVG: a bar per inspection by week, milestones as marks, today."""
+"""The programme timeline as SVG: a bar per inspection by week, milestones as marks, the day."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
 
-from inspectorate.services.board import TimelineRow
+from inspectorate.services.as_of import TimelineRow
 
 WEEK = 7
-LEFT, ROW, TOP, PX_PER_WEEK = 210, 18, 28, 7
+LEFT, TOP, PX_PER_WEEK, LINE, RIGHT = 260, 40, 16, 13, 110
+LABEL_WIDTH = LEFT - 16  # names wrap within this many pixels
+FONT_SIZE = 11
+RED, DARK, PALE = "#b00020", "#1d4f73", "#c9d6e0"
 
 
 def _x(day: dt.date, start: dt.date) -> float:
     return LEFT + (day - start).days / WEEK * PX_PER_WEEK
 
 
-def _vertical(x: float, height: int, colour: str) -> str:
-    return f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{height}" stroke="{colour}"/>'
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """A generous estimate of the width of `text` in DejaVu Sans (never narrower than drawn)."""
+    wide, narrow = "MWmw@—%", " ilj.,'|!:;"
+    return size * sum(
+        1.0 if c in wide else 0.36 if c in narrow else 0.8 if c.isupper() else 0.66 for c in text
+    )
 
 
-def timeline_svg(rows: list[TimelineRow], today: dt.date) -> str:
-    """Bars from announcement to publication, fieldwork dark, marks for milestones, today red."""
+def wrap(text: str, width: float = LABEL_WIDTH) -> list[str]:
+    """`text` in lines no wider than `width` pixels, broken between words (a long word alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while text_width(word) > width and len(word) > 1:
+            cut = max((n for n in range(1, len(word)) if text_width(word[:n]) <= width), default=1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return lines or [""]
+
+
+def _vertical(x: float, height: int, colour: str, width: float = 1) -> str:
+    return (
+        f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{height}" stroke="{colour}" '
+        f'stroke-width="{width}"/>'
+    )
+
+
+def _axis(start: dt.date, end: dt.date, height: int) -> list[str]:
+    parts = []
+    tick = dt.date(start.year, start.month, 1)
+    while tick <= end:
+        if tick >= start:
+            x = _x(tick, start)
+            parts.append(_vertical(x, height, "#e3e7ea"))
+            parts.append(f'<text x="{x + 2:.1f}" y="{TOP - 12}">{tick:%b %Y}</text>')
+        tick = dt.date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
+    return parts
+
+
+def _row(row: TimelineRow, y: int, height: int, start: dt.date) -> list[str]:
+    m = row.milestones
+    names = wrap(row.label)
+    spans = "".join(
+        f'<tspan x="0" y="{y + LINE * (n + 1)}">{escape(line)}</tspan>'
+        for n, line in enumerate(names)
+    )
+    state = escape(row.status.replace("_", " "))
+    if row.overdue:
+        state += f' — <tspan fill="{RED}" font-weight="bold">{len(row.overdue)} overdue</tspan>'
+    parts = [
+        f'<a href="/inspections/{row.id}"><text>{spans}</text></a>',
+        f'<text x="0" y="{y + LINE * (len(names) + 1)}" fill="#555" font-size="10">{state}</text>',
+    ]
+    mid = y + height // 2
+    first = m.get("announcement", m.get("fieldwork_start"))
+    last = m.get("publication", m.get("fieldwork_end"))
+    if first and last:
+        x0, x1 = _x(first, start), _x(last, start)
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{mid - 6}" width="{max(x1 - x0, 2):.1f}" height="12" '
+            f'fill="{PALE}"><title>{escape(row.label)}: {state}</title></rect>'
+        )
+    if "fieldwork_start" in m and "fieldwork_end" in m:
+        x0 = _x(m["fieldwork_start"], start)
+        x1 = _x(m["fieldwork_end"] + dt.timedelta(days=1), start)
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{mid - 8}" width="{max(x1 - x0, 10):.1f}" height="16" '
+            f'fill="{DARK}"><title>fieldwork {m["fieldwork_start"].isoformat()} to '
+            f"{m['fieldwork_end'].isoformat()}</title></rect>"
+        )
+    for kind, due in sorted(m.items(), key=lambda item: item[1]):
+        x, what = _x(due, start), kind.replace("_", " ")
+        if kind in row.overdue:
+            fill, stroke, r, note = RED, RED, 4, " — overdue"
+        else:
+            fill, stroke, r = (DARK if kind in row.done else "#ffffff"), DARK, 3
+            note = " — done" if kind in row.done else ""
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{mid}" r="{r}" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="1.2"><title>{escape(what)} {due.isoformat()}{note}</title></circle>'
+        )
+    return parts
+
+
+def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today") -> str:
+    """Bars from announcement to publication, fieldwork dark, milestones marked, the day red."""
     days = [d for r in rows for d in r.milestones.values()]
     if not days:
         return "<p>No inspections to show.</p>"
     start = min(days) - dt.timedelta(days=min(days).weekday())
     end = max(days) + dt.timedelta(days=WEEK)
-    width = int(_x(end, start)) + 20
-    height = TOP + ROW * len(rows) + 10
+    heights = [LINE * (len(wrap(r.label)) + 1) + 8 for r in rows]
+    width = int(_x(end, start)) + RIGHT
+    height = TOP + sum(heights) + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f'height="{height}" role="img" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="{FONT_SIZE}">',
         "<title>Programme timeline</title>",
     ]
-    year = start.year
-    while dt.date(year, 1, 1) <= end:
-        for month in (1, 4, 7, 10):
-            tick = dt.date(year, month, 1)
-            if start <= tick <= end:
-                x = _x(tick, start)
-                parts.append(_vertical(x, height, "#e3e7ea"))
-                parts.append(f'<text x="{x + 2:.1f}" y="{TOP - 10}">{tick:%b %Y}</text>')
-        year += 1
-    for n, row in enumerate(rows):
-        y = TOP + n * ROW
-        m = row.milestones
-        name = row.body if len(row.body) <= 30 else row.body[:29] + "…"
-        parts.append(
-            f'<a href="/inspections/{row.id}"><text x="0" y="{y + 11}">{escape(name)}</text></a>'
-        )
-        first = m.get("announcement", m.get("fieldwork_start"))
-        last = m.get("publication", m.get("fieldwork_end"))
-        if first and last:
-            x0, x1 = _x(first, start), _x(last, start)
-            parts.append(
-                f'<rect x="{x0:.1f}" y="{y + 2}" width="{max(x1 - x0, 2):.1f}" height="10" '
-                f'fill="#c9d6e0"><title>{escape(row.body)}: {escape(row.status)}</title></rect>'
-            )
-        if "fieldwork_start" in m and "fieldwork_end" in m:
-            x0 = _x(m["fieldwork_start"], start)
-            x1 = _x(m["fieldwork_end"] + dt.timedelta(days=1), start)
-            parts.append(
-                f'<rect x="{x0:.1f}" y="{y + 2}" width="{max(x1 - x0, 2):.1f}" height="10" '
-                'fill="#1d4f73"/>'
-            )
-        for kind, due in sorted(m.items(), key=lambda item: item[1]):
-            x = _x(due, start)
-            fill = "#1d4f73" if kind in row.done else "#ffffff"
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y + 7}" r="2.6" fill="{fill}" stroke="#1d4f73">'
-                f"<title>{escape(kind.replace('_', ' '))} {due.isoformat()}</title></circle>"
-            )
+    y = TOP
+    for n, h in enumerate(heights):
+        if n % 2:
+            parts.append(f'<rect x="0" y="{y}" width="{width}" height="{h}" fill="#f4f6f8"/>')
+        y += h
+    parts += _axis(start, end, height)
+    y = TOP
+    for row, h in zip(rows, heights, strict=True):
+        parts += _row(row, y, h, start)
+        y += h
     if start <= today <= end:
         x = _x(today, start)
-        parts.append(_vertical(x, height, "#b00020"))
-        parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" fill="#b00020">today</text>')
+        parts.append(_vertical(x, height, RED, 1.5))
+        parts.append(f'<text x="{x + 3:.1f}" y="{height - 4}" fill="{RED}">{escape(marker)}</text>')
     return "\n".join(parts + ["</svg>"])

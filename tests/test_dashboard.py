@@ -176,12 +176,12 @@ def test_pages_carry_security_headers_and_the_api_has_its_schema(
     assert "/login" not in schema["paths"]
 
 
-def test_the_timeline_draws_every_inspection_and_a_today_line(
+def test_the_timeline_draws_every_inspection_and_a_line_for_the_day(
     record: BoardRecord, app_client: TestClient
 ) -> None:
     sign_in(app_client, "manager")
     html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
-    assert html.count('<a href="/inspections/') == 4 and ">today</text>" in html
+    assert html.count('<a href="/inspections/') == 4 and ">as of 7 Apr 2014</text>" in html
     sign_in(app_client, "inspector")
     html = app_client.get("/programmes/iaow?as_of=2014-04-07").text
     assert html.count('<a href="/inspections/') == 2  # only the inspections they are on

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -12,42 +11,25 @@ from inspectorate.adapters.casework import stored_score_summary
 from inspectorate.adapters.models import (
     Body,
     Inspection,
-    Milestone,
     Programme,
-    Reminder,
     ReportVersion,
 )
 from inspectorate.adapters.repository import get_inspection
 from inspectorate.domain.access import (
     InspectionFacts,
     Viewer,
-    is_staff_on,
     may_see_details,
     may_see_document,
     may_see_inspection,
     may_see_scores,
 )
-from inspectorate.domain.lifecycle import FINAL_STATUSES
 from inspectorate.services.follow_ups import children_of
 from inspectorate.services.sign_off import SignOffState, sign_off_state
 from inspectorate.services.views import describe_inspection, inspection_json, reminders_json
 
-_FINAL = [s.value for s in FINAL_STATUSES]
 # The largest id a row can have (a signed 64-bit integer): a larger one names no row, and
 # asking the database for it would overflow its integer type instead.
 MAX_ID = 2**63 - 1
-
-
-@dataclass
-class TimelineRow:
-    """One inspection on the programme timeline."""
-
-    id: int
-    body: str
-    status: str
-    kind: str
-    milestones: dict[str, dt.date] = field(default_factory=dict)
-    done: set[str] = field(default_factory=set)
 
 
 def facts(inspection: Inspection) -> InspectionFacts:
@@ -77,71 +59,6 @@ def visible_inspections(
     return [
         (i, b, c) for i, b, c in session.exec(query).all() if may_see_inspection(viewer, facts(i))
     ]
-
-
-def timeline(session: Session, viewer: Viewer, code: str) -> list[TimelineRow]:
-    """The programme's inspections the viewer works on (a manager: all), with milestones."""
-    rows = {
-        i.id: TimelineRow(i.id, body, i.status, i.kind)
-        for i, body, _ in visible_inspections(session, viewer, code)
-        if i.id is not None and is_staff_on(viewer, facts(i))
-    }
-    if not rows:
-        return []
-    milestones = session.exec(
-        select(
-            col(Milestone.inspection_id),
-            col(Milestone.kind),
-            col(Milestone.due_on),
-            col(Milestone.done_at),
-        ).where(col(Milestone.inspection_id).in_(list(rows)))
-    ).all()
-    for inspection_id, kind, due_on, done_at in milestones:
-        rows[inspection_id].milestones[kind] = due_on
-        if done_at is not None:
-            rows[inspection_id].done.add(kind)
-    return list(rows.values())
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """An open milestone with the reminders sent about it."""
-
-    inspection_id: int
-    body: str
-    milestone: str
-    due_on: dt.date
-    reminders: list[tuple[str, dt.date, bool]]
-
-
-def deadlines(
-    session: Session, viewer: Viewer, as_of: dt.date
-) -> tuple[list[Deadline], list[Deadline]]:
-    """Open milestones due in the week of `as_of`, and those overdue, for active inspections."""
-    monday = as_of - dt.timedelta(days=as_of.weekday())
-    sunday = monday + dt.timedelta(days=6)
-    visible = {
-        i.id: body
-        for i, body, _ in visible_inspections(session, viewer)
-        if i.status not in _FINAL and is_staff_on(viewer, facts(i))
-    }
-    open_ = session.exec(
-        select(Milestone)
-        .where(col(Milestone.done_at).is_(None), col(Milestone.due_on) <= sunday)
-        .where(col(Milestone.inspection_id).in_(list(visible)))
-        .order_by(col(Milestone.due_on), col(Milestone.inspection_id))
-    ).all()
-    sent: dict[int, list[tuple[str, dt.date, bool]]] = {}
-    ids = [m.id for m in open_]
-    for r in session.exec(select(Reminder).where(col(Reminder.milestone_id).in_(ids))):
-        sent.setdefault(r.milestone_id, []).append((r.kind, r.remind_on, r.sent_at is not None))
-    rows = [
-        Deadline(
-            m.inspection_id, visible[m.inspection_id], m.kind, m.due_on, sent.get(m.id or 0, [])
-        )
-        for m in open_
-    ]
-    return [d for d in rows if d.due_on >= monday], [d for d in rows if d.due_on < as_of]
 
 
 def documents_for(session: Session, viewer: Viewer, inspection: Inspection) -> list[ReportVersion]:

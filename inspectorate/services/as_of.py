@@ -1,0 +1,240 @@
+"""The timeline and deadlines as they stood on a day, rebuilt from milestones and the audit trail.
+
+A milestone is done as of day D when its done_at falls before the end of D in London. An
+inspection exists from the moment it was scheduled; its status as of D is the to_state of its
+last status-changing audit event by the end of D ('planned' if there is none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pendulum
+from sqlmodel import Session, col, select
+
+from inspectorate.adapters.clock import LONDON
+from inspectorate.adapters.database import utc
+from inspectorate.adapters.models import (
+    AuditEvent,
+    Body,
+    Inspection,
+    Milestone,
+    Programme,
+    Reminder,
+)
+from inspectorate.domain.access import InspectionFacts, Viewer, is_staff_on
+from inspectorate.domain.lifecycle import FINAL_STATUSES, Status
+
+PER_PAGE = 50
+_STATUSES = {s.value for s in Status}
+_FINAL = {s.value for s in FINAL_STATUSES}
+KIND_LABELS = {"reinspection": "reinspection", "follow_up": "follow-up"}
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in London, in UTC (what is done by then was done on `day`)."""
+    after = pendulum.datetime(day.year, day.month, day.day, tz=LONDON).add(days=1)
+    return utc(after)
+
+
+def label_of(body: str, kind: str) -> str:
+    """The body's name, with 'reinspection' or 'follow-up' after it when the inspection is one."""
+    extra = KIND_LABELS.get(kind)
+    return f"{body} — {extra}" if extra else body
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page is narrowed to: region, status (as of the day) and programme code."""
+
+    region: str = ""
+    status: str = ""
+    programme: str = ""
+
+
+@dataclass
+class TimelineRow:
+    """One inspection on the programme timeline, as it stood on the day."""
+
+    id: int
+    body: str
+    status: str
+    kind: str
+    region: str = ""
+    milestones: dict[str, dt.date] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    overdue: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        """The name shown: the body, and whether this is a reinspection or follow-up."""
+        return label_of(self.body, self.kind)
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of the timeline, with what the filter form offers."""
+
+    rows: list[TimelineRow]
+    total: int
+    page: int
+    pages: int
+    regions: list[str]
+    statuses: list[str]
+
+
+@dataclass(frozen=True)
+class _Existing:
+    inspection: Inspection
+    body: str
+    region: str
+    programme: str
+    status: str
+
+
+def _existing(session: Session, viewer: Viewer, day: dt.date, code: str | None) -> list[_Existing]:
+    """The inspections the viewer works on that existed on `day`, with their status then."""
+    cutoff = end_of_day(day)
+    query = (
+        select(Inspection, Body.name, Body.region, Programme.code)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
+    )
+    events = select(AuditEvent.inspection_id, AuditEvent.at, AuditEvent.to_state).where(
+        AuditEvent.entity == "inspection", col(AuditEvent.at) < cutoff
+    )
+    if code is not None:
+        query = query.where(Programme.code == code)
+        ids = select(Inspection.id).join(Programme).where(Programme.code == code)
+        events = events.where(col(AuditEvent.inspection_id).in_(ids))
+    states: dict[int, tuple[dt.datetime, str]] = {}
+    for inspection_id, at, to_state in session.exec(events.order_by(col(AuditEvent.id))):
+        moment = utc(at)
+        if inspection_id is None or to_state not in _STATUSES or moment >= cutoff:
+            continue
+        if inspection_id not in states or states[inspection_id][0] <= moment:
+            states[inspection_id] = (moment, to_state)
+    found = []
+    for i, body, region, programme in session.exec(query).all():
+        assert i.id is not None
+        facts = InspectionFacts(i.id, i.body_id, i.status)
+        if utc(i.created_at) >= cutoff or not is_staff_on(viewer, facts):
+            continue
+        status = states.get(i.id, (cutoff, Status.PLANNED.value))[1]
+        found.append(_Existing(i, body, region, programme, status))
+    return found
+
+
+def _matches(row: _Existing, filters: Filters) -> bool:
+    return (
+        (not filters.region or row.region == filters.region)
+        and (not filters.status or row.status == filters.status)
+        and (not filters.programme or row.programme == filters.programme)
+    )
+
+
+def timeline(
+    session: Session,
+    viewer: Viewer,
+    code: str,
+    day: dt.date,
+    filters: Filters = Filters(),
+    page: int | None = 1,
+) -> TimelinePage:
+    """The programme's inspections as of `day` the viewer works on, filtered, one page of them.
+
+    `page` None gives every row on one page (the API).
+    """
+    existing = _existing(session, viewer, day, code)
+    chosen = [e for e in existing if _matches(e, filters)]
+    pages = max(1, -(-len(chosen) // PER_PAGE))
+    number = min(max(page or 1, 1), pages)
+    shown = chosen if page is None else chosen[(number - 1) * PER_PAGE : number * PER_PAGE]
+    rows = {
+        e.inspection.id: TimelineRow(e.inspection.id, e.body, e.status, e.inspection.kind, e.region)
+        for e in shown
+        if e.inspection.id is not None
+    }
+    if rows:
+        _add_milestones(session, rows, day)
+    return TimelinePage(
+        rows=list(rows.values()),
+        total=len(chosen),
+        page=number,
+        pages=pages,
+        regions=sorted({e.region for e in existing}),
+        statuses=[s.value for s in Status if s.value in {e.status for e in existing}],
+    )
+
+
+def _add_milestones(session: Session, rows: dict[int, TimelineRow], day: dt.date) -> None:
+    cutoff = end_of_day(day)
+    found = session.exec(
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Milestone.done_at),
+        ).where(col(Milestone.inspection_id).in_(list(rows)))
+    ).all()
+    for inspection_id, kind, due_on, done_at in found:
+        row = rows[inspection_id]
+        row.milestones[kind] = due_on
+        if done_at is not None and utc(done_at) < cutoff:
+            row.done.add(kind)
+        elif due_on < day and row.status not in _FINAL:
+            row.overdue.add(kind)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A milestone open on the day, with the reminders sent about it by then."""
+
+    inspection_id: int
+    body: str
+    milestone: str
+    due_on: dt.date
+    reminders: list[tuple[str, dt.date, bool]]
+    overdue: bool = False
+
+
+def deadlines(
+    session: Session, viewer: Viewer, day: dt.date, filters: Filters = Filters()
+) -> tuple[list[Deadline], list[Deadline]]:
+    """Milestones open on `day` due in its week, and those overdue then, of active inspections."""
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    cutoff = end_of_day(day)
+    active = {
+        e.inspection.id: label_of(e.body, e.inspection.kind)
+        for e in _existing(session, viewer, day, filters.programme or None)
+        if e.status not in _FINAL and _matches(e, filters)
+    }
+    candidates: Sequence[Milestone] = session.exec(
+        select(Milestone)
+        .where(col(Milestone.due_on) <= sunday)
+        .where(col(Milestone.inspection_id).in_(list(active)))
+        .order_by(col(Milestone.due_on), col(Milestone.inspection_id))
+    ).all()
+    open_ = [m for m in candidates if m.done_at is None or utc(m.done_at) >= cutoff]
+    sent: dict[int, list[tuple[str, dt.date, bool]]] = {}
+    ids = [m.id for m in open_]
+    for r in session.exec(select(Reminder).where(col(Reminder.milestone_id).in_(ids))):
+        if utc(r.created_at) < cutoff:
+            was_sent = r.sent_at is not None and utc(r.sent_at) < cutoff
+            sent.setdefault(r.milestone_id, []).append((r.kind, r.remind_on, was_sent))
+    rows = [
+        Deadline(
+            m.inspection_id,
+            active[m.inspection_id],
+            m.kind,
+            m.due_on,
+            sent.get(m.id or 0, []),
+            m.due_on < day,
+        )
+        for m in open_
+    ]
+    return [d for d in rows if d.due_on >= monday], [d for d in rows if d.overdue]
