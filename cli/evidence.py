@@ -119,8 +119,14 @@ def sample_inspection(
     database_ready()
     from inspectorate.domain.lifecycle import Stage
 
-    context.run(stages.check_stage, inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE)
-    read_caseload(caseload)  # fail fast on a bad file, before Prefect starts
+    with clock_at(as_of, hour=9) as now:
+        context.run(
+            stages.check_stage, inspection_id=inspection_id, stage=Stage.SELECT_SAMPLE, now=now
+        )
+    with context.reading() as session:  # a bad or ineligible file fails before Prefect starts
+        evidence.draw_sample(
+            session, inspection_id=inspection_id, caseload=read_caseload(caseload), seed=seed
+        )
     from flows.casework import select_sample
     from tasks.runtime import embedded_runtime
 

@@ -118,12 +118,13 @@ def advance(
             f"{EVIDENCE_COMMANDS[stage].format(id=inspection_id)}`"
         )
     database_ready()
-    context.run(stages.check_stage, inspection_id=inspection_id, stage=stage)
-    from flows.lifecycle import STAGE_FLOWS
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now:
+        context.run(stages.check_stage, inspection_id=inspection_id, stage=stage, now=now, why=why)
+        from flows.lifecycle import STAGE_FLOWS
+        from tasks.runtime import embedded_runtime
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
-        outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, actor=actor, why=why, now=now)
+        with embedded_runtime():
+            outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, actor=actor, why=why, now=now)
     if outcome.moved:
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
     else:

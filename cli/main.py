@@ -6,6 +6,8 @@ is imported by them. Errors the product raises on purpose become one line and ex
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from cli import (
@@ -16,7 +18,6 @@ from cli import (
     lifecycle,
     programme,
     reports,
-    server,
     sign_off,
     simulate,
     triggers,
@@ -37,7 +38,6 @@ COMMAND_MODULES = (
     simulate,
     dashboard,
     users,
-    server,
 )
 
 
@@ -58,11 +58,20 @@ def build_app() -> typer.Typer:
 def main() -> None:
     """Entry point: run the app, turning domain errors into exit code 2 and one line."""
     try:
-        build_app()()  # usage errors are click's own: it prints them and exits 2
+        code = build_app()(standalone_mode=False)
+    except hints.UsageError as error:  # a mistyped command, option or value
+        if type(error).__name__ == "NoArgsIsHelpError":  # the help is already printed
+            sys.exit(error.exit_code)
+        fail(hints.usage(error))
+    except hints.ClickException as error:
+        fail(error.format_message())
+    except typer.Abort:  # end of input at a prompt
+        fail("aborted; nothing more was done")
     except InspectorateError as error:
         fail(hints.explain(error))
     except context.RecordUnavailable as error:
-        fail(f"cannot use the database {context.display_database_url()}: {error.orig}")
+        fail(context.describe_unavailable(error))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.milestones import parse_date, plan_milestones
 from inspectorate.domain.planning import Plan, plan_programme
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
-from inspectorate.services import calendars, context, plan_scheduling
+from inspectorate.services import calendars, context, plan_scheduling, scheduling
 from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
 
 OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
@@ -249,13 +249,16 @@ def reschedule_command(
     """Move an inspection's fieldwork; its open milestones are re-planned."""
     start = parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
-    from flows.timers import reschedule_inspection
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now:
+        with context.reading() as session:  # refused before Prefect starts
+            scheduling.check_reschedule(session, inspection_id=inspection_id, fieldwork_start=start)
+        from flows.timers import reschedule_inspection
+        from tasks.runtime import embedded_runtime
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
-        old, new = reschedule_inspection(
-            inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
-        )
+        with embedded_runtime():
+            old, new = reschedule_inspection(
+                inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
+            )
     console.print(
         f"Inspection {inspection_id}: fieldwork moved from {old.isoformat()} to "
         f"{new.isoformat()}; open milestones re-planned."
@@ -276,7 +279,7 @@ def analytics_command(
     with context.reading() as session:
         table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
     if table.empty:
-        raise InvalidInput(f"no {definition.code} inspection has been scored yet")
+        raise InvalidInput(f"no {definition.code} inspection has been scored yet; score one first")
     names = headline_names(definition, context.frameworks())
     if out is not None:
         if out.suffix.lower() == ".svg":

@@ -12,7 +12,8 @@ from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from inspectorate.adapters import i18n
 from inspectorate.adapters.settings import get_settings
-from inspectorate.services import context, documents, publication, reports
+from inspectorate.domain.lifecycle import Stage
+from inspectorate.services import context, documents, publication, reports, stages, views
 from inspectorate.services.documents import SavedDocument
 
 Format = Annotated[str, typer.Option("--format", help="html or pdf.")]
@@ -31,6 +32,8 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
     reports.check_format(fmt)
     i18n.check_language(lang)
     database_ready()
+    with context.reading() as session:
+        views.require_inspection(session, inspection_id=inspection_id)
     [saved] = context.run(
         documents.write_document,
         inspection_id=inspection_id,
@@ -95,6 +98,7 @@ def report_follow_up(
     out: Out = None,
 ) -> None:
     """Render the follow-up report: each criterion before and after, and its significance."""
+    database_ready()
     with context.reading() as session:
         published = documents.inspection_published(session, inspection_id=inspection_id)
     _write(inspection_id, "follow_up" if published else "follow_up_draft", fmt, lang, out)
@@ -123,11 +127,15 @@ def report_publish(
 ) -> None:
     """Publish: write the published report(s), lift the embargo, record the distribution."""
     database_ready()
-    from flows.lifecycle import publish_report
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now:
+        context.run(
+            stages.check_stage, inspection_id=inspection_id, stage=Stage.PUBLISH, now=now, why=why
+        )
+        from flows.lifecycle import publish_report
+        from tasks.runtime import embedded_runtime
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
-        outcome = publish_report(inspection_id=inspection_id, actor="cli", why=why, now=now)
+        with embedded_runtime():
+            outcome = publish_report(inspection_id=inspection_id, actor="cli", why=why, now=now)
     if outcome.moved:
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
     else:
@@ -149,6 +157,7 @@ def report_list(
     """List every stored version of the inspection's letters and reports."""
     database_ready()
     with context.reading() as session:
+        views.require_inspection(session, inspection_id=inspection_id)
         versions = documents.versions_of(session, inspection_id=inspection_id)
     if as_json:
         print_json(

@@ -110,6 +110,8 @@ def follow_up(
 ) -> None:
     """Check a published inspection against its programme's trigger rules (plan-reinspection)."""
     database_ready()
+    with context.reading() as session:  # rules are evaluated on scores: refuse before Prefect
+        evidence.stored_scores(session, inspection_id=inspection_id)
     from flows.follow_up import plan_reinspection
     from tasks.runtime import embedded_runtime
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
+from inspectorate.domain.errors import InspectorateError
+
+REPORTED_BY_CALLER = (InspectorateError, DBAPIError)
 
 # Measured on these machines (shared/PREFECT.md and our own runs): without these the
 # temporary server phones home, and its task-run recorder contends for SQLite's write lock
@@ -32,29 +38,53 @@ def is_embedded() -> bool:
     return not os.environ.get("PREFECT_API_URL")
 
 
+class QuietRefusals(logging.Filter):
+    """Drop Prefect's run logs of a refusal or an unusable record: the caller says it.
+
+    A flow refused for a reason a person gave (an unknown id, a week at team capacity), or
+    stopped by a record that is locked or unreachable, has not crashed: the command line
+    says so in one line and the dashboard on the page, so Prefect's tracebacks of it only
+    bury that line. Every other failure is still logged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a record about such an error (logged with it, or naming it)."""
+        if record.exc_info and record.exc_info[1] is not None:
+            return not isinstance(record.exc_info[1], REPORTED_BY_CALLER)
+        message = record.getMessage()
+        # "Finished in state Failed('Task run encountered an exception UnknownInspection: …')"
+        return not any(f"exception {name}:" in message for name in _reported_names())
+
+
+def _reported_names() -> set[str]:
+    names, waiting = set(), list(REPORTED_BY_CALLER)
+    while waiting:
+        kind = waiting.pop()
+        names.add(kind.__name__)
+        waiting.extend(kind.__subclasses__())
+    return names
+
+
+def quiet_refusals() -> None:
+    """Install QuietRefusals on Prefect's flow- and task-run loggers (once)."""
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietRefusals) for f in logger.filters):
+            logger.addFilter(QuietRefusals())
+
+
 @contextmanager
 def embedded_runtime() -> Iterator[None]:
-    """Run flows without the flow heartbeat when embedded.
+    """Run flows without the flow heartbeat when embedded, and without refusals' tracebacks.
 
     A sync flow joins its heartbeat thread on exit, about 1 s a flow; heartbeats only serve
-    a server's crash detection, which neither a temporary server nor the shared local one
-    runs (no zombie-run automation). With INSPECTORATE_LOCAL_SERVER (the default) the flows
-    go to the shared local server, started here if it is not running (prefect_server.py).
+    a server's crash detection, which a temporary server does not outlive to use.
     """
+    quiet_refusals()
     if not is_embedded():
         yield
         return
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        temporary_settings,
-    )
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from inspectorate.adapters.settings import get_settings
-    from tasks.prefect_server import ensure_server
-
-    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if not PREFECT_API_URL.value() and get_settings().local_server:
-        updates[PREFECT_API_URL] = ensure_server()  # shared, started once (prefect_server.py)
-    with temporary_settings(updates=updates):
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from inspectorate.domain.errors import InvalidInput, NotInitialised
@@ -31,12 +31,30 @@ def normalise_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:  # its message repeats the URL, password and all
-        raise InvalidInput(f"database URL {display_url(url)!r} is not an SQLAlchemy URL") from None
+        raise InvalidInput(
+            f"database URL {display_url(url)!r} is not an SQLAlchemy URL; set "
+            "INSPECTORATE_DATABASE_URL to one like sqlite:///var/inspectorate.db"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot make the database's folder {folder} ({exc.strerror}); "
+                "set INSPECTORATE_DATABASE_URL to a file in a folder you can write"
+            ) from None
     return parsed.render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def display_url(url: str) -> str:
@@ -45,22 +63,28 @@ def display_url(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
 
 
+def get_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+    """Return one shared engine per URL; SQLite waits `busy_timeout` s for another's lock."""
+    return _engine(url, float(busy_timeout))
+
+
 @lru_cache(maxsize=8)
-def get_engine(url: str) -> Engine:
-    """Return one shared engine per URL."""
+def _engine(url: str, busy_timeout: float) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout}
+        )
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_timeout: float) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
     cursor.close()
 
 
@@ -89,14 +113,33 @@ def upgrade_to_head(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def require_current_schema(url: str) -> None:
+def require_current_schema(url: str, busy_timeout: float = 30.0) -> None:
     """Raise NotInitialised unless the database is migrated to the latest revision."""
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-    with get_engine(url).connect() as connection:
+    file = sqlite_file(url)
+    if file is not None and not file.exists():  # connecting would leave an empty file
+        raise NotInitialised(f"the database {display_url(url)} has no schema (no file yet)")
+    with get_engine(url, busy_timeout).connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
         state = "has no schema" if current is None else f"is at revision {current}, not {head}"
         raise NotInitialised(f"the database {display_url(url)} {state}")
+
+
+def describe_failure(error: DBAPIError, url: str) -> str:
+    """One line on why the database `url` failed, and what to do about it."""
+    reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
+    if "database is locked" in reason or type(error.orig).__name__ == "LockNotAvailable":
+        return "the record is busy (locked by another process); try again"
+    shown = display_url(url)
+    if isinstance(error, OperationalError) and make_url(url).get_backend_name() != "sqlite":
+        return (
+            f"cannot use the database {shown}: {reason}; check INSPECTORATE_DATABASE_URL "
+            "and that the database server is running"
+        )
+    if isinstance(error, OperationalError):
+        return f"cannot use the database {shown}: {reason}; check INSPECTORATE_DATABASE_URL"
+    return f"the database {shown} refused a change: {reason}"
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         description="File whose first line is the record's database password, merged into "
         "INSPECTORATE_DATABASE_URL (which then names none) when connecting: a mounted secret. "
         "PGPASSWORD and ~/.pgpass work as well; never put the password on a command line.",
+    )
+    database_busy_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a command waits for a record (SQLite) that another process is "
+        "writing before it gives up saying the record is busy.",
     )
     config_dir: Path = Field(
         default=PROJECT_ROOT / "config",
@@ -104,12 +110,6 @@ class Settings(BaseSettings):
         "its deployment, and the draft starts a run that waits for the body's comments "
         "(needs `make deploy`; the workers set it).",
     )
-    local_server: bool = Field(
-        default=True,
-        description="With no PREFECT_API_URL, run flows on a local Prefect server that "
-        "outlives one command (started on demand under PREFECT_HOME, reused; "
-        "`inspectorate server stop` stops it); false: a temporary server per command.",
-    )
 
     login_backoff_after: int = Field(
         default=5,
@@ -179,5 +179,13 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Return the settings, read once from the environment."""
-    return Settings()
+    """Return the settings, read once from the environment (ConfigError naming a bad one)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "INSPECTORATE_" + str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        raise ConfigError(
+            f"{name}={first.get('input')!r}: {first['msg'].lower()}; correct it in the "
+            "environment (see Settings in README.md)"
+        ) from None

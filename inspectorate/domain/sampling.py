@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from inspectorate.domain.errors import InvalidInput
+
 CASELOAD_COLUMNS = (
     "case_id",
     "case_type",
@@ -76,6 +78,21 @@ def eligible_cases(
     return caseload[keep].sort_values("case_id").reset_index(drop=True)
 
 
+def _none_eligible(caseload: pd.DataFrame, rule: SamplingRule, fieldwork_start: dt.date) -> str:
+    shortest, longest = rule.supervised_months
+    start = pd.Timestamp(fieldwork_start)
+    earliest = (start - pd.DateOffset(months=longest)).date()
+    latest = (start - pd.DateOffset(months=shortest)).date()
+    types = f" of type {', '.join(rule.case_types)}" if rule.case_types else ""
+    dates = pd.Series(caseload["start_date"]).dropna()
+    span = f"; this extract's cases started {dates.min()} to {dates.max()}" if len(dates) else ""
+    return (
+        f"no case in this caseload is eligible for fieldwork on {fieldwork_start}: the sample "
+        f"takes cases{types} that started {earliest} to {latest}{span}; use an extract taken "
+        "shortly before the fieldwork"
+    )
+
+
 def _proportional(strata: pd.Series, total: int) -> dict[str, int]:
     """Largest-remainder allocation of `total` across strata in proportion to their sizes."""
     counts = strata.value_counts().sort_index()
@@ -126,6 +143,8 @@ def select_sample(
     """
     rng = np.random.default_rng(seed)
     pool = eligible_cases(caseload, rule, fieldwork_start)
+    if pool.empty:
+        raise InvalidInput(_none_eligible(caseload, rule, fieldwork_start), field="caseload")
     target = rule.size_for(len(caseload))
     warnings = []
     high = pool[pool["rosh"].isin(HIGH_ROSH)]

@@ -70,7 +70,8 @@ def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerR
 
 def engine(settings: Settings | None = None) -> Engine:
     """Return the engine of the configured database."""
-    return database.get_engine((settings or get_settings()).record_url())
+    settings = settings or get_settings()
+    return database.get_engine(settings.record_url(), settings.database_busy_timeout)
 
 
 def display_database_url(url: str | None = None) -> str:
@@ -78,10 +79,15 @@ def display_database_url(url: str | None = None) -> str:
     return database.display_url(url if url is not None else get_settings().database_url)
 
 
+def describe_unavailable(error: RecordUnavailable) -> str:
+    """One line on why the configured record could not be used, and what to do."""
+    return database.describe_failure(error, get_settings().database_url)
+
+
 def require_current_schema(settings: Settings | None = None) -> str:
     """Return the configured database's URL; NotInitialised unless its schema is current."""
     settings = settings or get_settings()
-    database.require_current_schema(settings.record_url())
+    database.require_current_schema(settings.record_url(), settings.database_busy_timeout)
     return settings.database_url
 
 

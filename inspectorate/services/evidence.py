@@ -73,6 +73,7 @@ def record_sample(
 
 def read_inspection_judgements(session: Session, *, inspection_id: int, path: Path) -> pd.DataFrame:
     """Read a judgements file, checked against the framework and the inspection's sample."""
+    get_inspection(session, inspection_id=inspection_id)  # an unknown id says so
     cases = sample_of(session, inspection_id=inspection_id)
     if cases.empty:
         raise InvalidTransition(f"inspection {inspection_id} has no sample yet; select one first")
@@ -138,9 +139,12 @@ def stored_scores(
     session: Session, *, inspection_id: int, publication: bool = False
 ) -> dict[str, object]:
     """Return an inspection's scores as `inspectorate score --json` prints them."""
+    get_inspection(session, inspection_id=inspection_id)  # an unknown id says so
     judgements = judgements_of(session, inspection_id=inspection_id)
     if judgements.empty:
-        raise InvalidTransition(f"inspection {inspection_id} has not been scored yet")
+        raise InvalidTransition(
+            f"inspection {inspection_id} has not been scored yet; score its fieldwork first"
+        )
     ratings = {
         r.key: r.rating or ""
         for r in session.exec(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Body, Milestone, Programme, Reminder
+from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.errors import InvalidTransition
@@ -39,6 +39,72 @@ def reschedule(
     (domain/date_rules.py: the same as scheduling, with notice counted from the real
     announcement once it has gone). Milestones already done keep their dates.
     """
+    inspection, programme, milestones = _checked_move(
+        session,
+        inspection_id=inspection_id,
+        fieldwork_start=fieldwork_start,
+        programmes=programmes,
+        now=now,
+    )
+    start = as_date(fieldwork_start)
+    planned = {m.kind: m.due for m in plan_milestones(programme, start)}
+    old = inspection.fieldwork_start
+    for kind, milestone in milestones.items():
+        if milestone.done_at is None:
+            milestone.due_on = planned[kind]
+            session.add(milestone)
+    inspection.fieldwork_start = start
+    inspection.updated_at = utc(now)
+    session.add(inspection)
+    ids = [m.id for m in milestones.values() if m.done_at is None]
+    session.execute(
+        delete(Reminder).where(
+            col(Reminder.milestone_id).in_(ids),
+            col(Reminder.sent_at).is_(None),
+            col(Reminder.kind) != NOTICE,
+        )
+    )
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        inspection_id=inspection_id,
+        action="reschedule",
+        from_state=old.isoformat(),
+        to_state=start.isoformat(),
+        why=why or "rescheduled",
+    )
+    return old, start
+
+
+def check_move(
+    session: Session,
+    *,
+    inspection_id: int,
+    fieldwork_start: dt.date,
+    programmes: dict[str, ProgrammeDefinition],
+    now: pendulum.DateTime,
+) -> None:
+    """Raise what `reschedule` would refuse, changing nothing (a check before a flow)."""
+    _checked_move(
+        session,
+        inspection_id=inspection_id,
+        fieldwork_start=fieldwork_start,
+        programmes=programmes,
+        now=now,
+    )
+
+
+def _checked_move(
+    session: Session,
+    *,
+    inspection_id: int,
+    fieldwork_start: dt.date,
+    programmes: dict[str, ProgrammeDefinition],
+    now: pendulum.DateTime,
+) -> tuple[Inspection, ProgrammeDefinition, dict[str, Milestone]]:
     inspection = get_inspection(session, inspection_id=inspection_id)
     if Status(inspection.status) not in MOVABLE:
         raise InvalidTransition(
@@ -72,33 +138,4 @@ def reschedule(
         follow_up=inspection.parent_id is not None or inspection.kind != "inspection",
         moving=inspection_id,
     )
-    planned = {m.kind: m.due for m in plan_milestones(programme, start)}
-    old = inspection.fieldwork_start
-    for kind, milestone in milestones.items():
-        if milestone.done_at is None:
-            milestone.due_on = planned[kind]
-            session.add(milestone)
-    inspection.fieldwork_start = start
-    inspection.updated_at = utc(now)
-    session.add(inspection)
-    ids = [m.id for m in milestones.values() if m.done_at is None]
-    session.execute(
-        delete(Reminder).where(
-            col(Reminder.milestone_id).in_(ids),
-            col(Reminder.sent_at).is_(None),
-            col(Reminder.kind) != NOTICE,
-        )
-    )
-    record_audit(
-        session,
-        at=now,
-        actor=actor,
-        entity="inspection",
-        entity_id=inspection_id,
-        inspection_id=inspection_id,
-        action="reschedule",
-        from_state=old.isoformat(),
-        to_state=start.isoformat(),
-        why=why or "rescheduled",
-    )
-    return old, start
+    return inspection, programme, milestones

@@ -21,6 +21,7 @@ from inspectorate.domain.programmes import find_programme
 from inspectorate.domain.triggers import FollowUpKind
 from inspectorate.services import context
 from inspectorate.services.date_checks import check_dates
+from inspectorate.services.rescheduling import check_move
 from inspectorate.services.rescheduling import reschedule as move_fieldwork
 
 
@@ -102,4 +103,21 @@ def reschedule(
         now=context.moment(now),
         actor=actor,
         why=why,
+    )
+
+
+def check_reschedule(
+    session: Session,
+    *,
+    inspection_id: int,
+    fieldwork_start: dt.date,
+    now: dt.datetime | None = None,
+) -> None:
+    """Raise what `reschedule` would refuse, changing nothing."""
+    check_move(
+        session,
+        inspection_id=inspection_id,
+        fieldwork_start=fieldwork_start,
+        programmes=context.programmes(),
+        now=context.moment(now),
     )

@@ -177,7 +177,8 @@ def _check_not_too_early(
     if earliest is not None and now.date() < earliest:
         raise InvalidTransition(
             f"{rule.label.lower()} cannot be recorded before {rule.not_before.replace('_', ' ')} "
-            f"on {earliest.isoformat()} (today is {now.date().isoformat()})"
+            f"on {earliest.isoformat()} (today is {now.date().isoformat()}); record it on or "
+            "after that day"
         )
 
 
@@ -256,9 +257,31 @@ def apply_stage(
     )
 
 
-def check_stage(session: Session, *, inspection_id: int, stage: Stage) -> None:
-    """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow)."""
-    status = Status(get_inspection(session, inspection_id=inspection_id).status)
+def check_stage(
+    session: Session,
+    *,
+    inspection_id: int,
+    stage: Stage,
+    now: dt.datetime | None = None,
+    why: str = "",
+) -> None:
+    """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow).
+
+    With `now`, also what a person taking it then would be refused: a day before its
+    milestone allows, a missing sign-off, notice shortened without a reason. The document
+    formats are checked too, so a bad setting cannot stop a stage half-way through.
+    """
+    get_settings().document_formats()
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    status = Status(inspection.status)
     if stage is not Stage.CANCEL and status is status_after(stage):
         return
     next_status(status, stage)
+    if now is None or stage is Stage.CANCEL:
+        return
+    row = session.get(Programme, inspection.programme_id)
+    assert row is not None
+    programme = context.programmes()[row.code]
+    moment = context.moment(now)
+    _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, moment)
+    _check_person_allows(session, programme, inspection_id, stage, moment, why)

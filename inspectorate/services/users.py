@@ -105,9 +105,11 @@ def _body_id(session: Session, name: str) -> int:
 
 def assign(session: Session, *, username: str, inspection_id: int, now: dt.datetime) -> bool:
     """Put an inspector on an inspection's team; False if already there."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or user.role != AccountRole.INSPECTOR:
-        raise InvalidInput(f"{username!r} is not an inspector's account")
+    user = find_user(session, username=username)
+    if user.role != AccountRole.INSPECTOR:
+        raise InvalidInput(
+            f"{username!r} is a {user.role} account: only an inspector's account joins a team"
+        )
     if user.disabled_at is not None:
         raise InvalidInput(
             f"{username}'s account is disabled: enable it first (`inspectorate users enable "

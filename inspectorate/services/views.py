@@ -181,6 +181,8 @@ def describe_inspection(
 
 def reminders_json(session: Session, inspection_id: int | None = None) -> list[dict[str, Any]]:
     """Return every reminder (optionally of one inspection), oldest first."""
+    if inspection_id is not None:
+        get_inspection(session, inspection_id=inspection_id)  # an unknown id says so
     query = (
         select(Reminder, Milestone, Inspection, Body.name)
         .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
@@ -253,3 +255,8 @@ def tally_record(session: Session) -> RecordTally:
         reinspections=sum(i.kind != "inspection" for i in inspections),
         documents=len(session.exec(select(ReportVersion.id)).all()),
     )
+
+
+def require_inspection(session: Session, *, inspection_id: int) -> None:
+    """Raise UnknownInspection unless the record has inspection `inspection_id`."""
+    get_inspection(session, inspection_id=inspection_id)
