@@ -18,6 +18,7 @@ from cli import (
     lifecycle,
     programme,
     reports,
+    server,
     sign_off,
     simulate,
     triggers,
@@ -38,6 +39,7 @@ COMMAND_MODULES = (
     simulate,
     dashboard,
     users,
+    server,
 )
 
 

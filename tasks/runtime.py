@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -78,13 +79,25 @@ def embedded_runtime() -> Iterator[None]:
     """Run flows without the flow heartbeat when embedded, and without refusals' tracebacks.
 
     A sync flow joins its heartbeat thread on exit, about 1 s a flow; heartbeats only serve
-    a server's crash detection, which a temporary server does not outlive to use.
+    a server's crash detection, which neither a temporary server nor the shared local one
+    runs (no zombie-run automation). With INSPECTORATE_LOCAL_SERVER (the default) the flows
+    go to the shared local server, started here if it is not running (prefect_server.py).
     """
     quiet_refusals()
     if not is_embedded():
         yield
         return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    from inspectorate.adapters.settings import get_settings
+    from tasks.prefect_server import ensure_server
+
+    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if not PREFECT_API_URL.value() and get_settings().local_server:
+        updates[PREFECT_API_URL] = ensure_server()  # shared, started once (prefect_server.py)
+    with temporary_settings(updates=updates):
         yield

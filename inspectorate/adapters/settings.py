@@ -110,6 +110,12 @@ class Settings(BaseSettings):
         "its deployment, and the draft starts a run that waits for the body's comments "
         "(needs `make deploy`; the workers set it).",
     )
+    local_server: bool = Field(
+        default=True,
+        description="With no PREFECT_API_URL, run flows on a local Prefect server that "
+        "outlives one command (started on demand under PREFECT_HOME, reused; "
+        "`inspectorate server stop` stops it); false: a temporary server per command.",
+    )
 
     login_backoff_after: int = Field(
         default=5,
