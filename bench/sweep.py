@@ -117,7 +117,7 @@ class Template:
     effects: list[tuple[str, str, dt.datetime]]
 
 
-_TEMPLATES: dict[tuple[pendulum.Date, str | None], Template] = {}
+_TEMPLATES: dict[tuple[pendulum.Date, str | None, pendulum.Date], Template] = {}
 
 
 def _stamp(day: dt.date) -> dt.datetime:
@@ -125,18 +125,20 @@ def _stamp(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(6), tzinfo=LONDON).astimezone(dt.UTC)
 
 
-def template(programme: ProgrammeDefinition, monday: pendulum.Date, late: str | None) -> Template:
-    """Every milestone due before MORNING done, except from the `late` one if it fell due in
+def template(
+    programme: ProgrammeDefinition, monday: pendulum.Date, late: str | None, cutoff: pendulum.Date
+) -> Template:
+    """Every milestone due before `cutoff` done, except from the `late` one if it fell due in
     the last LATE_DAYS (earlier than that, the people concerned have acted since)."""
-    key = (monday, late)
+    key = (monday, late, cutoff)
     if key in _TEMPLATES:
         return _TEMPLATES[key]
     status, milestones, effects, held_up = Status.PLANNED, [], [], False
-    history = MORNING.subtract(weeks=30)
+    history = cutoff.subtract(weeks=30)
     for milestone in plan_milestones(programme, monday):
         due = dt.date(milestone.due.year, milestone.due.month, milestone.due.day)
-        held_up = held_up or (milestone.kind == late and due >= MORNING - LATE)
-        done = due < MORNING and not held_up
+        held_up = held_up or (milestone.kind == late and due >= cutoff - LATE)
+        done = due < cutoff and not held_up
         done_at = _stamp(due) if done else None
         # The history's reminders, long sent: one per milestone that has any.
         reminded = (
@@ -160,10 +162,11 @@ def plan_rows(
     body_id: int,
     monday: pendulum.Date,
     late: str | None = None,
+    cutoff: pendulum.Date = MORNING,
 ) -> bool:
-    """One inspection's rows; True if it is active."""
-    plan = template(programme, monday, late)
-    stamp = _stamp(MORNING)
+    """One inspection's rows, done up to `cutoff`; True if it is active."""
+    plan = template(programme, monday, late, cutoff)
+    stamp = _stamp(cutoff)
     inspection_id = rows.add(
         "inspection",
         programme_id=programme_id,
@@ -226,6 +229,32 @@ def build_rows(size: int, programme: ProgrammeDefinition, programme_id: int, ids
     for k in range(size):  # closed: fieldwork 30 weeks to about ten years before
         monday = MORNING.subtract(weeks=30 + k // per_week)
         plan_rows(rows, programme, programme_id, body_ids[k % size], monday)
+    return rows
+
+
+def build_dense_rows(
+    size: int, programme: ProgrammeDefinition, programme_id: int, ids: dict
+) -> Rows:
+    """Every active inspection in flight (fieldwork from 26 weeks before EMPTY to 11 weeks
+    after, the same number each week), done up to EMPTY; as many closed ones before."""
+    rows = Rows(ids)
+    body_ids = [
+        rows.add(
+            "body", name=f"Bench YOT {n:05d}", kind="yot", region=REGIONS[n % 6], in_wales=False
+        )
+        for n in range(size)
+    ]
+    first = EMPTY.start_of("week").subtract(weeks=26)
+    per_week = math.ceil(size / 38)
+    active, n = 0, 0
+    while active < size:
+        late = {1: "scoring", 3: "draft_to_body"}.get(n % 4)
+        monday = first.add(weeks=n // per_week)
+        active += plan_rows(rows, programme, programme_id, body_ids[n % size], monday, late, EMPTY)
+        n += 1
+    for k in range(size):
+        monday = first.subtract(weeks=4 + k // per_week)
+        plan_rows(rows, programme, programme_id, body_ids[k % size], monday, None, EMPTY)
     return rows
 
 
@@ -337,11 +366,7 @@ def morning(day: pendulum.Date) -> SweepReport:
 
 def measure(url: str, folder: Path, size: int) -> dict[str, float]:
     """Build the record of `size`, run the sweeps, time the mornings; the figures."""
-    os.environ["INSPECTORATE_DATABASE_URL"] = url
-    os.environ["INSPECTORATE_OUTBOX_DIR"] = str(folder / "outbox")
-    os.environ["INSPECTORATE_REPORTS_DIR"] = str(folder / "reports")
-    os.environ["INSPECTORATE_REPORT_FORMATS"] = "html"
-    get_settings.cache_clear()
+    _settings_for(url, folder)
     began = time.perf_counter()
     setup.initialise(now=at_six(MORNING.subtract(years=12)))
     programme = context.programmes()["cci"]
@@ -376,6 +401,45 @@ def measure(url: str, folder: Path, size: int) -> dict[str, float]:
     figures["schedule"] = statistics.median(schedule_one(k) for k in range(5))
     get_engine(url).dispose()
     return figures
+
+
+def measure_dense(url: str, folder: Path, size: int) -> dict[str, float]:
+    """A record with every active inspection in flight: claim on a morning with nothing new.
+
+    Friday's reminders are claimed (and marked sent), so Saturday owes nothing: the claim
+    still reads every open milestone within its lead times, ten working days ahead.
+    """
+    _settings_for(url, folder)
+    setup.initialise(now=at_six(EMPTY.subtract(years=12)))
+    ids, programme_id = first_ids(url)
+    rows = build_dense_rows(size, context.programmes()["cci"], programme_id, ids)
+    load(url, rows)
+    assert active_inspections(url) == size
+    friday = EMPTY.subtract(days=1)
+    sweep.claim(as_of=friday, now=at_six(friday))
+    with get_engine(url).begin() as connection:
+        connection.execute(text("UPDATE reminder SET sent_at = created_at WHERE sent_at IS NULL"))
+        open_now = connection.execute(text("SELECT count(*) FROM milestone WHERE done_at IS NULL"))
+        figures = {"open": float(open_now.scalar() or 0)}
+    claims = []
+    for _ in range(3):
+        began = time.perf_counter()
+        assert sweep.claim(as_of=EMPTY, now=at_six(EMPTY)) == 0
+        claims.append(time.perf_counter() - began)
+    figures["claim"] = statistics.median(claims)
+    figures["wakeup"] = statistics.median(
+        timed(lambda: sweep.next_day_with_work(after=EMPTY)) for _ in range(3)
+    )
+    get_engine(url).dispose()
+    return figures
+
+
+def _settings_for(url: str, folder: Path) -> None:
+    os.environ["INSPECTORATE_DATABASE_URL"] = url
+    os.environ["INSPECTORATE_OUTBOX_DIR"] = str(folder / "outbox")
+    os.environ["INSPECTORATE_REPORTS_DIR"] = str(folder / "reports")
+    os.environ["INSPECTORATE_REPORT_FORMATS"] = "html"
+    get_settings.cache_clear()
 
 
 def schedule_one(k: int) -> float:
@@ -424,6 +488,21 @@ def main() -> None:
                         figures = measure(url, folder, size)
                 results[(backend, size)] = figures
                 print(_line(backend, size, figures, results.get((backend, SIZES[0]))), flush=True)
+        print("every active inspection in flight, Saturday after Friday's reminders were claimed:")
+        for backend in BACKENDS:
+            for size in SIZES:
+                folder = Path(scratch) / f"dense-{backend}-{size}"
+                if backend == "sqlite":
+                    dense = measure_dense(f"sqlite:///{folder / 'record.db'}", folder, size)
+                else:
+                    with postgres_database() as url:
+                        dense = measure_dense(url, folder, size)
+                print(
+                    f"  claim with nothing to claim ({backend}, {size:,} inspections, "
+                    f"{dense['open']:,.0f} open milestones): {dense['claim']:.2f} s; next wakeup "
+                    f"{dense['wakeup'] * 1000:.0f} ms",
+                    flush=True,
+                )
     largest = [results[(b, SIZES[-1])]["steady"] for b in BACKENDS]
     ratios = [
         results[(b, SIZES[-1])]["steady"] / results[(b, SIZES[0])]["steady"] for b in BACKENDS
