@@ -1,0 +1,165 @@
+"""Benchmark: how long the command line takes to answer, with the shared local Prefect server.
+
+Runs the real `inspectorate` command in subprocesses on a fresh record and PREFECT_HOME in
+a temporary folder (nothing under var/ is touched) and prints, for each command, the wall
+and CPU time (the command's own process, not the server's) and their differences over
+`python -c pass` (the interpreter's own start); CPU time is the steadier on a busy machine:
+- commands that run no flow: `--help`, `milestones`, `inspection list`, `inspection show`;
+- the first command ever on a fresh PREFECT_HOME (the server starts and migrates its
+  database), from the set-up;
+- `inspection advance … announce` and an empty `sweep`: cold (the first command after
+  `server stop`: it starts the server on its existing database) and warm (it is running);
+- the same two with INSPECTORATE_LOCAL_SERVER=false (a temporary server per command).
+Warm figures and those of commands without flows are medians of BENCH_REPEAT runs (3).
+
+Goal (issue 14): a stage command and an empty sweep under 1.5 s warm; the first under 6 s.
+A temporary server per command (INSPECTORATE_LOCAL_SERVER=false) stays the choice only
+where nothing may outlive a command (the test suite, CI, a container per command): there
+every command is a cold one anyway, and a temporary server costs about what a cold start
+of the shared one does (both start a server), plus its own CPU inside the command.
+Every server this starts is stopped at the end (`inspectorate server stop`, then its
+process group by pid if it is still there).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tasks.prefect_server import pid_alive, read_state  # noqa: E402
+
+CLI = str(ROOT / ".venv" / "bin" / "inspectorate")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+AS_OF = "2013-11-25"
+BODIES = ("Durham Tees Valley", "London", "Cumbria", "Kent", "Essex")
+WEEKS = ("2014-02-10", "2014-02-17", "2014-02-24", "2014-03-03", "2014-03-10")
+
+
+def cpu() -> float:
+    """CPU seconds (user + system) of the waited-for children so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run one command; return its wall time and CPU time (fail loudly if it fails)."""
+    began, cpu_before = time.perf_counter(), cpu()
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+    took = time.perf_counter() - began, cpu() - cpu_before
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+    return took
+
+
+def middle(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median wall and CPU times of some runs."""
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def median(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The median wall and CPU times of REPEAT runs."""
+    return middle([timed(argv, env) for _ in range(REPEAT)])
+
+
+def schedule(body: str, week: str) -> list[str]:
+    """The argv scheduling an IAOW inspection of `body` with fieldwork from `week`."""
+    programme = ["--programme", "iaow", "--fieldwork-start", week, "--as-of", AS_OF]
+    return [CLI, "inspection", "schedule", body, *programme]
+
+
+def announce(inspection_id: int) -> list[str]:
+    """The argv of a stage command."""
+    return [CLI, "inspection", "advance", str(inspection_id), "announce", "--as-of", AS_OF]
+
+
+def main() -> None:
+    """Set up, time, print; stop whatever server was started."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        home = folder / "prefect"
+        home.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL",))}
+        env.update(
+            PREFECT_HOME=str(home),
+            INSPECTORATE_LOCAL_SERVER="true",
+            INSPECTORATE_DATABASE_URL=f"sqlite:///{folder / 'record.db'}",
+            INSPECTORATE_OUTBOX_DIR=str(folder / "outbox"),
+            INSPECTORATE_REPORTS_DIR=str(folder / "reports"),
+            INSPECTORATE_REPORT_FORMATS="html",
+        )
+        try:
+            run(env)
+        finally:
+            state = read_state(home)
+            subprocess.run([CLI, "server", "stop"], env=env, cwd=ROOT, capture_output=True)
+            if state is not None and pid_alive(state.pid):
+                os.killpg(state.pid, signal.SIGKILL)
+
+
+def line(what: str, seconds: tuple[float, float], baseline: tuple[float, float]) -> None:
+    """Print one figure (wall, CPU) and its difference over the baseline."""
+    (wall, used), (wall0, used0) = seconds, baseline
+    print(
+        f"  {what:<56} wall {wall:6.2f} s (+{wall - wall0:5.2f})"
+        f"   cpu {used:5.2f} s (+{used - used0:5.2f})",
+        flush=True,
+    )
+
+
+def run(env: dict[str, str]) -> None:
+    """The measurements, in order."""
+    stop = [CLI, "server", "stop"]
+    baseline = median([PYTHON, "-c", "pass"], env)
+    print(
+        f"command line: wall and CPU time, and over `python -c pass` (median of {REPEAT} if warm)"
+    )
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start")
+    line("python -c pass (baseline)", baseline, baseline)
+    line("inspectorate --help", median([CLI, "--help"], env), baseline)
+    milestones = [CLI, "milestones", "--programme", "iaow", "--fieldwork-start", "2014-02-10"]
+    line("inspectorate milestones", median(milestones, env), baseline)
+
+    timed([CLI, "init"], env)
+    for n, body in enumerate(BODIES):
+        timed(schedule(body, WEEKS[n]), env)  # runs no flow
+    line("inspection list", median([CLI, "inspection", "list"], env), baseline)
+    line("inspection show 1", median([CLI, "inspection", "show", "1"], env), baseline)
+
+    empty_sweep = [CLI, "sweep", "--as-of", AS_OF]
+    line(
+        "advance announce, first ever (starts the server, migrates)",
+        timed(announce(1), env),
+        baseline,
+    )
+    line(
+        "inspection advance announce, warm",
+        middle([timed(announce(n), env) for n in (2, 3)]),
+        baseline,
+    )
+    timed(empty_sweep, env)  # the day's work done: later sweeps of the day are empty
+    line("sweep (nothing to do), warm", median(empty_sweep, env), baseline)
+    timed(stop, env)
+    line("inspection advance announce, cold (starts the server)", timed(announce(4), env), baseline)
+    timed(stop, env)
+    line("sweep (nothing to do), cold (starts the server)", timed(empty_sweep, env), baseline)
+    timed(stop, env)
+
+    per_command = {**env, "INSPECTORATE_LOCAL_SERVER": "false"}
+    line("inspection advance announce, temporary server", timed(announce(5), per_command), baseline)
+    line("sweep (nothing to do), temporary server", timed(empty_sweep, per_command), baseline)
+    print(f"  load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
