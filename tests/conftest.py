@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,11 @@ from inspectorate.adapters.settings import get_settings
 from inspectorate.services import setup
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# No test leaves a Prefect server behind: the suite runs flows on the session's test server
+# or a temporary one, not the shared local server (tests/test_local_server.py asks for it
+# and stops it). Set for the whole process so module and session fixtures have it too.
+os.environ["INSPECTORATE_LOCAL_SERVER"] = "false"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,9 +68,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("INSPECTORATE_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("INSPECTORATE_REPORT_FORMATS", "html")  # PDF is tested where it matters
     monkeypatch.delenv("INSPECTORATE_SMTP_HOST", raising=False)
-    # No test leaves a server behind: flows use the session's test server (prefect_server)
-    # or a temporary one; tests/test_local_server.py asks for the shared one and stops it.
-    monkeypatch.setenv("INSPECTORATE_LOCAL_SERVER", "false")
+    monkeypatch.setenv("INSPECTORATE_LOCAL_SERVER", "false")  # see the top of this file
     get_settings.cache_clear()
     yield tmp_path
     clock.set_clock(clock.SystemClock())
