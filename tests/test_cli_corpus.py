@@ -99,7 +99,7 @@ def outcomes(
     selected = {
         item.callspec.params["case"].name
         for item in request.session.items
-        if item.module is request.module and hasattr(item, "callspec")
+        if getattr(item, "module", None) is request.module and hasattr(item, "callspec")
     }
     cases = [c for c in CASES if c.name in selected]
     base = tmp_path_factory.mktemp("corpus")
