@@ -12,8 +12,7 @@ from inspectorate.adapters.notify import Message
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.domain.stage_effects import Effect
-from inspectorate.services import context, delivery, documents, owed_effects, stages
+from inspectorate.services import context, delivery, rehearsal, stages
 from inspectorate.services import sweep as sweeping
 from inspectorate.services.reminder_claims import insert_unless_present
 from tests.factories import (
@@ -46,17 +45,7 @@ def sweep(day: str, mailer: RecordingMailer) -> tuple[list[str], int, int]:
     """One morning as the sweep flow runs it: advance, write owed documents, claim, deliver."""
     now = morning(day)
     report = sweeping.advance(as_of=now.date(), now=now)
-    with context.reading() as session:
-        owed = owed_effects.still_owed(session)
-    for effect in owed:
-        if effect.effect is Effect.DOCUMENTS:
-            context.run(
-                documents.write_stage_documents,
-                inspection_id=effect.inspection_id,
-                stage=effect.stage,
-                now=now,
-                actor=sweeping.ACTOR,
-            )
+    rehearsal.write_owed_documents(now)
     claimed = sweeping.claim(as_of=now.date(), now=now)
     delivered = delivery.deliver(now=now, mailer=mailer)
     return report.advanced, claimed, delivered

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -73,18 +74,22 @@ def count_owed(session: Session) -> int:
     ).one()
 
 
+def _one(inspection_id: int, stage: Stage, effect: Effect) -> tuple[Any, ...]:
+    """The conditions naming one inspection's stage's effect."""
+    return (
+        col(OwedEffect.inspection_id) == inspection_id,
+        col(OwedEffect.stage) == stage.value,
+        col(OwedEffect.effect) == effect.value,
+    )
+
+
 def mark_done(
     session: Session, *, inspection_id: int, stage: Stage, effect: Effect, now: dt.datetime
 ) -> bool:
     """Mark the effect done (a no-op when it was not owed or is done already)."""
     result = session.execute(
         update(OwedEffect)
-        .where(
-            col(OwedEffect.inspection_id) == inspection_id,
-            col(OwedEffect.stage) == stage.value,
-            col(OwedEffect.effect) == effect.value,
-            col(OwedEffect.done_at).is_(None),
-        )
+        .where(*_one(inspection_id, stage, effect), col(OwedEffect.done_at).is_(None))
         .values(done_at=utc(now))
     )
     return bool(getattr(result, "rowcount", 0))
@@ -102,13 +107,7 @@ def done_elsewhere(
     if mark_done(session, inspection_id=inspection_id, stage=stage, effect=effect, now=now):
         return False
     return (
-        session.exec(
-            select(OwedEffect.id).where(
-                OwedEffect.inspection_id == inspection_id,
-                OwedEffect.stage == stage.value,
-                OwedEffect.effect == effect.value,
-            )
-        ).first()
+        session.exec(select(OwedEffect.id).where(*_one(inspection_id, stage, effect))).first()
         is not None
     )
 
@@ -119,11 +118,6 @@ def record_failure(
     """Count a failed attempt and keep why (it stays owed: the next sweep tries again)."""
     session.execute(
         update(OwedEffect)
-        .where(
-            col(OwedEffect.inspection_id) == inspection_id,
-            col(OwedEffect.stage) == stage.value,
-            col(OwedEffect.effect) == effect.value,
-            col(OwedEffect.done_at).is_(None),
-        )
+        .where(*_one(inspection_id, stage, effect), col(OwedEffect.done_at).is_(None))
         .values(attempts=OwedEffect.attempts + 1, last_error=error[:500])
     )

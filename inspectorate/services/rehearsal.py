@@ -34,19 +34,24 @@ def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
     a Prefect server, so only the documents are carried out here.
     """
     report = sweep.advance(as_of=as_of, now=now)
+    report.finished += write_owed_documents(now)
+    return sweep.remind(report, now=now)
+
+
+def write_owed_documents(now: dt.datetime) -> int:
+    """Write every stage's owed letters and reports (oldest first); how many stages'."""
     with context.reading() as session:
         still_owed = owed_effects.still_owed(session)
-    for owed in still_owed:
-        if owed.effect is Effect.DOCUMENTS:
-            context.run(
-                documents.write_stage_documents,
-                inspection_id=owed.inspection_id,
-                stage=owed.stage,
-                now=now,
-                actor=sweep.ACTOR,
-            )
-            report.finished += 1
-    return sweep.remind(report, now=now)
+    owed_documents = [owed for owed in still_owed if owed.effect is Effect.DOCUMENTS]
+    for owed in owed_documents:
+        context.run(
+            documents.write_stage_documents,
+            inspection_id=owed.inspection_id,
+            stage=owed.stage,
+            now=now,
+            actor=sweep.ACTOR,
+        )
+    return len(owed_documents)
 
 
 def direct_steps() -> SimulationSteps:
