@@ -14,6 +14,7 @@ from cli import (
     comments,
     dashboard,
     evidence,
+    exports,
     hints,
     lifecycle,
     programme,
@@ -40,6 +41,7 @@ COMMAND_MODULES = (
     dashboard,
     users,
     server,
+    exports,
 )
 
 
