@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from prefect import flow
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 
 from flows.stage_effects import finish_owed_effects
 from inspectorate.adapters import clock
+from inspectorate.services import context
 from inspectorate.services.sweep import ACTOR, SweepReport
 from tasks.sweep import advance_due_milestones, send_reminders
+from tasks.sweep_lease import holder_name, sweep_lease
 
 
 def sweep_morning(
@@ -35,5 +38,13 @@ def deadline_sweep(
     """Advance what is due on `as_of` (default today), finish what stages owe, remind.
 
     Reminders for days before `withhold_before` are withheld (a back-fill sends no old mail).
+    One sweep at a time, by a lease in the record: a second waits for the first to finish,
+    supersedes one that died (once its lease expires), or leaves the day to one still going.
     """
-    return sweep_morning(as_of or clock.today(), now, withhold_before)
+    day = as_of or clock.today()
+    with sweep_lease(holder_name(flow_run.get_id())) as lease:
+        if lease.taken:
+            return sweep_morning(day, now, withhold_before)
+    why = f"another sweep ({lease.holder}) held the lease until {lease.expires_at.isoformat()}"
+    get_run_logger().warning("Nothing done: %s", why)
+    return SweepReport(as_of=context.day(day), skipped=why)

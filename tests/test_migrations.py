@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+import inspectorate.adapters.leases  # noqa: F401
 import inspectorate.adapters.models  # noqa: F401
 from inspectorate.adapters.database import (
     alembic_config,
@@ -23,6 +24,7 @@ TABLES = {
     "auditevent",
     "body",
     "inspection",
+    "lease",
     "milestone",
     "programme",
     "reminder",

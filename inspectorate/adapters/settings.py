@@ -7,8 +7,6 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from inspectorate.domain.errors import ConfigError
 
@@ -110,6 +108,13 @@ class Settings(BaseSettings):
         "its deployment, and the draft starts a run that waits for the body's comments "
         "(needs `make deploy`; the workers set it).",
     )
+    sweep_lease_seconds: float = Field(
+        default=120.0,
+        ge=5,
+        description="How long a deadline sweep's lease in the record lasts without renewal "
+        "(renewed every quarter of it while the sweep runs). A second sweep waits up to this "
+        "long for the holder, then supersedes one that died or leaves the day to the live one.",
+    )
     local_server: bool = Field(
         default=True,
         description="With no PREFECT_API_URL, run flows on a local Prefect server that "
@@ -153,6 +158,9 @@ class Settings(BaseSettings):
         if source is None:
             return self.database_url
         setting = f"INSPECTORATE_DATABASE_PASSWORD_FILE={source}"
+        from sqlalchemy.engine import make_url  # only here: commands without a database skip it
+        from sqlalchemy.exc import ArgumentError
+
         try:
             url = make_url(self.database_url)
         except ArgumentError:

@@ -46,6 +46,7 @@ class SweepReport:
     delivered: int = 0
     withheld: int = 0  # reminders for days already past, not sent
     waiting: int = 0  # notices waiting for the document they carry
+    skipped: str | None = None  # why this sweep did nothing: another sweep held the lease
 
 
 def advance_due_milestones(

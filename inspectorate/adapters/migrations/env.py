@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import inspectorate.adapters.leases  # noqa: F401  (the lease table, kept apart from models.py)
 import inspectorate.adapters.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
