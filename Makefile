@@ -62,6 +62,22 @@ RECORD_DB ?= inspectorate
 SERVER_HOST ?= 127.0.0.1
 SERVER_PORT ?= 4200
 POOL ?= inspectorate
+# Limits (README "Running at scale"): a flow run is a process of ~240 MB (measured), and a
+# process worker with no --limit started every run due at once (ten: 2.4 GB). A worker runs
+# at most WORKER_LIMIT at a time: half this machine's memory at FLOW_RUN_MB each, at most
+# four per CPU. The pool runs at most POOL_LIMIT at once over all workers, which bounds the
+# connections to PostgreSQL (the record and Prefect's own).
+FLOW_RUN_MB ?= 240
+WORKER_LIMIT ?= $(shell awk -v mb=$(FLOW_RUN_MB) -v cpus=$$(nproc 2>/dev/null || echo 2) \
+	'/^MemTotal:/ { n = int($$2 / 1024 / 2 / mb); if (n > 4 * cpus) n = 4 * cpus; \
+	if (n < 1) n = 1; print n }' /proc/meminfo 2>/dev/null || echo 4)
+POOL_LIMIT ?= 20
+# A flow run beats every HEARTBEAT_SECONDS (Prefect's minimum is 30); the zombie-run
+# automation in deployments/prefect.yaml marks a run Crashed after 90 s without a beat.
+HEARTBEAT_SECONDS ?= 30
+# The server deletes finished flow runs (with their logs and artifacts) this many days
+# after they ended; scheduled, running and suspended runs are kept. Events: 7 days.
+FLOW_RUN_RETENTION_DAYS ?= 30
 SERVER_ENV = PREFECT_API_URL=http://$(SERVER_HOST):$(SERVER_PORT)/api \
 	INSPECTORATE_DATABASE_URL=$(subst postgresql://,postgresql+psycopg://,$(PG_URL))/$(RECORD_DB) \
 	INSPECTORATE_SERVER_TIMERS=true PREFECT_RESULTS_PERSIST_BY_DEFAULT=true
@@ -71,12 +87,15 @@ server: $(STAMP)
 	$(BIN)/python deployments/create_databases.py $(PG_URL) $(PREFECT_DB) $(RECORD_DB)
 	PREFECT_API_DATABASE_CONNECTION_URL=$(subst postgresql://,postgresql+asyncpg://,$(PG_URL))/$(PREFECT_DB) \
 		PREFECT_SERVER_LOGGING_LEVEL=WARNING \
+		PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED=events,flow_runs \
+		PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD=$$(( $(FLOW_RUN_RETENTION_DAYS) * 86400 )) \
 		exec $(BIN)/prefect server start --host $(SERVER_HOST) --port $(SERVER_PORT)
 
 worker: $(STAMP)
 	$(NO_PASSWORD_IN_PG_URL)mkdir -p $(PREFECT_HOME)
 	$(SERVER_ENV) PREFECT_WORKER_QUERY_SECONDS=$${PREFECT_WORKER_QUERY_SECONDS:-5} \
-		exec $(BIN)/prefect worker start --pool $(POOL) --type process
+		PREFECT_FLOWS_HEARTBEAT_FREQUENCY=$(HEARTBEAT_SECONDS) \
+		exec $(BIN)/prefect worker start --pool $(POOL) --type process --limit $(WORKER_LIMIT)
 
 deploy: $(STAMP)
 	$(NO_PASSWORD_IN_PG_URL)mkdir -p $(PREFECT_HOME)
@@ -84,8 +103,10 @@ deploy: $(STAMP)
 	$(SERVER_ENV) $(BIN)/inspectorate init
 	$(SERVER_ENV) $(BIN)/prefect work-pool inspect $(POOL) >/dev/null 2>&1 || \
 		$(SERVER_ENV) $(BIN)/prefect work-pool create $(POOL) --type process
+	$(SERVER_ENV) $(BIN)/prefect work-pool set-concurrency-limit $(POOL) $(POOL_LIMIT)
 	$(SERVER_ENV) INSPECTORATE_HOME=$(CURDIR) \
 		$(BIN)/prefect --no-prompt deploy --all --prefect-file deployments/prefect.yaml
+	$(SERVER_ENV) $(BIN)/python deployments/automations.py deployments/prefect.yaml
 
 # Refresh the template catalogue after changing a translatable string, then add its Welsh.
 messages: $(STAMP)
