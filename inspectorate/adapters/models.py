@@ -77,6 +77,7 @@ class Milestone(SQLModel, table=True):
         UniqueConstraint("inspection_id", "kind", name="uq_milestone_kind"),
         # The sweep reads open milestones by due date: done ones (most of them) are left out.
         _partial_index("ix_milestone_open_due_on", "due_on", where="done_at IS NULL"),
+        Index("ix_milestone_done_due", "done_at", "due_on"),  # open on a past day (as_of.py)
     )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
@@ -114,6 +115,7 @@ class Reminder(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """One recorded change of state: who, when, what, from, to and why."""
 
+    __table_args__ = (Index("ix_auditevent_as_of", "inspection_id", "entity", "at", "to_state"),)
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
     actor: str = Field(max_length=100)
