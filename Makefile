@@ -73,8 +73,10 @@ WORKER_LIMIT ?= $(shell awk -v mb=$(FLOW_RUN_MB) -v cpus=$$(nproc 2>/dev/null ||
 	if (n < 1) n = 1; print n }' /proc/meminfo 2>/dev/null || echo 4)
 POOL_LIMIT ?= 20
 # A flow run beats every HEARTBEAT_SECONDS (Prefect's minimum is 30); the zombie-run
-# automation in deployments/prefect.yaml marks a run Crashed after 90 s without a beat.
+# automation in deployments/prefect.yaml marks a run Crashed after ZOMBIE_AFTER_SECONDS
+# (three beats) without one.
 HEARTBEAT_SECONDS ?= 30
+ZOMBIE_AFTER_SECONDS ?= $(shell echo $$(( 3 * $(HEARTBEAT_SECONDS) )))
 # The server deletes finished flow runs (with their logs and artifacts) this many days
 # after they ended; scheduled, running and suspended runs are kept. Events: 7 days.
 FLOW_RUN_RETENTION_DAYS ?= 30
@@ -106,7 +108,8 @@ deploy: $(STAMP)
 	$(SERVER_ENV) $(BIN)/prefect work-pool set-concurrency-limit $(POOL) $(POOL_LIMIT)
 	$(SERVER_ENV) INSPECTORATE_HOME=$(CURDIR) \
 		$(BIN)/prefect --no-prompt deploy --all --prefect-file deployments/prefect.yaml
-	$(SERVER_ENV) $(BIN)/python deployments/automations.py deployments/prefect.yaml
+	$(SERVER_ENV) ZOMBIE_AFTER_SECONDS=$(ZOMBIE_AFTER_SECONDS) \
+		$(BIN)/python deployments/automations.py deployments/prefect.yaml
 
 # Refresh the template catalogue after changing a translatable string, then add its Welsh.
 messages: $(STAMP)
