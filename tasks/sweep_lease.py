@@ -62,7 +62,15 @@ def sweep_lease(
     finally:
         stop.set()
         renewer.join()
+        _release(holder)
+
+
+def _release(holder: str) -> None:
+    """Give the lease back; if the record is unreachable, it expires on its own instead."""
+    try:
         context.run(leases.release, name=SWEEP_LEASE, holder=holder, now=wall_clock())
+    except Exception:  # never hide the sweep's own outcome (or error) behind this one
+        log.warning("could not release the sweep's lease; it will expire", exc_info=True)
 
 
 def _take_waiting(holder: str, seconds: float, wait: float) -> LeaseState:
