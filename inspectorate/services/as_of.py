@@ -234,10 +234,18 @@ def deadlines(
     ]
     sent: dict[int, list[tuple[str, dt.date, bool]]] = {}
     ids = [m.id for m in open_]
-    for r in session.exec(select(Reminder).where(col(Reminder.milestone_id).in_(ids))):
-        if utc(r.created_at) < cutoff:
-            was_sent = r.sent_at is not None and utc(r.sent_at) < cutoff
-            sent.setdefault(r.milestone_id, []).append((r.kind, r.remind_on, was_sent))
+    reminders = rows_of(
+        col(Reminder.milestone_id),
+        col(Reminder.kind),
+        col(Reminder.remind_on),
+        col(Reminder.created_at),
+        col(Reminder.sent_at),
+    )  # plain rows: a busy week has thousands
+    chosen = reminders.where(col(Reminder.milestone_id).in_(ids)).order_by(col(Reminder.id))
+    for milestone_id, kind, remind_on, created_at, sent_at in session.execute(chosen):
+        if utc(created_at) < cutoff:
+            was_sent = sent_at is not None and utc(sent_at) < cutoff
+            sent.setdefault(milestone_id, []).append((kind, remind_on, was_sent))
     rows = [
         Deadline(
             m.inspection_id,
