@@ -33,3 +33,12 @@ def test_a_placeholder_with_nothing_in_the_environment_is_refused(
     monkeypatch.delenv("ZOMBIE_AFTER_SECONDS", raising=False)
     with pytest.raises(SystemExit, match="ZOMBIE_AFTER_SECONDS is not set"):
         listed(PREFECT_YAML)
+
+
+def test_only_runs_of_deployments_are_watched(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A flow run in a command's own process beats every 180 s (Prefect's default): it would
+    # look dead within the window; only the workers' runs beat every HEARTBEAT_SECONDS.
+    monkeypatch.setenv("ZOMBIE_AFTER_SECONDS", "90")
+    (zombies,) = listed(PREFECT_YAML)
+    related = zombies.trigger.match_related  # type: ignore[union-attr]
+    assert related.model_dump() == {"prefect.resource.role": "deployment"}
