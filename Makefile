@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench messages server worker deploy clean
+.PHONY: demo test lint typecheck pytest bench messages bank-holidays server worker deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/pytest -q
+
+# After upgrading the `holidays` package: rewrite the domain's bank-holiday table from it.
+bank-holidays: $(STAMP)
+	$(BIN)/python -m inspectorate.adapters.bank_holiday_source
 
 bench: $(STAMP)
 	mkdir -p $(PREFECT_HOME)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, clock_at, database_ready
 from cli.output import console
-from inspectorate.services import comments
+
+if TYPE_CHECKING:
+    from inspectorate.services import comments
+else:
+    comments = lazy_module("inspectorate.services.comments")
 
 
 def draft_comments(

@@ -4,28 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from cli.tables import score_tables
-from inspectorate.adapters.caseloads import read_caseload
-from inspectorate.adapters.fieldwork import read_judgements, read_ratings
-from inspectorate.domain import synthetic
-from inspectorate.domain.frameworks import find_framework
-from inspectorate.domain.milestones import parse_date
-from inspectorate.domain.programmes import find_programme
-from inspectorate.domain.sampling import Sample, select_sample
-from inspectorate.domain.scoring import score
-from inspectorate.services import context, evidence, stages
+
+if TYPE_CHECKING:
+    from inspectorate.adapters import caseloads, fieldwork
+    from inspectorate.domain import frameworks, milestones, programmes, sampling, scoring, synthetic
+    from inspectorate.services import context, evidence, stages
+else:
+    caseloads = lazy_module("inspectorate.adapters.caseloads")
+    context = lazy_module("inspectorate.services.context")
+    evidence = lazy_module("inspectorate.services.evidence")
+    fieldwork = lazy_module("inspectorate.adapters.fieldwork")
+    frameworks = lazy_module("inspectorate.domain.frameworks")
+    milestones = lazy_module("inspectorate.domain.milestones")
+    programmes = lazy_module("inspectorate.domain.programmes")
+    sampling = lazy_module("inspectorate.domain.sampling")
+    scoring = lazy_module("inspectorate.domain.scoring")
+    stages = lazy_module("inspectorate.services.stages")
+    synthetic = lazy_module("inspectorate.domain.synthetic")
 
 Seed = Annotated[int, typer.Option(help="Seed: the same seed gives the same result.")]
 
 
-def _sample_table(sample: Sample) -> Table:
+def _sample_table(sample: sampling.Sample) -> Table:
     table = Table(
         title=f"Sample: {len(sample.cases)} of {sample.eligible} eligible cases "
         f"({sample.caseload_size} in the caseload; target {sample.target})"
@@ -44,7 +53,7 @@ def _sample_table(sample: Sample) -> Table:
     return table
 
 
-def _sample_json(sample: Sample) -> dict[str, object]:
+def _sample_json(sample: sampling.Sample) -> dict[str, object]:
     return {
         "caseload": sample.caseload_size,
         "eligible": sample.eligible,
@@ -64,11 +73,13 @@ def sample_file(
     as_json: JsonFlag = False,
 ) -> None:
     """Draw a sample from a caseload extract without a database."""
-    definition = find_programme(context.programmes(), programme)
-    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    definition = programmes.find_programme(context.programmes(), programme)
+    start = milestones.parse_date(fieldwork_start, what="--fieldwork-start")
     if definition.sampling is None:
         raise typer.BadParameter(f"programme {programme} has no sampling rules")
-    sample = select_sample(read_caseload(caseload), definition.sampling, start, seed)
+    sample = sampling.select_sample(
+        caseloads.read_caseload(caseload), definition.sampling, start, seed
+    )
     if out is not None:
         sample.cases.to_csv(out, index=False)
     if as_json:
@@ -97,10 +108,10 @@ def score_file(
     as_json: JsonFlag = False,
 ) -> None:
     """Score a judgements file without a database (columns case_id, question_id, judgement)."""
-    definition = find_framework(context.frameworks(), framework)
-    judgements = read_judgements(file, definition)
-    given = read_ratings(ratings, definition) if ratings else None
-    data = score(judgements, definition, given).as_json(publication=publication)
+    definition = frameworks.find_framework(context.frameworks(), framework)
+    judgements = fieldwork.read_judgements(file, definition)
+    given = fieldwork.read_ratings(ratings, definition) if ratings else None
+    data = scoring.score(judgements, definition, given).as_json(publication=publication)
     if as_json:
         print_json(data)
         return
@@ -125,7 +136,10 @@ def sample_inspection(
         )
     with context.reading() as session:  # a bad or ineligible file fails before Prefect starts
         evidence.draw_sample(
-            session, inspection_id=inspection_id, caseload=read_caseload(caseload), seed=seed
+            session,
+            inspection_id=inspection_id,
+            caseload=caseloads.read_caseload(caseload),
+            seed=seed,
         )
     from flows.casework import select_sample
     from tasks.runtime import embedded_runtime
@@ -161,7 +175,7 @@ def score_inspection(
         evidence.read_inspection_judgements(session, inspection_id=inspection_id, path=judgements)
         framework = evidence.framework_of(session, inspection_id=inspection_id)
     if ratings:
-        read_ratings(ratings, framework)
+        fieldwork.read_ratings(ratings, framework)
     from flows.casework import score_fieldwork
     from tasks.runtime import embedded_runtime
 
@@ -207,7 +221,7 @@ def synthetic_caseload(
     seed: Seed = 1,
 ) -> None:
     """Write a synthetic caseload extract."""
-    day: dt.date = parse_date(as_of, what="--as-of")
+    day: dt.date = milestones.parse_date(as_of, what="--as-of")
     synthetic.caseload(body, size, day, seed).to_csv(out, index=False)
     console.print(f"Wrote {size} synthetic cases of {body} to {out}")
 
@@ -220,8 +234,8 @@ def synthetic_judgements(
     seed: Seed = 1,
 ) -> None:
     """Write synthetic judgements for every case of a sample and question of a framework."""
-    definition = find_framework(context.frameworks(), framework)
-    cases = read_caseload(sample)
+    definition = frameworks.find_framework(context.frameworks(), framework)
+    cases = caseloads.read_caseload(sample)
     if "allocated_to" not in cases:
         cases = cases.assign(allocated_to="inspector")
     frame = synthetic.judgements(cases, definition, quality, seed)

@@ -6,15 +6,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
 from cli.tables import inspection_tables, planned_milestones_table, reminders_table, summaries_table
-from inspectorate.adapters import clock
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.domain.milestones import parse_date, plan_milestones
-from inspectorate.domain.programmes import find_programme
-from inspectorate.services import context, scheduling, setup, stages, views
+
+if TYPE_CHECKING:
+    from inspectorate.adapters import clock
+    from inspectorate.domain import milestones as milestones_
+    from inspectorate.domain import programmes
+    from inspectorate.services import context, scheduling, setup, stages, views
+else:
+    clock = lazy_module("inspectorate.adapters.clock")
+    context = lazy_module("inspectorate.services.context")
+    milestones_ = lazy_module("inspectorate.domain.milestones")
+    programmes = lazy_module("inspectorate.domain.programmes")
+    scheduling = lazy_module("inspectorate.services.scheduling")
+    setup = lazy_module("inspectorate.services.setup")
+    stages = lazy_module("inspectorate.services.stages")
+    views = lazy_module("inspectorate.services.views")
 
 if TYPE_CHECKING:
     from inspectorate.services.sweep import SweepReport
@@ -31,8 +43,10 @@ def milestones(
     as_json: JsonFlag = False,
 ) -> None:
     """Print an inspection's milestone dates (no database needed)."""
-    definition = find_programme(context.programmes(), programme)
-    planned = plan_milestones(definition, parse_date(fieldwork_start, what="--fieldwork-start"))
+    definition = programmes.find_programme(context.programmes(), programme)
+    planned = milestones_.plan_milestones(
+        definition, milestones_.parse_date(fieldwork_start, what="--fieldwork-start")
+    )
     if as_json:
         print_json(views.planned_milestones_json(planned))
     else:
@@ -61,7 +75,7 @@ def schedule(
     actor: Annotated[str, typer.Option(help="Who is scheduling.")] = "programme-manager",
 ) -> None:
     """Schedule an inspection and plan its milestones."""
-    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    start = milestones_.parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
     with clock_at(as_of, hour=9) as now:
         inspection_id, created = context.run(

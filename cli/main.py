@@ -7,6 +7,7 @@ is imported by them. Errors the product raises on purpose become one line and ex
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -24,10 +25,16 @@ from cli import (
     simulate,
     triggers,
     users,
+    warm,
 )
+from cli.lazy import lazy_module
 from cli.output import fail
 from inspectorate.domain.errors import InspectorateError
-from inspectorate.services import context
+
+if TYPE_CHECKING:
+    from inspectorate.services import context
+else:
+    context = lazy_module("inspectorate.services.context")
 
 COMMAND_MODULES = (
     lifecycle,
@@ -60,7 +67,20 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    """Entry point: run the app, turning domain errors into exit code 2 and one line."""
+    """Entry point: a flow command goes to the warm runner when one is up, else runs here."""
+    argv = sys.argv[1:]
+    code = warm.forward(argv)
+    if code is not None:
+        sys.exit(code)
+    try:
+        run()
+    finally:
+        if warm.is_forwarded(argv):
+            warm.start_runner_if_useful()
+
+
+def run() -> None:
+    """Run the app in this process, turning domain errors into exit code 2 and one line."""
     try:
         code = build_app()(standalone_mode=False)
     except hints.UsageError as error:  # a mistyped command, option or value

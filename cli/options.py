@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pendulum
 import typer
 
-from inspectorate.adapters import clock
-from inspectorate.domain.milestones import parse_date
-from inspectorate.services import context
+from cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pendulum
+
+    from inspectorate.adapters import clock
+    from inspectorate.domain import milestones
+    from inspectorate.services import context
+else:
+    clock = lazy_module("inspectorate.adapters.clock")
+    milestones = lazy_module("inspectorate.domain.milestones")
+    context = lazy_module("inspectorate.services.context")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
@@ -28,7 +36,7 @@ def clock_at(as_of: str | None, hour: int) -> Iterator[pendulum.DateTime]:
     if as_of is None:
         yield clock.now()
         return
-    day = parse_date(as_of, what="--as-of")
+    day = milestones.parse_date(as_of, what="--as-of")
     with clock.use_clock(clock.VirtualClock(clock.morning_of(day, hour))) as virtual:
         yield virtual.now()
 

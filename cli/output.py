@@ -9,8 +9,19 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.markup import escape
 
-# Tables need more than 80 columns; a pipe or CI log gets 120.
-console = Console(width=None if sys.stdout.isatty() else 120)
+
+def _width() -> int | None:
+    """Tables need more than 80 columns; a pipe or CI log gets 120."""
+    return None if sys.stdout.isatty() else 120
+
+
+console = Console(width=_width())
+
+
+def console_for_this_terminal() -> None:
+    """Size and colour the shared console for whatever standard output now is."""
+    # The warm runner imported this module with no terminal, then hands its fork the user's.
+    console.__init__(width=_width())  # type: ignore[misc]
 
 
 def print_json(data: Any) -> None:

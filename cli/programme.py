@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
-from inspectorate.adapters import clock, ical
-from inspectorate.adapters.config_files import load_bodies
-from inspectorate.adapters.settings import get_settings
+from cli.programme_analytics import analytics_command
 from inspectorate.domain.errors import ConfigError, InvalidInput
-from inspectorate.domain.milestones import parse_date, plan_milestones
-from inspectorate.domain.planning import Plan, plan_programme
-from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
-from inspectorate.services import calendars, context, plan_scheduling, scheduling
-from inspectorate.services.analytics import chart_svg, headline_frame, headline_names, summarise
+
+if TYPE_CHECKING:
+    from inspectorate.adapters import clock, config_files, ical, settings
+    from inspectorate.domain import milestones, planning, programmes
+    from inspectorate.services import calendars, context, plan_scheduling, scheduling
+else:
+    calendars = lazy_module("inspectorate.services.calendars")
+    clock = lazy_module("inspectorate.adapters.clock")
+    config_files = lazy_module("inspectorate.adapters.config_files")
+    context = lazy_module("inspectorate.services.context")
+    ical = lazy_module("inspectorate.adapters.ical")
+    milestones = lazy_module("inspectorate.domain.milestones")
+    plan_scheduling = lazy_module("inspectorate.services.plan_scheduling")
+    planning = lazy_module("inspectorate.domain.planning")
+    programmes = lazy_module("inspectorate.domain.programmes")
+    scheduling = lazy_module("inspectorate.services.scheduling")
+    settings = lazy_module("inspectorate.adapters.settings")
 
 OutFile = Annotated[Path | None, typer.Option(help="Write to FILE.csv or FILE.ics.")]
 
 
-def plan_entries(definition: ProgrammeDefinition, plan: Plan) -> list[ical.CalendarEntry]:
+def plan_entries(
+    definition: programmes.ProgrammeDefinition, plan: planning.Plan
+) -> list[ical.CalendarEntry]:
     """Every milestone of every planned inspection, with UIDs stable across re-planning."""
     return [
         ical.CalendarEntry(
@@ -36,7 +49,7 @@ def plan_entries(definition: ProgrammeDefinition, plan: Plan) -> list[ical.Calen
             m.due,
         )
         for p in plan.placements
-        for m in plan_milestones(definition, p.fieldwork_start)
+        for m in milestones.plan_milestones(definition, p.fieldwork_start)
     ]
 
 
@@ -50,7 +63,7 @@ def write_calendar(out: Path, entries: list[ical.CalendarEntry], name: str) -> N
         raise InvalidInput(f"--out {out}: give a file ending in .csv or .ics")
 
 
-def _plan_json(plan: Plan) -> dict[str, Any]:
+def _plan_json(plan: planning.Plan) -> dict[str, Any]:
     return {
         "inspections": [
             {
@@ -89,16 +102,16 @@ def plan_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Plan every body of the programme once in its cycle."""
-    definition = find_programme(context.programmes(), programme)
+    definition = programmes.find_programme(context.programmes(), programme)
     if definition.planning is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
-    day = parse_date(start, what="--start")
+    day = milestones.parse_date(start, what="--start")
     bodies = [
         b
-        for b in load_bodies(get_settings().config_dir / "bodies")
+        for b in config_files.load_bodies(settings.get_settings().config_dir / "bodies")
         if b.kind.value == definition.body_kind
     ]
-    plan = plan_programme(definition, definition.planning, bodies, day)
+    plan = planning.plan_programme(definition, definition.planning, bodies, day)
     if dry_run or schedule:
         database_ready()
         with context.reading() as session:
@@ -177,7 +190,9 @@ def _what_scheduling_does(intended: plan_scheduling.Intended) -> str:
     return "[yellow]new, late notice[/]" if intended.announcement_past else "new"
 
 
-def _show_dry_run(plan: Plan, intended: list[plan_scheduling.Intended], as_json: bool) -> None:
+def _show_dry_run(
+    plan: planning.Plan, intended: list[plan_scheduling.Intended], as_json: bool
+) -> None:
     today = clock.today()
     new = [i for i in intended if not i.already_scheduled]
     past = sum(i.announcement_past for i in intended)
@@ -231,7 +246,7 @@ def export_command(
     out: Annotated[Path, typer.Option(help="FILE.ics or FILE.csv.")],
 ) -> None:
     """Export every milestone of the programme's inspections in the record."""
-    definition = find_programme(context.programmes(), programme)
+    definition = programmes.find_programme(context.programmes(), programme)
     database_ready()
     with context.reading() as session:
         entries = calendars.record_entries(session, definition.code)
@@ -247,7 +262,7 @@ def reschedule_command(
     as_of: AsOf = None,
 ) -> None:
     """Move an inspection's fieldwork; its open milestones are re-planned."""
-    start = parse_date(fieldwork_start, what="--fieldwork-start")
+    start = milestones.parse_date(fieldwork_start, what="--fieldwork-start")
     database_ready()
     with clock_at(as_of, hour=9) as now:
         with context.reading() as session:  # refused before Prefect starts
@@ -263,47 +278,6 @@ def reschedule_command(
         f"Inspection {inspection_id}: fieldwork moved from {old.isoformat()} to "
         f"{new.isoformat()}; open milestones re-planned."
     )
-
-
-def analytics_command(
-    programme: Annotated[str, typer.Argument(help="Programme code.")],
-    by: Annotated[str, typer.Option(help="Break down by region, family or none.")] = "region",
-    out: Annotated[Path | None, typer.Option(help="Write FILE.csv or a chart, FILE.svg.")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Headline scores across the programme: aggregate, lowest and highest, by region or family."""
-    definition = find_programme(context.programmes(), programme)
-    if by not in ("region", "family", "none"):
-        raise InvalidInput(f"--by {by!r}: use region, family or none")
-    database_ready()
-    with context.reading() as session:
-        table = summarise(headline_frame(session, definition.code), None if by == "none" else by)
-    if table.empty:
-        raise InvalidInput(f"no {definition.code} inspection has been scored yet; score one first")
-    names = headline_names(definition, context.frameworks())
-    if out is not None:
-        if out.suffix.lower() == ".svg":
-            out.write_text(chart_svg(table, f"{definition.name}: headline scores", names))
-        elif out.suffix.lower() == ".csv":
-            table.to_csv(out, index=False, float_format="%.1f")
-        else:
-            raise InvalidInput(f"--out {out}: give a file ending in .csv or .svg")
-    if as_json:
-        print_json(table.round(1).to_dict("records"))
-        return
-    shown = Table(title=f"{definition.name}: headline scores across inspections")
-    for heading in ("group", "headline", "n", "aggregate", "lowest", "highest"):
-        shown.add_column(heading)
-    for r in table.itertuples():
-        shown.add_row(
-            str(r.group),
-            names.get(str(r.headline), str(r.headline)),
-            str(r.inspections),
-            f"{r.aggregate:.0f}%",
-            f"{r.lowest:.0f}% {r.lowest_body}",
-            f"{r.highest:.0f}% {r.highest_body}",
-        )
-    console.print(shown)
 
 
 def register(app: typer.Typer, inspection: typer.Typer) -> None:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
-from inspectorate.adapters import i18n
-from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, documents, publication, reports, stages, views
-from inspectorate.services.documents import SavedDocument
+
+if TYPE_CHECKING:
+    from inspectorate.adapters import i18n, settings
+    from inspectorate.services import context, documents, publication, reports, stages, views
+else:
+    context = lazy_module("inspectorate.services.context")
+    documents = lazy_module("inspectorate.services.documents")
+    i18n = lazy_module("inspectorate.adapters.i18n")
+    publication = lazy_module("inspectorate.services.publication")
+    reports = lazy_module("inspectorate.services.reports")
+    settings = lazy_module("inspectorate.adapters.settings")
+    stages = lazy_module("inspectorate.services.stages")
+    views = lazy_module("inspectorate.services.views")
 
 Format = Annotated[str, typer.Option("--format", help="html or pdf.")]
 Lang = Annotated[str, typer.Option("--lang", help="en (English) or cy (Welsh).")]
@@ -40,7 +50,7 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
         kind=kind,
         lang=lang,
         formats=(fmt,),
-        folder=out or get_settings().reports_dir,
+        folder=out or settings.get_settings().reports_dir,
         now=context.moment(None),
         actor="cli",
     )
@@ -53,7 +63,7 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
         )
 
 
-def _say(saved: SavedDocument) -> None:
+def _say(saved: documents.SavedDocument) -> None:
     state = "new version" if saved.new else "unchanged since the last render"
     console.print(
         f"{saved.kind.replace('_', ' ').capitalize()} ({saved.lang}, {saved.format}): "

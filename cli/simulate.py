@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pendulum
 import typer
 from rich.progress import Progress
 
+from cli.lazy import lazy_module
 from cli.options import JsonFlag
 from cli.output import console, print_json
 from cli.tables import headline_scores_table, steps_table, summaries_table
-from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.errors import ConfigError, InvalidInput
-from inspectorate.domain.milestones import parse_date
-from inspectorate.domain.programmes import find_programme
-from inspectorate.services import context, score_views, views
-from inspectorate.services.demo import prepare_simulation
+
+if TYPE_CHECKING:
+    from inspectorate.adapters import settings
+    from inspectorate.domain import milestones, programmes
+    from inspectorate.services import context, score_views, views
+    from inspectorate.services import demo as demo_
+else:
+    context = lazy_module("inspectorate.services.context")
+    demo_ = lazy_module("inspectorate.services.demo")
+    milestones = lazy_module("inspectorate.domain.milestones")
+    programmes = lazy_module("inspectorate.domain.programmes")
+    score_views = lazy_module("inspectorate.services.score_views")
+    settings = lazy_module("inspectorate.adapters.settings")
+    views = lazy_module("inspectorate.services.views")
 
 
 def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[str, Any]:
@@ -34,7 +44,7 @@ def simulation_summary(setup: Any, reports: list[Any], started: float) -> dict[s
         "steps_by_sweep": sum(r.steps_by_sweep for r in reports),
         "steps_by_people": sum(r.steps_by_people for r in reports),
         "outbox": str(setup.outbox),
-        "reports": str(get_settings().reports_dir),
+        "reports": str(settings.get_settings().reports_dir),
         "database": str(setup.database),
         "wall_seconds": round(time.perf_counter() - started, 1),
         "documents_written": tally.documents,
@@ -49,16 +59,16 @@ def simulate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Plan the programme and run it in simulated time through Prefect."""
-    definition = find_programme(context.programmes(), programme)
+    definition = programmes.find_programme(context.programmes(), programme)
     if definition.planning is None or definition.planning.first_year is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml needs [planning] first_year")
-    end = parse_date(until, what="--until")
+    end = milestones.parse_date(until, what="--until")
     month, day = (int(x) for x in definition.planning.year_starts.split("-"))
     start = pendulum.date(definition.planning.first_year, month, day)
     if end <= start:
         raise InvalidInput(f"--until {end} is not after the programme's start, {start}")
     started = time.perf_counter()
-    setup = prepare_simulation(
+    setup = demo_.prepare_simulation(
         definition.code, folder or Path("var/simulate") / definition.code, start
     )
     from flows.simulate import simulate
@@ -118,7 +128,7 @@ def demo(
         body, steps = views.lifecycle_steps(session, setup.inspection_ids[0])
     console.print(steps_table(body, steps))
     outbox_files = len(list(setup.outbox.glob("*.eml")))
-    reports_dir = get_settings().reports_dir
+    reports_dir = settings.get_settings().reports_dir
     console.print(
         f"{sum(r.days_simulated for r in reports)} eventful days simulated; "
         f"{sum(r.steps_by_sweep for r in reports)} milestones done by the sweep and "

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from inspectorate.domain.frameworks import Framework
-from inspectorate.domain.milestones import PlannedMilestone
-from inspectorate.services.context import moment
-from inspectorate.services.score_views import HeadlineScores
-from inspectorate.services.users import AccountSummary
-from inspectorate.services.views import InspectionSummary, Step
+from cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from inspectorate.domain import frameworks, milestones
+    from inspectorate.services import context, score_views, users, views
+else:
+    context = lazy_module("inspectorate.services.context")
+    frameworks = lazy_module("inspectorate.domain.frameworks")
+    milestones = lazy_module("inspectorate.domain.milestones")
+    score_views = lazy_module("inspectorate.services.score_views")
+    users = lazy_module("inspectorate.services.users")
+    views = lazy_module("inspectorate.services.views")
 
 
-def planned_milestones_table(planned: Sequence[PlannedMilestone], title: str) -> Table:
+def planned_milestones_table(planned: Sequence[milestones.PlannedMilestone], title: str) -> Table:
     """Return a table of planned milestones with weekday and owner."""
     table = Table(title=title)
     for heading in ("milestone", "due", "day", "owner", "what"):
@@ -76,7 +82,7 @@ def inspection_tables(data: dict[str, Any]) -> list[Table]:
     return [*tables, audit]
 
 
-def summaries_table(summaries: Sequence[InspectionSummary], title: str) -> Table:
+def summaries_table(summaries: Sequence[views.InspectionSummary], title: str) -> Table:
     """Return the programme overview table."""
     table = Table(title=title)
     for heading in ("id", "inspection", "fieldwork", "status", "next milestone", "reminders sent"):
@@ -115,7 +121,7 @@ def reminders_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-def steps_table(body: str, steps: Sequence[Step]) -> Table:
+def steps_table(body: str, steps: Sequence[views.Step]) -> Table:
     """Return an inspection's lifecycle steps and escalations (`views.lifecycle_steps`)."""
     table = Table(title=f"{body}, step by step (from the audit trail)")
     for heading in ("when", "who", "step", "from → to", "why"):
@@ -125,7 +131,9 @@ def steps_table(body: str, steps: Sequence[Step]) -> Table:
     return table
 
 
-def headline_scores_table(rows: Sequence[HeadlineScores], framework: Framework) -> Table:
+def headline_scores_table(
+    rows: Sequence[score_views.HeadlineScores], framework: frameworks.Framework
+) -> Table:
     """Return scored inspections' headline scores under the framework's headlines, one row each."""
     table = Table(title=f"{framework.name}: headline scores (% of work done well enough)")
     table.add_column("inspection")
@@ -139,7 +147,7 @@ def headline_scores_table(rows: Sequence[HeadlineScores], framework: Framework) 
     return table
 
 
-def score_tables(data: dict[str, Any], framework: Framework) -> list[Table]:
+def score_tables(data: dict[str, Any], framework: frameworks.Framework) -> list[Table]:
     """Return headline, criterion and breakdown tables for `Scores.as_json` data."""
     headlines = Table(title=f"{framework.name}: headline scores")
     for heading in ("headline", "score", "band"):
@@ -174,7 +182,7 @@ def score_tables(data: dict[str, Any], framework: Framework) -> list[Table]:
     return tables
 
 
-def users_table(accounts: Sequence[AccountSummary]) -> Table:
+def users_table(accounts: Sequence[users.AccountSummary]) -> Table:
     """Return the dashboard accounts, with their state, sessions and inspections."""
     table = Table(title=f"Dashboard accounts ({len(accounts)})")
     for heading in ("account", "role", "body", "state", "last sign-in", "sessions", "on"):
@@ -198,4 +206,4 @@ def users_table(accounts: Sequence[AccountSummary]) -> Table:
 
 
 def _minute(value: dt.datetime) -> str:
-    return moment(value).format("YYYY-MM-DD HH:mm")
+    return context.moment(value).format("YYYY-MM-DD HH:mm")

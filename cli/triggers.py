@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
+from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready
 from cli.output import console, print_json
-from inspectorate.adapters.config_files import load_rules
-from inspectorate.adapters.tables import problems_where, read_table
-from inspectorate.domain.comparison import Change, CriterionCount, compare, summary
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.triggers import Decision, evaluate
-from inspectorate.services import context, evidence, views
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from inspectorate.adapters import config_files, tables
+    from inspectorate.domain import comparison, triggers
+    from inspectorate.services import context, evidence, views
+else:
+    pd = lazy_module("pandas")
+    comparison = lazy_module("inspectorate.domain.comparison")
+    config_files = lazy_module("inspectorate.adapters.config_files")
+    context = lazy_module("inspectorate.services.context")
+    evidence = lazy_module("inspectorate.services.evidence")
+    tables = lazy_module("inspectorate.adapters.tables")
+    triggers = lazy_module("inspectorate.domain.triggers")
+    views = lazy_module("inspectorate.services.views")
 
 
 def read_scores(path: Path, needed: set[str]) -> pd.DataFrame:
     """Read `body, published, <score>...` rows; every score the rules need must be a column."""
-    frame = read_table(path, ("body", "published"))
+    frame = tables.read_table(path, ("body", "published"))
     missing = sorted(needed - set(frame.columns))
     if missing:
         raise InvalidFile(
@@ -33,13 +44,13 @@ def read_scores(path: Path, needed: set[str]) -> pd.DataFrame:
             ],
         )
     dates = pd.to_datetime(frame["published"], format="%Y-%m-%d", errors="coerce")
-    problems = problems_where(frame, frame["body"] == "", "body", "empty body name")
-    problems += problems_where(
+    problems = tables.problems_where(frame, frame["body"] == "", "body", "empty body name")
+    problems += tables.problems_where(
         frame, dates.isna(), "published", "{value!r} is not a date like 2011-06-30 (YYYY-MM-DD)"
     )
     for column in sorted(needed):
         values = pd.to_numeric(frame[column].str.rstrip("%"), errors="coerce")
-        problems += problems_where(
+        problems += tables.problems_where(
             frame,
             values.isna() | (values < 0) | (values > 100),
             column,
@@ -52,7 +63,7 @@ def read_scores(path: Path, needed: set[str]) -> pd.DataFrame:
     return frame
 
 
-def _as_json(body: str, decision: Decision) -> dict[str, Any]:
+def _as_json(body: str, decision: triggers.Decision) -> dict[str, Any]:
     return {
         "body": body,
         "due": decision.due,
@@ -73,13 +84,13 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """Say for every body whether a follow-up or reinspection is due, by which rule, and when."""
-    loaded = load_rules(rules)
+    loaded = config_files.load_rules(rules)
     frame = read_scores(scores, {s for r in loaded for s in r.scores})
     score_columns = [c for c in frame.columns if c not in ("row", "body", "published")]
     results = [
         _as_json(
             row["body"],
-            evaluate(
+            triggers.evaluate(
                 loaded, {c: row[c] for c in score_columns if pd.notna(row[c])}, row["published"]
             ),
         )
@@ -143,17 +154,17 @@ def compare_cmd(
                 "original": original,
                 "follow_up": inspection_id,
                 "criteria": rows,
-                "summary": summary(changes),
+                "summary": comparison.summary(changes),
             }
         )
         return
     _print_changes(
         rows, "criterion", f"Inspection {inspection_id} against the original, {original}"
     )
-    console.print(summary(changes).capitalize() + ".")
+    console.print(comparison.summary(changes).capitalize() + ".")
 
 
-def _rows(changes: list[Change], key: str) -> list[dict[str, Any]]:
+def _rows(changes: list[comparison.Change], key: str) -> list[dict[str, Any]]:
     """The comparison as plain rows, `key` naming the measure ('criterion' or 'measure')."""
     return [
         {
@@ -184,13 +195,13 @@ def _print_changes(rows: list[dict[str, Any]], key: str, title: str) -> None:
     console.print(table)
 
 
-def _score_file(path: Path) -> dict[str, CriterionCount]:
+def _score_file(path: Path) -> dict[str, comparison.CriterionCount]:
     """Per-question counts from a file written by `inspectorate score --json`."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         questions = data["questions"]
         return {
-            q: CriterionCount(int(v["sufficient"]), int(v["applicable"]))
+            q: comparison.CriterionCount(int(v["sufficient"]), int(v["applicable"]))
             for q, v in questions.items()
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -207,7 +218,7 @@ def compare_files(
 ) -> None:
     """Compare two scored files question by question (Fisher's exact test, p < 0.05)."""
     before, after = _score_file(original), _score_file(follow_up)
-    changes = compare(before, after)
+    changes = comparison.compare(before, after)
     only_original = sorted(set(before) - set(after))
     only_follow_up = sorted(set(after) - set(before))
     rows = _rows(changes, "measure")
@@ -217,7 +228,7 @@ def compare_files(
                 "measures": rows,
                 "only_in_original": only_original,
                 "only_in_follow_up": only_follow_up,
-                "summary": summary(changes),
+                "summary": comparison.summary(changes),
             }
         )
         return
@@ -228,7 +239,7 @@ def compare_files(
     ):
         if missing:
             console.print(f"Not compared, {label}: {', '.join(missing)}")
-    console.print(summary(changes).capitalize() + ".")
+    console.print(comparison.summary(changes).capitalize() + ".")
 
 
 def register(app: typer.Typer, inspection: typer.Typer) -> None:

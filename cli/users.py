@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.lazy import lazy_module
 from cli.options import JsonFlag, database_ready
 from cli.output import console, fail, print_json
 from cli.tables import users_table
-from inspectorate.services import context, users
-from inspectorate.services.users import AccountSummary
+
+if TYPE_CHECKING:
+    from inspectorate.services import context, users
+else:
+    context = lazy_module("inspectorate.services.context")
+    users = lazy_module("inspectorate.services.users")
 
 Name = Annotated[str, typer.Argument(help="The account's sign-in name.")]
 Actor = Annotated[str, typer.Option(help="Who is doing this, for the audit trail.")]
@@ -162,7 +167,7 @@ def _when(value: dt.datetime | None) -> str | None:
     return context.moment(value).isoformat() if value is not None else None
 
 
-def _account_json(a: AccountSummary) -> dict[str, Any]:
+def _account_json(a: users.AccountSummary) -> dict[str, Any]:
     return {
         "username": a.username,
         "role": a.role,

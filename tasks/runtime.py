@@ -14,25 +14,6 @@ from inspectorate.domain.errors import InspectorateError
 
 REPORTED_BY_CALLER = (InspectorateError, DBAPIError)
 
-# Measured on these machines (shared/PREFECT.md and our own runs): without these the
-# temporary server phones home, and its task-run recorder contends for SQLite's write lock
-# (flows back to back went from 0.12 s to 2.5 s). Nothing reads task-run history after an
-# embedded process ends, so the recorder is off there; a real server keeps its own settings.
-EMBEDDED_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-}
-
-
-def apply_prefect_defaults() -> None:
-    """Set the defaults above unless the environment already says otherwise."""
-    for key, value in EMBEDDED_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-
 
 def is_embedded() -> bool:
     """True when no Prefect server is configured (a temporary local one will be used)."""

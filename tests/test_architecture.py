@@ -146,7 +146,8 @@ def test_every_setting_has_help_and_is_in_the_readme(name: str) -> None:
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_modules_stay_small(package: str) -> None:
-    assert [p.name for p in _modules(package) if len(p.read_text().splitlines()) > 320] == []
+    handwritten = [p for p in _modules(package) if "do not edit" not in p.read_text()[:200]]
+    assert [p.name for p in handwritten if len(p.read_text().splitlines()) > 320] == []
 
 
 def test_the_services_context_imports_no_other_service() -> None:

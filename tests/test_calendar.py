@@ -76,3 +76,26 @@ def test_add_working_days_accepts_stdlib_dates() -> None:
 
 def test_bank_holiday_name_is_given() -> None:
     assert bank_holiday_name(D(2014, 8, 25)) == "Late Summer Bank Holiday"
+
+
+def test_bank_holiday_table_matches_the_holidays_package() -> None:
+    """The generated table is what the package computes (after an upgrade: make bank-holidays)."""
+    from inspectorate.adapters.bank_holiday_source import TABLE, table_source
+
+    assert TABLE.read_text(encoding="utf-8") == table_source(), "run `make bank-holidays`"
+
+
+def test_years_beyond_the_table_ask_the_holidays_package() -> None:
+    """A year before the table (1894) gets its bank holidays from the package itself."""
+    from holidays.countries.united_kingdom import UnitedKingdom
+
+    from inspectorate.domain.calendar import bank_holidays
+
+    expected = set(UnitedKingdom(subdiv="ENG", years=1894))
+    assert expected and bank_holidays(1894) == expected
+    assert bank_holiday_name(D(1894, 12, 25)) == "Christmas Day"
+
+
+def test_the_coronation_bank_holiday_is_in_the_table() -> None:
+    """A one-off bank holiday the rules could not derive comes from the table."""
+    assert bank_holiday_name(D(2023, 5, 8)) == "Coronation of Charles III"

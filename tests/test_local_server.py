@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from cli import warm
 from tasks.prefect_server import STATE_FILE, ServerState, pid_alive, read_state
 
 CLI = str(Path(sys.executable).parent / "inspectorate")
@@ -49,6 +50,7 @@ def home(isolated_settings: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
+        warm.stop(folder)
         for pid in servers_of(folder):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)

@@ -8,7 +8,8 @@ import pandas as pd
 
 from inspectorate.adapters.tables import problems_where, read_table
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.sampling import CASELOAD_COLUMNS, ROSH_LEVELS
+from inspectorate.domain.sampling import ROSH_LEVELS
+from inspectorate.domain.sampling_rules import CASELOAD_COLUMNS
 
 
 def read_caseload(path: Path) -> pd.DataFrame:

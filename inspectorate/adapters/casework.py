@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Judgement, SampledCase, Score
 from inspectorate.adapters.repository import record_audit
-from inspectorate.domain.sampling import CASELOAD_COLUMNS, Sample
-from inspectorate.domain.scoring import Scores
+from inspectorate.domain.sampling_rules import CASELOAD_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from inspectorate.domain.sampling import Sample
+    from inspectorate.domain.scoring import Scores
 
 JUDGEMENT_COLUMNS = ("case_id", "question_id", "judgement", "assessor")
 
 
 def sample_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     """Return the stored sample (caseload columns plus allocated_to), ordered by case id."""
+    import pandas as pd  # only here: reading the record's status needs no pandas
+
     rows = session.exec(
         select(SampledCase)
         .where(SampledCase.inspection_id == inspection_id)
@@ -54,6 +60,8 @@ def store_sample(
 
 def judgements_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     """Return the stored judgements with each case's attributes, for scoring."""
+    import pandas as pd  # only here: reading the record's status needs no pandas
+
     rows = session.exec(
         select(Judgement, SampledCase)
         .join(

@@ -8,18 +8,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from inspectorate.domain.errors import InvalidInput, NotInitialised
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _USERINFO = re.compile(r"(://[^:/?#@]*:)[^/?#]*@")  # user:password@ up to the host's '@'
@@ -102,6 +101,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Return an alembic configuration for `url` using the packaged migrations."""
+    from alembic.config import Config  # alembic takes half a second to import: only migrations
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -110,17 +111,44 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_to_head(url: str) -> None:
     """Apply every migration up to the latest (safe to run again)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """Return the latest migration's revision, read from the migration files' headers."""
+    # Every command checks the schema; alembic's own reader costs half a second to import.
+    revisions: dict[str, str | None] = {}
+    for file in (MIGRATIONS / "versions").glob("[0-9]*.py"):
+        header = file.read_text(encoding="utf-8")
+        revision = re.search(r'^revision: str = "([^"]+)"', header, re.MULTILINE)
+        down = re.search(r'^down_revision: str \| None = (?:"([^"]+)"|None)', header, re.MULTILINE)
+        if revision is None or down is None:
+            raise RuntimeError(f"{file.name} has no revision/down_revision header")
+        revisions[revision.group(1)] = down.group(1)
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")
+    return heads.pop()
+
+
+def current_revision(connection: Any) -> str | None:
+    """Return the revision the connected database is migrated to, or None without a schema."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def require_current_schema(url: str, busy_timeout: float = 30.0) -> None:
     """Raise NotInitialised unless the database is migrated to the latest revision."""
-    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    head = head_revision()
     file = sqlite_file(url)
     if file is not None and not file.exists():  # connecting would leave an empty file
         raise NotInitialised(f"the database {display_url(url)} has no schema (no file yet)")
     with get_engine(url, busy_timeout).connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+        current = current_revision(connection)
     if current != head:
         state = "has no schema" if current is None else f"is at revision {current}, not {head}"
         raise NotInitialised(f"the database {display_url(url)} {state}")

@@ -13,8 +13,9 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 from functools import lru_cache
 
-import holidays
 import pendulum
+
+from inspectorate.domain import bank_holiday_table
 
 _FIRST_YEAR, _LAST_YEAR = 1900, 2200  # the index's widest reach; beyond, walk day by day
 _MARGIN_YEARS = 5  # grow the index a little past the year asked for
@@ -28,16 +29,35 @@ class Roll(StrEnum):
     NONE = "none"
 
 
+@lru_cache(maxsize=1)
+def _tabled() -> dict[int, dict[dt.date, str]]:
+    """The generated table's holidays by year (importing `holidays` costs a third of a second)."""
+    by_year: dict[int, dict[dt.date, str]] = {}
+    for iso, name in bank_holiday_table.HOLIDAYS:
+        day = dt.date.fromisoformat(iso)
+        by_year.setdefault(day.year, {})[day] = name
+    return by_year
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(year: int) -> dict[dt.date, str]:
+    """Every bank holiday of `year` with its name: from the table, or the package beyond it."""
+    if bank_holiday_table.FIRST_YEAR <= year <= bank_holiday_table.LAST_YEAR:
+        return _tabled().get(year, {})
+    from holidays.countries.united_kingdom import UnitedKingdom
+
+    return dict(UnitedKingdom(subdiv="ENG", years=year))
+
+
 @lru_cache(maxsize=512)
 def bank_holidays(year: int) -> frozenset[dt.date]:
     """Return the England-and-Wales bank holidays of `year` (both nations share them)."""
-    return frozenset(holidays.UnitedKingdom(subdiv="ENG", years=year).keys())
+    return frozenset(_holidays_of(year))
 
 
 def bank_holiday_name(day: dt.date) -> str | None:
     """Return the bank holiday's name for `day`, or None."""
-    names = holidays.UnitedKingdom(subdiv="ENG", years=day.year)
-    return names.get(dt.date(day.year, day.month, day.day))
+    return _holidays_of(day.year).get(dt.date(day.year, day.month, day.day))
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scipy.stats import fisher_exact
-
 SIGNIFICANCE = 0.05
 
 
@@ -38,6 +36,8 @@ def compare(
     original: dict[str, CriterionCount], follow_up: dict[str, CriterionCount]
 ) -> list[Change]:
     """Compare the criteria both inspections scored (Fisher's exact test, two-sided)."""
+    from scipy.stats import fisher_exact  # a second to import: only the follow-up needs it
+
     changes = []
     for criterion in sorted(set(original) & set(follow_up)):
         before, after = original[criterion], follow_up[criterion]

@@ -14,7 +14,7 @@ from inspectorate.domain.errors import ConfigError, UnknownProgramme
 from inspectorate.domain.identity import Person
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.planning_rules import PlanningRule
-from inspectorate.domain.sampling import SamplingRule
+from inspectorate.domain.sampling_rules import SamplingRule
 
 ROOT_MILESTONE = "fieldwork_start"
 """The milestone every other one is planned from: the Monday of the first fieldwork week."""

@@ -14,14 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import pendulum
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
 
-from inspectorate.adapters import clock, database
+from inspectorate.adapters import clock
 from inspectorate.adapters.config_files import load_frameworks, load_programmes, rules_for
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.calendar import as_date
@@ -29,9 +26,24 @@ from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.triggers import TriggerRule
 
-# The database driver's own failures (unreachable server, refused login, locked file), named
-# here so that callers above the services can catch them without importing SQLAlchemy.
-RecordUnavailable = DBAPIError
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlmodel import Session
+
+    # The database driver's own failures (unreachable server, refused login, locked file),
+    # named here so that callers above the services can catch them without SQLAlchemy.
+    RecordUnavailable = DBAPIError
+
+
+def __getattr__(name: str) -> Any:
+    # SQLAlchemy takes a third of a second to import: commands without a database skip it.
+    if name == "RecordUnavailable":
+        from sqlalchemy.exc import DBAPIError
+
+        return DBAPIError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -70,22 +82,30 @@ def follow_up_rules(settings: Settings | None = None) -> dict[str, list[TriggerR
 
 def engine(settings: Settings | None = None) -> Engine:
     """Return the engine of the configured database."""
+    from inspectorate.adapters import database
+
     settings = settings or get_settings()
     return database.get_engine(settings.record_url(), settings.database_busy_timeout)
 
 
 def display_database_url(url: str | None = None) -> str:
     """Return `url` (the configured database's when None) with any password masked."""
+    from inspectorate.adapters import database
+
     return database.display_url(url if url is not None else get_settings().database_url)
 
 
 def describe_unavailable(error: RecordUnavailable) -> str:
     """One line on why the configured record could not be used, and what to do."""
+    from inspectorate.adapters import database
+
     return database.describe_failure(error, get_settings().database_url)
 
 
 def require_current_schema(settings: Settings | None = None) -> str:
     """Return the configured database's URL; NotInitialised unless its schema is current."""
+    from inspectorate.adapters import database
+
     settings = settings or get_settings()
     database.require_current_schema(settings.record_url(), settings.database_busy_timeout)
     return settings.database_url
@@ -106,6 +126,8 @@ def day(value: dt.date | None) -> pendulum.Date:
 @contextmanager
 def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
     """One transaction on the record: committed when the block ends, rolled back on error."""
+    from inspectorate.adapters import database
+
     with database.session_scope(engine(settings)) as session:
         yield session
 
@@ -119,5 +141,7 @@ def run(use_case: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwar
 @contextmanager
 def reading(settings: Settings | None = None) -> Iterator[Session]:
     """A session for reads only: nothing it holds is committed."""
+    from sqlmodel import Session
+
     with Session(engine(settings)) as session:
         yield session

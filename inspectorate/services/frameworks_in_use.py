@@ -9,7 +9,7 @@ from inspectorate.adapters.repository import get_inspection
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.programmes import ProgrammeDefinition
-from inspectorate.domain.sampling import SamplingRule
+from inspectorate.domain.sampling_rules import SamplingRule
 from inspectorate.services import context
 
 

@@ -1,0 +1,215 @@
+"""Hand a flow command to the warm runner, so it starts in milliseconds, not seconds.
+
+A command that runs a flow pays about three seconds of CPU to import Prefect and the
+flows before it does anything. The warm runner (`cli/warm_runner.py`) is a process that
+has imported them once and lives beside the shared local Prefect server; for each command
+it forks a copy of itself, which runs the command with this terminal, folder and
+environment and reports the exit code. The command is the same code on the same record
+and the same Prefect server: only the imports are saved.
+
+Anything unusual runs here as before: no runner, another environment, code changed since
+the runner started, or a refusal of any kind. Only standard-library imports here (and the
+defaults that importing the flows applies).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tasks.prefect_defaults import apply_prefect_defaults
+
+SOCKET_NAME = "warm-runner.sock"
+PID_FILE = "warm-runner.pid"
+KEY_FILE = "warm-runner.key"
+LOG_FILE = "warm-runner.log"
+# The commands that run a flow (everything else starts fast on its own).
+FORWARDED = (
+    ("inspection", "advance"),
+    ("inspection", "sample"),
+    ("inspection", "score"),
+    ("inspection", "sign-off"),
+    ("inspection", "reschedule"),
+    ("inspection", "follow-up"),
+    ("sweep",),
+    ("report", "publish"),
+    ("draft", "comments"),
+)
+# Read by Prefect when it is imported, or by Python at start: the runner imported them once.
+_FIXED_AT_IMPORT = ("PREFECT_", "DO_NOT_TRACK", "PYTHON", "INSPECTORATE_")
+_SOURCE_PACKAGES = ("cli", "flows", "tasks", "inspectorate")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def socket_path(env: Mapping[str, str]) -> Path:
+    """Where the runner of this PREFECT_HOME listens (the shared local server's home)."""
+    home = env.get("PREFECT_HOME") or str(Path.home() / ".prefect")
+    return Path(home) / SOCKET_NAME
+
+
+def environment_key(env: Mapping[str, str]) -> str:
+    """A digest of the settings a runner fixed when it imported Prefect and the product."""
+    env = dict(env)
+    apply_prefect_defaults(env)  # as importing the flows does, in the runner and here
+    fixed = sorted((k, v) for k, v in env.items() if k.startswith(_FIXED_AT_IMPORT))
+    return hashlib.sha256(json.dumps(fixed).encode()).hexdigest()
+
+
+def source_key(root: Path = ROOT) -> str:
+    """A digest of the product's source files and installed packages, as they are now."""
+    digest = hashlib.sha256()
+    for package in _SOURCE_PACKAGES:
+        for file in sorted((root / package).rglob("*.py")):  # ~3 ms for 250 files
+            stat = file.stat()
+            digest.update(f"{file}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
+    site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for folder in (site / "site-packages",):
+        if folder.exists():
+            digest.update(f"{folder}:{folder.stat().st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def is_forwarded(argv: Sequence[str]) -> bool:
+    """Whether these arguments name a command that runs a flow (and asks for no help)."""
+    if "--help" in argv:
+        return False
+    words = [a for a in argv if not a.startswith("-")]
+    return any(tuple(words[: len(command)]) == command for command in FORWARDED)
+
+
+def forward(argv: Sequence[str]) -> int | None:
+    """Run the command in a fork of the warm runner; its exit code, or None to run it here."""
+    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
+        return None
+    if not is_forwarded(argv):
+        return None
+    path = socket_path(os.environ)
+    if not path.exists():
+        return None
+    request = {
+        "argv": list(argv),
+        "env": dict(os.environ),
+        "cwd": os.getcwd(),
+        "umask": _current_umask(),
+        "environment_key": environment_key(os.environ),
+        "source_key": source_key(),
+    }
+    try:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(5)
+        connection.connect(str(path))
+        socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        reader = connection.makefile("rb")
+        answer = json.loads(reader.readline() or b"{}")
+    except (OSError, ValueError):
+        return None
+    if "pid" not in answer:  # refused: another environment, changed code, no capacity
+        connection.close()
+        return None
+    return _wait_for_exit(connection, reader, int(answer["pid"]))
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _wait_for_exit(connection: socket.socket, reader: object, pid: int) -> int:
+    """Pass Ctrl-C and termination on to the forked command; return its exit code."""
+
+    def pass_on(signum: int, _frame: object) -> None:
+        """Send the signal this process got to the forked command."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    connection.settimeout(None)
+    while True:
+        try:
+            line = reader.readline()  # type: ignore[attr-defined]
+            break
+        except InterruptedError:  # pragma: no cover - retried by Python itself
+            continue
+    try:
+        return int(json.loads(line)["exit"])
+    except (ValueError, KeyError, TypeError):
+        sys.stderr.write("error: the command ended without an exit code (killed?)\n")
+        return 1
+
+
+def runner_pid(home: Path) -> int | None:
+    """The pid of this home's runner when one is running, else None."""
+    try:
+        pid = int((home / PID_FILE).read_text())
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    return pid if b"cli.warm_runner" in argv else None
+
+
+def start(home: Path) -> None:
+    """Start this home's runner in the background unless one runs with this environment."""
+    import subprocess
+
+    key_file = home / KEY_FILE
+    pid = runner_pid(home)
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            if key_file.read_text() == environment_key(os.environ):
+                return
+        stop(home)  # another environment: this one is the one in use now
+    with (home / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.warm_runner"],
+            env=dict(os.environ),
+            cwd=home,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    key_file.write_text(environment_key(os.environ))
+    (home / PID_FILE).write_text(str(process.pid))
+
+
+def stop(home: Path) -> bool:
+    """Stop this home's runner; True if one was running."""
+    pid = runner_pid(home)
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.05)
+    for name in (PID_FILE, KEY_FILE, SOCKET_NAME):
+        (home / name).unlink(missing_ok=True)
+    return pid is not None
+
+
+def start_runner_if_useful() -> None:
+    """After a flow command ran here on the shared local server: start the warm runner."""
+    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
+        return
+    if "prefect" not in sys.modules or os.environ.get("PREFECT_API_URL"):
+        return  # no flow ran, or a configured server (server mode): nothing to keep warm
+    from inspectorate.adapters.settings import get_settings
+    from tasks.prefect_server import pid_alive, prefect_home, read_state
+
+    home = prefect_home()
+    state = read_state(home)
+    if not get_settings().local_server or state is None or not pid_alive(state.pid):
+        return
+    try:
+        start(home)
+    except OSError as error:  # a convenience: the command itself has done its work
+        sys.stderr.write(f"note: the warm runner did not start ({error})\n")

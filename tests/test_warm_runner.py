@@ -1,0 +1,123 @@
+"""The warm runner: a flow command runs in a fork of a process that imported Prefect once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cli import warm
+from tests.test_local_server import CLI, ROOT, cli, env_for, home  # noqa: F401  (fixture)
+
+AS_OF = "2013-11-25"
+WEEKS = {"Durham Tees Valley": "2014-02-10", "London": "2014-02-17"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "forwarded"),
+    [
+        (["inspection", "advance", "1", "announce"], True),
+        (["sweep", "--as-of", AS_OF], True),
+        (["report", "publish", "3"], True),
+        (["inspection", "advance", "--help"], False),
+        (["inspection", "list"], False),
+        (["report", "list"], False),
+        (["users", "reset-password", "alice"], False),
+        ([], False),
+    ],
+)
+def test_only_flow_commands_go_to_the_runner(argv: list[str], forwarded: bool) -> None:
+    assert warm.is_forwarded(argv) is forwarded
+
+
+def test_the_environment_key_counts_prefect_defaults_as_set() -> None:
+    bare = {"PREFECT_HOME": "/x", "INSPECTORATE_DATABASE_URL": "sqlite:///a.db", "HOME": "/h"}
+    defaulted = dict(bare)
+    warm.apply_prefect_defaults(defaulted)
+    assert warm.environment_key(bare) == warm.environment_key(defaulted)
+    assert warm.environment_key(bare) == warm.environment_key({**bare, "HOME": "/elsewhere"})
+    other_record = {**bare, "INSPECTORATE_DATABASE_URL": "sqlite:///b.db"}
+    assert warm.environment_key(bare) != warm.environment_key(other_record)
+    assert warm.environment_key(bare) != warm.environment_key({**bare, "PREFECT_API_URL": "u"})
+
+
+def test_the_source_key_changes_when_a_module_changes(tmp_path: Path) -> None:
+    module = tmp_path / "cli" / "thing.py"
+    module.parent.mkdir()
+    module.write_text("x = 1\n")
+    before = warm.source_key(tmp_path)
+    assert warm.source_key(tmp_path) == before
+    module.write_text("x = 22\n")
+    assert warm.source_key(tmp_path) != before
+
+
+def wait_for_runner(folder: Path) -> None:
+    """Wait until the runner started after the first flow command listens."""
+    deadline = time.monotonic() + 240  # it imports Prefect and every flow: slow when busy
+    while not (folder / warm.SOCKET_NAME).exists():
+        assert warm.runner_pid(folder) is not None, (folder / warm.LOG_FILE).read_text()
+        assert time.monotonic() < deadline, "the warm runner did not start listening"
+        time.sleep(0.2)
+
+
+def ran_in_runner(folder: Path) -> list[str]:
+    """The commands the runner's forks ran, as its log records them."""
+    return [
+        line for line in (folder / warm.LOG_FILE).read_text().splitlines() if " -> exit " in line
+    ]
+
+
+def test_a_flow_command_runs_in_a_fork_of_the_warm_runner(home: Path) -> None:  # noqa: F811
+    cli(home, "init")
+    for body, week in WEEKS.items():
+        schedule = ["--programme", "iaow", "--fieldwork-start", week, "--as-of", AS_OF]
+        cli(home, "inspection", "schedule", body, *schedule)
+    cli(home, "inspection", "advance", "1", "announce", "--as-of", AS_OF)  # here: starts both
+    wait_for_runner(home)
+    assert ran_in_runner(home) == []
+
+    done = cli(home, "inspection", "advance", "2", "announce", "--as-of", AS_OF)
+    assert "Inspection 2: planned → announced." in done.stdout
+    assert ran_in_runner(home)[-1].endswith(
+        f"inspection advance 2 announce --as-of {AS_OF} -> exit 0, cpu "
+        + ran_in_runner(home)[-1].split(" cpu ")[1]
+    )
+    reports = Path(env_for(home)["INSPECTORATE_REPORTS_DIR"])
+    assert list(reports.glob("inspection-2-announcement-en-*.html")), "no letter from the fork"
+
+    refused = run(home, "inspection", "advance", "2", "publish", "--as-of", AS_OF)
+    assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert " -> exit 2, " in ran_in_runner(home)[-1]
+
+    # Another record (another environment): the command runs in its own process instead.
+    elsewhere = {"INSPECTORATE_DATABASE_URL": f"sqlite:///{home / 'elsewhere.db'}"}
+    count = len(ran_in_runner(home))
+    other = run(home, "inspection", "advance", "1", "announce", extra=elsewhere)
+    assert other.returncode == 2 and "inspectorate init" in other.stderr, other.stderr
+    assert len(ran_in_runner(home)) == count
+
+    runner = warm.runner_pid(home)
+    assert runner is not None
+    stopped = cli(home, "server", "stop").stdout
+    assert "Stopped the warm runner" in stopped
+    assert warm.runner_pid(home) is None and not Path(f"/proc/{runner}").exists()
+    assert not (home / warm.SOCKET_NAME).exists()
+
+
+def run(
+    folder: Path, *argv: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line and return whatever it did."""
+    env = {**env_for(folder), **(extra or {})}
+    return subprocess.run(
+        [CLI, *argv], env=env, cwd=ROOT, capture_output=True, text=True, timeout=240
+    )
+
+
+def test_no_runner_means_the_command_runs_here(home: Path) -> None:  # noqa: F811
+    assert warm.forward(["inspection", "advance", "1", "announce"]) is None
+    assert not os.path.exists(home / warm.SOCKET_NAME)
