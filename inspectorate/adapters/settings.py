@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         "outlives one command (started on demand under PREFECT_HOME, reused; "
         "`inspectorate server stop` stops it); false: a temporary server per command.",
     )
+    warm_runner: bool = Field(
+        default=True,
+        description="With the local server: after the first flow command, later ones start "
+        "from a warm runner (a process that imported Prefect and the flows once, forked per "
+        "command; cli/warm.py reads this variable itself); false: every command imports them.",
+    )
 
     login_backoff_after: int = Field(
         default=5,
