@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
@@ -50,3 +51,31 @@ class PageCache:
 
 
 PAGES = PageCache()
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """What a page reads, kept until the record changes and shared by the pages that read it.
+
+    A programme's timeline on a day is one reading of every inspection's status then; its
+    pages and filters are cut from it, so paging through a day reads the record once.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self._values: OrderedDict[tuple[object, ...], T] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...], read: Callable[[], T]) -> T:
+        """The value for `key` as of now: kept, or read (in the caller's thread) and kept."""
+        full = (*key, record_version())
+        with self._lock:
+            if full in self._values:
+                self._values.move_to_end(full)
+                return self._values[full]
+        value = read()
+        with self._lock:
+            self._values[full] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value

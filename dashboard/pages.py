@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from dashboard.cache import Kept
 from dashboard.timeline_chart import timeline_svg
 from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
 from inspectorate.adapters import clock
@@ -29,6 +30,8 @@ DOCUMENT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
+# Each programme's inspections on a day, as the timeline's pages of that day share them.
+DAYS: Kept[list[past.Existing]] = Kept()
 # An id a row can have: anything else is refused before the record is asked (404 on a page).
 RowId = Annotated[int, Path(ge=1, le=board.MAX_ID, description="A record id")]
 
@@ -96,7 +99,11 @@ async def programme_timeline(
 
     def _render() -> str:
         with context.reading() as session:
-            shown = past.timeline(session, viewer, code, today, filters, page)
+            then = DAYS.get(
+                (viewer.role, viewer.assigned, code, today),
+                lambda: past.existing(session, viewer, today, code),
+            )
+            shown = past.timeline(session, viewer, code, today, filters, page, then)
         return render_page(
             account,
             "timeline.html.j2",

@@ -151,3 +151,32 @@ def test_the_comparison_is_the_mean_over_the_programmes_other_published_inspecti
         means, counted = reports.programme_aggregate(session, inspection)
     assert means == pytest.approx({"victims": 65.0, "casework": 40.0})
     assert counted == 3  # one of them has a headline row without a score
+
+
+def test_the_pages_of_a_day_read_its_inspections_once_until_the_record_changes(
+    sqlite_database: str,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from dashboard.app import create_app
+    from inspectorate.services import users
+
+    add_inspections("iaow", ["announced", "scored"] * 60)
+    with context.unit_of_work() as session:
+        users.add_user(
+            session, username="mia", role="manager", password="a long password", body=None, now=MADE
+        )
+    with TestClient(create_app()) as client:
+        form = client.get("/login").text
+        csrf = form.split('name="csrf" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "mia", "password": "a long password", "csrf": csrf})
+        day = "/programmes/iaow?as_of=2015-01-05"
+        with statements() as seen:
+            for query in ("", "&page=2", "&status=scored", "&status=scored&page=2"):
+                assert "page" in client.get(day + query).text
+        read = [s for s in seen if "auditevent.to_state" in s]
+        add_inspections("iaow", ["announced"])  # a change to the record: read again
+        with statements() as again:
+            assert "page 1 of 3" in client.get(day + "&page=1").text
+    assert len(read) == 1
+    assert len([s for s in again if "auditevent.to_state" in s]) == 1

@@ -8,6 +8,7 @@ last status-changing audit event by the end of D ('planned' if there is none).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pendulum
@@ -87,7 +88,9 @@ class TimelinePage:
 
 
 @dataclass(frozen=True)
-class _Existing:
+class Existing:
+    """An inspection that existed on a day, with its status then."""
+
     id: int
     kind: str
     body: str
@@ -127,8 +130,9 @@ def works_on(viewer: Viewer) -> ColumnElement[bool]:
     return false()
 
 
-def _existing(session: Session, viewer: Viewer, day: dt.date, code: str | None) -> list[_Existing]:
-    """The inspections the viewer works on that existed on `day`, with their status then.
+def existing(session: Session, viewer: Viewer, day: dt.date, code: str) -> list[Existing]:
+    """The programme's inspections the viewer works on that existed on `day`, with their status
+    then, by fieldwork start.
 
     Plain rows, one query: the status of each comes from the index, not the whole trail.
     """
@@ -144,15 +148,13 @@ def _existing(session: Session, viewer: Viewer, day: dt.date, code: str | None) 
         )
         .join(Body, col(Body.id) == Inspection.body_id)
         .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .where(col(Inspection.created_at) < cutoff, works_on(viewer))
+        .where(col(Inspection.created_at) < cutoff, works_on(viewer), col(Programme.code) == code)
         .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
     )
-    if code is not None:
-        query = query.where(col(Programme.code) == code)
-    return [_Existing(*row) for row in session.execute(query)]
+    return [Existing(*row) for row in session.execute(query)]
 
 
-def _matches(row: _Existing, filters: Filters) -> bool:
+def _matches(row: Existing, filters: Filters) -> bool:
     return (
         (not filters.region or row.region == filters.region)
         and (not filters.status or row.status == filters.status)
@@ -167,13 +169,15 @@ def timeline(
     day: dt.date,
     filters: Filters = Filters(),
     page: int | None = 1,
+    then: Sequence[Existing] | None = None,
 ) -> TimelinePage:
     """The programme's inspections as of `day` the viewer works on, filtered, one page of them.
 
-    `page` None gives every row on one page (the API).
+    `page` None gives every row on one page (the API). `then`, if given, is what `existing`
+    answered for the same viewer, programme and day on the record as it is.
     """
-    existing = _existing(session, viewer, day, code)
-    chosen = [e for e in existing if _matches(e, filters)]
+    everything = existing(session, viewer, day, code) if then is None else then
+    chosen = [e for e in everything if _matches(e, filters)]
     pages = max(1, -(-len(chosen) // PER_PAGE))
     number = min(max(page or 1, 1), pages)
     shown = chosen if page is None else chosen[(number - 1) * PER_PAGE : number * PER_PAGE]
@@ -185,8 +189,8 @@ def timeline(
         total=len(chosen),
         page=number,
         pages=pages,
-        regions=sorted({e.region for e in existing}),
-        statuses=[s.value for s in Status if s.value in {e.status for e in existing}],
+        regions=sorted({e.region for e in everything}),
+        statuses=[s.value for s in Status if s.value in {e.status for e in everything}],
     )
 
 
