@@ -38,6 +38,10 @@ def check_output(output: Path, fmt: ExportFormat | None, force: bool) -> ExportF
                 f"--output {output}: give a file ending in .xlsx or .csv, or say --format"
             )
         fmt = ExportFormat(ending)
+    elif ending in {f.value for f in ExportFormat} and ending != fmt.value:
+        raise InvalidInput(
+            f"--output {output} ends in .{ending} but --format is {fmt.value}; make them agree"
+        )
     folder = output.parent
     if not folder.is_dir():
         raise InvalidInput(

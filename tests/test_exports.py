@@ -273,6 +273,7 @@ def test_force_replaces_an_existing_export(
         (["plan", "--output", "{folder}/plan.csv"], "already exists; add --force"),
         (["plan", "--output", "{folder}/missing/plan.csv"], "does not exist; create it"),
         (["record", "--output", "{folder}/record.txt"], "ending in .xlsx or .csv"),
+        (["plan", "--output", "{folder}/p.xlsx", "--format", "csv"], "make them agree"),
         (["record", "--output", "{folder}/r.csv", "--programme", "zz"], "unknown programme"),
         (["audit", "--output", "{folder}/a.csv", "--from", "2014-02-31"], "is not a date"),
         (
