@@ -120,11 +120,22 @@ def test_record_marks_open_milestones_due_before_today_overdue(
     kept, dropped = two_inspections
     rows = {r["Inspection"]: r for r in as_dicts(table(ExportKind.RECORD, today="2013-12-03"))}
     assert rows[kept]["Overdue"] == 1
-    assert rows[kept]["Overdue milestones"] == "announcement"
-    assert rows[kept]["Announcement due"] == dt.date(2013, 12, 2)
-    assert rows[kept]["Announcement done"] is None
+    assert rows[kept]["Overdue milestones"] == "Announcement to the trust"
+    assert rows[kept]["Announcement to the trust: due"] == dt.date(2013, 12, 2)
+    assert rows[kept]["Announcement to the trust: done"] is None
     assert rows[dropped]["Status"] == "cancelled" and rows[dropped]["Overdue"] == 0
-    assert rows[dropped]["Announcement done"] is None
+    assert rows[dropped]["Announcement to the trust: done"] is None
+
+
+def test_record_has_columns_for_the_programmes_in_it_only(
+    two_inspections: tuple[int, int],
+) -> None:
+    headings = [c.heading for c in table(ExportKind.RECORD).columns]
+    assert "Publication of the report: done" in headings
+    assert not [h for h in headings if h.startswith("Second fieldwork week")]  # ESI's
+    assert "Second fieldwork week (management): due" in [
+        c.heading for c in table(ExportKind.RECORD, programme="esi").columns
+    ]
 
 
 def test_filters_select_a_programme_and_fieldwork_days(two_inspections: tuple[int, int]) -> None:

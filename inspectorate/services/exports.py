@@ -148,12 +148,20 @@ def plan_table(session: Session, *, filters: ExportFilter) -> ExportTable:
     return ExportTable("Plan", PLAN_COLUMNS, rows)
 
 
-def _milestone_kinds(definitions: list[ProgrammeDefinition]) -> list[str]:
-    """Every milestone kind of the programmes, in plan order, each once."""
-    kinds: dict[str, None] = {}
+def _milestone_names(definitions: list[ProgrammeDefinition]) -> dict[str, str]:
+    """Every milestone kind of the programmes, in plan order, with the name it goes by.
+
+    The programme's own label ("Trust's comments on the draft") when the programmes agree
+    on it, else the kind's words ("Comments due").
+    """
+    labels: dict[str, set[str]] = {}
     for definition in definitions:
-        kinds.update((rule.kind, None) for rule in definition.milestones)
-    return list(kinds)
+        for rule in definition.milestones:
+            labels.setdefault(rule.kind, set()).add(rule.label)
+    return {
+        kind: next(iter(found)) if len(found) == 1 else kind.replace("_", " ").capitalize()
+        for kind, found in labels.items()
+    }
 
 
 def _headlines(definitions: list[ProgrammeDefinition]) -> dict[str, str]:
@@ -181,15 +189,14 @@ def _published_scores(session: Session, filters: ExportFilter) -> dict[int, dict
     return scores
 
 
-def _heading(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
-
-
 def record_table(session: Session, *, filters: ExportFilter, today: dt.date) -> ExportTable:
     """One row per inspection: status, its milestones due and done, overdue, published scores."""
+    found = _rows(session, filters)
     programmes = context.programmes()
-    chosen = [programmes[filters.programme]] if filters.programme else list(programmes.values())
-    kinds = _milestone_kinds(chosen)
+    # Columns for the programmes the rows are in (or the one asked for), not for every one.
+    codes = {filters.programme} if filters.programme else {code for _, _, code in found}
+    chosen = [definition for code, definition in programmes.items() if code in codes]
+    names = _milestone_names(chosen)
     headlines = _headlines(chosen)
     columns = [
         Column("Inspection", Kind.INTEGER),
@@ -202,19 +209,18 @@ def record_table(session: Session, *, filters: ExportFilter, today: dt.date) -> 
         Column("Overdue", Kind.INTEGER),
         Column("Overdue milestones"),
     ]
-    for kind in kinds:
-        columns += [Column(f"{_heading(kind)} due", Kind.DATE)]
-        columns += [Column(f"{_heading(kind)} done", Kind.DATE)]
+    for name in names.values():
+        columns += [Column(f"{name}: due", Kind.DATE), Column(f"{name}: done", Kind.DATE)]
     columns += [Column(f"{name} (%)", Kind.NUMBER) for name in headlines.values()]
     milestones = _milestones(session, filters)
     scores = _published_scores(session, filters)
     rows: list[tuple[Cell, ...]] = []
-    for inspection, body, code in _rows(session, filters):
+    for inspection, body, code in found:
         assert inspection.id is not None
         own = milestones.get(inspection.id, {})
         overdue = [
-            _heading(kind).lower()
-            for kind in kinds
+            name
+            for kind, name in names.items()
             if kind in own and _overdue(own[kind], inspection.status, today)
         ]
         row: list[Cell] = [
@@ -228,7 +234,7 @@ def record_table(session: Session, *, filters: ExportFilter, today: dt.date) -> 
             len(overdue),
             "; ".join(overdue),
         ]
-        for kind in kinds:
+        for kind in names:
             row += [_due(own, kind), _done_day(own.get(kind))]
         published = scores.get(inspection.id, {})
         row += [published.get(key) for key in headlines]
