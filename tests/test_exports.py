@@ -215,6 +215,7 @@ def test_xlsx_has_a_frozen_bold_header_real_dates_and_formulas_as_text(tmp_path:
     sheet = openpyxl.load_workbook(path).active
     assert sheet is not None
     assert sheet.title == "Audit trail" and sheet.freeze_panes == "A2"
+    assert sheet.print_title_rows == "$1:$1"
     assert [c.value for c in sheet[1]] == ["Time", "Day", "Id", "Score (%)", "Details"]
     assert all(c.font.bold for c in sheet[1])
     when, day, number, score, details = sheet[2]

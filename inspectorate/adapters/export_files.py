@@ -103,7 +103,7 @@ def _csv_cell(value: Cell) -> str | int | float:
 
 
 def to_xlsx(table: ExportTable, london: dt.tzinfo) -> bytes:
-    """The table as an XLSX workbook: a bold header row frozen, fitted widths, real dates."""
+    """The table as XLSX: a frozen bold header (on each printed page), fitted widths, real dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -112,6 +112,7 @@ def to_xlsx(table: ExportTable, london: dt.tzinfo) -> bytes:
     book = Workbook(write_only=True)  # streams rows: an audit trail can be long
     sheet = book.create_sheet(_sheet_title(table.title))
     sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"  # the header on every printed page too
     for number, width in enumerate(_widths(table), start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     bold = Font(bold=True)
