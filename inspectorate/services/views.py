@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import (
@@ -69,21 +69,26 @@ def summarise_inspections(session: Session) -> list[InspectionSummary]:
         .join(Programme, col(Programme.id) == Inspection.programme_id)
         .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
     ).all()
+    # Three queries whatever the record's size, not two more per inspection.
+    next_open: dict[int, tuple[str | None, dt.date | None]] = {}
+    for inspection_id, kind, due_on in session.exec(
+        select(col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on))
+        .where(col(Milestone.done_at).is_(None))
+        .order_by(col(Milestone.inspection_id), col(Milestone.due_on), col(Milestone.id))
+    ):
+        next_open.setdefault(inspection_id, (kind, due_on))
+    sent: dict[int, int] = dict(
+        session.exec(
+            select(Milestone.inspection_id, func.count(col(Reminder.id)))
+            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+            .where(col(Reminder.sent_at).is_not(None))
+            .group_by(col(Milestone.inspection_id))
+        ).all()
+    )
     summaries = []
     for inspection, body_name, code in rows:
-        next_open = session.exec(
-            select(Milestone)
-            .where(Milestone.inspection_id == inspection.id, col(Milestone.done_at).is_(None))
-            .order_by(col(Milestone.due_on), col(Milestone.id))
-        ).first()
-        sent = len(
-            session.exec(
-                select(Reminder.id)
-                .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-                .where(Milestone.inspection_id == inspection.id, col(Reminder.sent_at).is_not(None))
-            ).all()
-        )
         assert inspection.id is not None
+        next_kind, next_due = next_open.get(inspection.id, (None, None))
         summaries.append(
             InspectionSummary(
                 inspection.id,
@@ -91,9 +96,9 @@ def summarise_inspections(session: Session) -> list[InspectionSummary]:
                 code,
                 inspection.status,
                 inspection.fieldwork_start,
-                next_open.kind if next_open else None,
-                next_open.due_on if next_open else None,
-                sent,
+                next_kind,
+                next_due,
+                sent.get(inspection.id, 0),
                 inspection.kind,
                 inspection.parent_id,
             )
