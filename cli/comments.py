@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, clock_at, database_ready
+from cli.options import AsOf, clock_at, database_ready, running_flows
 from cli.output import console
 
 if TYPE_CHECKING:
@@ -29,10 +29,9 @@ def draft_comments(
     """
     text = comments.read_comments(file)
     database_ready()
-    from flows.comments import submit_comments
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now, running_flows("Recording the comments"):
+        from flows.comments import submit_comments
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
         said = submit_comments(inspection_id, text, author, now)
     console.print(f"Inspection {inspection_id}: {said}.")
 

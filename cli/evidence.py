@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
 from cli.output import console, print_json
 from cli.tables import score_tables
 
@@ -141,10 +141,9 @@ def sample_inspection(
             caseload=caseloads.read_caseload(caseload),
             seed=seed,
         )
-    from flows.casework import select_sample
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now, running_flows("Drawing the sample"):
+        from flows.casework import select_sample
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
         outcome, sample = select_sample(
             inspection_id=inspection_id,
             caseload_path=str(caseload),
@@ -176,10 +175,9 @@ def score_inspection(
         framework = evidence.framework_of(session, inspection_id=inspection_id)
     if ratings:
         fieldwork.read_ratings(ratings, framework)
-    from flows.casework import score_fieldwork
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now, running_flows("Scoring the fieldwork"):
+        from flows.casework import score_fieldwork
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
         outcome = score_fieldwork(
             inspection_id=inspection_id,
             judgements_path=str(judgements),

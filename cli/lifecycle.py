@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready
-from cli.output import console, print_json
+from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.output import console, plural, print_json
 from cli.tables import inspection_tables, planned_milestones_table, reminders_table, summaries_table
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
@@ -62,8 +62,8 @@ def init() -> None:
     report = setup.initialise()
     console.print(
         f"Database ready at {context.display_database_url(report.database_url)} (schema at head); "
-        f"{report.bodies_changed} bodies and {report.programmes_changed} programmes "
-        "loaded or updated."
+        f"{plural(report.bodies_changed, 'body', 'bodies')} and "
+        f"{plural(report.programmes_changed, 'programme')} loaded or updated."
     )
 
 
@@ -134,10 +134,9 @@ def advance(
     database_ready()
     with clock_at(as_of, hour=9) as now:
         context.run(stages.check_stage, inspection_id=inspection_id, stage=stage, now=now, why=why)
-        from flows.lifecycle import STAGE_FLOWS
-        from tasks.runtime import embedded_runtime
+        with running_flows(f"Taking the step {stage.value}"):
+            from flows.lifecycle import STAGE_FLOWS
 
-        with embedded_runtime():
             outcome = STAGE_FLOWS[stage](inspection_id=inspection_id, actor=actor, why=why, now=now)
     if outcome.moved:
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
@@ -164,11 +163,10 @@ def sweep(
     if dry_run:
         _print_preview(as_of, as_json)
         return
-    from flows.deadline_sweep import deadline_sweep
-    from tasks.runtime import embedded_runtime
-
     today = clock.today()
-    with clock_at(as_of, hour=6) as now, embedded_runtime():
+    with clock_at(as_of, hour=6) as now, running_flows("Sweeping"):
+        from flows.deadline_sweep import deadline_sweep
+
         # Only a back-fill withholds: today's sweep sends what earlier ones left waiting.
         back_fill = now.date() < today and not send_past_mail
         report = deadline_sweep(
@@ -183,12 +181,14 @@ def sweep(
 
 def sweep_summary(report: SweepReport) -> list[str]:
     """The sweep's report in words: each count says exactly what it counts."""
+    if report.skipped:
+        return [f"Sweep for {report.as_of.isoformat()}: nothing done; {report.skipped}."]
     stages = len(report.staged)
     dated = len(report.advanced) - stages
     lines = [
         f"Sweep for {report.as_of.isoformat()}: {plural(stages, 'stage')} taken, "
         f"{plural(dated, 'dated milestone')} marked passed, {len(report.held)} held for a "
-        f"person, {report.claimed} reminders claimed, {report.delivered} sent"
+        f"person, {plural(report.claimed, 'reminder')} claimed, {report.delivered} sent"
         + (f", {report.withheld} withheld (days before today)" if report.withheld else "")
         + (f", {report.waiting} waiting for their document" if report.waiting else "")
         + "."
@@ -204,11 +204,6 @@ def sweep_summary(report: SweepReport) -> list[str]:
     lines += [f"  waiting: {line}" for line in report.blocked]
     lines += [f"  failed: {line}" for line in report.failed]
     return lines
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 stage', '2 stages'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _print_preview(as_of: str | None, as_json: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
@@ -39,6 +41,26 @@ def clock_at(as_of: str | None, hour: int) -> Iterator[pendulum.DateTime]:
     day = milestones.parse_date(as_of, what="--as-of")
     with clock.use_clock(clock.VirtualClock(clock.morning_of(day, hour))) as virtual:
         yield virtual.now()
+
+
+@contextmanager
+def running_flows(what: str) -> Iterator[None]:
+    """Run flows on Prefect as configured, with `what` and a spinner after two seconds."""
+    from cli.progress import shown_after
+
+    with shown_after(f"{what}…"):
+        from tasks.runtime import embedded_runtime
+
+        with embedded_runtime():
+            yield
+
+
+def set_verbose(verbose: bool) -> None:
+    """Prefect's own log lines from INFO with --verbose; otherwise its warnings only."""
+    if not verbose:
+        return
+    os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # read when Prefect is imported here
+    logging.getLogger("prefect").setLevel(logging.INFO)  # already imported (warm runner)
 
 
 def database_ready() -> str:

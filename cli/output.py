@@ -24,6 +24,11 @@ def console_for_this_terminal() -> None:
     console.__init__(width=_width())  # type: ignore[misc]
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 stage', '2 stages'; `nouns` for an irregular plural ('1 body', '2 bodies')."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def print_json(data: Any) -> None:
     """Print `data` as indented JSON on standard output."""
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready
-from cli.output import console, print_json
+from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.output import console, plural, print_json
 from cli.programme_analytics import analytics_command
 from inspectorate.domain.errors import ConfigError, InvalidInput
 
@@ -251,7 +251,7 @@ def export_command(
     with context.reading() as session:
         entries = calendars.record_entries(session, definition.code)
     write_calendar(out, entries, definition.name)
-    console.print(f"{len(entries)} milestones written to {out}")
+    console.print(f"{plural(len(entries), 'milestone')} written to {out}")
 
 
 def reschedule_command(
@@ -267,10 +267,9 @@ def reschedule_command(
     with clock_at(as_of, hour=9) as now:
         with context.reading() as session:  # refused before Prefect starts
             scheduling.check_reschedule(session, inspection_id=inspection_id, fieldwork_start=start)
-        from flows.timers import reschedule_inspection
-        from tasks.runtime import embedded_runtime
+        with running_flows("Rescheduling"):
+            from flows.timers import reschedule_inspection
 
-        with embedded_runtime():
             old, new = reschedule_inspection(
                 inspection_id=inspection_id, fieldwork_start=start, why=why, actor=actor, now=now
             )

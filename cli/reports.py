@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
 from cli.output import console, print_json
 from inspectorate.domain.lifecycle import Stage
 
@@ -141,10 +141,9 @@ def report_publish(
         context.run(
             stages.check_stage, inspection_id=inspection_id, stage=Stage.PUBLISH, now=now, why=why
         )
-        from flows.lifecycle import publish_report
-        from tasks.runtime import embedded_runtime
+        with running_flows("Publishing"):
+            from flows.lifecycle import publish_report
 
-        with embedded_runtime():
             outcome = publish_report(inspection_id=inspection_id, actor="cli", why=why, now=now)
     if outcome.moved:
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
@@ -179,7 +178,7 @@ def report_list(
                     "sha256": v.sha256,
                     "public": v.public,
                     "path": v.path,
-                    "created_at": v.created_at.isoformat(),
+                    "created_at": context.moment(v.created_at).isoformat(),
                 }
                 for v in versions
             ]
@@ -190,7 +189,7 @@ def report_list(
         table.add_column(heading)
     for v in versions:
         table.add_row(
-            f"{v.created_at:%Y-%m-%d %H:%M}",
+            context.moment(v.created_at).format("YYYY-MM-DD HH:mm"),  # London time
             v.kind,
             v.lang,
             v.format,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import AsOf, clock_at, database_ready
+from cli.options import AsOf, clock_at, database_ready, running_flows
 from cli.output import console
 
 
@@ -19,9 +19,9 @@ def sign_off(
 ) -> None:
     """Sign off the draft or the publication on the team's text as it stands (audited)."""
     database_ready()
-    from flows.sign_off import sign_off_and_resume
+    with clock_at(as_of, hour=9) as now, running_flows("Signing off"):
+        from flows.sign_off import sign_off_and_resume
 
-    with clock_at(as_of, hour=9) as now:
         said = sign_off_and_resume(inspection_id, what, by, why, now)
     console.print(said)
 

@@ -12,7 +12,8 @@ from rich.progress import Progress
 
 from cli.lazy import lazy_module
 from cli.options import JsonFlag
-from cli.output import console, print_json
+from cli.output import console, plural, print_json
+from cli.progress import shown_after
 from cli.tables import headline_scores_table, steps_table, summaries_table
 from inspectorate.domain.errors import ConfigError, InvalidInput
 
@@ -105,7 +106,7 @@ def demo(
     started = time.perf_counter()
     setup = prepare_demo(folder)
     console.print(
-        f"Scheduled {len(setup.inspection_ids)} inspections on {DEMO_START.isoformat()}; "
+        f"Scheduled {plural(len(setup.inspection_ids), 'inspection')} on {DEMO_START.isoformat()}; "
         "running the programme through Prefect in simulated time (the deadline sweep each "
         "morning, scripted inspectors and trusts by day)."
     )
@@ -115,7 +116,8 @@ def demo(
     reports, start = [], DEMO_START
     with embedded_runtime():
         for checkpoint in DEMO_CHECKPOINTS:
-            reports.append(simulate(start=start, until=checkpoint, seed=seed))
+            with shown_after(f"Simulating up to {checkpoint.isoformat()}…"):
+                reports.append(simulate(start=start, until=checkpoint, seed=seed))
             with context.reading() as session:
                 rows = views.summarise_inspections(session)
             console.print(summaries_table(rows, f"The programme on {checkpoint.isoformat()}"))

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready
+from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
 from cli.output import console, print_json
 from inspectorate.domain.errors import InvalidFile
 
@@ -123,10 +123,9 @@ def follow_up(
     database_ready()
     with context.reading() as session:  # rules are evaluated on scores: refuse before Prefect
         evidence.stored_scores(session, inspection_id=inspection_id)
-    from flows.follow_up import plan_reinspection
-    from tasks.runtime import embedded_runtime
+    with clock_at(as_of, hour=9) as now, running_flows("Checking the triggers"):
+        from flows.follow_up import plan_reinspection
 
-    with clock_at(as_of, hour=9) as now, embedded_runtime():
         follow_up_id = plan_reinspection(inspection_id=inspection_id, now=now)
     with context.reading() as session:
         data = views.describe_inspection(session, inspection_id=inspection_id)

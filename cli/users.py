@@ -14,7 +14,7 @@ import typer
 
 from cli.lazy import lazy_module
 from cli.options import JsonFlag, database_ready
-from cli.output import console, fail, print_json
+from cli.output import console, fail, plural, print_json
 from cli.tables import users_table
 
 if TYPE_CHECKING:
@@ -153,14 +153,14 @@ def users_reset_password(
         actor=actor,
         now=context.moment(None),
     )
-    console.print(f"Password of {username} reset; {ended} session(s) ended.")
+    console.print(f"Password of {username} reset; {plural(ended, 'session')} ended.")
 
 
 def users_revoke(username: Name, actor: Actor = "users") -> None:
     """End every dashboard session of an account (audited); it can sign in again."""
     database_ready()
     ended = context.run(users.revoke, username=username, actor=actor, now=context.moment(None))
-    console.print(f"{ended} live session(s) of {username} ended.")
+    console.print(f"{plural(ended, 'live session')} of {username} ended.")
 
 
 def _when(value: dt.datetime | None) -> str | None:

@@ -33,7 +33,7 @@ _MAX_REQUEST = 4 << 20  # an environment is a few kilobytes; refuse anything abs
 
 def _import_everything() -> None:
     """Import what flow commands import, so that a fork needs none of it again."""
-    import cli.main  # noqa: F401  (every command module, lazily bound)
+    import cli.app  # noqa: F401  (every command module, lazily bound)
     import flows.casework  # noqa: F401
     import flows.comments  # noqa: F401
     import flows.deadline_sweep  # noqa: F401
@@ -104,11 +104,11 @@ def _run_command(request: dict[str, Any], fds: list[int], connection: socket.soc
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=stream.isatty())  # type: ignore[union-attr]
     connection.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
-    from cli import main, output
+    from cli import app, output
 
     output.console_for_this_terminal()
     try:
-        main.run()
+        app.run()
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:

@@ -48,7 +48,14 @@ def _reported_names() -> set[str]:
 
 
 def quiet_refusals() -> None:
-    """Install QuietRefusals on Prefect's flow- and task-run loggers (once)."""
+    """Install QuietRefusals on Prefect's flow- and task-run loggers (once).
+
+    Also quiets Prefect's event and log workers ("EventsWorker - Still processing items"
+    at exit) unless Prefect's own logs were asked for (--verbose).
+    """
+    if not logging.getLogger("prefect").isEnabledFor(logging.INFO):
+        for worker in ("EventsWorker", "APILogWorker"):
+            logging.getLogger(worker).setLevel(logging.ERROR)
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, QuietRefusals) for f in logger.filters):

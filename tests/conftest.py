@@ -25,6 +25,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # or a temporary one, not the shared local server (tests/test_local_server.py asks for it
 # and stops it). Set for the whole process so module and session fixtures have it too.
 os.environ["INSPECTORATE_LOCAL_SERVER"] = "false"
+os.environ["INSPECTORATE_WARM_RUNNER"] = "false"  # tests/test_warm_runner.py turns it on
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

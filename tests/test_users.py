@@ -16,7 +16,8 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from cli.main import build_app, main
+from cli.app import build_app
+from cli.main import main
 from inspectorate.adapters.database import get_engine
 from inspectorate.adapters.models import AuditEvent, LoginThrottle, User, WebSession
 from inspectorate.domain.errors import InvalidInput, UnknownInspection
@@ -275,7 +276,7 @@ def test_each_account_command_works_and_is_audited(
         (["users", "disable", "ian.inspector"], "disabled; its sessions ended"),
         (["users", "enable", "ian.inspector"], "ian.inspector enabled"),
         (["users", "unassign", "ian.inspector", str(cli_accounts)], "is no longer on"),
-        (["users", "revoke", "mia.manager"], "0 live session(s) of mia.manager ended"),
+        (["users", "revoke", "mia.manager"], "0 live sessions of mia.manager ended"),
         (["users", "unlock", "--address", HERE], f"{HERE} unlocked"),
     ]
     for argv, said in steps:

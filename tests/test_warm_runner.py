@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cli import warm
-from tests.test_local_server import CLI, ROOT, cli, env_for, home  # noqa: F401  (fixture)
+from tests.test_local_server import CLI, ROOT, home  # noqa: F401  (fixture)
+from tests.test_local_server import env_for as server_env
 
 AS_OF = "2013-11-25"
 WEEKS = {"Durham Tees Valley": "2014-02-10", "London": "2014-02-17"}
@@ -52,6 +53,18 @@ def test_the_source_key_changes_when_a_module_changes(tmp_path: Path) -> None:
     assert warm.source_key(tmp_path) == before
     module.write_text("x = 22\n")
     assert warm.source_key(tmp_path) != before
+
+
+def env_for(folder: Path) -> dict[str, str]:
+    """The shared local server's environment, with the warm runner switched on."""
+    return {**server_env(folder), "INSPECTORATE_WARM_RUNNER": "true"}
+
+
+def cli(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line; fail the test with its output if it fails."""
+    done = run(folder, *argv)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
 
 
 def wait_for_runner(folder: Path) -> None:
