@@ -115,7 +115,7 @@ class Reminder(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """One recorded change of state: who, when, what, from, to and why."""
 
-    __table_args__ = (Index("ix_auditevent_as_of", "inspection_id", "entity", "at", "to_state"),)
+    __table_args__ = (Index("ix_as_of", "inspection_id", "entity", "at", "id", "to_state"),)
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
     actor: str = Field(max_length=100)

@@ -103,7 +103,7 @@ def status_then(cutoff: dt.datetime) -> ColumnElement[str]:
     """The inspection's status before `cutoff`: its last status-changing audit event's to_state.
 
     Correlated to Inspection; ties in time go to the later event; 'planned' if there is none.
-    An index on (inspection_id, entity, at, to_state) answers it without reading the trail.
+    An index on (inspection_id, entity, at, id, to_state) answers it alone, in its order.
     """
     last = (
         select(AuditEvent.to_state)
