@@ -125,16 +125,19 @@ def line(what: str, seconds: tuple[float, float], baseline: tuple[float, float])
     )
 
 
-def forked_cpu(home: Path) -> float:
-    """The CPU time of the warm runner's last fork, from its log line."""
-    lines = [x for x in (home / warm.LOG_FILE).read_text().splitlines() if " -> exit " in x]
-    return float(lines[-1].split(" cpu ")[1].split(" s")[0])
+def runner_lines(home: Path) -> list[str]:
+    """The warm runner's log lines, one per command a fork ran."""
+    return [x for x in (home / warm.LOG_FILE).read_text().splitlines() if " -> exit " in x]
 
 
 def in_runner(argv: list[str], env: dict[str, str], home: Path) -> tuple[float, float]:
     """Wall time of a command the warm runner takes, and the CPU of client and fork together."""
+    before = len(runner_lines(home))
     wall, client = timed(argv, env)
-    return wall, client + forked_cpu(home)
+    lines = runner_lines(home)
+    if len(lines) == before:  # the runner refused it: the code changed under the benchmark?
+        raise SystemExit(f"the warm runner did not run {' '.join(argv[1:])}; see its log")
+    return wall, client + float(lines[-1].split(" cpu ")[1].split(" s")[0])
 
 
 def wait_for_runner(home: Path) -> None:

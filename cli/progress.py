@@ -13,11 +13,13 @@ DELAY_SECONDS = 2.0  # quicker work shows nothing: a flash of a spinner is only 
 
 
 @contextmanager
-def shown_after(what: str, delay: float = DELAY_SECONDS) -> Iterator[None]:
+def shown_after(
+    what: str, delay: float = DELAY_SECONDS, console: Console | None = None
+) -> Iterator[Progress | None]:
     """Show `what` with a spinner and elapsed time once `delay` seconds pass (terminals only)."""
-    console = Console(stderr=True)
+    console = console or Console(stderr=True)
     if not console.is_terminal:  # a pipe, a log or a test gets the result lines only
-        yield
+        yield None
         return
     progress = Progress(
         SpinnerColumn(), TextColumn(what), TimeElapsedColumn(), console=console, transient=True
@@ -35,7 +37,7 @@ def shown_after(what: str, delay: float = DELAY_SECONDS) -> Iterator[None]:
     timer.daemon = True
     timer.start()
     try:
-        yield
+        yield progress
     finally:
         with lock:
             finished = True

@@ -15,6 +15,7 @@ it started, and on `inspectorate server stop`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -24,10 +25,12 @@ import sys
 import time
 import traceback
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cli import warm
 from tasks.prefect_defaults import apply_prefect_defaults
 
+LONDON = ZoneInfo("Europe/London")  # the log's times, as every time the product prints
 _MAX_REQUEST = 4 << 20  # an environment is a few kilobytes; refuse anything absurd
 
 
@@ -82,7 +85,7 @@ def _run_and_log(request: dict[str, Any], fds: list[int], connection: socket.soc
     code = _run_command(request, fds, connection)
     used = resource.getrusage(resource.RUSAGE_SELF)
     line = (
-        f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()}: inspectorate "
+        f"{dt.datetime.now(LONDON):%Y-%m-%d %H:%M:%S} pid {os.getpid()}: inspectorate "
         f"{' '.join(request['argv'])} -> exit {code}, cpu {used.ru_utime + used.ru_stime:.2f} s, "
         f"wall {time.monotonic() - began:.2f} s\n"
     )
