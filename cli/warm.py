@@ -186,13 +186,14 @@ def stop(home: Path) -> bool:
     """Stop this home's runner; True if one was running."""
     pid = runner_pid(home)
     if pid is not None:
-        with contextlib.suppress(ProcessLookupError):
+        with contextlib.suppress(OSError):  # gone already, or another user's (shared home)
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
             time.sleep(0.05)
     for name in (PID_FILE, KEY_FILE, SOCKET_NAME):
-        (home / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (home / name).unlink(missing_ok=True)
     return pid is not None
 
 
