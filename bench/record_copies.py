@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 
 from inspectorate.adapters.database import get_engine
 from inspectorate.adapters.models import SQLModel
@@ -109,3 +109,30 @@ def _copied(name: str, row: dict[str, Any], copy: int, span: dict[str, int]) -> 
     if name == "auditevent" and row["entity"] in ENTITY_TABLES:
         new["entity_id"] = row["entity_id"] + copy * span[ENTITY_TABLES[row["entity"]]]
     return new
+
+
+def copy_record(source: str, target: str) -> None:
+    """Every row of the record at `source` into the empty schema at `target` (same revision)."""
+    with get_engine(source).connect() as reading, get_engine(target).begin() as writing:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = [dict(r) for r in reading.execute(select(table)).mappings()]
+            for start in range(0, len(rows), BATCH):
+                writing.execute(table.insert(), rows[start : start + BATCH])
+
+
+def after_bulk_load(url: str) -> None:
+    """On PostgreSQL: move each id sequence past the rows written with their ids, and VACUUM
+    ANALYZE as autovacuum would on a record this size (index-only scans need the former)."""
+    engine = get_engine(url)
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if "id" in table.c:
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                    )
+                )
+        connection.execute(text("VACUUM ANALYZE"))
