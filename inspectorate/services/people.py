@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.casework import headline_scores, sample_of
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
 from inspectorate.domain import simulation, synthetic
 from inspectorate.domain.access import AccountRole
-from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, Status, status_before
+from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, status_before
+from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.domain.simulation import OpenStep, PersonStep, steps_for_day
 from inspectorate.services import context, evidence, reports, sign_off, stages, sweep, users
@@ -38,42 +40,67 @@ def open_person_steps(session: Session) -> list[OpenStep]:
     window before it ends.
     """
     definitions = context.programmes()
-    steps: list[OpenStep] = []
+    candidates = _step_candidates(definitions)
+    if not candidates:
+        return []
+    # Asked every simulated day (twice): only the milestones whose inspection stands at the
+    # step's status are read, not every open milestone of the record; in due order, as the
+    # open-milestone index gives them.
     rows = session.exec(
-        select(Milestone, Inspection.status, Programme.code)
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Inspection.status),
+            col(Programme.code),
+        )
         .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
         .join(Programme, col(Programme.id) == Inspection.programme_id)
         .where(col(Milestone.done_at).is_(None))
+        .where(
+            tuple_(col(Programme.code), col(Milestone.kind), col(Inspection.status)).in_(candidates)
+        )
+        .order_by(col(Milestone.due_on), col(Milestone.id))
     ).all()
-    signed = set(session.exec(select(SignOff.inspection_id, SignOff.stage)).all())
-    for milestone, status, code in rows:
-        rule = definitions[code].rule(milestone.kind)
+    signed = _signed_off(session, {inspection_id for inspection_id, *_ in rows})
+    steps: list[OpenStep] = []
+    for inspection_id, kind, due_on, status, code in rows:
+        rule = definitions[code].rule(kind)
         if rule.stage is None or status != status_before(rule.stage).value:
             continue
-        if rule.stage in SIGN_OFFS and (milestone.inspection_id, rule.stage.value) not in signed:
+        if rule.stage in SIGN_OFFS and (inspection_id, rule.stage.value) not in signed:
             owner = "team" if SIGN_OFFS[rule.stage].role is AccountRole.INSPECTOR else "manager"
-            steps.append(
-                OpenStep(
-                    milestone.inspection_id,
-                    SIGN_OFF_STEP + milestone.kind,
-                    rule.stage,
-                    milestone.due_on,
-                    owner,
-                )
-            )
+            steps.append(OpenStep(inspection_id, SIGN_OFF_STEP + kind, rule.stage, due_on, owner))
             continue
         if rule.automatic and rule.stage is not Stage.CLOSE_COMMENTS:
             continue
-        steps.append(
-            OpenStep(
-                milestone.inspection_id,
-                milestone.kind,
-                rule.stage,
-                milestone.due_on,
-                rule.owner.value,
+        steps.append(OpenStep(inspection_id, kind, rule.stage, due_on, rule.owner.value))
+    return steps
+
+
+def _step_candidates(definitions: dict[str, ProgrammeDefinition]) -> list[tuple[str, str, str]]:
+    """(programme, milestone kind, status) of every open milestone that can be a person step."""
+    return [
+        (code, rule.kind, status_before(rule.stage).value)
+        for code, definition in definitions.items()
+        for rule in definition.milestones
+        if rule.stage is not None
+        and (rule.stage in SIGN_OFFS or not rule.automatic or rule.stage is Stage.CLOSE_COMMENTS)
+    ]
+
+
+def _signed_off(session: Session, inspection_ids: set[int]) -> set[tuple[int, str]]:
+    """The (inspection, stage) sign-offs given among `inspection_ids`."""
+    ordered = sorted(inspection_ids)
+    return {
+        (inspection_id, stage)
+        for start in range(0, len(ordered), 500)
+        for inspection_id, stage in session.exec(
+            select(col(SignOff.inspection_id), col(SignOff.stage)).where(
+                col(SignOff.inspection_id).in_(ordered[start : start + 500])
             )
         )
-    return steps
+    }
 
 
 def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
@@ -159,8 +186,12 @@ def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
 
 def all_inspections_final(session: Session) -> bool:
     """True when every inspection has closed (action plan received) or been cancelled."""
-    statuses = session.exec(select(Inspection.status)).all()
-    return all(Status(s) in FINAL_STATUSES for s in statuses)
+    open_one = session.exec(
+        select(col(Inspection.id))
+        .where(col(Inspection.status).not_in([s.value for s in FINAL_STATUSES]))
+        .limit(1)
+    ).first()
+    return open_one is None
 
 
 def casework(
