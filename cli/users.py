@@ -67,11 +67,16 @@ def users_add(
 def users_assign(
     username: Annotated[str, typer.Argument(help="An inspector's account.")],
     inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
+    actor: Actor = "users",
 ) -> None:
-    """Put an inspector on an inspection's team (they then see it in the dashboard)."""
+    """Put an inspector on an inspection's team (audited; they then see it in the dashboard)."""
     database_ready()
     new = context.run(
-        users.assign, username=username, inspection_id=inspection_id, now=context.moment(None)
+        users.assign,
+        username=username,
+        inspection_id=inspection_id,
+        actor=actor,
+        now=context.moment(None),
     )
     console.print(f"{username} {'is now' if new else 'was already'} on inspection {inspection_id}.")
 

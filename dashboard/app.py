@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard import actions, api, auth, downloads, pages
+from dashboard import actions, api, auth, downloads, manager, pages
 from dashboard.api_docs import ASSETS_URL, add_api_docs
 from dashboard.hints import explain
 from dashboard.limits import RequestLimits
@@ -46,6 +46,7 @@ def create_app() -> FastAPI:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(actions.router)
+    app.include_router(manager.router)
     app.include_router(api.router)
     app.include_router(downloads.router)
     static = get_settings().templates_dir / "dashboard" / "static"

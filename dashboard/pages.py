@@ -16,7 +16,7 @@ from dashboard.web import account_of, cached_page, forbid, page, render_page, vi
 from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
-from inspectorate.domain.lifecycle import Stage, Status
+from inspectorate.domain.lifecycle import TRANSITIONS, Stage, Status
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import sign_offs_to_offer
 from inspectorate.services import analytics, board, comments, context, reports
@@ -190,6 +190,7 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
         "may_comment": access.may_comment(viewer, facts),
         "may_upload": access.may_upload_fieldwork(viewer, facts),
         "may_manage": access.may_manage(viewer),
+        "may_cancel": access.may_manage(viewer) and (facts.status, Stage.CANCEL) in TRANSITIONS,
         "sign_off_offers": [rule.name for rule in offers],
         "publication_signed": state is not None and Stage.PUBLISH in state.signed,
     }

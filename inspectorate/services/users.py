@@ -103,8 +103,10 @@ def _body_id(session: Session, name: str) -> int:
     raise InvalidInput(f"no probation area, trust or YOT is called {name!r}", field="body")
 
 
-def assign(session: Session, *, username: str, inspection_id: int, now: dt.datetime) -> bool:
-    """Put an inspector on an inspection's team; False if already there."""
+def assign(
+    session: Session, *, username: str, inspection_id: int, now: dt.datetime, actor: str = "users"
+) -> bool:
+    """Put an inspector on an inspection's team (audited); False if already there."""
     user = find_user(session, username=username)
     if user.role != AccountRole.INSPECTOR:
         raise InvalidInput(
@@ -128,7 +130,7 @@ def assign(session: Session, *, username: str, inspection_id: int, now: dt.datet
     record_audit(
         session,
         at=now,
-        actor="users",
+        actor=actor,
         entity="inspection",
         entity_id=inspection_id,
         inspection_id=inspection_id,
@@ -167,6 +169,29 @@ def unassign(
 def assigned_inspections(session: Session, *, user_id: int) -> set[int]:
     """The inspections an inspector is on."""
     return set(session.exec(select(Assignment.inspection_id).where(Assignment.user_id == user_id)))
+
+
+def team_of(session: Session, *, inspection_id: int) -> list[str]:
+    """The usernames on an inspection's team, by name."""
+    return list(
+        session.exec(
+            select(User.username)
+            .join(Assignment, col(Assignment.user_id) == col(User.id))
+            .where(Assignment.inspection_id == inspection_id)
+            .order_by(col(User.username))
+        )
+    )
+
+
+def active_inspectors(session: Session) -> list[str]:
+    """The usernames of the inspectors' accounts that are not disabled, by name."""
+    return list(
+        session.exec(
+            select(User.username)
+            .where(User.role == AccountRole.INSPECTOR, col(User.disabled_at).is_(None))
+            .order_by(col(User.username))
+        )
+    )
 
 
 def find_user(session: Session, *, username: str) -> User:
