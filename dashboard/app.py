@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard import actions, api, auth, downloads, manager, pages
+from dashboard import actions, api, auth, downloads, manager, pages, planner
 from dashboard.api_docs import ASSETS_URL, add_api_docs
 from dashboard.hints import explain
 from dashboard.limits import RequestLimits
@@ -47,6 +47,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(actions.router)
     app.include_router(manager.router)
+    app.include_router(planner.router)
     app.include_router(api.router)
     app.include_router(downloads.router)
     static = get_settings().templates_dir / "dashboard" / "static"

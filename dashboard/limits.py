@@ -1,6 +1,6 @@
 """Request limits, enforced before a body is read: who may send one, and how large it may be.
 
-An action (every POST of dashboard.actions and .manager) from someone not signed
+An action (every POST of dashboard.actions, .manager and .planner) from someone not signed
 in is refused (401) before a byte of its body is read; then a body larger than its route
 allows is refused (413) from its Content-Length, or, sent in chunks without one, as soon
 as the bytes read pass the limit.
@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dashboard.actions import MAX_UPLOAD
 from dashboard.actions import router as actions_router
 from dashboard.manager import router as manager_router
+from dashboard.planner import router as planner_router
 from dashboard.web import account_of, render_page
 from inspectorate.domain.errors import InspectorateError
 
@@ -41,7 +42,7 @@ ROUTE_LIMITS = (
 
 ACTIONS = tuple(
     route.path_regex
-    for router in (actions_router, manager_router)
+    for router in (actions_router, manager_router, planner_router)
     for route in router.routes
     if isinstance(route, APIRoute) and "POST" in (route.methods or ())
 )

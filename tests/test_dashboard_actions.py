@@ -1,4 +1,4 @@
-"""The programme manager's actions in the dashboard: schedule, cancel, team.
+"""The programme manager's actions in the dashboard: schedule, cancel, team, plan.
 
 Each is checked working, refused on its own form with what was typed kept and why, refused
 to every other role, and written in the audit trail under the signed-in manager's name.
@@ -246,3 +246,85 @@ def test_only_the_manager_may_change_a_team(record: BoardRecord, app_client: Tes
         assert app_client.get(path).status_code == (401 if role is None else 403)
     with Session(context.engine()) as session:
         assert users.team_of(session, inspection_id=record.assigned) == ["ian.inspector"]
+
+
+PLAN = "/programmes/esi/plan"
+ESI_2003 = {"start-day": "1", "start-month": "4", "start-year": "2003"}
+
+
+def esi_inspections() -> list[Inspection]:
+    from inspectorate.adapters.models import Programme
+
+    with Session(context.engine()) as session:
+        return list(
+            session.exec(
+                select(Inspection)
+                .join(Programme, col(Programme.id) == col(Inspection.programme_id))
+                .where(Programme.code == "esi")
+            ).all()
+        )
+
+
+def test_the_plan_preview_shows_what_scheduling_would_do_and_writes_nothing(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    assert 'name="start-day"' in app_client.get(PLAN).text
+    preview = app_client.get(PLAN, params=ESI_2003)
+    assert preview.status_code == 200
+    assert "What scheduling the plan would do, as of 25 November 2013" in preview.text
+    assert "new, late notice" in preview.text and "Schedule them anyway" in preview.text
+    assert re.search(r"<button type=\"submit\">Schedule \d+ new inspections</button>", preview.text)
+    assert esi_inspections() == []
+    bad = app_client.get(PLAN, params={**ESI_2003, "start-month": "13"})
+    assert bad.status_code == 400 and "Plan from must be a real date: 1/13/2003" in bad.text
+    assert (
+        'name="start-month" type="text" inputmode="numeric" size="2" maxlength="2" value="13"'
+        in (bad.text)
+    )
+
+
+def test_the_manager_schedules_the_plan_only_once_late_notice_is_accepted(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in(app_client, "manager")
+    refused = app_client.post(PLAN, data={**ESI_2003, "csrf": csrf})
+    assert refused.status_code == 400 and "The plan starts before today" in refused.text
+    assert 'href="#late"' in refused.text and 'name="start-year" value="2003"' in refused.text
+    assert esi_inspections() == []
+    answer = app_client.post(PLAN, data={**ESI_2003, "csrf": csrf, "late": "yes"})
+    assert answer.status_code == 200
+    said = re.search(
+        r"Scheduled (\d+) new inspections \(0 were in the record already\)", answer.text
+    )
+    scheduled = esi_inspections()
+    assert said is not None and int(said.group(1)) == len(scheduled) > 0
+    assert {a for i in scheduled if i.id for a, _, _ in audit_of(i.id, "schedule")} == {MANAGER}
+    again = app_client.post(PLAN, data={**ESI_2003, "csrf": csrf, "late": "yes"})
+    assert f"Scheduled 0 new inspections ({len(scheduled)} were in the record already)" in (
+        again.text
+    )
+
+
+def test_a_plan_the_record_refuses_is_scheduled_not_at_all_and_says_why(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in(app_client, "manager")
+    form = {"start-day": "1", "start-month": "4", "start-year": "2013", "late": "yes"}
+    refused = app_client.post("/programmes/iaow/plan", data={**form, "csrf": csrf})
+    assert refused.status_code == 400 and 'class="error-summary"' in refused.text
+    assert (
+        "Cumbria already has IAOW inspection" in refused.text
+        and 'href="#start-day"' in refused.text
+    )
+    assert 'id="late" name="late" type="checkbox" value="yes" checked' in refused.text
+    assert len(inspections_of("Cheshire")) == 0
+
+
+def test_only_the_manager_may_plan(record: BoardRecord, app_client: TestClient) -> None:
+    for role, status in [("inspector", 403), ("body", 403), ("public", 403), (None, 401)]:
+        csrf = sign_in(app_client, role)
+        form = {**ESI_2003, "csrf": csrf or "x", "late": "yes"}
+        assert app_client.post(PLAN, data=form).status_code == status
+        assert app_client.get(PLAN, params=ESI_2003).status_code == (401 if role is None else 403)
+    assert esi_inspections() == []

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.models import Body, Inspection, Programme
-from inspectorate.domain.planning import Placement
-from inspectorate.services import scheduling
+from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.errors import ConfigError
+from inspectorate.domain.planning import Placement, Plan, plan_programme
+from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
+from inspectorate.services import context, scheduling
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,19 @@ class Intended:
     announcement: dt.date
     already_scheduled: bool  # in the record already: scheduling it again changes nothing
     announcement_past: bool  # new, and its announcement date is before the day asked about
+
+
+def plan(*, programme_code: str, start: dt.date) -> tuple[ProgrammeDefinition, Plan, int]:
+    """The programme's plan from `start` over its bodies in config, and how many there are."""
+    definition = find_programme(context.programmes(), programme_code)
+    if definition.planning is None:
+        raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
+    bodies = [
+        b
+        for b in load_bodies(get_settings().config_dir / "bodies")
+        if b.kind.value == definition.body_kind
+    ]
+    return definition, plan_programme(definition, definition.planning, bodies, start), len(bodies)
 
 
 def preview(
