@@ -61,12 +61,12 @@ def date_from_parts(
         missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
         problems.add(name, f"{label} must include a {' and a '.join(missing)}")
         return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[2]) != 4:
         problems.add(name, f"{label} must be a real date, like 10 2 2014 (a four-digit year)")
         return None
     try:
         day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month of ten digits
         problems.add(name, f"{label} must be a real date: {'/'.join(parts)} is not a day")
         return None
     if not EARLIEST_DAY <= day <= LATEST_DAY:

@@ -328,3 +328,25 @@ def test_only_the_manager_may_plan(record: BoardRecord, app_client: TestClient) 
         assert app_client.post(PLAN, data=form).status_code == status
         assert app_client.get(PLAN, params=ESI_2003).status_code == (401 if role is None else 403)
     assert esi_inspections() == []
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [
+        ("9999999999", "2", "2014"),
+        ("1", "9999999999", "2014"),
+        ("²", "2", "2014"),
+        ("１７", "2", "2014"),
+        ("17", "2", "14"),
+        ("17", "2", "9999"),
+        ("-1", "2", "2014"),
+    ],
+)
+def test_a_date_that_is_no_date_is_refused_on_the_form(
+    record: BoardRecord, app_client: TestClient, day: str, month: str, year: str
+) -> None:
+    csrf = sign_in(app_client, "manager")
+    answer = app_client.post("/schedule", data=schedule_form("Cheshire", day, month, year, csrf))
+    assert answer.status_code == 400 and 'href="#fieldwork_start-day"' in answer.text
+    assert "Fieldwork start must be" in answer.text
+    assert inspections_of("Cheshire") == []
