@@ -17,14 +17,16 @@ from typing import Generic, TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from inspectorate.adapters import clock
+from inspectorate.adapters.settings import get_settings
 from inspectorate.services import context, page_versions
 
 
 def record_version() -> tuple[object, ...]:
-    """A value that changes whenever the record does."""
+    """A value that changes whenever the record does (and names the record: two databases
+    with the same newest ids are not the same record)."""
     with context.reading() as session:
         newest = page_versions.newest_ids(session)
-    return (*newest, clock.today())
+    return (get_settings().database_url, *newest, clock.today())
 
 
 class PageCache:
