@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import flow
 
 from flows.deadline_sweep import sweep_morning
-from flows.stage_effects import follow_stage
+from flows.stage_effects import follow_stages
 from inspectorate.services.demo import prepare_simulation, programme_share, programme_start
 from inspectorate.services.rehearsal import SimulationReport, SimulationSteps, run_simulation
 from inspectorate.services.stages import StageOutcome
@@ -19,9 +19,7 @@ from tasks.simulation import next_eventful_day, people_act
 def people_act_and_follow(day: dt.date, seed: int, now: dt.datetime) -> list[StageOutcome]:
     """The scripted people's steps of the day, each followed by what its stage owes."""
     outcomes = people_act(day, seed, now)
-    for outcome in outcomes:
-        if outcome.moved:
-            follow_stage(outcome.inspection_id, "simulation", now)
+    follow_stages([o.inspection_id for o in outcomes if o.moved], "simulation", now)
     return outcomes
 
 
