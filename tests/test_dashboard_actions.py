@@ -350,3 +350,18 @@ def test_a_date_that_is_no_date_is_refused_on_the_form(
     assert answer.status_code == 400 and 'href="#fieldwork_start-day"' in answer.text
     assert "Fieldwork start must be" in answer.text
     assert inspections_of("Cheshire") == []
+
+
+def test_the_managers_pages_lead_to_the_actions_and_no_one_elses_do(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    links = ['href="/schedule?programme=iaow"', 'href="/programmes/iaow/plan"']
+    team = f'href="/inspections/{record.assigned}/team"'
+    sign_in(app_client, "manager")
+    pages = app_client.get("/").text + app_client.get("/programmes/iaow").text
+    assert all(link in pages for link in links)
+    assert team in app_client.get(f"/inspections/{record.assigned}").text
+    sign_in(app_client, "inspector")
+    pages = app_client.get("/").text + app_client.get("/programmes/iaow").text
+    assert not any(link in pages for link in links)
+    assert team not in app_client.get(f"/inspections/{record.assigned}").text
