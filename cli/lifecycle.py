@@ -65,6 +65,13 @@ def init() -> None:
         f"{plural(report.bodies_changed, 'body', 'bodies')} and "
         f"{plural(report.programmes_changed, 'programme')} loaded or updated."
     )
+    from cli import warm
+
+    if warm.prewarm_in_background():  # the server starts while the programme is scheduled
+        console.print(
+            "Starting the local Prefect server and the warm runner in the background for the "
+            "commands that run flows (`inspectorate server status|stop`)."
+        )
 
 
 def schedule(

@@ -197,20 +197,60 @@ def stop(home: Path) -> bool:
     return pid is not None
 
 
+def _local_server_in_use() -> bool:
+    """Whether flow commands here use the shared local server and may use the warm runner."""
+    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
+        return False
+    if os.environ.get("PREFECT_API_URL"):
+        return False  # a configured server (server mode): nothing to keep warm here
+    from inspectorate.adapters.settings import get_settings
+
+    return get_settings().local_server
+
+
 def start_runner_if_useful() -> None:
     """After a flow command ran here on the shared local server: start the warm runner."""
-    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
-        return
-    if "prefect" not in sys.modules or os.environ.get("PREFECT_API_URL"):
-        return  # no flow ran, or a configured server (server mode): nothing to keep warm
-    from inspectorate.adapters.settings import get_settings
+    if "prefect" not in sys.modules or not _local_server_in_use():
+        return  # no flow ran, or flows run elsewhere
     from tasks.prefect_server import pid_alive, prefect_home, read_state
 
     home = prefect_home()
     state = read_state(home)
-    if not get_settings().local_server or state is None or not pid_alive(state.pid):
+    if state is None or not pid_alive(state.pid):
         return
     try:
         start(home)
     except OSError as error:  # a convenience: the command itself has done its work
         sys.stderr.write(f"note: the warm runner did not start ({error})\n")
+
+
+def prewarm_in_background() -> bool:
+    """Start the local server and the warm runner now, detached, for the flow commands ahead."""
+    if not _local_server_in_use():
+        return False
+    import subprocess
+
+    subprocess.Popen(
+        [sys.executable, "-m", "cli.warm"],
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # outlives the command that asked for it
+    )
+    return True
+
+
+def _prewarm() -> None:
+    """The detached prewarm: the server (under its lock, as any command), then the runner."""
+    from tasks.prefect_server import LocalServerError, ensure_server, prefect_home
+
+    try:
+        ensure_server()
+    except (LocalServerError, OSError):
+        return  # the first flow command starts it, and says why if it cannot
+    start(prefect_home())
+
+
+if __name__ == "__main__":
+    _prewarm()

@@ -67,13 +67,16 @@ def cli(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def wait_for_runner(folder: Path) -> None:
-    """Wait until the runner started after the first flow command listens."""
-    deadline = time.monotonic() + 240  # it imports Prefect and every flow: slow when busy
+def wait_for_runner(folder: Path) -> int:
+    """Wait until a warm runner listens on this home; its pid."""
+    deadline = time.monotonic() + 300  # a server start and Prefect's import: slow when busy
     while not (folder / warm.SOCKET_NAME).exists():
-        assert warm.runner_pid(folder) is not None, (folder / warm.LOG_FILE).read_text()
-        assert time.monotonic() < deadline, "the warm runner did not start listening"
+        log = folder / warm.LOG_FILE
+        assert time.monotonic() < deadline, log.read_text() if log.exists() else "no runner"
         time.sleep(0.2)
+    pid = warm.runner_pid(folder)
+    assert pid is not None
+    return pid
 
 
 def ran_in_runner(folder: Path) -> list[str]:
@@ -84,24 +87,23 @@ def ran_in_runner(folder: Path) -> list[str]:
 
 
 def test_a_flow_command_runs_in_a_fork_of_the_warm_runner(home: Path) -> None:  # noqa: F811
-    cli(home, "init")
+    cli(home, "init")  # starts the local server and the runner in the background
     for body, week in WEEKS.items():
         schedule = ["--programme", "iaow", "--fieldwork-start", week, "--as-of", AS_OF]
         cli(home, "inspection", "schedule", body, *schedule)
-    cli(home, "inspection", "advance", "1", "announce", "--as-of", AS_OF)  # here: starts both
-    wait_for_runner(home)
+    first = wait_for_runner(home)
     assert ran_in_runner(home) == []
 
-    done = cli(home, "inspection", "advance", "2", "announce", "--as-of", AS_OF)
-    assert "Inspection 2: planned → announced." in done.stdout
+    done = cli(home, "inspection", "advance", "1", "announce", "--as-of", AS_OF)
+    assert "Inspection 1: planned → announced." in done.stdout
     assert ran_in_runner(home)[-1].endswith(
-        f"inspection advance 2 announce --as-of {AS_OF} -> exit 0, cpu "
+        f"inspection advance 1 announce --as-of {AS_OF} -> exit 0, cpu "
         + ran_in_runner(home)[-1].split(" cpu ")[1]
     )
     reports = Path(env_for(home)["INSPECTORATE_REPORTS_DIR"])
-    assert list(reports.glob("inspection-2-announcement-en-*.html")), "no letter from the fork"
+    assert list(reports.glob("inspection-1-announcement-en-*.html")), "no letter from the fork"
 
-    refused = run(home, "inspection", "advance", "2", "publish", "--as-of", AS_OF)
+    refused = run(home, "inspection", "advance", "1", "publish", "--as-of", AS_OF)
     assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
     assert "Traceback" not in refused.stderr
     assert " -> exit 2, " in ran_in_runner(home)[-1]
@@ -113,12 +115,17 @@ def test_a_flow_command_runs_in_a_fork_of_the_warm_runner(home: Path) -> None:  
     assert other.returncode == 2 and "inspectorate init" in other.stderr, other.stderr
     assert len(ran_in_runner(home)) == count
 
-    runner = warm.runner_pid(home)
-    assert runner is not None
     stopped = cli(home, "server", "stop").stdout
     assert "Stopped the warm runner" in stopped
-    assert warm.runner_pid(home) is None and not Path(f"/proc/{runner}").exists()
+    assert warm.runner_pid(home) is None and not Path(f"/proc/{first}").exists()
     assert not (home / warm.SOCKET_NAME).exists()
+
+    # With no runner the command runs here (starting the server), then leaves a runner.
+    count = len(ran_in_runner(home))
+    done = cli(home, "inspection", "advance", "2", "announce", "--as-of", AS_OF)
+    assert "Inspection 2: planned → announced." in done.stdout
+    assert len(ran_in_runner(home)) == count
+    assert wait_for_runner(home) != first
 
 
 def run(
