@@ -5,8 +5,8 @@ a temporary folder (nothing under var/ is touched) and prints, for each command,
 and CPU time (the command's own process, not the server's) and their differences over
 `python -c pass` (the interpreter's own start); CPU time is the steadier on a busy machine:
 - commands that run no flow: `--help`, `milestones`, `inspection list`, `inspection show`;
-- the first command ever on a fresh PREFECT_HOME (the server starts and migrates its
-  database), from the set-up;
+- the first flow command after `init` and the scheduling (init starts the server, which
+  migrates its fresh database, and the warm runner in the background);
 - `inspection advance … announce` and an empty `sweep`: warm (the server and the warm
   runner are up: the command runs in a fork of the runner, whose CPU its log records and
   is added to the client's), with the server up but INSPECTORATE_WARM_RUNNER=false (the
@@ -162,19 +162,14 @@ def run(env: dict[str, str], home: Path) -> None:
     milestones = [CLI, "milestones", "--programme", "iaow", "--fieldwork-start", "2014-02-10"]
     line("inspectorate milestones", median(milestones, env), baseline)
 
-    timed([CLI, "init"], env)
+    timed([CLI, "init"], env)  # starts the server and the warm runner in the background
     for n, body in enumerate(BODIES):
         timed(schedule(body, WEEKS[n]), env)  # runs no flow
+    empty_sweep = [CLI, "sweep", "--as-of", AS_OF]
+    line("advance announce, first flow command after init", timed(announce(1), env), baseline)
+    wait_for_runner(home)
     line("inspection list", median([CLI, "inspection", "list"], env), baseline)
     line("inspection show 1", median([CLI, "inspection", "show", "1"], env), baseline)
-
-    empty_sweep = [CLI, "sweep", "--as-of", AS_OF]
-    line(
-        "advance announce, first ever (starts the server, migrates)",
-        timed(announce(1), env),
-        baseline,
-    )
-    wait_for_runner(home)
     line(
         "inspection advance announce, warm runner (cpu: client + fork)",
         middle([in_runner(announce(n), env, home) for n in (2, 3)]),
