@@ -75,13 +75,6 @@ def date_from_parts(
     return day
 
 
-def date_parts(day: dt.date | None) -> dict[str, str]:
-    """A date as the three fields show it (empty when there is none)."""
-    if day is None:
-        return {"day": "", "month": "", "year": ""}
-    return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
-
-
 def form_page(
     account: Account,
     name: str,

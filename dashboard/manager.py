@@ -24,7 +24,6 @@ from inspectorate.services.sessions import Account
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
 Text = Annotated[str, Form(max_length=200)]
-Part = Annotated[str, Form(max_length=10)]
 Why = Annotated[str, Form(max_length=500)]
 
 
@@ -234,8 +233,8 @@ def _team_page(
     problems: Problems,
     note: str = "",
 ) -> Response:
+    inspection = facts_of(inspection_id)
     with context.reading() as session:
-        inspection = facts_of(inspection_id)
         data = board.inspection_record(
             session, viewer=viewer_of(account), inspection=inspection
         ).data

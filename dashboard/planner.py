@@ -25,7 +25,6 @@ from inspectorate.services import context, plan_scheduling
 from inspectorate.services.sessions import Account
 
 router = APIRouter(include_in_schema=False)
-Part = Annotated[str, Form(max_length=10)]
 START = "start"
 START_FIELDS = tuple(f"{START}-{part}" for part in ("day", "month", "year"))
 

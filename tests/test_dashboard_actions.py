@@ -149,6 +149,8 @@ def test_cancelling_asks_for_a_reason_then_calls_the_inspection_off(
     assert answer.status_code == 200 and "Cancelled: the inspection is called off" in answer.text
     assert inspections_of("Cumbria")[0].status == "cancelled"
     assert audit_of(record.assigned, "cancel") == [(MANAGER, "cancelled", "Trust merged")]
+    again = app_client.get(path)
+    assert "cancelled already" in again.text and "Yes, cancel" not in again.text
 
 
 def test_an_inspection_past_its_fieldwork_offers_no_cancel_and_refuses_one(
