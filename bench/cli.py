@@ -4,7 +4,8 @@ Runs the real `inspectorate` command in subprocesses on a fresh record and PREFE
 a temporary folder (nothing under var/ is touched) and prints, for each command, the wall
 and CPU time (the command's own process, not the server's) and their differences over
 `python -c pass` (the interpreter's own start); CPU time is the steadier on a busy machine:
-- commands that run no flow: `--help`, `milestones`, `inspection list`, `inspection show`;
+- commands that run no flow: `--help`, `milestones`, `inspection list`, `inspection show`,
+  in their own process (the first two before `init`) and through the warm runner;
 - the first flow command after `init` and the scheduling (init starts the server, which
   migrates its fresh database, and the warm runner in the background);
 - `inspection advance … announce` and an empty `sweep`: warm (the server and the warm
@@ -168,8 +169,19 @@ def run(env: dict[str, str], home: Path) -> None:
     empty_sweep = [CLI, "sweep", "--as-of", AS_OF]
     line("advance announce, first flow command after init", timed(announce(1), env), baseline)
     wait_for_runner(home)
-    line("inspection list", median([CLI, "inspection", "list"], env), baseline)
-    line("inspection show 1", median([CLI, "inspection", "show", "1"], env), baseline)
+    no_runner = {**env, "INSPECTORATE_WARM_RUNNER": "false"}
+    reads = {
+        "inspectorate --help": [CLI, "--help"],
+        "inspectorate milestones": milestones,
+        "inspection list": [CLI, "inspection", "list"],
+        "inspection show 1": [CLI, "inspection", "show", "1"],
+    }
+    for what, argv in reads.items():
+        if what.startswith("inspection "):  # the record now holds inspections to read
+            line(f"{what}, no runner", median(argv, no_runner), baseline)
+    for what, argv in reads.items():
+        warm_runs = middle([in_runner(argv, env, home) for _ in range(REPEAT)])
+        line(f"{what}, warm runner (cpu: client + fork)", warm_runs, baseline)
     line(
         "inspection advance announce, warm runner (cpu: client + fork)",
         middle([in_runner(announce(n), env, home) for n in (2, 3)]),
@@ -178,7 +190,6 @@ def run(env: dict[str, str], home: Path) -> None:
     timed(empty_sweep, env)  # the day's work done: later sweeps of the day are empty
     empty = middle([in_runner(empty_sweep, env, home) for _ in range(REPEAT)])
     line("sweep (nothing to do), warm runner (cpu: client + fork)", empty, baseline)
-    no_runner = {**env, "INSPECTORATE_WARM_RUNNER": "false"}
     line(
         "inspection advance announce, server up, no runner", timed(announce(4), no_runner), baseline
     )

@@ -12,7 +12,7 @@ from cli import warm
 
 
 def main() -> None:
-    """Entry point: a flow command goes to the warm runner when one is up, else runs here."""
+    """Entry point: the warm runner takes the command when one is up, else it runs here."""
     argv = sys.argv[1:]
     code = warm.forward(argv)
     if code is not None:
@@ -22,8 +22,7 @@ def main() -> None:
     try:
         run()
     finally:
-        if warm.is_forwarded(argv):
-            warm.start_runner_if_useful()
+        warm.start_runner_if_useful()  # after a flow ran on the local server
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Hand a flow command to the warm runner, so it starts in milliseconds, not seconds.
+"""Hand a command to the warm runner, so it starts in milliseconds, not seconds.
 
 A command that runs a flow pays about three seconds of CPU to import Prefect and the
-flows before it does anything. The warm runner (`cli/warm_runner.py`) is a process that
+flows before it does anything, and one that reads the record about one to import the
+database layer and the command line. The warm runner (`cli/warm_runner.py`) is a process that
 has imported them once and lives beside the shared local Prefect server; for each command
 it forks a copy of itself, which runs the command with this terminal, folder and
 environment and reports the exit code. The command is the same code on the same record
@@ -32,17 +33,10 @@ PID_FILE = "warm-runner.pid"
 KEY_FILE = "warm-runner.key"
 LOG_FILE = "warm-runner.log"
 # The commands that run a flow (everything else starts fast on its own).
-FORWARDED = (
-    ("inspection", "advance"),
-    ("inspection", "sample"),
-    ("inspection", "score"),
-    ("inspection", "sign-off"),
-    ("inspection", "reschedule"),
-    ("inspection", "follow-up"),
-    ("sweep",),
-    ("report", "publish"),
-    ("draft", "comments"),
-)
+# Commands that stay in their own process: a server or a long simulation of its own, a
+# password prompt (getpass needs the terminal as its controlling one, which a fork lacks),
+# and `init`, which may replace the runner's environment.
+LOCAL_ONLY = ("dashboard", "server", "users", "init", "demo", "simulate")
 # Read by Prefect when it is imported, or by Python at start: the runner imported them once.
 _FIXED_AT_IMPORT = ("PREFECT_", "DO_NOT_TRACK", "PYTHON", "INSPECTORATE_")
 _SOURCE_PACKAGES = ("cli", "flows", "tasks", "inspectorate")
@@ -78,11 +72,9 @@ def source_key(root: Path = ROOT) -> str:
 
 
 def is_forwarded(argv: Sequence[str]) -> bool:
-    """Whether these arguments name a command that runs a flow (and asks for no help)."""
-    if "--help" in argv:
-        return False
+    """Whether a running warm runner may take this command (most commands: not LOCAL_ONLY)."""
     words = [a for a in argv if not a.startswith("-")]
-    return any(tuple(words[: len(command)]) == command for command in FORWARDED)
+    return bool(words) and words[0] not in LOCAL_ONLY
 
 
 def forward(argv: Sequence[str]) -> int | None:
