@@ -73,8 +73,10 @@ def source_key(root: Path = ROOT) -> str:
 
 def is_forwarded(argv: Sequence[str]) -> bool:
     """Whether a running warm runner may take this command (most commands: not LOCAL_ONLY)."""
+    if not argv or "--install-completion" in argv or "--show-completion" in argv:
+        return False  # the bare command prints its help; completion edits the user's shell
     words = [a for a in argv if not a.startswith("-")]
-    return bool(words) and words[0] not in LOCAL_ONLY
+    return not words or words[0] not in LOCAL_ONLY
 
 
 def forward(argv: Sequence[str]) -> int | None:

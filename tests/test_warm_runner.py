@@ -29,7 +29,8 @@ WEEKS = {"Durham Tees Valley": "2014-02-10", "London": "2014-02-17"}
         (["dashboard"], False),
         (["server", "stop"], False),
         (["init"], False),
-        (["--verbose"], False),
+        (["--help"], True),
+        (["--install-completion"], False),
         ([], False),
     ],
 )
