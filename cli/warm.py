@@ -37,22 +37,41 @@ LOG_FILE = "warm-runner.log"
 # password prompt (getpass needs the terminal as its controlling one, which a fork lacks),
 # and `init`, which may replace the runner's environment.
 LOCAL_ONLY = ("dashboard", "server", "users", "init", "demo", "simulate")
+# Those that run a flow: they wait for a runner being started rather than start Prefect here.
+FLOW_COMMANDS = (
+    ("inspection", "advance"),
+    ("inspection", "sample"),
+    ("inspection", "score"),
+    ("inspection", "sign-off"),
+    ("inspection", "reschedule"),
+    ("inspection", "follow-up"),
+    ("sweep",),
+    ("report", "publish"),
+    ("draft", "comments"),
+)
+STARTING_FILE = "warm-runner.starting"
+START_WAIT_SECONDS = 120.0  # as long as a local server may take to start (prefect_server.py)
 # Read by Prefect when it is imported, or by Python at start: the runner imported them once.
 _FIXED_AT_IMPORT = ("PREFECT_", "DO_NOT_TRACK", "PYTHON", "INSPECTORATE_")
 _SOURCE_PACKAGES = ("cli", "flows", "tasks", "inspectorate")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def home_of(env: Mapping[str, str]) -> Path:
+    """The shared local server's home: PREFECT_HOME, or var/prefect here (prefect_server.py)."""
+    return Path(env.get("PREFECT_HOME") or "var/prefect").expanduser().resolve()
+
+
 def socket_path(env: Mapping[str, str]) -> Path:
-    """Where the runner of this PREFECT_HOME listens (the shared local server's home)."""
-    home = env.get("PREFECT_HOME") or str(Path.home() / ".prefect")
-    return Path(home) / SOCKET_NAME
+    """Where the runner of this home listens."""
+    return home_of(env) / SOCKET_NAME
 
 
 def environment_key(env: Mapping[str, str]) -> str:
     """A digest of the settings a runner fixed when it imported Prefect and the product."""
     env = dict(env)
     apply_prefect_defaults(env)  # as importing the flows does, in the runner and here
+    env["PREFECT_HOME"] = str(home_of(env))  # the runner is told its home in full
     fixed = sorted((k, v) for k, v in env.items() if k.startswith(_FIXED_AT_IMPORT))
     return hashlib.sha256(json.dumps(fixed).encode()).hexdigest()
 
@@ -79,6 +98,40 @@ def is_forwarded(argv: Sequence[str]) -> bool:
     return not words or words[0] not in LOCAL_ONLY
 
 
+def _runs_flows(argv: Sequence[str]) -> bool:
+    """Whether the command runs a flow (it needs the server and Prefect, seconds to start)."""
+    words = tuple(a for a in argv if not a.startswith("-"))
+    return "--help" not in argv and any(words[: len(c)] == c for c in FLOW_COMMANDS)
+
+
+def _runner_comes(path: Path) -> bool:
+    """Wait while a runner is being started (by init, or a flow command); True once it listens.
+
+    A flow command run here meanwhile would wait for the same server and import what the
+    runner is importing, competing with it for the CPU: waiting costs nothing instead.
+    """
+    home = path.parent
+    deadline = time.monotonic() + START_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        starting = _pid_in(home / STARTING_FILE) or runner_pid(home)
+        if starting is None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def _pid_in(file: Path) -> int | None:
+    """The live pid a file names, or None."""
+    try:
+        pid = int(file.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
 def forward(argv: Sequence[str]) -> int | None:
     """Run the command in a fork of the warm runner; its exit code, or None to run it here."""
     if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
@@ -86,7 +139,7 @@ def forward(argv: Sequence[str]) -> int | None:
     if not is_forwarded(argv):
         return None
     path = socket_path(os.environ)
-    if not path.exists():
+    if not path.exists() and not (_runs_flows(argv) and _runner_comes(path)):
         return None
     request = {
         "argv": list(argv),
@@ -165,7 +218,7 @@ def start(home: Path) -> None:
     with (home / LOG_FILE).open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "cli.warm_runner"],
-            env=dict(os.environ),
+            env={**os.environ, "PREFECT_HOME": str(home)},
             cwd=home,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -239,11 +292,16 @@ def _prewarm() -> None:
     """The detached prewarm: the server (under its lock, as any command), then the runner."""
     from tasks.prefect_server import LocalServerError, ensure_server, prefect_home
 
+    starting = prefect_home() / STARTING_FILE
     try:
+        starting.parent.mkdir(parents=True, exist_ok=True)
+        starting.write_text(str(os.getpid()))
         ensure_server()
+        start(prefect_home())
     except (LocalServerError, OSError):
         return  # the first flow command starts it, and says why if it cannot
-    start(prefect_home())
+    finally:
+        starting.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
