@@ -32,7 +32,6 @@ SOCKET_NAME = "warm-runner.sock"
 PID_FILE = "warm-runner.pid"
 KEY_FILE = "warm-runner.key"
 LOG_FILE = "warm-runner.log"
-# The commands that run a flow (everything else starts fast on its own).
 # Commands that stay in their own process: a server or a long simulation of its own, a
 # password prompt (getpass needs the terminal as its controlling one, which a fork lacks),
 # and `init`, which may replace the runner's environment.
