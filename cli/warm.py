@@ -150,7 +150,8 @@ def forward(argv: Sequence[str]) -> int | None:
     }
     try:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.settimeout(5)
+        # Long enough for a busy machine: a fork that started must not also run here.
+        connection.settimeout(30)
         connection.connect(str(path))
         socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
         reader = connection.makefile("rb")
