@@ -28,18 +28,23 @@ print("\\nLOADED " + json.dumps(sorted({n.split(".")[0] for n in run})))
 """
 
 
-def loaded_by(argv: list[str], tmp_path: Path) -> set[str]:
-    """The top-level packages a command has imported when it ends."""
-    env = {
+def quiet_env(tmp_path: Path) -> dict[str, str]:
+    """A bare environment on the test's record that starts no server or runner."""
+    return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
         "INSPECTORATE_DATABASE_URL": f"sqlite:///{tmp_path / 'record.db'}",
         "INSPECTORATE_WARM_RUNNER": "false",
         "INSPECTORATE_LOCAL_SERVER": "false",
     }
+
+
+def loaded_by(argv: list[str], tmp_path: Path) -> set[str]:
+    """The top-level packages a command has imported when it ends."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(argv)],
-        env=env,
+        env=quiet_env(tmp_path),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -76,11 +81,7 @@ def test_reading_the_record_loads_no_pandas_scipy_or_prefect(
 ) -> None:
     subprocess.run(
         [sys.executable, "-m", "cli.main", "init"],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "INSPECTORATE_DATABASE_URL": f"sqlite:///{tmp_path / 'record.db'}",
-        },
+        env=quiet_env(tmp_path),  # no local server or runner started in the background
         cwd=ROOT,
         capture_output=True,
         check=True,
