@@ -56,6 +56,11 @@ _SOURCE_PACKAGES = ("cli", "flows", "tasks", "inspectorate")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _enabled() -> bool:
+    """INSPECTORATE_WARM_RUNNER (Settings.warm_runner), read without loading the settings."""
+    return os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() not in ("0", "false", "no")
+
+
 def home_of(env: Mapping[str, str]) -> Path:
     """The shared local server's home: PREFECT_HOME, or var/prefect here (prefect_server.py)."""
     return Path(env.get("PREFECT_HOME") or "var/prefect").expanduser().resolve()
@@ -109,33 +114,26 @@ def _runner_comes(path: Path) -> bool:
     A flow command run here meanwhile would wait for the same server and import what the
     runner is importing, competing with it for the CPU: waiting costs nothing instead.
     """
+    from tasks.prefect_server import pid_alive  # only on this path: it reads package metadata
+
     home = path.parent
     deadline = time.monotonic() + START_WAIT_SECONDS
     while time.monotonic() < deadline:
         if path.exists():
             return True
-        starting = _pid_in(home / STARTING_FILE) or runner_pid(home)
-        if starting is None:
+        try:
+            starter = int((home / STARTING_FILE).read_text())
+        except (OSError, ValueError):
+            starter = None
+        if not (starter is not None and pid_alive(starter)) and runner_pid(home) is None:
             return False
         time.sleep(0.05)
     return False
 
 
-def _pid_in(file: Path) -> int | None:
-    """The live pid a file names, or None."""
-    try:
-        pid = int(file.read_text())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return None
-    return pid
-
-
 def forward(argv: Sequence[str]) -> int | None:
     """Run the command in a fork of the warm runner; its exit code, or None to run it here."""
-    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
-        return None
-    if not is_forwarded(argv):
+    if not _enabled() or not is_forwarded(argv):
         return None
     path = socket_path(os.environ)
     if not path.exists() and not (_runs_flows(argv) and _runner_comes(path)):
@@ -246,9 +244,7 @@ def stop(home: Path) -> bool:
 
 def _local_server_in_use() -> bool:
     """Whether flow commands here use the shared local server and may use the warm runner."""
-    if os.environ.get("INSPECTORATE_WARM_RUNNER", "true").lower() in ("0", "false", "no"):
-        return False
-    if os.environ.get("PREFECT_API_URL"):
+    if not _enabled() or os.environ.get("PREFECT_API_URL"):
         return False  # a configured server (server mode): nothing to keep warm here
     from inspectorate.adapters.settings import get_settings
 
