@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import tempfile
-import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from dashboard.hints import explain, upload_name
+from dashboard.manager import back_to, facts_of
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
-from inspectorate.services import board, context
 from inspectorate.services.users import Account
 
 router = APIRouter(include_in_schema=False)
@@ -33,19 +32,6 @@ def _signed_in(request: Request, csrf: str) -> Account:
     return account
 
 
-def _inspection(inspection_id: int) -> access.InspectionFacts:
-    with context.reading() as session:
-        inspection = board.inspection_facts(session, inspection_id=inspection_id)
-    if inspection is None:
-        raise HTTPException(404, f"No inspection {inspection_id}.")
-    return inspection
-
-
-def _back(inspection_id: int, note: str) -> Response:
-    query = urllib.parse.urlencode({"note": note[:200]})
-    return RedirectResponse(f"/inspections/{inspection_id}?{query}", status_code=303)
-
-
 def _run(inspection_id: int, action: str, step: Callable[[], str]) -> Response:
     """Run a flow under the lock; a refusal comes back as a 400 that says why."""
     with ACTIONS:
@@ -56,7 +42,7 @@ def _run(inspection_id: int, action: str, step: Callable[[], str]) -> Response:
                 said = step()
         except InspectorateError as refused:
             raise HTTPException(400, f"{action} refused: {explain(refused)}") from refused
-    return _back(inspection_id, f"{action}: {said}")
+    return back_to(inspection_id, f"{action}: {said}")
 
 
 @router.post("/inspections/{inspection_id}/reschedule")
@@ -70,7 +56,7 @@ def reschedule(
     """Move the fieldwork (programme manager); the reschedule-inspection flow re-plans."""
     account = _signed_in(request, csrf)
     forbid(access.may_manage(viewer_of(account)))
-    _inspection(inspection_id)
+    facts_of(inspection_id)
     start = parse_date(fieldwork_start, what="fieldwork start")
     from flows.timers import reschedule_inspection
 
@@ -89,7 +75,7 @@ def upload_fieldwork(
 ) -> Response:
     """Score an uploaded judgements file (CSV or XLSX) through the score-fieldwork flow."""
     account = _signed_in(request, csrf)
-    inspection = _inspection(inspection_id)
+    inspection = facts_of(inspection_id)
     forbid(access.may_upload_fieldwork(viewer_of(account), inspection))
     suffix = Path(judgements.filename or "judgements.csv").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -121,7 +107,7 @@ def submit_comments(
 ) -> Response:
     """The body's comments on its draft, while the window is open."""
     account = _signed_in(request, csrf)
-    inspection = _inspection(inspection_id)
+    inspection = facts_of(inspection_id)
     forbid(access.may_comment(viewer_of(account), inspection))
     if not text.strip():
         raise HTTPException(400, "Write the comments before sending them.")
@@ -137,7 +123,7 @@ def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
     """Publish (programme manager): the publish-report flow lifts the embargo."""
     account = _signed_in(request, csrf)
     forbid(access.may_manage(viewer_of(account)))
-    _inspection(inspection_id)
+    facts_of(inspection_id)
     from flows.lifecycle import publish_report
 
     def _step() -> str:
@@ -157,7 +143,7 @@ def sign_off(
 ) -> Response:
     """Sign off the draft (lead inspector) or the publication (manager), as the CLI does."""
     account = _signed_in(request, csrf)
-    inspection = _inspection(inspection_id)
+    inspection = facts_of(inspection_id)
     viewer = viewer_of(account)
     forbid(any(may_sign_off(viewer, inspection, stage) for stage in SIGN_OFFS))
     try:
