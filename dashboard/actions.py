@@ -1,7 +1,13 @@
-"""The dashboard's actions: each calls the same flow as the CLI, and the flow audits it."""
+"""The actions on an inspection: reschedule, fieldwork, comments, sign-off and publish.
+
+Each calls the same flow as the command line, and the flow audits it. Each has a page of
+its own with its form (the inspection page shows the short ones inline); a refusal comes
+back on that form, status 400, with an error summary and everything typed kept.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,63 +16,132 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
+from dashboard.forms import Problems, date_from_parts, form_page
 from dashboard.hints import explain, upload_name
-from dashboard.manager import back_to, facts_of
+from dashboard.manager import back_to, facts_of, manager_of
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
-from inspectorate.services.users import Account
+from inspectorate.services import board, context
+from inspectorate.services.sessions import Account
 
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
+Why = Annotated[str, Form(max_length=500)]
+Part = Annotated[str, Form(max_length=10)]
 MAX_UPLOAD = 20_000_000
 
 
-def _signed_in(request: Request, csrf: str) -> Account:
+def signed_in(request: Request, csrf: str | None = None) -> Account:
+    """The signed-in account (401 signed out; the form's CSRF token checked on a POST)."""
     account = account_of(request)
     if account is None:
         raise HTTPException(401, "Sign in first.")
-    check_csrf(account.csrf, csrf)
+    if csrf is not None:
+        check_csrf(account.csrf, csrf)
     return account
 
 
-def _run(inspection_id: int, action: str, step: Callable[[], str]) -> Response:
-    """Run a flow under the lock; a refusal comes back as a 400 that says why."""
+def run_flow(step: Callable[[], str]) -> str:
+    """Run a flow on the embedded runtime, one action at a time; refusals propagate."""
     with ACTIONS:
         from tasks.runtime import embedded_runtime
 
-        try:
-            with embedded_runtime():
-                said = step()
-        except InspectorateError as refused:
-            raise HTTPException(400, f"{action} refused: {explain(refused)}") from refused
-    return back_to(inspection_id, f"{action}: {said}")
+        with embedded_runtime():
+            return step()
+
+
+def moved(old: str, new: str) -> str:
+    """'comments closed → published': a change of status as people read it."""
+    return f"{old.replace('_', ' ')} → {new.replace('_', ' ')}"
+
+
+def action_page(
+    account: Account,
+    inspection_id: int,
+    template: str,
+    values: dict[str, str],
+    problems: Problems | None = None,
+    **extra: object,
+) -> Response:
+    """An action's form page about one inspection (400 with the problems when there are any)."""
+    inspection = facts_of(inspection_id)
+    with context.reading() as session:
+        data = board.inspection_record(
+            session, viewer=viewer_of(account), inspection=inspection
+        ).data
+    return form_page(account, template, values=values, problems=problems, data=data, **extra)
+
+
+@router.get("/inspections/{inspection_id}/reschedule")
+def reschedule_form(request: Request, inspection_id: int) -> Response:
+    """The form to move an inspection's fieldwork to another Monday, with a reason."""
+    account = manager_of(request)
+    return action_page(account, inspection_id, "reschedule.html.j2", {})
 
 
 @router.post("/inspections/{inspection_id}/reschedule")
 def reschedule(
     request: Request,
     inspection_id: int,
-    fieldwork_start: Annotated[str, Form(max_length=10)],
-    why: Annotated[str, Form(max_length=500)],
     csrf: Csrf,
+    why: Why = "",
+    day: Annotated[str, Form(alias="fieldwork_start-day", max_length=10)] = "",
+    month: Annotated[str, Form(alias="fieldwork_start-month", max_length=10)] = "",
+    year: Annotated[str, Form(alias="fieldwork_start-year", max_length=10)] = "",
+    fieldwork_start: Part = "",
 ) -> Response:
-    """Move the fieldwork (programme manager); the reschedule-inspection flow re-plans."""
-    account = _signed_in(request, csrf)
-    forbid(access.may_manage(viewer_of(account)))
+    """Move the fieldwork (programme manager); the reschedule-inspection flow re-plans.
+
+    The date comes in the GOV.UK three fields, or as one ISO date (`fieldwork_start`) from a
+    script.
+    """
+    account = manager_of(request, csrf)
     facts_of(inspection_id)
-    start = parse_date(fieldwork_start, what="fieldwork start")
-    from flows.timers import reschedule_inspection
+    values = {
+        "fieldwork_start-day": day,
+        "fieldwork_start-month": month,
+        "fieldwork_start-year": year,
+        "why": why,
+    }
+    problems = Problems()
+    start: dt.date | None = None
+    if fieldwork_start and not (day or month or year):
+        try:
+            start = parse_date(fieldwork_start, what="fieldwork start")
+        except InspectorateError as refused:
+            problems.refuse(refused, default="fieldwork_start")
+    else:
+        start = date_from_parts(values, "fieldwork_start", "New fieldwork start", problems)
+    if not why.strip():
+        problems.add("why", "Enter why the fieldwork moves: the audit trail keeps it")
+    if start is not None and not problems:
+        from flows.timers import reschedule_inspection
 
-    def _step() -> str:
-        old, new = reschedule_inspection(
-            inspection_id=inspection_id, fieldwork_start=start, why=why, actor=account.username
-        )
-        return f"fieldwork moved from {old} to {new}"
+        def _step() -> str:
+            old, new = reschedule_inspection(
+                inspection_id=inspection_id,
+                fieldwork_start=start,
+                why=why.strip(),
+                actor=account.username,
+            )
+            return f"Reschedule: fieldwork moved from {old} to {new}"
 
-    return _run(inspection_id, "Reschedule", _step)
+        try:
+            return back_to(inspection_id, run_flow(_step))
+        except InspectorateError as refused:
+            problems.refuse(refused, default="fieldwork_start")
+    return action_page(account, inspection_id, "reschedule.html.j2", values, problems)
+
+
+@router.get("/inspections/{inspection_id}/fieldwork")
+def fieldwork_form(request: Request, inspection_id: int) -> Response:
+    """The form to upload the fieldwork judgements for scoring."""
+    account = signed_in(request)
+    forbid(access.may_upload_fieldwork(viewer_of(account), facts_of(inspection_id)))
+    return action_page(account, inspection_id, "fieldwork.html.j2", {})
 
 
 @router.post("/inspections/{inspection_id}/fieldwork")
@@ -74,63 +149,82 @@ def upload_fieldwork(
     request: Request, inspection_id: int, judgements: UploadFile, csrf: Annotated[str, Form()]
 ) -> Response:
     """Score an uploaded judgements file (CSV or XLSX) through the score-fieldwork flow."""
-    account = _signed_in(request, csrf)
-    inspection = facts_of(inspection_id)
-    forbid(access.may_upload_fieldwork(viewer_of(account), inspection))
-    suffix = Path(judgements.filename or "judgements.csv").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise HTTPException(400, "Upload the judgements as a .csv or .xlsx file.")
+    account = signed_in(request, csrf)
+    forbid(access.may_upload_fieldwork(viewer_of(account), facts_of(inspection_id)))
+    problems = Problems()
+    suffix = Path(judgements.filename or "").suffix.lower()
     content = judgements.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(400, "The file is larger than 20 MB.")
-    from flows.casework import score_fieldwork
+    if not judgements.filename:
+        problems.add("judgements", "Choose the judgements file to upload")
+    elif suffix not in (".csv", ".xlsx"):
+        problems.add("judgements", "The judgements file must be a .csv or .xlsx file")
+    elif len(content) > MAX_UPLOAD:
+        problems.add("judgements", "The judgements file must be smaller than 20 MB")
+    if not problems:
+        from flows.casework import score_fieldwork
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / upload_name(judgements.filename, suffix)  # messages name it
-        path.write_bytes(content)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / upload_name(judgements.filename, suffix)  # messages name it
 
-        def _step() -> str:
-            outcome = score_fieldwork(
-                inspection_id=inspection_id, judgements_path=str(path), actor=account.username
-            )
-            return f"{outcome.from_status} → {outcome.to_status}"
+            def _step() -> str:
+                outcome = score_fieldwork(
+                    inspection_id=inspection_id,
+                    judgements_path=str(path),
+                    actor=account.username,
+                )
+                return f"Fieldwork scored: {moved(outcome.from_status, outcome.to_status)}"
 
-        return _run(inspection_id, "Fieldwork scored", _step)
+            path.write_bytes(content)
+            try:
+                return back_to(inspection_id, run_flow(_step))
+            except InspectorateError as refused:
+                problems.refuse(refused, default="judgements")
+    return action_page(account, inspection_id, "fieldwork.html.j2", {}, problems)
+
+
+@router.get("/inspections/{inspection_id}/comments")
+def comments_form(request: Request, inspection_id: int) -> Response:
+    """The body's form for its comments on the draft, while the window is open."""
+    account = signed_in(request)
+    forbid(access.may_comment(viewer_of(account), facts_of(inspection_id)))
+    return action_page(account, inspection_id, "comments.html.j2", {"text": ""})
 
 
 @router.post("/inspections/{inspection_id}/comments")
 def submit_comments(
     request: Request,
     inspection_id: int,
-    text: Annotated[str, Form(max_length=200_000)],
     csrf: Csrf,
+    text: Annotated[str, Form(max_length=200_000)] = "",
 ) -> Response:
     """The body's comments on its draft, while the window is open."""
-    account = _signed_in(request, csrf)
-    inspection = facts_of(inspection_id)
-    forbid(access.may_comment(viewer_of(account), inspection))
+    account = signed_in(request, csrf)
+    forbid(access.may_comment(viewer_of(account), facts_of(inspection_id)))
+    problems = Problems()
     if not text.strip():
-        raise HTTPException(400, "Write the comments before sending them.")
-    from flows.comments import submit_comments as submit
+        problems.add("text", "Write the comments before sending them")
+    else:
+        from flows.comments import submit_comments as submit
 
-    return _run(
-        inspection_id, "Comments", lambda: submit(inspection_id, text.strip(), account.username)
-    )
+        try:
+            said = run_flow(lambda: submit(inspection_id, text.strip(), account.username))
+            return back_to(inspection_id, f"Comments: {said}")
+        except InspectorateError as refused:
+            problems.refuse(refused, default="text")
+    return action_page(account, inspection_id, "comments.html.j2", {"text": text}, problems)
 
 
-@router.post("/inspections/{inspection_id}/publish")
-def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
-    """Publish (programme manager): the publish-report flow lifts the embargo."""
-    account = _signed_in(request, csrf)
-    forbid(access.may_manage(viewer_of(account)))
-    facts_of(inspection_id)
-    from flows.lifecycle import publish_report
-
-    def _step() -> str:
-        outcome = publish_report(inspection_id=inspection_id, actor=account.username)
-        return f"{outcome.from_status} → {outcome.to_status}"
-
-    return _run(inspection_id, "Publish", _step)
+@router.get("/inspections/{inspection_id}/sign-off")
+def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> Response:
+    """The sign-off of the draft (lead inspector) or of the publication (manager)."""
+    account = signed_in(request)
+    inspection = facts_of(inspection_id)
+    try:
+        rule = sign_off_rule(what[:20])
+    except InspectorateError as unknown:
+        raise HTTPException(404, str(unknown)) from unknown
+    forbid(may_sign_off(viewer_of(account), inspection, rule.stage))
+    return action_page(account, inspection_id, "sign_off.html.j2", {"why": ""}, what=rule.name)
 
 
 @router.post("/inspections/{inspection_id}/sign-off")
@@ -139,22 +233,53 @@ def sign_off(
     inspection_id: int,
     what: Annotated[str, Form(max_length=20)],
     csrf: Csrf,
-    why: Annotated[str, Form(max_length=500)] = "",
+    why: Why = "",
 ) -> Response:
     """Sign off the draft (lead inspector) or the publication (manager), as the CLI does."""
-    account = _signed_in(request, csrf)
+    account = signed_in(request, csrf)
     inspection = facts_of(inspection_id)
     viewer = viewer_of(account)
     forbid(any(may_sign_off(viewer, inspection, stage) for stage in SIGN_OFFS))
-    try:
+    try:  # a hidden field: no one types it, so no form to show it on
         rule = sign_off_rule(what)
     except InspectorateError as refused:
         raise HTTPException(400, f"Sign-off refused: {explain(refused)}") from refused
     forbid(may_sign_off(viewer, inspection, rule.stage))
     from flows.sign_off import sign_off_and_resume
 
-    return _run(
-        inspection_id,
-        "Sign-off",
-        lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip()),
-    )
+    problems = Problems()
+    try:
+        said = run_flow(
+            lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip())
+        )
+        return back_to(inspection_id, f"Sign-off: {said}")
+    except InspectorateError as refused:
+        problems.refuse(refused, default="why")
+    values = {"why": why}
+    return action_page(account, inspection_id, "sign_off.html.j2", values, problems, what=rule.name)
+
+
+@router.get("/inspections/{inspection_id}/publish")
+def publish_form(request: Request, inspection_id: int) -> Response:
+    """Are you sure? The step before a report goes to its distribution list."""
+    account = manager_of(request)
+    return action_page(account, inspection_id, "publish.html.j2", {})
+
+
+@router.post("/inspections/{inspection_id}/publish")
+def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
+    """Publish (programme manager): the publish-report flow lifts the embargo."""
+    account = manager_of(request, csrf)
+    facts_of(inspection_id)
+    from flows.lifecycle import publish_report
+
+    def _step() -> str:
+        outcome = publish_report(inspection_id=inspection_id, actor=account.username)
+        return f"Publish: {moved(outcome.from_status, outcome.to_status)}"
+
+    problems = Problems()
+    try:
+        return back_to(inspection_id, run_flow(_step))
+    except InspectorateError as refused:
+        problems.refuse(refused, default="publish")
+    return action_page(account, inspection_id, "publish.html.j2", {}, problems)

@@ -287,9 +287,12 @@ def test_the_lead_inspector_signs_off_the_draft_on_the_inspection_page(
     page = app_client.get(path).text
     assert "<h2>Sign-off</h2>" in page and "the report still lacks the team&#39;s text" in page
     assert sign_off_form(page) is None  # nothing to sign yet
-    refused = app_client.post(f"{path}/sign-off", data={"what": "draft", "csrf": csrf})
-    assert refused.status_code == 400
-    assert f"Sign-off refused: the report of inspection {record.scored} still lacks" in refused.text
+    refused = app_client.post(
+        f"{path}/sign-off", data={"what": "draft", "why": "Kept <b>", "csrf": csrf}
+    )
+    assert refused.status_code == 400 and "There is a problem" in refused.text
+    assert f"the report of inspection {record.scored} still lacks" in refused.text
+    assert ">Kept &lt;b&gt;</textarea>" in refused.text  # what was typed, on the same form
     store_text(record.scored, team_text(record.scored), "2014-04-01")
     page = app_client.get(path).text
     assert sign_off_form(page) == "Sign off the draft"
@@ -331,13 +334,13 @@ def test_the_manager_signs_off_the_publication_before_the_publish_button_shows(
     page = app_client.get(path).text
     assert "waiting for the programme manager to sign off the publication" in page
     assert sign_off_form(page) == "Sign off for publication"
-    assert f'action="{path}/publish"' not in page  # not before the sign-off
+    assert f'href="{path}/publish"' not in page  # not before the sign-off
     answer = app_client.post(f"{path}/sign-off", data={"what": "publication", "csrf": csrf})
     assert (
         answer.status_code == 200 and "the publication is signed off by mia.manager" in answer.text
     )
     assert sign_offs_in_the_audit(record.draft)[-1][:2] == ("mia.manager", "publication")
-    assert sign_off_form(answer.text) is None and f'action="{path}/publish"' in answer.text
+    assert sign_off_form(answer.text) is None and f'href="{path}/publish"' in answer.text
     sign_in(app_client, "body")
     page = app_client.get(path).text
     assert "<h2>Sign-off</h2>" not in page and sign_off_form(page) is None
