@@ -14,26 +14,33 @@ of the first command that exits non-zero. How the test reads a command:
   move by the same whole number of weeks (the least that keeps every milestone of those
   fieldwork weeks exactly as many weeks later), and by nothing while it still would;
 - a command that asks for a password reads it from standard input, given twice;
+- as for a reader, `init` starts the local Prefect server and the warm runner that later
+  commands use; the test stops both;
 - SKIPPED lists the only commands not run, each with its reason, shown as skipped tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
+import signal
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pendulum
 import pytest
 
+from cli import warm
 from inspectorate.adapters import clock
 from inspectorate.domain.date_rules import week_problems
 from inspectorate.domain.milestones import plan_milestones
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
 from tests.import_graph import ROOT
+from tests.test_local_server import servers_of
 
 README = ROOT / "README.md"
 SHELL_FENCES = ("sh", "console")
@@ -168,28 +175,41 @@ def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Ran]:
     (folder / "config").symlink_to(ROOT / "config")
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTORATE_")}
     env["PATH"] = f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["PREFECT_HOME"] = str(folder / ".prefect")
-    env["INSPECTORATE_LOCAL_SERVER"] = "false"  # a temporary Prefect server: none left running
+    # As a reader has it: `init` starts the local Prefect server and the warm runner, which
+    # the later commands use; both are stopped after, whatever happened.
+    home = folder / ".prefect"
+    env["PREFECT_HOME"] = str(home)
     weeks = weeks_to_move(EXAMPLE_DAY, STARTS, clock.today())
     ran: dict[int, Ran] = {}
-    for command in COMMANDS:
-        if command.skipped():
-            continue
-        text = as_run(command, weeks, EXAMPLE_DAY.year)
-        done = subprocess.run(
-            ["bash", "-c", f"set -o pipefail\n{text}"],
-            cwd=folder,
-            env=env,
-            input=f"{PASSWORD}\n{PASSWORD}\n",
-            capture_output=True,
-            text=True,
-            timeout=900,
-            start_new_session=True,  # no terminal: a password prompt reads standard input
-        )
-        ran[command.line] = Ran(text, done.returncode, done.stdout + done.stderr)
-        if done.returncode != 0:
-            break
+    try:
+        for command in COMMANDS:
+            if command.skipped():
+                continue
+            text = as_run(command, weeks, EXAMPLE_DAY.year)
+            done = subprocess.run(
+                ["bash", "-c", f"set -o pipefail\n{text}"],
+                cwd=folder,
+                env=env,
+                input=f"{PASSWORD}\n{PASSWORD}\n",
+                capture_output=True,
+                text=True,
+                timeout=900,
+                start_new_session=True,  # no terminal: a password prompt reads standard input
+            )
+            ran[command.line] = Ran(text, done.returncode, done.stdout + done.stderr)
+            if done.returncode != 0:
+                break
+    finally:
+        stop_everything_started_on(home)
     return ran
+
+
+def stop_everything_started_on(home: Path) -> None:
+    """Stop the warm runner and every Prefect server that ran on this PREFECT_HOME."""
+    warm.stop(home)
+    for pid in servers_of(home):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"README.md:{c.line}" for c in COMMANDS])
