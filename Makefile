@@ -36,9 +36,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite runs in TEST_WORKERS processes, a test file to each at a time (module fixtures
+# build their record once); much of its time is waiting on servers and subprocesses.
+TEST_WORKERS ?= 2
 pytest: $(STAMP)
 	mkdir -p $(PREFECT_HOME)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # After upgrading the `holidays` package: rewrite the domain's bank-holiday table from it.
 bank-holidays: $(STAMP)
