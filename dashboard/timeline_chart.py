@@ -117,7 +117,8 @@ def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today")
     height = TOP + sum(heights) + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" font-family="DejaVu Sans, sans-serif" '
+        f'height="{height}" role="group" aria-label="Programme timeline" '
+        'font-family="DejaVu Sans, sans-serif" '
         f'font-size="{FONT_SIZE}">',
         "<title>Programme timeline</title>",
     ]
