@@ -37,6 +37,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The longest test files (servers, subprocesses, whole walkthroughs) start first: with the
+# suite split over processes a file at a time (Makefile), they then overlap the many short
+# ones instead of running side by side at the end.
+LONGEST_FIRST = (
+    "test_server_mode.py",
+    "test_server_faults.py",
+    "test_readme.py",
+    "test_cli_corpus.py",
+    "test_crash_recovery.py",
+    "test_local_server.py",
+    "test_warm_runner.py",
+    "test_api_fuzz.py",
+    "test_due_work.py",
+    "test_accessibility.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         backends = metafunc.config.getoption("backend") or ["sqlite", "postgresql"]
