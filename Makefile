@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench messages bank-holidays server worker deploy clean
+.PHONY: demo test lint typecheck pytest bench messages bank-holidays govuk-frontend server worker deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,23 @@ pytest: $(STAMP)
 # After upgrading the `holidays` package: rewrite the domain's bank-holiday table from it.
 bank-holidays: $(STAMP)
 	$(BIN)/python -m inspectorate.adapters.bank_holiday_source
+
+# The dashboard's GOV.UK Design System files (CSS, JS, fonts, crest), vendored under
+# templates/dashboard/static/govuk/ so nothing is fetched at run time. Refresh them with
+# `make govuk-frontend GOVUK_FRONTEND=6.6.0` (needs npm and the npm registry).
+GOVUK_FRONTEND ?= 6.6.0
+GOVUK_STATIC := templates/dashboard/static/govuk
+govuk-frontend:
+	rm -rf $(GOVUK_STATIC) && mkdir -p $(GOVUK_STATIC)/assets
+	cd $(GOVUK_STATIC) && npm pack --silent govuk-frontend@$(GOVUK_FRONTEND) >/dev/null \
+		&& tar xzf govuk-frontend-$(GOVUK_FRONTEND).tgz && rm govuk-frontend-$(GOVUK_FRONTEND).tgz
+	cd $(GOVUK_STATIC) && mv package/dist/govuk/govuk-frontend.min.js . \
+		&& mv package/dist/govuk/assets/fonts package/dist/govuk/assets/images assets/ && rm -f assets/images/*.png
+	sed 's|url(/assets/|url(/static/govuk/assets/|g; s|/\*# sourceMappingURL=.*\*/||' \
+		$(GOVUK_STATIC)/package/dist/govuk/govuk-frontend.min.css > $(GOVUK_STATIC)/govuk-frontend.min.css
+	sed -i 's|//# sourceMappingURL=.*||' $(GOVUK_STATIC)/govuk-frontend.min.js
+	rm -rf $(GOVUK_STATIC)/package
+	echo "govuk-frontend $(GOVUK_FRONTEND), MIT licence (github.com/alphagov/govuk-frontend); fonts and crest for GOV.UK services" > $(GOVUK_STATIC)/VERSION
 
 bench: $(STAMP)
 	mkdir -p $(PREFECT_HOME)

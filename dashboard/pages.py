@@ -7,7 +7,7 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from dashboard.cache import Kept
@@ -34,6 +34,21 @@ DOCUMENT_CSP = (
 DAYS: Kept[list[past.Existing]] = Kept()
 # An id a row can have: anything else is refused before the record is asked (404 on a page).
 RowId = Annotated[int, Path(ge=1, le=board.MAX_ID, description="A record id")]
+
+
+def as_of_query(
+    as_of: AsOf = None,
+    day: Annotated[str, Query(alias="as_of-day", max_length=4)] = "",
+    month: Annotated[str, Query(alias="as_of-month", max_length=4)] = "",
+    year: Annotated[str, Query(alias="as_of-year", max_length=4)] = "",
+) -> str | None:
+    """The day asked for: `as_of` (YYYY-MM-DD), or the form's day, month and year fields."""
+    if not (day or month or year):
+        return as_of
+    return f"{year.strip().zfill(4)}-{month.strip().zfill(2)}-{day.strip().zfill(2)}"
+
+
+AsOfDay = Annotated[str | None, Depends(as_of_query)]
 
 
 def day_of(as_of: str | None) -> dt.date:
@@ -79,7 +94,7 @@ def marker_of(day: dt.date) -> str:
 async def programme_timeline(
     request: Request,
     code: str,
-    as_of: AsOf = None,
+    as_of: AsOfDay,
     region: Filter = "",
     status: Filter = "",
     programme: Filter = "",
@@ -126,7 +141,7 @@ async def programme_timeline(
 @router.get("/deadlines", response_class=HTMLResponse)
 async def deadlines_page(
     request: Request,
-    as_of: AsOf = None,
+    as_of: AsOfDay,
     region: Filter = "",
     status: Filter = "",
     programme: Filter = "",

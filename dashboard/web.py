@@ -81,11 +81,16 @@ def forbid(allowed: bool) -> None:
 
 
 def render_page(account: Account | None, name: str, **context: Any) -> str:
-    """Render a dashboard template with the account and its CSRF token."""
+    """Render a dashboard template with the account, its CSRF token and whose service it is."""
     return (
         reports.environment("en")
         .get_template(f"dashboard/{name}")
-        .render(account=account, csrf=account.csrf if account else "", **context)
+        .render(
+            account=account,
+            csrf=account.csrf if account else "",
+            organisation=reports.inspectorate().name.in_language("en"),
+            **context,
+        )
     )
 
 

@@ -77,12 +77,16 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(
     base, record = site
     page = signed_in(browser, base, role) if role else browser.new_page()
     found: dict[str, list[str]] = {}
+    errors: list[str] = []  # the browser's own: a blocked script, style or font says so here
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     for path in pages_for(record):
         page.goto(f"{base}{path}")
         problems = violations(page)
         if problems:
             found[path] = problems
     assert found == {}, listed(found)
+    assert [e for e in errors if "status of 4" not in e] == []  # 403s and 404s are meant
 
 
 def test_forms_showing_their_errors_have_no_serious_violation(

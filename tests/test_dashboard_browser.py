@@ -74,7 +74,7 @@ def signed_in(browser: object, base: str, role: str) -> object:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
-    assert f"{ROLES[role]} ({role})" in page.inner_text("header")
+    assert f"{ROLES[role]} ({role})" in page.inner_text("nav")
     return page
 
 

@@ -51,7 +51,7 @@ def post_login(client: TestClient, username: str, password: str, **headers: str)
 
 
 def signed_in_as(client: TestClient) -> str | None:
-    who = re.search(r'<span class="who">([^ ]+) ', client.get("/").text)
+    who = re.search(r'<span class="[^"]*\bwho">([^ ]+) ', client.get("/").text)
     return who.group(1) if who else None
 
 

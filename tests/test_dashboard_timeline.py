@@ -187,3 +187,24 @@ def test_five_hundred_inspections_come_in_pages(
     assert 'href="?as_of=2014-05-01&amp;region=&amp;status=&amp;page=11"' in first
     last = app_client.get("/programmes/iaow?as_of=2014-05-01&page=11").text
     assert last.count('<a href="/inspections/') == 524 - 500
+
+
+def test_the_day_is_asked_in_three_fields_and_a_day_that_is_none_is_refused(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    fields = "as_of-day=5&as_of-month=3&as_of-year=2014"
+    timeline = app_client.get(f"/programmes/iaow?{fields}")
+    assert timeline.status_code == 200 and " on 5 March 2014" in timeline.text
+    assert (
+        'name="as_of-day" type="text" inputmode="numeric" size="2" maxlength="2" value="5"'
+        in timeline.text
+    )
+    assert 'id="as_of-month"' in timeline.text and 'value="2014"' in timeline.text
+    assert 'type="date"' not in timeline.text  # no browser picker in the reader's locale
+    deadlines = app_client.get(f"/deadlines?{fields}")
+    assert deadlines.status_code == 200 and "Deadlines, week of 5 March 2014" in deadlines.text
+    same = app_client.get("/deadlines?as_of=2014-03-05")
+    assert "Deadlines, week of 5 March 2014" in same.text  # links keep the one ISO field
+    refused = app_client.get("/programmes/iaow?as_of-day=31&as_of-month=2&as_of-year=2014")
+    assert refused.status_code == 400 and "2014-02-31" in refused.text

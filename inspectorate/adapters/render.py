@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,25 @@ def template_environment(
     environment.filters["long_date"] = lambda d: i18n.long_date(d, lang)
     environment.filters["day_month_year"] = lambda d: i18n.day_month_year(d, lang)
     environment.filters["month_year"] = lambda d: i18n.month_year(d, lang)
+    environment.filters["day"] = lambda value: readable_day(value, lang)
     return environment
+
+
+def readable_day(value: object, lang: str) -> str:
+    """'10 February 2014' for a day or its ISO text; '10 February 2014, 06:00' with a time."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{i18n.day_month_year(value.date(), lang)}, {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return i18n.day_month_year(value, lang)
+    text = str(value)
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text  # not a date: shown as it is
+    time = text[11:16]
+    return f"{i18n.day_month_year(day, lang)}, {time}" if time else i18n.day_month_year(day, lang)
 
 
 def render_email(
