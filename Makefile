@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench messages bank-holidays govuk-frontend server worker deploy clean
+.PHONY: demo test lint typecheck pytest bench messages bank-holidays govuk-frontend screenshots server worker deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ govuk-frontend:
 	sed -i 's|//# sourceMappingURL=.*||' $(GOVUK_STATIC)/govuk-frontend.min.js
 	rm -rf $(GOVUK_STATIC)/package
 	echo "govuk-frontend $(GOVUK_FRONTEND), MIT licence (github.com/alphagov/govuk-frontend); fonts and crest for GOV.UK services" > $(GOVUK_STATIC)/VERSION
+
+# The README's pictures of the dashboard, taken by its browser test.
+screenshots: $(STAMP) $(CHROMIUM)
+	mkdir -p $(PREFECT_HOME) docs/screenshots
+	INSPECTORATE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q \
+		tests/test_dashboard_browser.py -k readme_pictures
 
 bench: $(STAMP)
 	mkdir -p $(PREFECT_HOME)

@@ -134,3 +134,43 @@ def test_the_api_docs_render_from_our_own_files_under_their_csp(
     page.wait_for_selector(".opblock", timeout=15_000)
     assert page.locator(".opblock").count() == 5  # the five GET operations of the API
     assert problems == [] and elsewhere == []
+
+
+# The README's pictures are taken here: `make screenshots` sets this to docs/screenshots.
+SCREENSHOTS = "INSPECTORATE_SCREENSHOTS"
+README_PICTURES = ("timeline", "inspection", "report")
+
+
+def test_the_readme_pictures_are_screenshots_of_the_dashboard(
+    site: tuple[str, BoardRecord], browser: object, tmp_path: Path
+) -> None:
+    import os
+
+    from PIL import Image
+
+    from tests.import_graph import ROOT
+
+    base, record = site
+    folder = Path(os.environ.get(SCREENSHOTS) or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = signed_in(browser, base, "manager")
+    page.set_viewport_size({"width": 1100, "height": 820})  # type: ignore[attr-defined]
+    for name, path in zip(
+        README_PICTURES,
+        (
+            "/programmes/iaow?as_of=2014-04-07",
+            f"/inspections/{record.draft}",
+            f"/documents/{record.published_document}",
+        ),
+        strict=True,
+    ):
+        response = page.goto(f"{base}{path}")  # type: ignore[attr-defined]
+        assert response.status == 200, path
+        page.screenshot(path=str(folder / f"{name}.png"))  # type: ignore[attr-defined]
+        with Image.open(folder / f"{name}.png") as picture:
+            assert picture.size == (1100, 820)
+            assert len(picture.getcolors(1_000_000) or []) > 50  # drawn, not a blank page
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in README_PICTURES:
+        assert f"](docs/screenshots/{name}.png)" in readme
+        assert (ROOT / "docs" / "screenshots" / f"{name}.png").is_file()
