@@ -245,7 +245,9 @@ def analytics_page(request: Request, code: str, by: str = "region") -> Response:
     table = analytics.summarise(frame, by)
     names = analytics.headline_names(context.programmes()[code], context.frameworks())
     chart = analytics.chart_svg(table, f"{code.upper()} headline scores by {by}", names)
-    return page(request, "analytics.html.j2", code=code, by=by, table=table, chart=chart)
+    return page(
+        request, "analytics.html.j2", code=code, by=by, table=table, chart=chart, names=names
+    )
 
 
 @router.get("/reports", response_class=HTMLResponse)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from inspectorate.services.analytics import chart_svg, summarise
@@ -40,3 +42,16 @@ def test_the_chart_is_an_svg_with_a_bar_per_headline() -> None:
 
 def test_no_scores_gives_an_empty_table() -> None:
     assert summarise(SCORES.iloc[0:0], by="region").empty
+
+
+def test_by_region_the_chart_has_a_bar_per_region_and_names_wrap_not_cut() -> None:
+    long_name = "Protecting the public by minimising the risk of harm to others"
+    svg = chart_svg(
+        summarise(SCORES, by="region"),
+        "CCI by region",
+        {"safeguarding": long_name, "risk_of_harm": "Risk of harm"},
+    )
+    assert svg.count("<rect") == 5  # safeguarding: all, East of England, London; risk: all, London
+    assert ">East of England</text>" in svg and svg.count(">All inspections</text>") == 2
+    words = " ".join(re.findall(r'font-weight="bold">([^<]+)<', svg))
+    assert long_name in words  # every word of the name, over as many lines as it needs

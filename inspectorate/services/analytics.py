@@ -9,6 +9,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Body, Inspection, Programme, Score
+from inspectorate.domain.font_metrics import wrap
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -58,31 +59,46 @@ def summarise(scores: pd.DataFrame, by: str | None) -> pd.DataFrame:
 
 
 def chart_svg(table: pd.DataFrame, title: str, names: dict[str, str]) -> str:
-    """A bar per headline (the aggregate of all inspections) with its lowest-highest range."""
-    rows = table[table["group"] == "all"]
-    width, bar_height, left = 720, 34, 300
-    height = 60 + bar_height * len(rows)
-    scale = (width - left - 40) / 100
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="12" role="img">',
+    """Per headline, a bar for all inspections and one per group, each with its range.
+
+    Names wrap rather than being cut; the value sits after its bar, so no bar hides it.
+    """
+    width, left, bar, size = 760, 260, 20, 12
+    scale = (width - left - 60) / 100
+    parts: list[str] = []
+    y = 36
+    for headline in table.loc[table["group"] == "all", "headline"]:
+        for line in wrap(names.get(str(headline), str(headline)), width - 20, size + 1):
+            parts.append(f'<text x="10" y="{y + 14}" font-weight="bold">{escape(line)}</text>')
+            y += 18
+        for row in table[table["headline"] == headline].itertuples():
+            overall = row.group == "all"
+            labels = wrap("All inspections" if overall else str(row.group), left - 30, size)
+            height = max(bar + 6, 15 * len(labels) + 6)
+            parts += [
+                f'<text x="20" y="{y + 15 + 15 * n}">{escape(text)}</text>'
+                for n, text in enumerate(labels)
+            ]
+            end = left + row.aggregate * scale
+            parts += [
+                f'<rect x="{left}" y="{y + 3}" width="{row.aggregate * scale:.1f}" '
+                f'height="{bar}" fill="{"#1d70b8" if overall else "#5694ca"}">'
+                f"<title>{row.aggregate:.0f}%</title></rect>",
+                f'<line x1="{left + row.lowest * scale:.1f}" '
+                f'x2="{left + row.highest * scale:.1f}" y1="{y + 3 + bar / 2}" '
+                f'y2="{y + 3 + bar / 2}" stroke="#0b0c0c" stroke-width="2"/>',
+                f'<text x="{end + 6:.1f}" y="{y + 18}">{row.aggregate:.0f}%</text>',
+            ]
+            y += height
+        y += 12
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y + 8}" '
+        f'viewBox="0 0 {width} {y + 8}" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="{size}" role="img">',
         f"<title>{escape(title)}</title>",
         f'<text x="10" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
-    for n, row in enumerate(rows.itertuples()):
-        y = 40 + n * bar_height
-        label = names.get(str(row.headline), str(row.headline))
-        parts += [
-            f'<text x="10" y="{y + 16}">{escape(label[:44])}</text>',
-            f'<rect x="{left}" y="{y + 4}" width="{row.aggregate * scale:.1f}" height="18" '
-            f'fill="#3d6a8f"><title>{row.aggregate:.0f}%</title></rect>',
-            f'<line x1="{left + row.lowest * scale:.1f}" x2="{left + row.highest * scale:.1f}" '
-            f'y1="{y + 13}" y2="{y + 13}" stroke="#222" stroke-width="2"/>',
-            f'<text x="{left + row.aggregate * scale + 4:.1f}" y="{y + 17}" fill="#fff" '
-            f'dx="-40">{row.aggregate:.0f}%</text>',
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    return "\n".join([*head, *parts, "</svg>"]) + "\n"
 
 
 def headline_frame(session: Session, code: str, *, published_only: bool = False) -> pd.DataFrame:
