@@ -130,7 +130,7 @@ def reschedule(
             return f"Reschedule: fieldwork moved from {old} to {new}"
 
         try:
-            return back_to(inspection_id, run_flow(_step))
+            return back_to(account, inspection_id, run_flow(_step))
         except InspectorateError as refused:
             problems.refuse(refused, default="fieldwork_start")
     return action_page(account, inspection_id, "reschedule.html.j2", values, problems)
@@ -176,7 +176,7 @@ def upload_fieldwork(
 
             path.write_bytes(content)
             try:
-                return back_to(inspection_id, run_flow(_step))
+                return back_to(account, inspection_id, run_flow(_step))
             except InspectorateError as refused:
                 problems.refuse(refused, default="judgements")
     return action_page(account, inspection_id, "fieldwork.html.j2", {}, problems)
@@ -208,7 +208,7 @@ def submit_comments(
 
         try:
             said = run_flow(lambda: submit(inspection_id, text.strip(), account.username))
-            return back_to(inspection_id, f"Comments: {said}")
+            return back_to(account, inspection_id, f"Comments: {said}")
         except InspectorateError as refused:
             problems.refuse(refused, default="text")
     return action_page(account, inspection_id, "comments.html.j2", {"text": text}, problems)
@@ -252,7 +252,7 @@ def sign_off(
         said = run_flow(
             lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip())
         )
-        return back_to(inspection_id, f"Sign-off: {said}")
+        return back_to(account, inspection_id, f"Sign-off: {said}")
     except InspectorateError as refused:
         problems.refuse(refused, default="why")
     values = {"why": why}
@@ -279,7 +279,7 @@ def publish(request: Request, inspection_id: int, csrf: Csrf) -> Response:
 
     problems = Problems()
     try:
-        return back_to(inspection_id, run_flow(_step))
+        return back_to(account, inspection_id, run_flow(_step))
     except InspectorateError as refused:
         problems.refuse(refused, default="publish")
     return action_page(account, inspection_id, "publish.html.j2", {}, problems)

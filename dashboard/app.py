@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard import actions, api, auth, downloads, manager, pages, planner
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     app.add_middleware(RequestLimits)  # inside SecurityHeaders: its refusals get the headers
     app.add_middleware(SecurityHeaders)
 
+    # Starlette's own: an address no route has (404) and a wrong method (405) are it too.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))

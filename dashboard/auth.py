@@ -30,7 +30,7 @@ router = APIRouter()
 def login_form(request: Request) -> Response:
     """The sign-in form, with a fresh CSRF token in a cookie and in the form."""
     token = secrets.token_urlsafe(32)
-    response = page(request, "login.html.j2", login_csrf=token, error="")
+    response = page(request, "login.html.j2", login_csrf=token, errors={}, username="")
     set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
     return response
 
@@ -38,12 +38,21 @@ def login_form(request: Request) -> Response:
 @router.post("/login", include_in_schema=False)
 def login(
     request: Request,
-    username: Annotated[str, Form(max_length=80)],
-    password: Annotated[str, Form(max_length=200)],
     csrf: Annotated[str, Form(max_length=100)],
+    username: Annotated[str, Form(max_length=80)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Check the password unless throttled; open a session and go home, or refuse."""
     check_csrf(request.cookies.get(LOGIN_COOKIE), csrf)
+    missing = {
+        name: f"Enter your {name}"
+        for name, given in (("username", username), ("password", password))
+        if not given
+    }
+    if missing:
+        return page(
+            request, "login.html.j2", status=400, login_csrf=csrf, errors=missing, username=username
+        )
     now = clock.now()
     outcome = context.run(
         sign_in.sign_in,
@@ -60,12 +69,20 @@ def login(
             "login.html.j2",
             status=429,
             login_csrf=csrf,
-            error=f"Too many attempts to sign in: try again in {_duration(wait)}.",
+            errors={"username": f"Too many attempts to sign in: try again in {_duration(wait)}"},
+            username=username,
         )
         refused.headers["Retry-After"] = str(wait)
         return refused
     if outcome.token is None:
-        return page(request, "login.html.j2", status=401, login_csrf=csrf, error=MISMATCH)
+        return page(
+            request,
+            "login.html.j2",
+            status=401,
+            login_csrf=csrf,
+            errors={"username": MISMATCH},
+            username=username,
+        )
     response = RedirectResponse("/", status_code=303)
     max_age = sessions.SESSION_HOURS * 3600
     set_cookie(response, request, SESSION_COOKIE, outcome.token, max_age=max_age)

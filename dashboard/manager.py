@@ -6,14 +6,13 @@ in the audit trail. A refusal is shown on the form it came from, with what was t
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.forms import Problems, date_from_parts, form_page
-from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
+from dashboard.web import ACTIONS, account_of, check_csrf, forbid, note_for, viewer_of, with_note
 from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
@@ -25,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
 Text = Annotated[str, Form(max_length=200)]
 Why = Annotated[str, Form(max_length=500)]
+Note = Annotated[str, Query(max_length=200)]
 
 
 def manager_of(request: Request, csrf: str | None = None) -> Account:
@@ -47,10 +47,11 @@ def facts_of(inspection_id: int) -> access.InspectionFacts:
     return found
 
 
-def back_to(inspection_id: int, note: str) -> Response:
+def back_to(account: Account, inspection_id: int, note: str) -> Response:
     """Back to the inspection page, saying what was done."""
-    query = urllib.parse.urlencode({"note": note[:200]})
-    return RedirectResponse(f"/inspections/{inspection_id}?{query}", status_code=303)
+    return RedirectResponse(
+        with_note(account, f"/inspections/{inspection_id}", note), status_code=303
+    )
 
 
 def may_cancel(status: Status) -> bool:
@@ -85,11 +86,11 @@ def schedule(
         "fieldwork_start-month": month,
         "fieldwork_start-year": year,
     }
-    problems = Problems()
-    if not body.strip():
-        problems.add("body", "Enter the name of the body to inspect")
+    problems = Problems()  # in the order of the form's fields
     if programme not in context.programmes():
         problems.add("programme", "Choose the programme")
+    if not body.strip():
+        problems.add("body", "Enter the name of the body to inspect")
     start = date_from_parts(values, "fieldwork_start", "Fieldwork start", problems)
     if start is not None and not problems:
         try:
@@ -105,7 +106,7 @@ def schedule(
             problems.refuse(refused, default="fieldwork_start")
         else:
             verb = "Scheduled" if created else "Already scheduled"
-            return back_to(inspection_id, f"{verb}: fieldwork from {start:%-d %B %Y}")
+            return back_to(account, inspection_id, f"{verb}: fieldwork from {start:%-d %B %Y}")
     return form_page(
         account, "schedule.html.j2", values=values, problems=problems, programmes=_programmes()
     )
@@ -148,7 +149,7 @@ def cancel(request: Request, inspection_id: int, csrf: Csrf, why: Why = "") -> R
     except InspectorateError as refused:
         problems.refuse(refused, default="why")
         return _cancel_page(account, facts_of(inspection_id), {"why": why}, problems)
-    return back_to(inspection_id, "Cancelled: the inspection is called off")
+    return back_to(account, inspection_id, "Cancelled: the inspection is called off")
 
 
 def _cancel_page(
@@ -169,11 +170,12 @@ def _cancel_page(
 
 
 @router.get("/inspections/{inspection_id}/team")
-def team_page(request: Request, inspection_id: int, note: str = "") -> Response:
+def team_page(request: Request, inspection_id: int, note: Note = "", sig: Note = "") -> Response:
     """The inspection's team, with a form to add an inspector and a button to take one off."""
     account = manager_of(request)
     facts_of(inspection_id)
-    return _team_page(account, inspection_id, {"username": ""}, Problems(), note[:200])
+    shown = note_for(account, note, sig)
+    return _team_page(account, inspection_id, {"username": ""}, Problems(), shown)
 
 
 @router.post("/inspections/{inspection_id}/team")
@@ -197,7 +199,7 @@ def assign(request: Request, inspection_id: int, csrf: Csrf, username: Text = ""
         problems.refuse(refused, default="username")
         return _team_page(account, inspection_id, {"username": username}, problems)
     said = "is now on the team" if new else "was already on the team"
-    return _team_changed(inspection_id, f"{username} {said}")
+    return _team_changed(account, inspection_id, f"{username} {said}")
 
 
 @router.post("/inspections/{inspection_id}/team/remove")
@@ -218,12 +220,13 @@ def unassign(request: Request, inspection_id: int, csrf: Csrf, username: Text = 
         problems.refuse(refused, default="team")
         return _team_page(account, inspection_id, {"username": ""}, problems)
     said = "is no longer on the team" if gone else "was not on the team"
-    return _team_changed(inspection_id, f"{username} {said}")
+    return _team_changed(account, inspection_id, f"{username} {said}")
 
 
-def _team_changed(inspection_id: int, note: str) -> Response:
-    query = urllib.parse.urlencode({"note": note[:200]})
-    return RedirectResponse(f"/inspections/{inspection_id}/team?{query}", status_code=303)
+def _team_changed(account: Account, inspection_id: int, note: str) -> Response:
+    return RedirectResponse(
+        with_note(account, f"/inspections/{inspection_id}/team", note), status_code=303
+    )
 
 
 def _team_page(

@@ -7,12 +7,21 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from dashboard.as_of_form import looked_at
 from dashboard.cache import Kept
 from dashboard.timeline_chart import timeline_svg
-from dashboard.web import account_of, cached_page, forbid, page, render_page, viewer_of
+from dashboard.web import (
+    account_of,
+    cached_page,
+    forbid_page,
+    note_for,
+    page,
+    render_page,
+    viewer_of,
+)
 from inspectorate.adapters import clock
 from inspectorate.domain import access
 from inspectorate.domain.charts import findings_chart, headline_chart
@@ -34,21 +43,6 @@ DOCUMENT_CSP = (
 DAYS: Kept[list[past.Existing]] = Kept()
 # An id a row can have: anything else is refused before the record is asked (404 on a page).
 RowId = Annotated[int, Path(ge=1, le=board.MAX_ID, description="A record id")]
-
-
-def as_of_query(
-    as_of: AsOf = None,
-    day: Annotated[str, Query(alias="as_of-day", max_length=4)] = "",
-    month: Annotated[str, Query(alias="as_of-month", max_length=4)] = "",
-    year: Annotated[str, Query(alias="as_of-year", max_length=4)] = "",
-) -> str | None:
-    """The day asked for: `as_of` (YYYY-MM-DD), or the form's day, month and year fields."""
-    if not (day or month or year):
-        return as_of
-    return f"{year.strip().zfill(4)}-{month.strip().zfill(2)}-{day.strip().zfill(2)}"
-
-
-AsOfDay = Annotated[str | None, Depends(as_of_query)]
 
 
 def day_of(as_of: str | None) -> dt.date:
@@ -94,7 +88,7 @@ def marker_of(day: dt.date) -> str:
 async def programme_timeline(
     request: Request,
     code: str,
-    as_of: AsOfDay,
+    as_of: AsOf = None,  # read by looked_at; declared so a malformed one is refused (422)
     region: Filter = "",
     status: Filter = "",
     programme: Filter = "",
@@ -103,14 +97,15 @@ async def programme_timeline(
     """The programme's inspections as of the day: bars by week, milestones, overdue in red."""
     account = account_of(request)
     viewer = viewer_of(account)
-    forbid(access.is_staff(viewer))
+    forbid_page(account, access.is_staff(viewer))
     if code not in context.programmes():
         raise HTTPException(404, f"No programme {code!r}.")
     filters = filters_of(region, status, programme)
+    asked = looked_at(request)
+    today = asked.day
     if programme and programme != code:  # the form's programme list, without JavaScript
-        query = urlencode({"as_of": as_of or "", "region": region, "status": status})
+        query = urlencode({"as_of": today.isoformat(), "region": region, "status": status})
         return RedirectResponse(f"/programmes/{programme}?{query}", status_code=303)
-    today = day_of(as_of)
 
     def _render() -> str:
         with context.reading() as session:
@@ -133,15 +128,19 @@ async def programme_timeline(
             query=lambda n: urlencode(
                 {"as_of": today.isoformat(), "region": region, "status": status, "page": n}
             ),
+            values=asked.values,
+            errors=asked.problems.by_field,
         )
 
+    if asked.problems:  # the fields as typed, on the page's form
+        return HTMLResponse(_render(), status_code=400)
     return await cached_page(request, account, _render)
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
 async def deadlines_page(
     request: Request,
-    as_of: AsOfDay,
+    as_of: AsOf = None,  # read by looked_at; declared so a malformed one is refused (422)
     region: Filter = "",
     status: Filter = "",
     programme: Filter = "",
@@ -149,8 +148,9 @@ async def deadlines_page(
     """What was due in the day's week and overdue on the day, with the reminders by then."""
     account = account_of(request)
     viewer = viewer_of(account)
-    forbid(access.is_staff(viewer))
-    today = day_of(as_of)
+    forbid_page(account, access.is_staff(viewer))
+    asked = looked_at(request)
+    today = asked.day
     filters = filters_of(region, status, programme)
 
     def _render() -> str:
@@ -165,8 +165,12 @@ async def deadlines_page(
             filters=filters,
             programmes=sorted(context.programmes()),
             statuses=[s.value for s in Status],
+            values=asked.values,
+            errors=asked.problems.by_field,
         )
 
+    if asked.problems:  # the fields as typed, on the page's form
+        return HTMLResponse(_render(), status_code=400)
     return await cached_page(request, account, _render)
 
 
@@ -213,7 +217,10 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
 
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
 async def inspection_page(
-    request: Request, inspection_id: RowId, note: Annotated[str, Query(max_length=200)] = ""
+    request: Request,
+    inspection_id: RowId,
+    note: Annotated[str, Query(max_length=200)] = "",
+    sig: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     """Status, milestones, sample, scores with charts, reports, audit trail, parent and children."""
     account = account_of(request)
@@ -222,11 +229,12 @@ async def inspection_page(
         inspection = board.inspection_facts(session, inspection_id=inspection_id)
     if inspection is None:
         raise HTTPException(404, f"No inspection {inspection_id}.")
-    forbid(access.may_see_inspection(viewer, inspection))
+    forbid_page(account, access.may_see_inspection(viewer, inspection))
 
     def _render() -> str:
         context = inspection_context(viewer, inspection)
-        return render_page(account, "inspection.html.j2", note=note[:200], **context)
+        shown = note_for(account, note, sig)
+        return render_page(account, "inspection.html.j2", note=shown, **context)
 
     return await cached_page(request, account, _render)
 
@@ -234,8 +242,9 @@ async def inspection_page(
 @router.get("/programmes/{code}/analytics", response_class=HTMLResponse)
 def analytics_page(request: Request, code: str, by: str = "region") -> Response:
     """Headline scores across the programme's published inspections, by region or family."""
-    viewer = viewer_of(account_of(request))
-    forbid(access.is_staff(viewer))
+    account = account_of(request)
+    viewer = viewer_of(account)
+    forbid_page(account, access.is_staff(viewer))
     if code not in context.programmes() or by not in ("region", "family"):
         raise HTTPException(404, "No such programme or grouping.")
     with context.reading() as session:
@@ -261,13 +270,14 @@ def published_reports(request: Request) -> Response:
 @router.get("/documents/{version_id}")
 def document(request: Request, version_id: RowId) -> Response:
     """One stored letter or report, if the viewer may read it."""
-    viewer = viewer_of(account_of(request))
+    account = account_of(request)
+    viewer = viewer_of(account)
     with context.reading() as session:
         found = board.stored_document(session, version_id=version_id)
     if found is None or not FilePath(found[0].path).exists():
         raise HTTPException(404, "No such document.")
     version, inspection = found
-    forbid(access.may_see_document(viewer, inspection, version.kind, version.public))
+    forbid_page(account, access.may_see_document(viewer, inspection, version.kind, version.public))
     name = FilePath(version.path).name
     if version.format == "pdf":
         response = FileResponse(version.path, media_type="application/pdf", filename=name)

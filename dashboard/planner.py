@@ -9,16 +9,16 @@ the manager says so, as `--yes` does.
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.forms import Problems, date_from_parts, form_page
 from dashboard.hints import explain
 from dashboard.manager import manager_of
+from dashboard.web import note_for, with_note
 from inspectorate.adapters import clock
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.services import context, plan_scheduling
@@ -30,14 +30,20 @@ START_FIELDS = tuple(f"{START}-{part}" for part in ("day", "month", "year"))
 
 
 @router.get("/programmes/{code}/plan")
-def plan_page(request: Request, code: str, note: str = "") -> Response:
+def plan_page(
+    request: Request,
+    code: str,
+    note: Annotated[str, Query(max_length=200)] = "",
+    sig: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
     """The plan form; with a start date, the plan and what scheduling it would do."""
     account = manager_of(request)
     _programme(code)
     values = {name: request.query_params.get(name, "")[:10] for name in START_FIELDS}
     problems = Problems()
-    start = date_from_parts(values, START, "Plan from", problems) if any(values.values()) else None
-    return _page(account, code, values, problems, start, note[:200])
+    asked = any(name in request.query_params for name in START_FIELDS)  # even left empty
+    start = date_from_parts(values, START, "Plan from", problems) if asked else None
+    return _page(account, code, values, problems, start, note_for(account, note, sig))
 
 
 @router.post("/programmes/{code}/plan")
@@ -88,8 +94,7 @@ def schedule_plan(
         f"Scheduled {created} new inspections "
         f"({len(plan.placements) - created} were in the record already)"
     )
-    query = urllib.parse.urlencode({"note": note})
-    return RedirectResponse(f"/programmes/{code}/plan?{query}", status_code=303)
+    return RedirectResponse(with_note(account, f"/programmes/{code}/plan", note), status_code=303)
 
 
 def _programme(code: str) -> None:

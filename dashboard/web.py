@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import threading
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -74,10 +76,39 @@ def check_csrf(expected: str | None, given: str | None) -> None:
         raise HTTPException(403, "The form has expired or did not come from this site: reload it.")
 
 
+def with_note(account: Account, path: str, note: str) -> str:
+    """`path` with a note to show after a redirect, signed for this session only.
+
+    A note in the address that this session's own action did not put there is not shown:
+    anyone can send a link with text in it, and a page must not vouch for that text.
+    """
+    note = note[:200]
+    return f"{path}?{urllib.parse.urlencode({'note': note, 'sig': _note_mac(account, note)})}"
+
+
+def note_for(account: Account | None, note: str, sig: str) -> str:
+    """The note of the address when this session signed it; otherwise nothing."""
+    if account is None or not note or not hmac.compare_digest(_note_mac(account, note), sig):
+        return ""
+    return note
+
+
+def _note_mac(account: Account, note: str) -> str:
+    key = (account.csrf or "").encode()  # a secret of this session, never in another's pages
+    return hmac.new(key, note.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def forbid(allowed: bool) -> None:
     """403 unless allowed."""
     if not allowed:
         raise HTTPException(403, "You are not allowed to see or do this.")
+
+
+def forbid_page(account: Account | None, allowed: bool) -> None:
+    """A page not for this visitor: 401 (sign in) when nobody is signed in, else 403."""
+    if not allowed and account is None:
+        raise HTTPException(401, "Sign in to see this page.")
+    forbid(allowed)
 
 
 def render_page(account: Account | None, name: str, **context: Any) -> str:

@@ -362,3 +362,39 @@ def test_an_error_shown_to_people_is_cut_short(sqlite_database: str) -> None:
         page = client.get("/boom")
     assert page.status_code == 400 and "why " * 700 in page.text
     assert len(page.text) < 6_000 and "…" in page.text
+
+
+def test_a_note_in_the_address_shows_only_when_this_sessions_own_action_put_it_there(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    page = f"/inspections/{record.assigned}"
+    csrf = sign_in_as(app_client, ROLES["manager"])
+    forged = app_client.get(page, params={"note": "Your account is suspended: call 0900 123"})
+    assert forged.status_code == 200 and "suspended" not in forged.text
+    added = app_client.post(
+        f"{page}/team", data={"csrf": csrf, "username": ROLES["inspector"]}, follow_redirects=False
+    )
+    assert added.status_code == 303 and "sig=" in added.headers["location"]
+    assert "was already on the team" in app_client.get(added.headers["location"]).text
+    sign_in_as(app_client, ROLES["manager"])  # a new session: the old link vouches for nothing
+    assert "was already on the team" not in app_client.get(added.headers["location"]).text
+
+
+def test_an_address_no_page_has_gets_the_services_not_found_page(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    page = app_client.get("/nope")
+    assert page.status_code == 404 and "<h1>Not found</h1>" in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert app_client.get("/api/nope").json() == {"detail": "Not Found"}
+
+
+def test_a_sign_in_left_empty_says_what_to_enter_and_keeps_the_username(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    form = app_client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf is not None
+    answer = app_client.post("/login", data={"username": "mia.manager", "csrf": csrf.group(1)})
+    assert answer.status_code == 400 and 'href="#password"' in answer.text
+    assert "Enter your password" in answer.text and 'value="mia.manager"' in answer.text

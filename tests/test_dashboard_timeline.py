@@ -207,4 +207,8 @@ def test_the_day_is_asked_in_three_fields_and_a_day_that_is_none_is_refused(
     same = app_client.get("/deadlines?as_of=2014-03-05")
     assert "Deadlines, week of 5 March 2014" in same.text  # links keep the one ISO field
     refused = app_client.get("/programmes/iaow?as_of-day=31&as_of-month=2&as_of-year=2014")
-    assert refused.status_code == 400 and "2014-02-31" in refused.text
+    assert refused.status_code == 400 and "There is a problem" in refused.text
+    assert "As of must be a real date: 31/2/2014 is not a day" in refused.text
+    assert 'href="#as_of-day"' in refused.text and 'value="31"' in refused.text  # as typed
+    link = app_client.get("/deadlines?as_of=2014-02-31")
+    assert link.status_code == 400 and "The day to look at &#39;2014-02-31&#39; is not" in link.text
