@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard import actions, api, auth, downloads, manager, pages, planner
 from dashboard.api_docs import ASSETS_URL, add_api_docs
-from dashboard.hints import explain
+from dashboard.hints import explain, readable_dates
 from dashboard.limits import RequestLimits
 from dashboard.web import page
 from inspectorate.adapters.settings import get_settings
@@ -126,4 +126,5 @@ def _error(request: Request, status: int, message: str) -> Response:
         message = message[: MESSAGE_CHARS - 1] + "…"
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": message}, status_code=status)
+    message = readable_dates(message)  # a page is read by people; the API keeps ISO days
     return page(request, "error.html.j2", status=status, status_code=status, message=message)

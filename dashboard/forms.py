@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from fastapi.responses import HTMLResponse
 
-from dashboard.hints import explain
+from dashboard.hints import explain, readable_dates
 from dashboard.web import render_page
 from inspectorate.domain.errors import (
     InspectorateError,
@@ -46,7 +46,7 @@ class Problems:
         name = error.field or next(
             (name for kind, name in FIELD_OF_ERROR if isinstance(error, kind)), default
         )
-        self.add(name, explain(error))
+        self.add(name, readable_dates(explain(error)))
 
     def __bool__(self) -> bool:
         return bool(self.by_field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import PureWindowsPath
 
@@ -15,6 +16,27 @@ FIELDS = {
     "lang": "Language",
     "format": "Format",
 }
+
+
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def readable_dates(text: str) -> str:
+    """Days in a message as people read them: 2014-02-10 becomes 10 February 2014.
+
+    A message about the YYYY-MM-DD form itself (a date typed in a link) keeps its digits.
+    """
+    if "YYYY-MM-DD" in text:
+        return text
+
+    def _day(match: re.Match[str]) -> str:
+        try:
+            day = dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return match.group(0)  # not a day (2014-02-31 as typed): as it was
+        return f"{day.day} {day:%B %Y}"
+
+    return ISO_DAY.sub(_day, text)
 
 
 def explain(error: InspectorateError) -> str:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.forms import Problems, date_from_parts, form_page
-from dashboard.hints import explain
+from dashboard.hints import explain, readable_dates
 from dashboard.manager import manager_of
 from dashboard.web import note_for, with_note
 from inspectorate.adapters import clock
@@ -88,7 +88,7 @@ def schedule_plan(
                 now=clock.morning_of(start, 9),  # as the command line: notice from the start
             )
     except InspectorateError as refused:  # about a placement: the plan's date is what to change
-        problems.add(START, explain(refused))
+        problems.add(START, readable_dates(explain(refused)))
         return _page(account, code, values, problems, start)
     note = (
         f"Scheduled {created} new inspections "

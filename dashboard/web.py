@@ -13,6 +13,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from dashboard.cache import PAGES
+from dashboard.hints import readable_dates
 from inspectorate.adapters import clock
 from inspectorate.domain.access import ANONYMOUS, AccountRole, Viewer
 from inspectorate.services import context, reports, sessions, users
@@ -82,7 +83,7 @@ def with_note(account: Account, path: str, note: str) -> str:
     A note in the address that this session's own action did not put there is not shown:
     anyone can send a link with text in it, and a page must not vouch for that text.
     """
-    note = note[:200]
+    note = readable_dates(note)[:200]
     return f"{path}?{urllib.parse.urlencode({'note': note, 'sig': _note_mac(account, note)})}"
 
 

@@ -143,7 +143,7 @@ def test_a_manager_signs_in_and_reschedules_with_the_keyboard_alone(
     tab_to(page, "button[type=submit] >> text=Reschedule")
     page.keyboard.press("Enter")
     page.wait_for_selector("p.note")
-    assert "fieldwork moved from 2014-05-12 to 2014-05-19" in page.inner_text("p.note")
+    assert "fieldwork moved from 12 May 2014 to 19 May 2014" in page.inner_text("p.note")
 
 
 def test_a_refused_form_takes_the_keyboard_to_its_error_summary(

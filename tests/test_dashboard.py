@@ -248,8 +248,8 @@ def test_the_dashboard_refuses_the_dates_the_command_line_refuses(
     csrf = sign_in(app_client, "manager")
     path = f"/inspections/{record.assigned}/reschedule"
     for day, says in [
-        ("2014-05-26", "has a bank holiday (Spring Bank Holiday, 2014-05-26)"),
-        ("2014-06-02", "Cumbria (trust) exists from 2010-04-01 to 2014-05-31"),
+        ("2014-05-26", "has a bank holiday (Spring Bank Holiday, 26 May 2014)"),
+        ("2014-06-02", "Cumbria (trust) exists from 1 April 2010 to 31 May 2014"),
     ]:
         answer = app_client.post(path, data={"fieldwork_start": day, "why": "x", "csrf": csrf})
         assert answer.status_code == 400 and says in answer.text

@@ -90,7 +90,7 @@ def test_the_manager_schedules_an_inspection_from_a_date_in_three_fields(
     [
         ("Cheshire", "20", "1", "2014", "fieldwork_start", "notice"),  # under ten weeks
         ("Cheshire", "10", "3", "2014", "fieldwork_start", "capacity"),  # Wales that week
-        ("Cheshire", "2", "6", "2014", "fieldwork_start", "exists from 2010-04-01 to 2014-05-31"),
+        ("Cheshire", "2", "6", "2014", "fieldwork_start", "from 1 April 2010 to 31 May 2014"),
         ("Atlantis", "17", "2", "2014", "body", "no trust called &#39;Atlantis&#39;"),
         ("Cheshire", "31", "2", "2014", "fieldwork_start", "31/2/2014 is not a day"),
         ("Cheshire", "", "2", "2014", "fieldwork_start", "must include a day"),
