@@ -122,6 +122,7 @@ def test_a_manager_signs_in_and_reschedules_with_the_keyboard_alone(
     base, record = site
     page = browser.new_page()
     page.goto(f"{base}/login")
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")  # JS ran
     page.keyboard.press("Tab")  # the first stop is the skip link
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
