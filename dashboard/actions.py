@@ -16,15 +16,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from dashboard.forms import Problems, date_from_parts, form_page
+from dashboard.forms import Problems, date_from_parts
 from dashboard.hints import explain, upload_name
-from dashboard.manager import back_to, facts_of, manager_of
+from dashboard.manager import action_page, back_to, facts_of, manager_of
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
-from inspectorate.services import board, context
 from inspectorate.services.sessions import Account
 
 router = APIRouter(include_in_schema=False)
@@ -56,23 +55,6 @@ def run_flow(step: Callable[[], str]) -> str:
 def moved(old: str, new: str) -> str:
     """'comments closed → published': a change of status as people read it."""
     return f"{old.replace('_', ' ')} → {new.replace('_', ' ')}"
-
-
-def action_page(
-    account: Account,
-    inspection_id: int,
-    template: str,
-    values: dict[str, str],
-    problems: Problems | None = None,
-    **extra: object,
-) -> Response:
-    """An action's form page about one inspection (400 with the problems when there are any)."""
-    inspection = facts_of(inspection_id)
-    with context.reading() as session:
-        data = board.inspection_record(
-            session, viewer=viewer_of(account), inspection=inspection
-        ).data
-    return form_page(account, template, values=values, problems=problems, data=data, **extra)
 
 
 @router.get("/inspections/{inspection_id}/reschedule")

@@ -152,19 +152,32 @@ def cancel(request: Request, inspection_id: int, csrf: Csrf, why: Why = "") -> R
     return back_to(account, inspection_id, "Cancelled: the inspection is called off")
 
 
-def _cancel_page(
-    account: Account, inspection: access.InspectionFacts, values: dict[str, str], problems: Problems
+def action_page(
+    account: Account,
+    inspection_id: int,
+    template: str,
+    values: dict[str, str],
+    problems: Problems | None = None,
+    **extra: object,
 ) -> Response:
+    """An action's form page about one inspection (400 with the problems when there are any)."""
+    inspection = facts_of(inspection_id)
     with context.reading() as session:
         data = board.inspection_record(
             session, viewer=viewer_of(account), inspection=inspection
         ).data
-    return form_page(
+    return form_page(account, template, values=values, problems=problems, data=data, **extra)
+
+
+def _cancel_page(
+    account: Account, inspection: access.InspectionFacts, values: dict[str, str], problems: Problems
+) -> Response:
+    return action_page(
         account,
+        inspection.id,
         "cancel.html.j2",
-        values=values,
-        problems=problems,
-        data=data,
+        values,
+        problems,
         allowed=may_cancel(inspection.status),
     )
 
