@@ -21,8 +21,10 @@ def main() -> None:
 
     try:
         run()
-    finally:
-        warm.start_runner_if_useful()  # after a flow ran on the local server
+    except SystemExit as end:
+        if end.code in (0, None):
+            warm.start_runner_if_useful(argv)  # for the commands that follow
+        raise
 
 
 if __name__ == "__main__":

@@ -108,6 +108,15 @@ def _runs_flows(argv: Sequence[str]) -> bool:
     return "--help" not in argv and any(words[: len(c)] == c for c in FLOW_COMMANDS)
 
 
+def _cold(path: Path) -> bool:
+    """A flow command with nothing warm (after `server stop`, a restart): start both, wait.
+
+    The server's start and the runner's imports then overlap, as after `init`, instead of
+    the command importing Prefect here and only then starting the server.
+    """
+    return prewarm_in_background() and _runner_comes(path)
+
+
 def _runner_comes(path: Path) -> bool:
     """Wait while a runner is being started (by init, or a flow command); True once it listens.
 
@@ -136,7 +145,7 @@ def forward(argv: Sequence[str]) -> int | None:
     if not _enabled() or not is_forwarded(argv):
         return None
     path = socket_path(os.environ)
-    if not path.exists() and not (_runs_flows(argv) and _runner_comes(path)):
+    if not path.exists() and not (_runs_flows(argv) and (_runner_comes(path) or _cold(path))):
         return None
     request = {
         "argv": list(argv),
@@ -251,16 +260,25 @@ def _local_server_in_use() -> bool:
     return get_settings().local_server
 
 
-def start_runner_if_useful() -> None:
-    """After a flow command ran here on the shared local server: start the warm runner."""
-    if "prefect" not in sys.modules or not _local_server_in_use():
-        return  # no flow ran, or flows run elsewhere
+def start_runner_if_useful(argv: Sequence[str]) -> None:
+    """After a command ran here on the shared local server's record: start the warm runner.
+
+    After a flow, with the server it used; after a read (the first after `server stop` or
+    a restart), the runner alone, so the next reads are forwarded (it needs no server).
+    """
+    flow_ran = "prefect" in sys.modules
+    read_record = "inspectorate.adapters.database" in sys.modules
+    if not (flow_ran or (read_record and is_forwarded(argv))) or not _local_server_in_use():
+        return  # nothing a runner would speed up, or flows run elsewhere
     from tasks.prefect_server import pid_alive, prefect_home, read_state
 
     home = prefect_home()
-    state = read_state(home)
-    if state is None or not pid_alive(state.pid):
-        return
+    if flow_ran:
+        state = read_state(home)
+        if state is None or not pid_alive(state.pid):
+            return
+    elif not home.is_dir() or runner_pid(home) is not None:
+        return  # this record was never used with the local server, or a runner is up
     try:
         start(home)
     except OSError as error:  # a convenience: the command itself has done its work
@@ -273,7 +291,9 @@ def prewarm_in_background() -> bool:
         return False
     import subprocess
 
-    subprocess.Popen(
+    from tasks.prefect_server import prefect_home
+
+    process = subprocess.Popen(
         [sys.executable, "-m", "cli.warm"],
         env=dict(os.environ),
         stdin=subprocess.DEVNULL,
@@ -281,19 +301,23 @@ def prewarm_in_background() -> bool:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # outlives the command that asked for it
     )
+    with contextlib.suppress(OSError):  # at once, so a command waiting for it sees it coming
+        starting = prefect_home() / STARTING_FILE
+        starting.parent.mkdir(parents=True, exist_ok=True)
+        starting.write_text(str(process.pid))
     return True
 
 
 def _prewarm() -> None:
-    """The detached prewarm: the server (under its lock, as any command), then the runner."""
+    """The detached prewarm: the runner, and meanwhile the server (under its lock as always)."""
     from tasks.prefect_server import LocalServerError, ensure_server, prefect_home
 
     starting = prefect_home() / STARTING_FILE
     try:
         starting.parent.mkdir(parents=True, exist_ok=True)
         starting.write_text(str(os.getpid()))
+        start(prefect_home())  # its imports need no server: they overlap the server's start
         ensure_server()
-        start(prefect_home())
     except (LocalServerError, OSError):
         return  # the first flow command starts it, and says why if it cannot
     finally:

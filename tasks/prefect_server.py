@@ -2,7 +2,8 @@
 
 The first command that runs a flow starts `prefect server start` on a free loopback port,
 detached in its own session, on Prefect's SQLite file under PREFECT_HOME (var/prefect with
-the Makefile), logging to server.log there. A state file beside it (written atomically)
+the Makefile), logging to server.log there; a home without a database gets a copy of the
+install's migrated empty one (prefect_template.py). A state file beside it (written atomically)
 names its pid, port, start time, home and Prefect version; later commands and the
 dashboard check it and the server's health and reuse it. A lock makes commands that start
 at once start one server; a stale state (dead pid, a port answering something else, another
@@ -26,10 +27,12 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from tasks.prefect_template import seed_home
+
 STATE_FILE = "local-server.json"
 LOCK_FILE = "local-server.lock"
 LOG_FILE = "server.log"
-START_SECONDS = 120.0  # a fresh home runs Prefect's migrations first (≈10-20 s when busy)
+START_SECONDS = 120.0  # without a template a fresh home migrates first (≈10-20 s when busy)
 
 
 class LocalServerError(RuntimeError):
@@ -153,11 +156,13 @@ def _start(home: Path) -> ServerState:
     """Start a detached server, record it, and wait until it answers."""
     prefect = Path(sys.executable).parent / "prefect"
     port = _free_port()
+    env = _server_env(home)
+    seed_home(home, env)  # a fresh home skips Prefect's migrations (prefect_template.py)
     with (home / LOG_FILE).open("ab") as log:
         process = subprocess.Popen(
             [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             cwd=home,
-            env=_server_env(home),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli import warm
+from tasks.prefect_server import read_state
 from tests.test_local_server import CLI, ROOT, home  # noqa: F401  (fixture)
 from tests.test_local_server import env_for as server_env
 
@@ -129,12 +130,24 @@ def test_a_flow_command_runs_in_a_fork_of_the_warm_runner(home: Path) -> None:  
     assert warm.runner_pid(home) is None and not Path(f"/proc/{first}").exists()
     assert not (home / warm.SOCKET_NAME).exists()
 
-    # With no runner the command runs here (starting the server), then leaves a runner.
+    # Nothing warm: the flow command starts the server and a new runner, and runs in it.
     count = len(ran_in_runner(home))
     done = cli(home, "inspection", "advance", "2", "announce", "--as-of", AS_OF)
     assert "Inspection 2: planned → announced." in done.stdout
+    second = wait_for_runner(home)
+    assert second != first
+    assert len(ran_in_runner(home)) == count + 1
+    assert "inspection advance 2 announce" in ran_in_runner(home)[-1]
+
+    # A read with no runner runs here and leaves a runner (no server) for the reads after it.
+    cli(home, "server", "stop")
+    count = len(ran_in_runner(home))
+    assert "announced" in cli(home, "inspection", "show", "2").stdout
     assert len(ran_in_runner(home)) == count
-    assert wait_for_runner(home) != first
+    assert wait_for_runner(home) != second
+    assert read_state(home) is None, "a read started the Prefect server"
+    assert "Kent" not in cli(home, "inspection", "list").stdout
+    assert "inspection list -> exit 0" in ran_in_runner(home)[-1]
 
 
 def run(
