@@ -141,6 +141,7 @@ deploy: $(STAMP)
 		$(BIN)/prefect --no-prompt deploy --all --prefect-file deployments/prefect.yaml
 	$(SERVER_ENV) ZOMBIE_AFTER_SECONDS=$(ZOMBIE_AFTER_SECONDS) \
 		$(BIN)/python deployments/automations.py deployments/prefect.yaml
+	$(SERVER_ENV) $(BIN)/python deployments/retire_booked_runs.py
 
 # Refresh the template catalogue after changing a translatable string, then add its Welsh.
 messages: $(STAMP)

@@ -6,13 +6,15 @@ and CPU time (the command's own process, not the server's) and their differences
 `python -c pass` (the interpreter's own start); CPU time is the steadier on a busy machine:
 - commands that run no flow: `--help`, `milestones`, `inspection list`, `inspection show`,
   in their own process (the first two before `init`) and through the warm runner;
-- the first flow command after `init` and the scheduling (init starts the server, which
-  migrates its fresh database, and the warm runner in the background);
+- the first flow command after `init` and the scheduling (init starts the warm runner and
+  the server in the background; the server's fresh home gets a copy of the migrated empty
+  database `make` built at install, tasks/prefect_template.py, instead of migrating);
 - `inspection advance … announce` and an empty `sweep`: warm (the server and the warm
   runner are up: the command runs in a fork of the runner, whose CPU its log records and
   is added to the client's), with the server up but INSPECTORATE_WARM_RUNNER=false (the
   command imports Prefect and the flows itself), and cold (the first command after
-  `server stop`: it starts the server on its existing database);
+  `server stop`: it starts the runner and the server on its existing database together,
+  and runs in the runner once it listens);
 - the same two with INSPECTORATE_LOCAL_SERVER=false (a temporary server per command).
 Warm figures and those of commands without flows are medians of BENCH_REPEAT runs (3).
 

@@ -108,15 +108,6 @@ def _runs_flows(argv: Sequence[str]) -> bool:
     return "--help" not in argv and any(words[: len(c)] == c for c in FLOW_COMMANDS)
 
 
-def _cold(path: Path) -> bool:
-    """A flow command with nothing warm (after `server stop`, a restart): start both, wait.
-
-    The server's start and the runner's imports then overlap, as after `init`, instead of
-    the command importing Prefect here and only then starting the server.
-    """
-    return prewarm_in_background() and _runner_comes(path)
-
-
 def _runner_comes(path: Path) -> bool:
     """Wait while a runner is being started (by init, or a flow command); True once it listens.
 
@@ -145,7 +136,10 @@ def forward(argv: Sequence[str]) -> int | None:
     if not _enabled() or not is_forwarded(argv):
         return None
     path = socket_path(os.environ)
-    if not path.exists() and not (_runs_flows(argv) and (_runner_comes(path) or _cold(path))):
+    # A flow command with nothing warm (after `server stop`, a restart) starts both and waits:
+    # the server's start and the runner's imports overlap, as after `init`.
+    cold = not path.exists() and _runs_flows(argv) and not _runner_comes(path)
+    if not path.exists() and not (cold and prewarm_in_background() and _runner_comes(path)):
         return None
     request = {
         "argv": list(argv),
@@ -261,11 +255,7 @@ def _local_server_in_use() -> bool:
 
 
 def start_runner_if_useful(argv: Sequence[str]) -> None:
-    """After a command ran here on the shared local server's record: start the warm runner.
-
-    After a flow, with the server it used; after a read (the first after `server stop` or
-    a restart), the runner alone, so the next reads are forwarded (it needs no server).
-    """
+    """After a flow ran here on the local server, or a read (none warm): start the runner."""
     flow_ran = "prefect" in sys.modules
     read_record = "inspectorate.adapters.database" in sys.modules
     if not (flow_ran or (read_record and is_forwarded(argv))) or not _local_server_in_use():

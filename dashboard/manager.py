@@ -126,7 +126,7 @@ def cancel_form(request: Request, inspection_id: int) -> Response:
 
 @router.post("/inspections/{inspection_id}/cancel")
 def cancel(request: Request, inspection_id: int, csrf: Csrf, why: Why = "") -> Response:
-    """Call the inspection off through the cancel-inspection flow (it cancels booked runs)."""
+    """Call the inspection off through the cancel-inspection flow."""
     account = manager_of(request, csrf)
     inspection = facts_of(inspection_id)
     problems = Problems()

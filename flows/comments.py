@@ -2,8 +2,8 @@
 
 `send-draft` starts this flow; it suspends itself (no process is kept waiting) until
 `inspectorate draft comments ID FILE` resumes it with the text, then records the comments
-and closes the comment window. If nothing comes, the close-comments run booked for the
-window's end closes it and cancels this one.
+and closes the comment window. If nothing comes, the sweep closes the window on its last
+day and cancels this one.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 announce → select_sample → record_fieldwork → score_fieldwork → send_draft → close_comments
 → publish_report → receive_action_plan; cancel_inspection until fieldwork is done.
 The two stages that carry evidence (select_sample, score_fieldwork) are in casework.py.
-`if_ready` is for runs booked ahead (server mode): a stage already done, or not yet
-possible, is then left alone instead of refused.
+`if_ready` is for a run started for a sign-off (server mode): a stage already done, or not
+possible yet, is then left alone instead of refused.
 """
 
 from __future__ import annotations
@@ -12,32 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import Flow, flow
-from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
 
 from flows.stage_effects import follow_stage
-from inspectorate.adapters.settings import get_settings
-from inspectorate.domain.lifecycle import Stage, status_after, status_before
+from inspectorate.domain.lifecycle import Stage, status_after
 from inspectorate.services.stages import StageOutcome
 from tasks.lifecycle import apply_stage
-from tasks.runtime import is_embedded
-
-
-class SignedOff(RunInput):
-    """What resumes a booked run held for a sign-off: who signed it off."""
-
-    by: str
-
-
-def _wait_for_sign_off(outcome: StageOutcome, if_ready: bool) -> None:
-    """Server mode: a booked run held for a sign-off suspends until someone signs it off.
-
-    No process is kept waiting; `inspectorate inspection sign-off` resumes it, and the run
-    starts again from the top, now signed off. Elsewhere the sweep reminds and takes it.
-    """
-    held = if_ready and not outcome.moved and outcome.from_status == status_before(outcome.stage)
-    if held and get_settings().server_timers and not is_embedded():
-        suspend_flow_run(wait_for_input=SignedOff, timeout=None, key="sign-off")
 
 
 def _reached(outcome: StageOutcome) -> bool:
@@ -54,7 +33,7 @@ def announce(
     now: dt.datetime | None = None,
     if_ready: bool = False,
 ) -> StageOutcome:
-    """Announce the inspection with its letter; in server mode book its later stages."""
+    """Announce the inspection with its letter (the sweep takes its later stages)."""
     outcome = apply_stage(inspection_id, Stage.ANNOUNCE, actor, why, now, if_ready)
     if _reached(outcome):
         follow_stage(inspection_id, actor, now)
@@ -83,7 +62,6 @@ def send_draft(
 ) -> StageOutcome:
     """Send the signed-off draft to the body; in server mode start waiting for its comments."""
     outcome = apply_stage(inspection_id, Stage.SEND_DRAFT, actor, why, now, if_ready)
-    _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
         follow_stage(inspection_id, actor, now)
     return outcome
@@ -114,7 +92,6 @@ def publish_report(
 ) -> StageOutcome:
     """Publish the signed-off report: lift the embargo, record its distribution (seed 003)."""
     outcome = apply_stage(inspection_id, Stage.PUBLISH, actor, why, now, if_ready)
-    _wait_for_sign_off(outcome, if_ready)
     if _reached(outcome):
         follow_stage(inspection_id, actor, now)
     return outcome
@@ -139,10 +116,10 @@ def cancel_inspection(
     why: str = "",
     now: dt.datetime | None = None,
 ) -> StageOutcome:
-    """Call the inspection off (only before its fieldwork is done), and any booked runs."""
+    """Call the inspection off (only before its fieldwork is done)."""
     outcome = apply_stage(inspection_id, Stage.CANCEL, actor, why, now)
     if outcome.moved:
-        follow_stage(inspection_id, actor, now)  # cancels the booked runs
+        follow_stage(inspection_id, actor, now)
     return outcome
 
 

@@ -1,8 +1,9 @@
 """Signing off the draft or the publication, whichever way the product runs.
 
-The sign-off is recorded in the record (audited). In server mode a booked run held for it
-is then resumed; otherwise the morning sweep takes the step on its due date (or at once,
-if the date has passed), or a person takes it with `inspectorate inspection advance`.
+The sign-off is recorded in the record (audited). In server mode, when the stage's day has
+come (the morning's sweep held it for this sign-off), its run starts at once on a worker;
+otherwise the morning sweep takes the step on its due date (or at its next run, if the date
+has passed), or a person takes it with `inspectorate inspection advance`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.sign_off import sign_off_rule
 from inspectorate.services import context, sign_off
 from tasks.runtime import is_embedded
-from tasks.timers import hand_sign_off_to_waiting_run
+from tasks.timers import hand_sign_off_to_waiting_run, start_stage_run
 
 
 def sign_off_and_resume(
@@ -35,7 +36,16 @@ def sign_off_and_resume(
         else f"Inspection {inspection_id}: {by} had already signed off the {rule.name} as it is"
     )
     if get_settings().server_timers and not is_embedded():
-        run = hand_sign_off_to_waiting_run(inspection_id, rule.stage, by)
+        run = hand_sign_off_to_waiting_run(inspection_id, rule.stage, by)  # booked in the past
         if run is not None:
             return f"{said}; the held run {run} is resumed."
+        moment = context.moment(now)
+        if context.run(
+            sign_off.due_and_ready,
+            inspection_id=inspection_id,
+            stage=rule.stage,
+            today=moment.date(),
+        ):
+            run = start_stage_run(inspection_id, rule.stage, by, moment)
+            return f"{said}; its day has come: run {run} takes the step now."
     return f"{said}; the sweep takes the step when it is due."

@@ -15,7 +15,7 @@ from inspectorate.domain.stage_effects import Effect
 from inspectorate.services.owed_effects import Owed
 from tasks.documents import write_stage_documents
 from tasks.owed_effects import effects_still_owed, mark_effect_done, record_effect_failure
-from tasks.timers import book_stage_runs, start_waiting_for_comments, stop_waiting_for_comments
+from tasks.timers import cancel_booked_runs, start_waiting_for_comments, stop_waiting_for_comments
 
 
 def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:
@@ -24,8 +24,8 @@ def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:
         # Marked done in the same transaction that records the documents.
         write_stage_documents(owed.inspection_id, owed.stage, actor, now)
         return
-    if owed.effect is Effect.BOOK_STAGE_RUNS:
-        book_stage_runs(owed.inspection_id, now)
+    if owed.effect is Effect.RETIRE_BOOKED_RUNS:
+        cancel_booked_runs(owed.inspection_id, "the daily sweep takes every automatic stage")
     elif owed.effect is Effect.AWAIT_COMMENTS:
         start_waiting_for_comments(owed.inspection_id)
     elif owed.effect is Effect.STOP_AWAITING_COMMENTS:

@@ -1,4 +1,4 @@
-"""Moving an inspection and, in server mode, its booked stage runs with it."""
+"""Moving an inspection; in server mode, stage runs booked ahead in older records are cancelled."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from prefect import flow
 
 from inspectorate.adapters.settings import get_settings
 from tasks.lifecycle import reschedule
-from tasks.timers import book_stage_runs
+from tasks.timers import cancel_booked_runs
 
 
 @flow(name="reschedule-inspection")
@@ -19,8 +19,12 @@ def reschedule_inspection(
     actor: str = "programme-manager",
     now: dt.datetime | None = None,
 ) -> tuple[dt.date, dt.date]:
-    """Move the fieldwork, re-plan open milestones, and re-book the stage runs."""
+    """Move the fieldwork and re-plan open milestones (the sweep takes them on their new days).
+
+    A stage run booked ahead for the old days (records from before the sweep drove every
+    stage) would act on the wrong day: it is cancelled.
+    """
     moved = reschedule(inspection_id, fieldwork_start, why, actor, now)
     if get_settings().server_timers:
-        book_stage_runs(inspection_id, now)
+        cancel_booked_runs(inspection_id, "the inspection was rescheduled")
     return moved

@@ -1,4 +1,4 @@
-"""Tasks for server mode: book each stage's run ahead, cancel the ones a change made stale."""
+"""Server mode's runs about one inspection: comments awaited, a signed-off stage started now."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from prefect.deployments import run_deployment
 from prefect.states import Cancelled
 
 from inspectorate.domain.lifecycle import Stage
-from inspectorate.services import context, timers
+from inspectorate.services import timers
 
 DEPLOYMENT = "default"
 # The deployment that performs each stage (deployments/prefect.yaml names them).
@@ -34,7 +34,7 @@ WAITING = [StateType.SCHEDULED, StateType.PENDING, StateType.PAUSED]
 
 
 def waiting_runs(inspection_id: int, *, flow_tag: str) -> list[FlowRun]:
-    """Runs booked for the inspection that have not started (scheduled, or suspended)."""
+    """The inspection's runs with `flow_tag` that have not started (scheduled, or suspended)."""
     with get_client(sync_client=True) as client:
         return client.read_flow_runs(
             flow_run_filter=FlowRunFilter(
@@ -52,33 +52,54 @@ def cancel_runs(runs: list[FlowRun], why: str) -> int:
     return len(runs)
 
 
-@task(name="book-stage-runs", cache_policy=NO_CACHE)
-def book_stage_runs(inspection_id: int, now: dt.datetime | None = None) -> list[str]:
-    """Book every automatic stage still to come; cancel booked runs whose day has changed.
+@task(name="cancel-booked-runs", cache_policy=NO_CACHE)
+def cancel_booked_runs(inspection_id: int, why: str) -> int:
+    """Cancel the inspection's stage runs booked ahead before the sweep drove every stage."""
+    return cancel_runs(waiting_runs(inspection_id, flow_tag="timer"), why)
 
-    A stage whose morning has already passed on the wall clock is left to the sweep (a run
-    booked in the past would start at once), which matters when announcing is back-filled.
+
+def retire_all_booked_runs() -> int:
+    """Cancel every stage run still booked ahead (once, on deploying): the sweep takes them."""
+    why = "booked runs are retired: the daily sweep takes every automatic stage"
+    seen: set[object] = set()
+    with get_client(sync_client=True) as client:
+        while runs := [
+            run
+            for run in client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(
+                    tags=FlowRunFilterTags(all_=["timer"]),
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=WAITING)),
+                ),
+                limit=200,
+            )
+            if run.id not in seen  # one the server would not cancel is not asked again
+        ]:
+            for run in runs:
+                seen.add(run.id)
+                client.set_flow_run_state(run.id, Cancelled(message=why), force=True)
+    return len(seen)
+
+
+def start_stage_run(inspection_id: int, stage: Stage, by: str, now: dt.datetime) -> str:
+    """Start the stage's deployment run now (`by` signed it off on or after its day); its name.
+
+    The run takes the step as of the sign-off's moment (`now`: the one clock, virtual or not).
     """
-    wall_clock = dt.datetime.now(dt.UTC)
-    with context.reading() as session:
-        due = timers.stage_timers(session, inspection_id=inspection_id, now=context.moment(now))
-    wanted = [t for t in due if t.run_at > wall_clock]
-    keys = {t.key for t in wanted}
-    stale = [
-        r for r in waiting_runs(inspection_id, flow_tag="timer") if r.idempotency_key not in keys
-    ]
-    cancel_runs(stale, "the inspection was rescheduled")
-    for timer in wanted:
-        run_deployment(
-            name=f"{STAGE_DEPLOYMENTS[timer.stage]}/{DEPLOYMENT}",
-            parameters={"inspection_id": inspection_id, "actor": "timer", "if_ready": True},
-            scheduled_time=timer.run_at,
-            timeout=0,
-            idempotency_key=timer.key,
-            tags=[timers.timer_tag(inspection_id), "timer"],
-            as_subflow=False,
-        )
-    return sorted(keys)
+    run = run_deployment(
+        name=f"{STAGE_DEPLOYMENTS[stage]}/{DEPLOYMENT}",
+        parameters={
+            "inspection_id": inspection_id,
+            "actor": "sign-off",
+            "why": f"signed off by {by} on or after its day",
+            "now": now,
+            "if_ready": True,
+        },
+        timeout=0,
+        tags=[timers.timer_tag(inspection_id), "sign-off"],
+        as_subflow=False,
+    )
+    assert isinstance(run, FlowRun)  # called from synchronous code: the run, not a coroutine
+    return run.name
 
 
 @task(name="start-waiting-for-comments", cache_policy=NO_CACHE)
@@ -114,7 +135,8 @@ def hand_comments_to_waiting_run(inspection_id: int, text: str, author: str) -> 
 
 
 def hand_sign_off_to_waiting_run(inspection_id: int, stage: Stage, by: str) -> str | None:
-    """Resume the booked run held for this stage's sign-off; its name, or None if none waits."""
+    """Resume a run booked ahead and held for this stage's sign-off (records from before the
+    sweep drove every stage); its name, or None if none waits."""
     from prefect.flow_runs import resume_flow_run
 
     name = f"{STAGE_DEPLOYMENTS[stage]}/{DEPLOYMENT}"

@@ -166,7 +166,9 @@ def usable_monday(code: str, today: dt.date) -> pendulum.Date:
     return start
 
 
-def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server: Server) -> None:
+def test_the_sweep_alone_drives_the_stages_and_old_bookings_are_retired(
+    on_server: Server,
+) -> None:
     # Youth offending teams still exist (trusts ended in May 2014): CCI, two teams a week.
     start = usable_monday("cci", pendulum.today().date())
     inspection_id, _ = context.run(
@@ -178,42 +180,39 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
     )
     run("announce/default", inspection_id=inspection_id)
     tag = f"inspection:{inspection_id}"
-    booked = {r.idempotency_key: r for r in runs_tagged(tag, "timer")}
-    dates = due(inspection_id)
-    assert set(booked) == {
-        f"{inspection_id}:send_draft:{dates['draft_to_body']}",
-        f"{inspection_id}:close_comments:{dates['comments_due']}",
-        f"{inspection_id}:publish:{dates['publication']}",
-    }
-    draft_run = booked[f"{inspection_id}:send_draft:{dates['draft_to_body']}"]
-    assert draft_run.state is not None and draft_run.state.is_scheduled()
-    expected = pendulum.datetime(
-        dates["draft_to_body"].year,
-        dates["draft_to_body"].month,
-        dates["draft_to_body"].day,
-        6,
-        tz=clock.LONDON,
-    )
-    assert draft_run.expected_start_time == expected
-    run("announce/default", inspection_id=inspection_id)  # again: nothing new is booked
-    assert len(runs_tagged(tag, "timer")) == 3
+    assert status_of(inspection_id) == "announced"
+    assert runs_tagged(tag, "timer") == [], "announcing booked runs: the sweep takes the stages"
 
+    # Runs booked ahead by the earlier version (as it booked them) would act on their own:
+    # rescheduling cancels the inspection's, and deploying (`make deploy`) all of them.
+    def book_as_before(key: str, day: dt.date) -> None:
+        run_deployment(
+            "send-draft/default",
+            parameters={"inspection_id": inspection_id, "actor": "timer", "if_ready": True},
+            scheduled_time=pendulum.parse(at(day, 6)),
+            timeout=0,
+            idempotency_key=f"{inspection_id}:send_draft:{key}",
+            tags=[timers.timer_tag(inspection_id), "timer"],
+            as_subflow=False,
+        )
+
+    dates = due(inspection_id)
+    book_as_before("old", dates["draft_to_body"])
     run(
         "reschedule-inspection/default",
         inspection_id=inspection_id,
         fieldwork_start=start.add(weeks=1).isoformat(),
         why="the trust asked",
     )
-    after = runs_tagged(tag, "timer")
-    assert len(after) == 6
-    cancelled = [r for r in after if r.state is not None and r.state.is_cancelled()]
-    assert {r.idempotency_key for r in cancelled} == set(booked)
-    new_dates = due(inspection_id)
-    assert f"{inspection_id}:publish:{new_dates['publication']}" in {
-        r.idempotency_key for r in after if r.state is not None and r.state.is_scheduled()
-    }
+    assert [r.state.type.value for r in runs_tagged(tag, "timer") if r.state] == ["CANCELLED"]
+    book_as_before("older", due(inspection_id)["draft_to_body"])
+    retire = [str(ROOT / ".venv/bin/python"), "deployments/retire_booked_runs.py"]
+    env = {**on_server.env, "PREFECT_API_URL": on_server.api}
+    retired = subprocess.run(retire, env=env, cwd=ROOT, capture_output=True, text=True)
+    assert retired.returncode == 0 and retired.stdout.rstrip().endswith(": 1"), retired.stderr
+    assert {r.state.type.value for r in runs_tagged(tag, "timer") if r.state} == {"CANCELLED"}
 
-    # The morning sweep announces the next one when it falls due, and books its stages too.
+    # The morning sweep announces the next one when it falls due, and books nothing either.
     second, _ = context.run(
         scheduling.schedule,
         body_name="Hounslow",
@@ -223,7 +222,8 @@ def test_announcing_books_the_later_stages_and_rescheduling_moves_them(on_server
     )
     announcement = due(second)["announcement"]
     run("deadline-sweep/on-demand", as_of=announcement.isoformat(), now=at(announcement, 6))
-    assert len(runs_tagged(f"inspection:{second}", "timer")) == 3
+    assert status_of(second) == "announced"
+    assert runs_tagged(f"inspection:{second}", "timer") == []
 
 
 def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:
@@ -279,40 +279,27 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         ).all()
     assert "automation" in actors  # planned by the automation's run, not at publication
 
-    # The booked send-draft run comes due before the lead inspector has signed the draft
-    # off: it suspends (no process kept waiting), and the sign-off resumes it. (Booking
-    # skips days already past on the wall clock, so the run is booked here as it would be.)
+    # The morning sweep of the draft's day holds it: the lead inspector has not signed it
+    # off. The sign-off, its day come, starts the send-draft run at once on a worker.
     write_team_text_and_assign(inspection_id, "lena.lead", at_day=dates["scoring"])
-    booked = run_deployment(
-        "send-draft/default",
-        parameters={
-            "inspection_id": inspection_id,
-            "actor": "timer",
-            "now": at(dates["draft_to_body"]),
-            "if_ready": True,
-        },
-        timeout=0,
-        tags=[timers.timer_tag(inspection_id), "timer"],
-        as_subflow=False,
-    )
-    with get_client(sync_client=True) as client:
-        wait_for(
-            lambda: (
-                (state := client.read_flow_run(booked.id).state) is not None and state.is_paused()
-            ),
-            "the booked send-draft run to suspend for its sign-off",
-            120,
-        )
+    draft_day = dates["draft_to_body"]
+    run("deadline-sweep/on-demand", as_of=draft_day.isoformat(), now=at(draft_day, 6))
     assert status_of(inspection_id) == "scored"
     signing = inspectorate_cli(
-        on_server, "inspection", "sign-off", str(inspection_id), "draft", "--by", "lena.lead"
+        on_server,
+        *("inspection", "sign-off", str(inspection_id), "draft", "--by", "lena.lead"),
+        *("--as-of", draft_day.isoformat()),
     )
-    assert signing.returncode == 0 and "is resumed" in signing.stdout, (
+    assert signing.returncode == 0 and "takes the step now" in signing.stdout, (
         signing.stdout + signing.stderr
     )
     wait_for(
-        lambda: status_of(inspection_id) == "draft_sent", "the resumed run to send the draft", 120
+        lambda: status_of(inspection_id) == "draft_sent",
+        "the sign-off's run to send the draft",
+        120,
     )
+    (started,) = runs_tagged(f"inspection:{inspection_id}", "sign-off")
+    assert started.state is not None
 
     def kinds_written() -> list[str]:
         with context.reading() as session:
@@ -372,13 +359,13 @@ def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: S
         reminders = session.exec(
             select(Reminder)
             .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-            .where(Milestone.inspection_id == inspection_id, col(Reminder.remind_on) == morning)
+            .where(Milestone.inspection_id == inspection_id, Milestone.kind == "publication")
         ).all()
         sent = session.exec(
             select(AuditEvent.entity_id).where(
                 AuditEvent.inspection_id == inspection_id, AuditEvent.action == "sent"
             )
         ).all()
-    assert reminders, "the publication's lead-time reminders were owed that morning"
+    assert reminders, "the publication's lead-time reminders were owed by that morning"
     assert all(r.sent_at is not None for r in reminders)
     assert sorted(sent).count(reminders[0].id) == 1 and len(sent) == len(set(sent))

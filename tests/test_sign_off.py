@@ -7,6 +7,8 @@ manager the publication, each on the team's complete text as it stands.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlmodel import Session, select
 
@@ -160,6 +162,26 @@ def test_once_the_lead_inspector_has_signed_off_the_draft_can_be_sent(database: 
     assert [(v.stage, v.signed_by, v.role, v.current) for v in views] == [
         ("draft", LEAD, "inspector", True)
     ]
+
+
+def test_the_stage_is_due_and_ready_from_its_day_once_signed_off(database: str) -> None:
+    inspection_id = scored("Wales")  # the draft's day is Friday 4 April 2014
+
+    def ready(on: str, stage: Stage = Stage.SEND_DRAFT) -> bool:
+        today = dt.date.fromisoformat(on)
+        return context.run(
+            signing.due_and_ready, inspection_id=inspection_id, stage=stage, today=today
+        )
+
+    assert not ready("2014-04-04"), "held: no text, no sign-off"
+    account(LEAD, "inspector", on_team=inspection_id)
+    store_text(inspection_id, team_text(inspection_id), "2014-04-01")
+    sign(inspection_id, "draft", LEAD, "2014-04-01")
+    assert not ready("2014-04-03"), "the day before its day"
+    assert ready("2014-04-04") and ready("2014-04-22")
+    assert not ready("2014-06-30", Stage.PUBLISH), "publication does not come next"
+    take(inspection_id, Stage.SEND_DRAFT, "2014-04-04")
+    assert not ready("2014-04-07"), "done already"
 
 
 def test_changing_the_teams_text_after_sign_off_holds_the_draft_again(database: str) -> None:

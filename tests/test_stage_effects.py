@@ -19,17 +19,16 @@ def test_embedded_mode_owes_only_the_documents() -> None:
     assert owed[Stage.RECORD_FIELDWORK] == ()
 
 
-def test_server_mode_books_runs_and_waits_for_comments() -> None:
-    assert effects_of(Stage.ANNOUNCE, server_mode=True) == (
-        Effect.DOCUMENTS,
-        Effect.BOOK_STAGE_RUNS,
-    )
+def test_server_mode_waits_for_comments_and_books_nothing_ahead() -> None:
+    assert effects_of(Stage.ANNOUNCE, server_mode=True) == (Effect.DOCUMENTS,)
     assert effects_of(Stage.SEND_DRAFT, server_mode=True) == (
         Effect.DOCUMENTS,
         Effect.AWAIT_COMMENTS,
     )
     assert effects_of(Stage.CLOSE_COMMENTS, server_mode=True) == (Effect.STOP_AWAITING_COMMENTS,)
-    assert effects_of(Stage.CANCEL, server_mode=True) == (Effect.BOOK_STAGE_RUNS,)
+    assert effects_of(Stage.CANCEL, server_mode=True) == ()
+    assert not any(Effect.RETIRE_BOOKED_RUNS in e for e in FOLLOWS.values())
+    assert Effect.RETIRE_BOOKED_RUNS.value == "book_stage_runs"  # as records from before hold it
 
 
 def test_every_stage_that_owes_documents_produces_some() -> None:

@@ -297,7 +297,7 @@ class SignOff(SQLModel, table=True):
 
 
 class OwedEffect(SQLModel, table=True):
-    """Something a stage owes (its documents, booked runs), written with the stage.
+    """Something a stage owes (its documents, a run waiting for comments), written with it.
 
     The sweep finishes every row not yet done, so a crash between the stage and its effects
     loses nothing; each effect is idempotent, so finishing it twice repeats nothing.
