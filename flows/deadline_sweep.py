@@ -7,7 +7,7 @@ import datetime as dt
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.stage_effects import finish_owed_effects
+from flows.owed_batches import finish_morning_effects
 from inspectorate.adapters import clock
 from inspectorate.services import context
 from inspectorate.services.sweep import ACTOR, SweepReport
@@ -20,12 +20,14 @@ def sweep_morning(
 ) -> SweepReport:
     """Advance what is due on `as_of`, finish every owed stage effect, remind, deliver.
 
+    In server mode the documents owed go to the workers in batches (flows/owed_batches.py).
+
     The body of the `deadline-sweep` flow, and each simulated morning's: one path for both.
     """
     report, reminded = advance_due_milestones(as_of, now, withhold_before)
     if reminded:
         return report
-    report.finished, report.failed = finish_owed_effects(ACTOR, now)
+    report.finished, report.failed = finish_morning_effects(ACTOR, now)
     return send_reminders(report, now, withhold_before)
 
 

@@ -55,10 +55,15 @@ def follow_stages(inspection_ids: list[int], actor: str, now: dt.datetime | None
             carry_out(owed, actor, now)
 
 
-def finish_owed_effects(actor: str, now: dt.datetime | None) -> tuple[int, list[str]]:
-    """Carry out every effect still owed; (how many were done, the ones that failed and why)."""
+def finish_owed_effects(
+    actor: str, now: dt.datetime | None, inspection_ids: set[int] | None = None
+) -> tuple[int, list[str]]:
+    """Carry out every effect still owed (of these inspections, or all); (how many were done,
+    the ones that failed and why)."""
     done, failed = 0, []
     for owed in effects_still_owed(None):
+        if inspection_ids is not None and owed.inspection_id not in inspection_ids:
+            continue
         try:
             carry_out(owed, actor, now)
         except Exception as error:  # one broken document must not stop every other inspection

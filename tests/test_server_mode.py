@@ -43,6 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
         "INSPECTORATE_OUTBOX_DIR": str(folder / "outbox"),
         "INSPECTORATE_REPORTS_DIR": str(folder / "reports"),
         "INSPECTORATE_REPORT_FORMATS": "html",
+        "INSPECTORATE_SWEEP_BATCH_SIZE": "1",  # a morning owing two letters fans out
     }
     with local_server(folder, workers=2, extra_env=extra) as running:
         yield running
@@ -151,7 +152,7 @@ def test_deploying_again_changes_nothing(on_server: Server) -> None:
     on_server.deploy()
     assert installed() == before
     assert sorted(before[1]) == ["crash-zombie-flow-runs", "plan-reinspection-on-low-scores"]
-    assert before[0] == 19
+    assert before[0] == 20
 
 
 def usable_monday(code: str, today: dt.date) -> pendulum.Date:
@@ -212,18 +213,32 @@ def test_the_sweep_alone_drives_the_stages_and_old_bookings_are_retired(
     assert retired.returncode == 0 and retired.stdout.rstrip().endswith(": 1"), retired.stderr
     assert {r.state.type.value for r in runs_tagged(tag, "timer") if r.state} == {"CANCELLED"}
 
-    # The morning sweep announces the next one when it falls due, and books nothing either.
-    second, _ = context.run(
-        scheduling.schedule,
-        body_name="Hounslow",
-        programme_code="cci",
-        fieldwork_start=start,
-        actor="test",
-    )
-    announcement = due(second)["announcement"]
+    # The morning sweep announces the next two when they fall due and books nothing either;
+    # their letters go to the workers in batches (of one here), each written once.
+    later = [
+        context.run(
+            scheduling.schedule,
+            body_name=body,
+            programme_code="cci",
+            fieldwork_start=start,
+            actor="test",
+        )[0]
+        for body in ("Hounslow", "Brent")
+    ]
+    announcement = due(later[0])["announcement"]
     run("deadline-sweep/on-demand", as_of=announcement.isoformat(), now=at(announcement, 6))
-    assert status_of(second) == "announced"
-    assert runs_tagged(f"inspection:{second}", "timer") == []
+    assert [status_of(i) for i in later] == ["announced", "announced"]
+    assert all(runs_tagged(f"inspection:{i}", "timer") == [] for i in later)
+    batches = runs_tagged("sweep-batch")
+    assert sorted(tuple(r.parameters["inspection_ids"]) for r in batches) == [
+        (later[0],),
+        (later[1],),
+    ]
+    assert all(r.state is not None and r.state.is_completed() for r in batches)
+    with context.reading() as session:
+        for inspection_id in later:
+            kinds = [v.kind for v in documents.versions_of(session, inspection_id=inspection_id)]
+            assert kinds == ["announcement"]
 
 
 def test_fieldwork_to_draft_reinspection_by_automation_and_comments(on_server: Server) -> None:

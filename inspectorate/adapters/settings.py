@@ -104,9 +104,17 @@ class Settings(BaseSettings):
 
     server_timers: bool = Field(
         default=False,
-        description="Server mode: announcing books each automatic stage as a scheduled run of "
-        "its deployment, and the draft starts a run that waits for the body's comments "
-        "(needs `make deploy`; the workers set it).",
+        description="Server mode: the draft starts a run that waits for the body's comments, a "
+        "sign-off on or after its step's day starts that step's run, and the sweep hands the "
+        "documents its morning owes to the workers in batches (needs `make deploy`; the "
+        "workers set it).",
+    )
+    sweep_batch_size: int = Field(
+        default=25,
+        ge=1,
+        description="Server mode: how many inspections' owed documents one `finish-owed-effects` "
+        "run of the sweep carries out; a morning owing no more than this does them in the "
+        "sweep's own run.",
     )
     sweep_lease_seconds: float = Field(
         default=120.0,
