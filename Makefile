@@ -10,16 +10,20 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/var/prefect
 
-.PHONY: demo test lint typecheck pytest bench messages bank-holidays govuk-frontend screenshots server worker deploy clean
+.PHONY: prefect-template demo test lint typecheck pytest bench messages bank-holidays govuk-frontend screenshots server worker deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/python -m tasks.prefect_template
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Prefect's migrations run once per install, not at each fresh PREFECT_HOME's first server
+# start (tasks/prefect_template.py); quick when the template for this version is made.
+prefect-template: $(STAMP)
+	$(BIN)/python -m tasks.prefect_template
+
+demo: $(STAMP) prefect-template
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/inspectorate demo
 
@@ -40,7 +44,7 @@ typecheck: $(STAMP)
 # The suite runs in TEST_WORKERS processes, a test file to each at a time (module fixtures
 # build their record once); much of its time is waiting on servers and subprocesses.
 TEST_WORKERS ?= 2
-pytest: $(STAMP)
+pytest: $(STAMP) prefect-template
 	mkdir -p $(PREFECT_HOME)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 

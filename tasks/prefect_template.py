@@ -3,7 +3,7 @@
 A fresh PREFECT_HOME costs its local server's first start Prefect's own migrations on
 SQLite (11-13 s on these machines: most of the first flow command after `init`). One
 Prefect version's migrations always make the same empty database, so `make` runs them once
-when it installs (`python -m tasks.prefect_template`, into the virtual environment) and the
+per install and version (`make prefect-template`, into the virtual environment) and the
 local server's start copies the result into a home that has no database yet. Without a
 template (an install not made by make, another Prefect version) or with a database of the
 operator's choosing (a connection URL, a profile), the server migrates as before.
