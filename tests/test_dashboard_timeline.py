@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from dashboard import pages
 from dashboard.app import create_app
 from dashboard.timeline_chart import LABEL_WIDTH, text_width, timeline_svg, wrap
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
@@ -212,3 +213,25 @@ def test_the_day_is_asked_in_three_fields_and_a_day_that_is_none_is_refused(
     assert 'href="#as_of-day"' in refused.text and 'value="31"' in refused.text  # as typed
     link = app_client.get("/deadlines?as_of=2014-02-31")
     assert link.status_code == 400 and "The day to look at &#39;2014-02-31&#39; is not" in link.text
+
+
+def test_deadlines_come_in_pages_of_each_list_with_the_totals_kept(
+    record: BoardRecord, app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(app_client, "manager")
+    week = app_client.get("/api/deadlines?as_of=2014-05-12").json()
+    overdue = week["overdue"]
+    assert len(overdue) >= 3, "the record's week needs three overdue milestones"
+    monkeypatch.setattr(pages, "DEADLINE_ROWS", 2)
+    first = app_client.get("/deadlines?as_of=2014-05-12").text
+    count = len(overdue)
+    assert f"Overdue ({count}) — 1 to 2 shown" in first
+    assert 'aria-current="page">1</strong>' in first and "page=2" in first
+    last_page = -(-max(count, len(week["this_week"])) // 2)
+    assert f"Page 1 of {last_page}" in first
+    second = app_client.get("/deadlines?as_of=2014-05-12&page=2").text
+    assert f"Overdue ({count}) — 3 to {min(4, count)} shown" in second
+    beyond = app_client.get(f"/deadlines?as_of=2014-05-12&page={last_page + 5}").text
+    assert f'aria-current="page">{last_page}</strong>' in beyond, "a page past the end: the last"
+    overdue_rows = first.split('id="overdue"')[1].split('id="this-week"')[0].count("<tr><td")
+    assert overdue_rows == 2
