@@ -45,6 +45,15 @@ PostgreSQL (BENCH_BACKEND=postgresql, load average 3.8):
     deadlines:              first p50  108.7 ms  p95  303.1 ms   cpu p50    40 ms
     inspection:             first p50  246.0 ms  p95  357.8 ms   cpu p50    50 ms
     20 clients: stylesheet p95 77.7 ms; pages p50 214-222 ms, p95 372-395 ms (4.8-5.1x)
+Figures of 2026-11-28, a quieter machine (load average 1.1-1.5), after the deadlines got
+pages of 200 rows of each list (their busiest week, 1,253 open milestones on one page, had
+taken 531.7 ms to render first on PostgreSQL):
+  SQLite: first render p95 163.6 (timeline, filtered), 178.3 (later page), 15.9 (next
+    page), 257.3 (deadlines), 81.4 ms (inspection); 20 clients p95 32.3-35.0 ms against
+    the stylesheet's 41.4 ms. Goals met.
+  PostgreSQL: first render p95 109.2, 166.8, 19.8, 155.0, 113.5 ms; 20 clients p95
+    84.9-91.0 ms against the stylesheet's 36.4 ms. Goals met. (The run before it, same
+    code and load, had 20-client p95 of 323-1,054 ms, 8.8-28.6x; one run in three.)
 What is left: a cold timeline reads every inspection's status on the day (one indexed
 query, ~10-20 us an inspection: ~100-200 ms of CPU at 10,000); the deadlines of the
 busiest week (1,250 open milestones on one page, 2010-03-01) take ~300 ms of CPU; on
