@@ -67,10 +67,12 @@ def finish_morning_effects(actor: str, now: dt.datetime | None) -> tuple[int, li
 
     Returns how many owed effects were done and the ones that failed, with why.
     """
-    size = get_settings().sweep_batch_size
+    settings = get_settings()
+    if is_embedded() or not settings.server_timers:
+        return finish_owed_effects(actor, now)  # no workers (a command, a simulation)
     owed = effects_still_owed(None)
     ids = sorted({o.inspection_id for o in owed})
-    if is_embedded() or not get_settings().server_timers or len(ids) <= size:
+    if len(ids) <= settings.sweep_batch_size:
         return finish_owed_effects(actor, now)  # one batch or less: no run is worth starting
     runs = [
         run_deployment(
@@ -79,7 +81,7 @@ def finish_morning_effects(actor: str, now: dt.datetime | None) -> tuple[int, li
             timeout=0,
             tags=["sweep-batch"],
         )
-        for batch in batches_of(ids, size)
+        for batch in batches_of(ids, settings.sweep_batch_size)
     ]
     started = [run for run in runs if isinstance(run, FlowRun)]
     unfinished = _wait_for(started, WAIT_SECONDS)
