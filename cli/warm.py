@@ -136,8 +136,7 @@ def forward(argv: Sequence[str]) -> int | None:
     if not _enabled() or not is_forwarded(argv):
         return None
     path = socket_path(os.environ)
-    # A flow command with nothing warm (after `server stop`, a restart) starts both and waits:
-    # the server's start and the runner's imports overlap, as after `init`.
+    # Nothing warm (after `server stop`, a reboot): a flow command starts both, as init does.
     cold = not path.exists() and _runs_flows(argv) and not _runner_comes(path)
     if not path.exists() and not (cold and prewarm_in_background() and _runner_comes(path)):
         return None
@@ -250,8 +249,12 @@ def _local_server_in_use() -> bool:
     if not _enabled() or os.environ.get("PREFECT_API_URL"):
         return False  # a configured server (server mode): nothing to keep warm here
     from inspectorate.adapters.settings import get_settings
+    from inspectorate.domain.errors import ConfigError
 
-    return get_settings().local_server
+    try:
+        return get_settings().local_server
+    except ConfigError:  # the command, run here, says what is wrong in one line
+        return False
 
 
 def start_runner_if_useful(argv: Sequence[str]) -> None:
@@ -292,8 +295,7 @@ def prewarm_in_background() -> bool:
         start_new_session=True,  # outlives the command that asked for it
     )
     with contextlib.suppress(OSError):  # at once, so a command waiting for it sees it coming
-        starting = prefect_home() / STARTING_FILE
-        starting.parent.mkdir(parents=True, exist_ok=True)
+        (starting := prefect_home() / STARTING_FILE).parent.mkdir(parents=True, exist_ok=True)
         starting.write_text(str(process.pid))
     return True
 

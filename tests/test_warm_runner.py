@@ -163,3 +163,13 @@ def run(
 def test_no_runner_means_the_command_runs_here(home: Path) -> None:  # noqa: F811
     assert warm.forward(["inspection", "advance", "1", "announce"]) is None
     assert not os.path.exists(home / warm.SOCKET_NAME)
+
+
+def test_a_bad_setting_with_nothing_warm_is_one_line_and_starts_nothing(
+    home: Path,  # noqa: F811
+) -> None:
+    bad = {"INSPECTORATE_SWEEP_BATCH_SIZE": "abc"}
+    done = run(home, "sweep", "--as-of", AS_OF, extra=bad)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: INSPECTORATE_SWEEP_BATCH_SIZE='abc'"), done.stderr
+    assert warm.runner_pid(home) is None and read_state(home) is None
