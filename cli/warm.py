@@ -28,10 +28,8 @@ from pathlib import Path
 
 from tasks.prefect_defaults import apply_prefect_defaults
 
-SOCKET_NAME = "warm-runner.sock"
-PID_FILE = "warm-runner.pid"
-KEY_FILE = "warm-runner.key"
-LOG_FILE = "warm-runner.log"
+SOCKET_NAME, PID_FILE, KEY_FILE = "warm-runner.sock", "warm-runner.pid", "warm-runner.key"
+LOG_FILE, LOCK_FILE = "warm-runner.log", "warm-runner.lock"
 # Commands that stay in their own process: a server or a long simulation of its own, a
 # password prompt (getpass needs the terminal as its controlling one, which a fork lacks),
 # and `init`, which may replace the runner's environment.
@@ -88,9 +86,8 @@ def source_key(root: Path = ROOT) -> str:
             stat = file.stat()
             digest.update(f"{file}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
     site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    for folder in (site / "site-packages",):
-        if folder.exists():
-            digest.update(f"{folder}:{folder.stat().st_mtime_ns}\n".encode())
+    if (folder := site / "site-packages").exists():
+        digest.update(f"{folder}:{folder.stat().st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -206,27 +203,28 @@ def runner_pid(home: Path) -> int | None:
 
 def start(home: Path) -> None:
     """Start this home's runner in the background unless one runs with this environment."""
+    import fcntl
     import subprocess
 
-    key_file = home / KEY_FILE
-    pid = runner_pid(home)
-    if pid is not None:
-        with contextlib.suppress(OSError):
-            if key_file.read_text() == environment_key(os.environ):
-                return
-        stop(home)  # another environment: this one is the one in use now
-    with (home / LOG_FILE).open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.warm_runner"],
-            env={**os.environ, "PREFECT_HOME": str(home)},
-            cwd=home,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    key_file.write_text(environment_key(os.environ))
-    (home / PID_FILE).write_text(str(process.pid))
+    with (home / LOCK_FILE).open("a") as lock:  # at once from two commands: one runner
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if runner_pid(home) is not None:
+            with contextlib.suppress(OSError):
+                if (home / KEY_FILE).read_text() == environment_key(os.environ):
+                    return
+            stop(home)  # another environment: this one is the one in use now
+        with (home / LOG_FILE).open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "cli.warm_runner"],
+                env={**os.environ, "PREFECT_HOME": str(home)},
+                cwd=home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        (home / KEY_FILE).write_text(environment_key(os.environ))
+        (home / PID_FILE).write_text(str(process.pid))
 
 
 def stop(home: Path) -> bool:

@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
+from prefect.states import Cancelled
 
 from flows.stage_effects import finish_owed_effects
 from inspectorate.adapters.settings import get_settings
@@ -29,6 +30,7 @@ BATCH_DEPLOYMENT = "finish-owed-effects/default"
 # A national morning's documents on a few workers take minutes; past this the sweep stops
 # waiting and finishes what is left itself (a batch still running then repeats nothing).
 WAIT_SECONDS = 3600.0
+STALL_SECONDS = 300.0
 POLL_SECONDS = 2.0
 
 
@@ -45,18 +47,33 @@ def finish_owed_effects_of(
     return finish_owed_effects(actor, now, set(inspection_ids))
 
 
-def _wait_for(runs: list[FlowRun], seconds: float) -> int:
-    """Wait until every run has ended or `seconds` pass; how many did not complete."""
-    deadline = time.monotonic() + seconds
+def _wait_for(runs: list[FlowRun], seconds: float, stall: float = STALL_SECONDS) -> int:
+    """Wait until every run has ended, or `seconds` pass; how many did not complete.
+
+    Batches not started after `stall` seconds without any batch starting or ending (no free
+    slot: the sweep holds one itself) are cancelled, for the sweep to do their work.
+    """
+    began = progress = time.monotonic()
+    started: set[object] = set()
     pending = {run.id for run in runs}
     unfinished = 0
     with get_client(sync_client=True) as client:
-        while pending and time.monotonic() < deadline:
+        while pending and time.monotonic() - began < seconds:
             for run_id in list(pending):
                 state = client.read_flow_run(run_id).state
                 if state is not None and state.is_final():
                     pending.discard(run_id)
                     unfinished += 0 if state.is_completed() else 1
+                    progress = time.monotonic()
+                elif state is not None and state.is_running() and run_id not in started:
+                    started.add(run_id)
+                    progress = time.monotonic()
+            if pending and time.monotonic() - progress > stall:
+                for run_id in pending - started:
+                    why = "no worker slot came free: the sweep does this batch itself"
+                    client.set_flow_run_state(run_id, Cancelled(message=why), force=True)
+                    unfinished += 1
+                pending &= started
             if pending:
                 time.sleep(POLL_SECONDS)
     return unfinished + len(pending)
@@ -74,23 +91,27 @@ def finish_morning_effects(actor: str, now: dt.datetime | None) -> tuple[int, li
     ids = sorted({o.inspection_id for o in owed})
     if len(ids) <= settings.sweep_batch_size:
         return finish_owed_effects(actor, now)  # one batch or less: no run is worth starting
-    runs = [
-        run_deployment(
-            BATCH_DEPLOYMENT,
-            parameters={"inspection_ids": batch, "actor": actor, "now": now},
-            timeout=0,
-            tags=["sweep-batch"],
-        )
-        for batch in batches_of(ids, settings.sweep_batch_size)
-    ]
-    started = [run for run in runs if isinstance(run, FlowRun)]
-    unfinished = _wait_for(started, WAIT_SECONDS)
-    if unfinished:
-        get_run_logger().warning(
-            "%d of %d batches did not complete: the sweep finishes what they left",
-            unfinished,
-            len(runs),
-        )
+    batches = batches_of(ids, settings.sweep_batch_size)
+    try:
+        runs = [
+            run_deployment(
+                BATCH_DEPLOYMENT,
+                parameters={"inspection_ids": batch, "actor": actor, "now": now},
+                timeout=0,
+                tags=["sweep-batch"],
+            )
+            for batch in batches
+        ]
+        unfinished = _wait_for([run for run in runs if isinstance(run, FlowRun)], WAIT_SECONDS)
+    except Exception as error:  # no such deployment (deploy not rerun), the API away, ...
+        get_run_logger().warning("batches not used (%s): the sweep does the work itself", error)
+    else:
+        if unfinished:
+            get_run_logger().warning(
+                "%d of %d batches did not complete: the sweep finishes what they left",
+                unfinished,
+                len(batches),
+            )
     _, failed = finish_owed_effects(actor, now)
     left = {(o.inspection_id, o.stage, o.effect) for o in effects_still_owed(None)}
     return sum((o.inspection_id, o.stage, o.effect) not in left for o in owed), failed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from inspectorate.adapters import clock
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.sign_off import sign_off_rule
 from inspectorate.services import context, sign_off
@@ -40,12 +41,16 @@ def sign_off_and_resume(
         if run is not None:
             return f"{said}; the held run {run} is resumed."
         moment = context.moment(now)
-        if context.run(
+        # A sign-off dated ahead (--as-of) never takes a step before its real day.
+        if moment.date() <= clock.today() and context.run(
             sign_off.due_and_ready,
             inspection_id=inspection_id,
             stage=rule.stage,
             today=moment.date(),
         ):
-            run = start_stage_run(inspection_id, rule.stage, by, moment)
+            try:
+                run = start_stage_run(inspection_id, rule.stage, by, moment)
+            except Exception as error:  # the sign-off stands; the next sweep takes the step
+                return f"{said}; its run could not be started ({error}): the sweep takes it."
             return f"{said}; its day has come: run {run} takes the step now."
     return f"{said}; the sweep takes the step when it is due."

@@ -1,7 +1,7 @@
 """A migrated, empty Prefect database made once per install and copied into a fresh home.
 
 A fresh PREFECT_HOME costs its local server's first start Prefect's own migrations on
-SQLite (11-13 s on these machines: most of the first flow command after `init`). One
+SQLite (11-17 s on these machines: most of the first flow command after `init`). One
 Prefect version's migrations always make the same empty database, so `make` runs them once
 per install and version (`make prefect-template`, into the virtual environment) and the
 local server's start copies the result into a home that has no database yet. Without a
@@ -43,11 +43,13 @@ def seed_home(home: Path, env: Mapping[str, str]) -> bool:
     template, target = template_path(), home / DATABASE_FILE
     if not template.is_file() or target.exists() or not uses_default_database(home, env):
         return False
-    scratch = home / f".{DATABASE_FILE}.{os.getpid()}"
-    shutil.copyfile(template, scratch)
+    handle, name = tempfile.mkstemp(prefix=f".{DATABASE_FILE}.", dir=home)
+    scratch = Path(name)
     try:
+        with os.fdopen(handle, "wb") as copy, template.open("rb") as source:
+            shutil.copyfileobj(source, copy)
         os.link(scratch, target)  # never over a database another process made meanwhile
-    except FileExistsError:
+    except OSError:  # made meanwhile, or no hard links here: the server migrates as before
         return False
     finally:
         scratch.unlink(missing_ok=True)
@@ -59,18 +61,27 @@ def build_template() -> Path:
     target = template_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        made = Path(scratch) / DATABASE_FILE
         env = {k: v for k, v in os.environ.items() if not k.startswith(_CHOSEN_DATABASE)}
-        env.update(PREFECT_HOME=scratch, DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        env.update(  # this scratch database only, whatever a profile or .env would say
+            PREFECT_HOME=scratch,
+            PREFECT_PROFILES_PATH=str(Path(scratch) / "profiles.toml"),
+            PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{made}",
+            DO_NOT_TRACK="1",
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        )
         prefect = Path(sys.executable).parent / "prefect"
         done = subprocess.run(
             [str(prefect), "server", "database", "upgrade", "-y"],
             env=env,
+            cwd=scratch,
             capture_output=True,
             text=True,
         )
-        made = Path(scratch) / DATABASE_FILE
         if done.returncode != 0 or not made.is_file():
             raise SystemExit(f"Prefect's migrations failed:\n{done.stdout}{done.stderr}")
+        for stale in ("-wal", "-shm"):  # a reader's, beside an earlier template: not this one's
+            Path(f"{target}{stale}").unlink(missing_ok=True)
         os.replace(made, target)
     return target
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -98,8 +99,7 @@ def start_stage_run(inspection_id: int, stage: Stage, by: str, now: dt.datetime)
         tags=[timers.timer_tag(inspection_id), "sign-off"],
         as_subflow=False,
     )
-    assert isinstance(run, FlowRun)  # called from synchronous code: the run, not a coroutine
-    return run.name
+    return cast(FlowRun, run).name  # called from synchronous code: the run, not a coroutine
 
 
 @task(name="start-waiting-for-comments", cache_policy=NO_CACHE)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from prefect.client.schemas.objects import State
+from prefect.states import Completed, Failed, Running, Scheduled
 
 from flows import owed_batches
 from inspectorate.domain.lifecycle import Stage
@@ -68,3 +72,53 @@ def test_a_morning_owing_one_batch_or_less_starts_no_run(server_mode: dict[str, 
     server_mode["owed"] = [owed(1), owed(2)]
     owed_batches.finish_morning_effects("sweep", None)
     assert server_mode["runs"] == [] and server_mode["finished_here"] == 1
+
+
+def test_without_the_batch_deployment_the_sweep_does_the_work_itself(
+    server_mode: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(name: str, **_: Any) -> None:
+        raise RuntimeError(f"Deployment {name!r} not found (run `make deploy`)")
+
+    monkeypatch.setattr(owed_batches, "run_deployment", missing)
+    monkeypatch.setattr(owed_batches, "get_run_logger", lambda: logging.getLogger("test"))
+    done, failed = owed_batches.finish_morning_effects("sweep", None)
+    assert server_mode["finished_here"] == 1 and done == 2 and len(failed) == 1
+
+
+class FakeClient:
+    """Prefect's client as far as the wait uses it: run states, and cancelling."""
+
+    def __init__(self, states: dict[str, list[State]]) -> None:
+        self.states, self.cancelled = states, []
+
+    def __enter__(self) -> FakeClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def read_flow_run(self, run_id: str) -> SimpleNamespace:
+        queue = self.states[run_id]
+        return SimpleNamespace(state=queue.pop(0) if len(queue) > 1 else queue[0])
+
+    def set_flow_run_state(self, run_id: str, state: State, force: bool) -> None:
+        self.cancelled.append(run_id)
+
+
+def test_batches_no_slot_ever_starts_are_cancelled_for_the_sweep_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = FakeClient(
+        {
+            "ran": [Running(), Running(), Completed()],
+            "queued": [Scheduled()],
+            "failed": [Running(), Failed()],
+        }
+    )
+    monkeypatch.setattr(owed_batches, "get_client", lambda sync_client: client)
+    monkeypatch.setattr(owed_batches, "POLL_SECONDS", 0.0)
+    runs = [SimpleNamespace(id=name) for name in ("ran", "queued", "failed")]
+    unfinished = owed_batches._wait_for(runs, seconds=5.0, stall=0.05)  # type: ignore[arg-type]
+    assert client.cancelled == ["queued"]
+    assert unfinished == 2, "the cancelled one and the failed one"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -53,12 +54,28 @@ def test_no_template_means_the_server_migrates_as_before(
     assert not (tmp_path / DATABASE_FILE).exists()
 
 
-def test_the_install_made_a_migrated_database_for_this_prefect_version() -> None:
+def test_the_install_made_a_migrated_database_for_this_prefect_version(tmp_path: Path) -> None:
     made = template_path()
-    assert made.is_file(), f"run `python -m tasks.prefect_template` (make does): {made}"
-    with sqlite3.connect(f"file:{made}?mode=ro", uri=True) as db:
+    assert made.is_file(), f"run `make prefect-template` (demo and test do): {made}"
+    copy = tmp_path / "copy.db"  # a reader of a WAL database leaves files beside it
+    shutil.copyfile(made, copy)
+    with sqlite3.connect(copy) as db:
         tables = {row[0] for row in db.execute("select name from sqlite_master")}
         (head,) = db.execute("select version_num from alembic_version").fetchone()
         runs = db.execute("select count(*) from flow_run").fetchone()[0]
     assert {"flow_run", "task_run", "deployment", "alembic_version"} <= tables
     assert head and runs == 0
+
+
+def test_a_folder_without_hard_links_leaves_the_server_to_migrate(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(prefect_template.os, "link", no_links)
+    assert seed_home(home, {}) is False
+    assert list(home.iterdir()) == [], "no database and no scratch copy left"

@@ -267,3 +267,46 @@ def test_a_disabled_account_neither_signs_off_nor_joins_a_team(database: str) ->
     with context.unit_of_work() as session:
         users.enable(session, username=LEAD, now=morning("2014-04-02"), actor="mark.manager")
     assert sign(inspection_id, "draft", LEAD, "2014-04-02") is True
+
+
+def test_in_server_mode_a_due_sign_off_starts_its_step_but_never_one_dated_ahead(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import sign_off as flow_sign_off
+    from inspectorate.adapters.settings import get_settings
+
+    started: list[tuple[int, Stage]] = []
+
+    def start(inspection_id: int, stage: Stage, by: str, now: object) -> str:
+        started.append((inspection_id, stage))
+        return "brave-otter"
+
+    monkeypatch.setenv("INSPECTORATE_SERVER_TIMERS", "true")
+    get_settings.cache_clear()
+    monkeypatch.setattr(flow_sign_off, "is_embedded", lambda: False)
+    monkeypatch.setattr(flow_sign_off, "hand_sign_off_to_waiting_run", lambda *_: None)
+    monkeypatch.setattr(flow_sign_off, "start_stage_run", start)
+    inspection_id = scored("Wales")  # the draft's day is Friday 4 April 2014
+    account(LEAD, "inspector", on_team=inspection_id)
+    store_text(inspection_id, team_text(inspection_id), "2014-04-01")
+    try:
+        ahead = flow_sign_off.sign_off_and_resume(
+            inspection_id, "draft", LEAD, now=morning("2099-04-04", 9)
+        )
+        assert started == [] and ahead.endswith("the sweep takes the step when it is due.")
+        said = flow_sign_off.sign_off_and_resume(
+            inspection_id, "draft", LEAD, now=morning("2014-04-07", 9)
+        )
+        assert started == [(inspection_id, Stage.SEND_DRAFT)]
+        assert said.endswith("its day has come: run brave-otter takes the step now.")
+
+        def unreachable(*_: object) -> str:
+            raise ConnectionError("the Prefect API is away")
+
+        monkeypatch.setattr(flow_sign_off, "start_stage_run", unreachable)
+        again = flow_sign_off.sign_off_and_resume(
+            inspection_id, "draft", LEAD, now=morning("2014-04-08", 9)
+        )
+        assert "could not be started (the Prefect API is away): the sweep takes it." in again
+    finally:
+        get_settings.cache_clear()

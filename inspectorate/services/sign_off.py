@@ -224,6 +224,8 @@ def due_and_ready(session: Session, *, inspection_id: int, stage: Stage, today: 
     programme = session.get(Programme, inspection.programme_id)
     assert programme is not None
     rule = context.programmes()[programme.code].milestone_for_stage(stage)
+    if not rule.automatic:
+        return False  # a person takes it: the sweep never does
     milestone = session.exec(
         select(Milestone).where(
             Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
