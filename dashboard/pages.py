@@ -161,7 +161,7 @@ async def deadlines_page(
     def _render() -> str:
         with context.reading() as session:
             this_week, overdue = past.deadlines(session, viewer, today, filters)
-        pages = max(1, -(-max(len(this_week), len(overdue)) // DEADLINE_ROWS))
+        pages = past.page_count(max(len(this_week), len(overdue)), DEADLINE_ROWS)
         shown = min(page, pages)
         cut = slice((shown - 1) * DEADLINE_ROWS, shown * DEADLINE_ROWS)
         return render_page(

@@ -13,9 +13,9 @@ import datetime as dt
 from inspectorate.adapters import clock
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.sign_off import sign_off_rule
-from inspectorate.services import context, sign_off
+from inspectorate.services import context, sign_off, stages
 from tasks.runtime import is_embedded
-from tasks.timers import hand_sign_off_to_waiting_run, start_stage_run
+from tasks.timers import start_stage_run
 
 
 def sign_off_and_resume(
@@ -37,13 +37,10 @@ def sign_off_and_resume(
         else f"Inspection {inspection_id}: {by} had already signed off the {rule.name} as it is"
     )
     if get_settings().server_timers and not is_embedded():
-        run = hand_sign_off_to_waiting_run(inspection_id, rule.stage, by)  # booked in the past
-        if run is not None:
-            return f"{said}; the held run {run} is resumed."
         moment = context.moment(now)
         # A sign-off dated ahead (--as-of) never takes a step before its real day.
         if moment.date() <= clock.today() and context.run(
-            sign_off.due_and_ready,
+            stages.due_and_ready,
             inspection_id=inspection_id,
             stage=rule.stage,
             today=moment.date(),

@@ -34,15 +34,21 @@ STAGE_DEPLOYMENTS = {
 WAITING = [StateType.SCHEDULED, StateType.PENDING, StateType.PAUSED]
 
 
-def waiting_runs(inspection_id: int, *, flow_tag: str) -> list[FlowRun]:
-    """The inspection's runs with `flow_tag` that have not started (scheduled, or suspended)."""
+def _waiting(tags: list[str], limit: int | None = None) -> list[FlowRun]:
+    """Runs carrying all of `tags` that have not started (scheduled, or suspended)."""
     with get_client(sync_client=True) as client:
         return client.read_flow_runs(
             flow_run_filter=FlowRunFilter(
-                tags=FlowRunFilterTags(all_=[timers.timer_tag(inspection_id), flow_tag]),
+                tags=FlowRunFilterTags(all_=tags),
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=WAITING)),
-            )
+            ),
+            limit=limit,
         )
+
+
+def waiting_runs(inspection_id: int, *, flow_tag: str) -> list[FlowRun]:
+    """The inspection's runs with `flow_tag` that have not started (scheduled, or suspended)."""
+    return _waiting([timers.timer_tag(inspection_id), flow_tag])
 
 
 def cancel_runs(runs: list[FlowRun], why: str) -> int:
@@ -63,21 +69,10 @@ def retire_all_booked_runs() -> int:
     """Cancel every stage run still booked ahead (once, on deploying): the sweep takes them."""
     why = "booked runs are retired: the daily sweep takes every automatic stage"
     seen: set[object] = set()
-    with get_client(sync_client=True) as client:
-        while runs := [
-            run
-            for run in client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(
-                    tags=FlowRunFilterTags(all_=["timer"]),
-                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=WAITING)),
-                ),
-                limit=200,
-            )
-            if run.id not in seen  # one the server would not cancel is not asked again
-        ]:
-            for run in runs:
-                seen.add(run.id)
-                client.set_flow_run_state(run.id, Cancelled(message=why), force=True)
+    # One the server would not cancel is not asked again.
+    while runs := [run for run in _waiting(["timer"], limit=200) if run.id not in seen]:
+        seen.update(run.id for run in runs)
+        cancel_runs(runs, why)
     return len(seen)
 
 
@@ -132,18 +127,3 @@ def hand_comments_to_waiting_run(inspection_id: int, text: str, author: str) -> 
         return None
     resume_flow_run(waiting[0].id, run_input={"text": text, "author": author})
     return waiting[0].name
-
-
-def hand_sign_off_to_waiting_run(inspection_id: int, stage: Stage, by: str) -> str | None:
-    """Resume a run booked ahead and held for this stage's sign-off (records from before the
-    sweep drove every stage); its name, or None if none waits."""
-    from prefect.flow_runs import resume_flow_run
-
-    name = f"{STAGE_DEPLOYMENTS[stage]}/{DEPLOYMENT}"
-    with get_client(sync_client=True) as client:
-        deployment_id = client.read_deployment_by_name(name).id
-    for run in waiting_runs(inspection_id, flow_tag="timer"):
-        if run.deployment_id == deployment_id and run.state_type is StateType.PAUSED:
-            resume_flow_run(run.id, run_input={"by": by})
-            return run.name
-    return None

@@ -170,7 +170,7 @@ def test_the_stage_is_due_and_ready_from_its_day_once_signed_off(database: str) 
     def ready(on: str, stage: Stage = Stage.SEND_DRAFT) -> bool:
         today = dt.date.fromisoformat(on)
         return context.run(
-            signing.due_and_ready, inspection_id=inspection_id, stage=stage, today=today
+            stages.due_and_ready, inspection_id=inspection_id, stage=stage, today=today
         )
 
     assert not ready("2014-04-04"), "held: no text, no sign-off"
@@ -284,7 +284,6 @@ def test_in_server_mode_a_due_sign_off_starts_its_step_but_never_one_dated_ahead
     monkeypatch.setenv("INSPECTORATE_SERVER_TIMERS", "true")
     get_settings.cache_clear()
     monkeypatch.setattr(flow_sign_off, "is_embedded", lambda: False)
-    monkeypatch.setattr(flow_sign_off, "hand_sign_off_to_waiting_run", lambda *_: None)
     monkeypatch.setattr(flow_sign_off, "start_stage_run", start)
     inspection_id = scored("Wales")  # the draft's day is Friday 4 April 2014
     account(LEAD, "inspector", on_team=inspection_id)

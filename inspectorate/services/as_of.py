@@ -162,6 +162,11 @@ def _matches(row: Existing, filters: Filters) -> bool:
     )
 
 
+def page_count(rows: int, per_page: int) -> int:
+    """How many pages `rows` rows take at `per_page` a page (one, even when empty)."""
+    return max(1, -(-rows // per_page))
+
+
 def timeline(
     session: Session,
     viewer: Viewer,
@@ -178,7 +183,7 @@ def timeline(
     """
     everything = existing(session, viewer, day, code) if then is None else then
     chosen = [e for e in everything if _matches(e, filters)]
-    pages = max(1, -(-len(chosen) // PER_PAGE))
+    pages = page_count(len(chosen), PER_PAGE)
     number = min(max(page or 1, 1), pages)
     shown = chosen if page is None else chosen[(number - 1) * PER_PAGE : number * PER_PAGE]
     rows = {e.id: TimelineRow(e.id, e.body, e.status, e.kind, e.region) for e in shown}

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Assignment, Milestone, Programme, ReportText, SignOff, User
+from inspectorate.adapters.models import Assignment, ReportText, SignOff, User
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
-from inspectorate.domain.lifecycle import Stage, Status, status_before
+from inspectorate.domain.lifecycle import Stage, Status
 from inspectorate.domain.sign_off import SIGN_OFFS, hold_reason, sign_off_command, sign_off_rule
 from inspectorate.domain.team_text import check_team_text, missing_team_text, team_text_digest
-from inspectorate.services import context
 from inspectorate.services.frameworks_in_use import framework_of
 
 
@@ -214,22 +213,3 @@ def sign_off_state(session: Session, *, inspection_id: int) -> SignOffState:
         if s.current and complete
     )
     return SignOffState(signed, complete)
-
-
-def due_and_ready(session: Session, *, inspection_id: int, stage: Stage, today: dt.date) -> bool:
-    """Whether the sweep would take `stage` today: its day has come and nothing holds it."""
-    inspection = get_inspection(session, inspection_id=inspection_id)
-    if inspection.status != status_before(stage).value:
-        return False
-    programme = session.get(Programme, inspection.programme_id)
-    assert programme is not None
-    rule = context.programmes()[programme.code].milestone_for_stage(stage)
-    if not rule.automatic:
-        return False  # a person takes it: the sweep never does
-    milestone = session.exec(
-        select(Milestone).where(
-            Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
-        )
-    ).first()
-    due = milestone is not None and milestone.done_at is None and milestone.due_on <= today
-    return due and held_because(session, inspection_id=inspection_id, stage=stage) is None

@@ -142,6 +142,28 @@ def held_because(
     return None
 
 
+def due_and_ready(session: Session, *, inspection_id: int, stage: Stage, today: dt.date) -> bool:
+    """Whether the sweep would take `stage` today: its day has come and nothing holds it."""
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    row = session.get(Programme, inspection.programme_id)
+    assert row is not None
+    programme = context.programmes()[row.code]
+    rule = programme.milestone_for_stage(stage)
+    if inspection.status != status_before(stage).value or not rule.automatic:
+        return False  # not next, or a person takes it: the sweep never does
+    milestone = session.exec(
+        select(Milestone).where(
+            Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
+        )
+    ).first()
+    if milestone is None or milestone.done_at is not None or milestone.due_on > today:
+        return False
+    reason = held_because(
+        session, programme=programme, inspection_id=inspection_id, stage=stage, today=today
+    )
+    return reason is None
+
+
 def _check_person_allows(
     session: Session,
     programme: ProgrammeDefinition,
