@@ -8,8 +8,17 @@ nothing to cancel.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from tasks.timers import retire_all_booked_runs
 
 if __name__ == "__main__":
-    cancelled = retire_all_booked_runs()
+    try:
+        cancelled = retire_all_booked_runs()
+    except Exception as error:  # the server away, or another API: say so in one line
+        where = os.environ.get("PREFECT_API_URL") or "no PREFECT_API_URL set"
+        said = f"error: booked runs not retired ({where}): {error}; start the server, rerun"
+        print(said, file=sys.stderr)
+        sys.exit(2)
     print(f"Stage runs booked ahead and cancelled (the sweep takes them): {cancelled}")
