@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.dashboard_record import PASSWORD, ROLES, BoardRecord
 from tests.test_dashboard_browser import browser, signed_in, site  # noqa: F401
@@ -158,7 +159,8 @@ def test_a_refused_form_takes_the_keyboard_to_its_error_summary(
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
     # The page's script moves the focus once it has run (a module: after the page is read).
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    # Playwright's own focus check: wait_for_function polls through eval, which the CSP forbids.
+    expect(page.locator(".error-summary")).to_be_focused(timeout=30_000)
     page.keyboard.press("Tab")  # to the first error's link, which leads to its field
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "fieldwork_start-day"
