@@ -165,3 +165,33 @@ def test_a_late_announcement_is_never_withheld(sqlite_database: str) -> None:
     report = delivery.deliver_all(now=now, mailer=mailer, withhold_before=now.date())
     assert (report.delivered, report.withheld) == (1, 0)
     assert mailer.sent[0].subject.startswith("Announcement held")
+
+
+def test_a_failed_send_frees_every_reminder_of_its_batch_for_the_next_delivery(
+    database: str,
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    with pytest.raises(DeliveryError):
+        delivery.deliver(now=morning("2014-02-03"), mailer=RecordingMailer(fail_on=(2,)))
+    assert [reminder_row(i).lease_until is None for i in ids] == [True, True, True]
+    assert reminder_row(ids[0]).sent_at is not None
+    retrying = RecordingMailer()
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 2  # not in 10 minutes
+    assert [m.key.split("-")[-2] for m in retrying.sent] == ["lead_5", "lead_1"]
+
+
+def test_a_reminder_another_delivery_holds_is_left_to_it(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    held = delivery._take_leases(context.engine(), after=ids[0], limit=1)  # another sweep's
+    assert held == [ids[1]]
+    monkeypatch.setattr(delivery, "LEASE_BATCH", 1)  # a batch each: the held one is passed over
+    mailer = RecordingMailer()
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
+    assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_10", "lead_1"]
+    assert reminder_row(ids[1]).sent_at is None and reminder_row(ids[1]).lease_until is not None

@@ -109,6 +109,19 @@ def test_an_attachment_is_read_from_its_file(tmp_path: Path) -> None:
     assert Attachment.from_file(path).filename == path.name
 
 
+def test_a_recipient_with_a_line_break_is_refused_not_sent_as_a_header() -> None:
+    injected = Message(**{**MESSAGE.__dict__, "to": ("team@x.invalid\nBcc: spy@evil.invalid",)})
+    with pytest.raises(ValueError, match="linefeed"):
+        injected.as_email()
+
+
+def test_a_message_for_the_same_readers_twice_keeps_both_addresses(tmp_path: Path) -> None:
+    first = email.message_from_bytes(bytes(MESSAGE.as_email()), policy=policy.default)
+    second = email.message_from_bytes(bytes(MESSAGE.as_email()), policy=policy.default)
+    assert first["To"] == second["To"] == "team@x.invalid, pm@x.invalid"
+    assert first["From"] == "HMI Probation <a@b.invalid>"
+
+
 def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:
     mailer = OutboxMailer(tmp_path)
     mailer.send(MESSAGE)

@@ -7,10 +7,13 @@ import smtplib
 import ssl
 import tempfile
 from dataclasses import dataclass
+from email import policy
+from email.headerregistry import BaseHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import pendulum
 
@@ -50,8 +53,8 @@ class Message:
     def as_email(self) -> EmailMessage:
         """Return the message as a standard library EmailMessage."""
         email = EmailMessage()
-        email["From"] = self.sender
-        email["To"] = ", ".join(self.to)
+        email["From"] = _address_header("From", self.sender)
+        email["To"] = _address_header("To", ", ".join(self.to))
         email["Subject"] = self.subject
         email["Date"] = format_datetime(self.date)
         # A stable Message-ID lets mail servers discard a copy re-sent after a crash.
@@ -63,6 +66,16 @@ class Message:
                 attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
             )
         return email
+
+
+@lru_cache(maxsize=1024)
+def _address_header(name: str, value: str) -> BaseHeader:
+    """A parsed address header, kept: a morning's mails share a few senders and readers."""
+    # Parsing an address list is most of building a mail; the header object is immutable.
+    # A pre-parsed header skips the policy's own check, so it is made here.
+    if len(value.splitlines()) > 1:
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    return cast(BaseHeader, policy.default.header_factory(name, value))
 
 
 class Mailer(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
@@ -38,6 +39,8 @@ class PersonStep:
     late_by: int
 
 
+# Asked for every open step twice a simulated day: seeding a generator from text is the cost.
+@lru_cache(maxsize=65536)
 def _delay(seed: int, inspection_id: int, milestone: str) -> int | None:
     """Working days after the due date (negative = early); None = the person does nothing."""
     rng = random.Random(f"{seed}:{inspection_id}:{milestone}")

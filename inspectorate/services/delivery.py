@@ -27,10 +27,16 @@ from inspectorate.adapters.repository import record_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
-from inspectorate.services.messages import LATE_ANNOUNCEMENT, build_messages
+from inspectorate.services.messages import (
+    LATE_ANNOUNCEMENT,
+    MailRows,
+    compose_messages,
+    load_mail_rows,
+)
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
+LEASE_BATCH = 100  # reminders leased at once: well within a lease's ten minutes to send
 _PATH_LENGTH = 500  # Reminder.message_path
 # Never withheld: its day is the announcement's due date (told once), and it asks the manager
 # for a decision needed now, however late the sweep that found it.
@@ -59,69 +65,65 @@ def deliver_pending_reminders(
     report = DeliveryReport()
     if withhold_before is not None:
         report.withheld = _withhold(engine, before=withhold_before, now=now)
-    with Session(engine) as session:
-        pending = session.exec(
-            select(Reminder.id)
-            .where(col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
-            .order_by(col(Reminder.id))
-        ).all()
-    for reminder_id in pending:
-        assert reminder_id is not None
-        if not _take_lease(engine, reminder_id):
-            continue
-        if _send_one(engine, reminder_id, mailer, now, programmes, settings):
-            report.delivered += 1
-        else:
-            report.waiting += 1
+    after = 0
+    while leased := _take_leases(engine, after=after, limit=LEASE_BATCH):
+        after = leased[-1]
+        with Session(engine) as session:
+            rows = load_mail_rows(session, leased)
+            session.expunge_all()  # plain rows from here: no transaction held while mailing
+        for place, reminder_id in enumerate(leased):
+            try:
+                sent = _send_one(engine, rows[reminder_id], mailer, now, programmes, settings)
+            except BaseException:
+                _release_leases(engine, leased[place:])
+                raise
+            if sent:
+                report.delivered += 1
+            else:
+                report.waiting += 1
     return report
 
 
 def _send_one(
     engine: Engine,
-    reminder_id: int,
+    rows: MailRows,
     mailer: Mailer,
     now: pendulum.DateTime,
     programmes: dict[str, ProgrammeDefinition],
     settings: Settings,
 ) -> bool:
     """Send one leased reminder's mails and record it; False when it must wait (lease freed)."""
-    with Session(engine) as session:
-        prepared = build_messages(
-            session, reminder_id=reminder_id, now=now, programmes=programmes, settings=settings
+    reminder, milestone = rows.reminder, rows.milestone
+    assert reminder.id is not None
+    with Session(engine) as session:  # read only for a notice's documents
+        prepared = compose_messages(
+            session, rows, now=now, programmes=programmes, settings=settings
         )
-        reminder = session.get(Reminder, reminder_id)
-        assert reminder is not None
-        done = _parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
     if prepared.waiting_for is not None:
-        _release_lease(engine, reminder_id)
+        _release_leases(engine, [reminder.id])
         return False
+    done = _parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
     for mail in prepared.mails:
         if mail.audience in done:
             continue  # sent before a failure of the next part; never twice
-        try:
-            done[mail.audience] = mailer.send(mail.message)
-        except Exception:
-            _release_lease(engine, reminder_id)
-            raise
+        done[mail.audience] = mailer.send(mail.message)
         if len(prepared.mails) > 1:
-            _record_progress(engine, reminder_id, _path(done))
+            _record_progress(engine, reminder.id, _path(done))
     location = next(iter(done.values())) if len(done) == 1 else _path(done)
-    with session_scope(engine) as session:
-        session.execute(
+    # Recorded at once, one transaction a reminder: a crash re-sends at most the one in hand.
+    with session_scope(engine) as recording:
+        recording.execute(
             update(Reminder)
-            .where(col(Reminder.id) == reminder_id)
+            .where(col(Reminder.id) == reminder.id)
             .values(sent_at=utc(now), lease_until=None, message_path=location or None)
         )
-        reminder = session.get(Reminder, reminder_id)
-        milestone = session.get(Milestone, reminder.milestone_id) if reminder else None
-        assert reminder is not None and milestone is not None
         to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
         record_audit(
-            session,
+            recording,
             at=now,
             actor=ACTOR,
             entity="reminder",
-            entity_id=reminder_id,
+            entity_id=reminder.id,
             inspection_id=milestone.inspection_id,
             action="sent",
             from_state="pending",
@@ -201,23 +203,36 @@ def _wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _take_lease(engine: Engine, reminder_id: int) -> bool:
+def _take_leases(engine: Engine, *, after: int, limit: int) -> list[int]:
+    """Lease up to `limit` unsent, unleased reminders after id `after`; their ids in order."""
     wall = _wall_clock()
+    free = (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall)
+    unsent = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
     with session_scope(engine) as session:
-        result = session.execute(
+        wanted = session.exec(
+            select(Reminder.id)
+            .where(*unsent, free, col(Reminder.id) > after)
+            .order_by(col(Reminder.id))
+            .limit(limit)
+        ).all()
+        if not wanted:
+            return []
+        # Re-checked row by row: a reminder another sweep leased meanwhile is not returned.
+        taken = session.execute(
             update(Reminder)
-            .where(col(Reminder.id) == reminder_id, col(Reminder.sent_at).is_(None))
-            .where(col(Reminder.withheld_at).is_(None))
-            .where((col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall))
+            .where(col(Reminder.id).in_(wanted), *unsent, free)
             .values(lease_until=wall + LEASE)
+            .returning(col(Reminder.id))
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return sorted(taken.scalars())
 
 
-def _release_lease(engine: Engine, reminder_id: int) -> None:
+def _release_leases(engine: Engine, reminder_ids: list[int]) -> None:
     with session_scope(engine) as session:
         session.execute(
-            update(Reminder).where(col(Reminder.id) == reminder_id).values(lease_until=None)
+            update(Reminder)
+            .where(col(Reminder.id).in_(reminder_ids), col(Reminder.sent_at).is_(None))
+            .values(lease_until=None)
         )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pendulum
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from inspectorate.adapters.config_files import load_inspectorate
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
@@ -197,6 +198,49 @@ def template_names(kind: str, milestone_kind: str) -> list[str]:
     return ["email/other.txt.j2"]
 
 
+@dataclass(frozen=True)
+class MailRows:
+    """The rows one reminder's mails are about, and every due date of its inspection."""
+
+    reminder: Reminder
+    milestone: Milestone
+    inspection: Inspection
+    body: Body
+    programme_code: str
+    dates: Mapping[str, dt.date]
+
+
+def load_mail_rows(session: Session, reminder_ids: Sequence[int]) -> dict[int, MailRows]:
+    """Read the rows of the reminders `reminder_ids` (at most a few hundred) in two queries."""
+    found = session.exec(
+        select(Reminder, Milestone, Inspection, Body)
+        .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+        .join(Body, col(Body.id) == Inspection.body_id)
+        .where(col(Reminder.id).in_(list(reminder_ids)))
+    ).all()
+    codes = dict(session.exec(select(col(Programme.id), col(Programme.code))).all())
+    dates: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for inspection_id, kind, due_on in session.exec(
+        select(col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)).where(
+            col(Milestone.inspection_id).in_({row[2].id for row in found})
+        )
+    ):
+        dates[inspection_id][kind] = due_on
+    rows = {}
+    for reminder, milestone, inspection, body in found:
+        assert reminder.id is not None and inspection.id is not None
+        rows[reminder.id] = MailRows(
+            reminder,
+            milestone,
+            inspection,
+            body,
+            codes[inspection.programme_id],
+            dates[inspection.id],
+        )
+    return rows
+
+
 def build_messages(
     session: Session,
     *,
@@ -206,16 +250,26 @@ def build_messages(
     settings: Settings,
 ) -> Prepared:
     """Render the mails of one reminder, one per kind of reader, with their documents."""
-    reminder = session.get(Reminder, reminder_id)
-    assert reminder is not None
-    milestone = session.get(Milestone, reminder.milestone_id)
-    assert milestone is not None
-    inspection = session.get(Inspection, milestone.inspection_id)
-    assert inspection is not None
-    body = session.get(Body, inspection.body_id)
-    programme_row = session.get(Programme, inspection.programme_id)
-    assert body is not None and programme_row is not None
-    rule = rule_for(programmes, programme_row.code, milestone.kind)
+    rows = load_mail_rows(session, [reminder_id])[reminder_id]
+    return compose_messages(session, rows, now=now, programmes=programmes, settings=settings)
+
+
+def compose_messages(
+    session: Session,
+    rows: MailRows,
+    *,
+    now: pendulum.DateTime,
+    programmes: dict[str, ProgrammeDefinition],
+    settings: Settings,
+) -> Prepared:
+    """Render the mails of the reminder of `rows` (the record is read for a notice's documents)."""
+    reminder, milestone, inspection, body = (
+        rows.reminder,
+        rows.milestone,
+        rows.inspection,
+        rows.body,
+    )
+    rule = rule_for(programmes, rows.programme_code, milestone.kind)
     documents: tuple[MailDocument, ...] = ()
     if reminder.kind == NOTICE and rule.stage is not None:
         found = stage_documents(
@@ -234,9 +288,8 @@ def build_messages(
     )
     environment = template_environment(settings.templates_dir, settings.user_templates_dir)
     names = template_names(reminder.kind, milestone.kind)
-    dates = _milestone_dates(session, milestone.inspection_id)
     inspectorate = load_inspectorate(settings.config_dir)
-    programme = programmes[programme_row.code]
+    programme = programmes[rows.programme_code]
     signer = programme.signatory or inspectorate.chief_inspector_on(milestone.due_on)
     mails = []
     for audience, to in groups:
@@ -250,7 +303,7 @@ def build_messages(
             addressee=inspectorate.addressee(body.kind).en,
             signatory=f"{signer.name}, {signer.title_in('en')}",
             audience=audience,
-            dates=dates,
+            dates=rows.dates,
             documents=documents,
             inspection_url=public_link(settings, f"/inspections/{inspection.id}"),
             team_email=settings.team_email,
@@ -268,8 +321,3 @@ def build_messages(
         )
         mails.append(Outgoing(audience, message))
     return Prepared(mails=tuple(mails))
-
-
-def _milestone_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
-    rows = session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
-    return {m.kind: m.due_on for m in rows}
