@@ -115,11 +115,34 @@ def test_a_recipient_with_a_line_break_is_refused_not_sent_as_a_header() -> None
         injected.as_email()
 
 
-def test_a_message_for_the_same_readers_twice_keeps_both_addresses(tmp_path: Path) -> None:
+def test_a_message_for_the_same_readers_twice_keeps_both_addresses() -> None:
     first = email.message_from_bytes(bytes(MESSAGE.as_email()), policy=policy.default)
     second = email.message_from_bytes(bytes(MESSAGE.as_email()), policy=policy.default)
     assert first["To"] == second["To"] == "team@x.invalid, pm@x.invalid"
     assert first["From"] == "HMI Probation <a@b.invalid>"
+
+
+def test_welsh_words_in_headers_body_and_file_names_arrive_intact(tmp_path: Path) -> None:
+    subject = "Adroddiad drafft: Tîm Troseddau Ieuenctid Caerdydd — sylwadau erbyn 21 Mawrth 2014"
+    welsh = Message(
+        **{
+            **MESSAGE.__dict__,
+            "sender": "Arolygiaeth Prawf EF <a@b.invalid>",
+            "to": ("Prif Weithredwr Ŵyr <chief@x.invalid>", "pm@x.invalid"),
+            "subject": subject,
+            "body": "Annwyl Brif Weithredwr,\nMae’r adroddiad drafft ynghlwm.\n",
+            "attachments": (Attachment("adroddiad-drafft-ŵyr-cy.pdf", "application/pdf", b"%PDF"),),
+        }
+    )
+    raw = Path(OutboxMailer(tmp_path).send(welsh)).read_bytes()
+    assert raw.isascii() is False and b"\nSubject: =?utf-8?" in raw  # encoded, 8-bit body
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject
+    assert parsed["To"] == "Prif Weithredwr Ŵyr <chief@x.invalid>, pm@x.invalid"
+    text = parsed.get_body(preferencelist=("plain",))
+    assert text is not None and "Mae’r adroddiad drafft ynghlwm." in text.get_content()
+    (part,) = list(parsed.iter_attachments())
+    assert (part.get_filename(), part.get_content()) == ("adroddiad-drafft-ŵyr-cy.pdf", b"%PDF")
 
 
 def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:

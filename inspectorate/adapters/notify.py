@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import email.message
 import os
 import smtplib
 import ssl
 import tempfile
 from dataclasses import dataclass
-from email import policy
-from email.headerregistry import BaseHeader
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email import encoders
+from email.charset import Charset
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.utils import format_datetime, formataddr, getaddresses
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol
 
 import pendulum
 
@@ -50,32 +52,64 @@ class Message:
     date: pendulum.DateTime
     attachments: tuple[Attachment, ...] = ()
 
-    def as_email(self) -> EmailMessage:
-        """Return the message as a standard library EmailMessage."""
-        email = EmailMessage()
-        email["From"] = _address_header("From", self.sender)
-        email["To"] = _address_header("To", ", ".join(self.to))
-        email["Subject"] = self.subject
-        email["Date"] = format_datetime(self.date)
+    def as_email(self) -> email.message.Message[str, str | Header]:
+        """Return the message as a standard library MIME message (text, then attachments)."""
+        text: email.message.Message[str, str | Header] = email.message.Message()
+        text.set_payload(self.body, _UTF8)  # adds MIME-Version and Content-Type
+        mail = text
+        if self.attachments:  # the outbox's .eml keeps them as MIME parts too
+            mail = email.message.Message()
+            mail["MIME-Version"] = "1.0"
+            mail["Content-Type"] = "multipart/mixed"
+            del text["MIME-Version"]
+            mail.attach(text)
+            for attachment in self.attachments:
+                mail.attach(_attachment_part(attachment))
+        mail["From"] = _address_header(self.sender)
+        mail["To"] = _address_header(", ".join(self.to))
+        mail["Subject"] = _text_header(self.subject)
+        mail["Date"] = format_datetime(self.date)
         # A stable Message-ID lets mail servers discard a copy re-sent after a crash.
-        email["Message-ID"] = f"<{self.key}@inspectorate.invalid>"
-        email.set_content(self.body, cte="8bit")
-        for attachment in self.attachments:  # the outbox's .eml keeps them as MIME parts too
-            maintype, _, subtype = attachment.content_type.partition("/")
-            email.add_attachment(
-                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
-            )
-        return email
+        mail["Message-ID"] = _text_header(f"<{self.key}@inspectorate.invalid>")
+        return mail
+
+
+# The stdlib's legacy (compat32) MIME classes, not EmailMessage: its header parsing was most
+# of a busy morning's delivery. They check nothing, so the header values are checked here.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = None  # type: ignore[assignment]  # 8-bit text bodies, not base64
+
+
+def _text_header(value: str) -> str | Header:
+    """An unstructured header value: refused with a line break, RFC 2047 when not ASCII."""
+    if len(value.splitlines()) > 1:
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 @lru_cache(maxsize=1024)
-def _address_header(name: str, value: str) -> BaseHeader:
-    """A parsed address header, kept: a morning's mails share a few senders and readers."""
-    # Parsing an address list is most of building a mail; the header object is immutable.
-    # A pre-parsed header skips the policy's own check, so it is made here.
+def _address_header(value: str) -> str:
+    """An address list with any non-ASCII display name encoded (kept: readers repeat)."""
     if len(value.splitlines()) > 1:
         raise ValueError("Header values may not contain linefeed or carriage return characters")
-    return cast(BaseHeader, policy.default.header_factory(name, value))
+    if value.isascii():
+        return value
+    return ", ".join(formataddr(pair, charset="utf-8") for pair in getaddresses([value]))
+
+
+def _attachment_part(attachment: Attachment) -> MIMEBase:
+    maintype, _, subtype = attachment.content_type.partition("/")
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(attachment.data)
+    encoders.encode_base64(part)
+    name = attachment.filename
+    _text_header(name)
+    part.add_header(
+        "Content-Disposition",
+        "attachment",
+        filename=name if name.isascii() else ("utf-8", "", name),
+    )
+    return part
 
 
 class Mailer(Protocol):
