@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
@@ -25,13 +26,14 @@ def sample_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     """Return the stored sample (caseload columns plus allocated_to), ordered by case id."""
     import pandas as pd  # only here: reading the record's status needs no pandas
 
-    rows = session.exec(
-        select(SampledCase)
-        .where(SampledCase.inspection_id == inspection_id)
+    columns = [*CASELOAD_COLUMNS, "allocated_to"]
+    # Plain rows, not objects: a report or a scoring reads every sampled case.
+    rows = session.execute(
+        sqlalchemy.select(*(getattr(SampledCase, c) for c in columns))
+        .where(col(SampledCase.inspection_id) == inspection_id)
         .order_by(col(SampledCase.case_id))
     ).all()
-    columns = [*CASELOAD_COLUMNS, "allocated_to"]
-    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def store_sample(
@@ -62,29 +64,26 @@ def judgements_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     """Return the stored judgements with each case's attributes, for scoring."""
     import pandas as pd  # only here: reading the record's status needs no pandas
 
-    rows = session.exec(
-        select(Judgement, SampledCase)
+    rows = session.execute(
+        sqlalchemy.select(
+            col(Judgement.case_id),
+            col(Judgement.question_id),
+            col(Judgement.judgement),
+            col(Judgement.assessor),
+            col(SampledCase.gender),
+            col(SampledCase.ethnicity),
+            col(SampledCase.age_band),
+            col(SampledCase.rosh),
+        )
         .join(
             SampledCase,
             (col(SampledCase.inspection_id) == Judgement.inspection_id)
             & (col(SampledCase.case_id) == Judgement.case_id),
         )
-        .where(Judgement.inspection_id == inspection_id)
+        .where(col(Judgement.inspection_id) == inspection_id)
     ).all()
     return pd.DataFrame(
-        [
-            (
-                j.case_id,
-                j.question_id,
-                j.judgement,
-                j.assessor,
-                c.gender,
-                c.ethnicity,
-                c.age_band,
-                c.rosh,
-            )
-            for j, c in rows
-        ],
+        [tuple(r) for r in rows],
         columns=[*JUDGEMENT_COLUMNS, "gender", "ethnicity", "age_band", "rosh"],
     )
 
@@ -103,7 +102,9 @@ def store_judgements(
 ) -> bool:
     """Replace the stored judgements with these; return False when they are the same already."""
     incoming = judgements.assign(assessor=judgements.get("assessor", ""))
-    if _as_set(incoming) == _as_set(judgements_of(session, inspection_id=inspection_id)):
+    stored = judgements_of(session, inspection_id=inspection_id)
+    same = incoming.empty if stored.empty else _as_set(incoming) == _as_set(stored)
+    if same:
         return False
     replaced = session.execute(
         delete(Judgement).where(col(Judgement.inspection_id) == inspection_id)

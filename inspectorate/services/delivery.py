@@ -107,7 +107,7 @@ def _send_one(
         if mail.audience in done:
             continue  # sent before a failure of the next part; never twice
         done[mail.audience] = mailer.send(mail.message)
-        if len(prepared.mails) > 1:
+        if len(done) < len(prepared.mails):  # after the last part, the record below says it
             _record_progress(engine, reminder.id, _path(done))
     location = next(iter(done.values())) if len(done) == 1 else _path(done)
     # Recorded at once, one transaction a reminder: a crash re-sends at most the one in hand.
