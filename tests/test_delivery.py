@@ -8,7 +8,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import AuditEvent, Reminder
 from inspectorate.adapters.notify import Message
@@ -195,3 +196,22 @@ def test_a_reminder_another_delivery_holds_is_left_to_it(
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
     assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_10", "lead_1"]
     assert reminder_row(ids[1]).sent_at is None and reminder_row(ids[1]).lease_until is not None
+
+
+def test_a_reminder_withdrawn_between_its_lease_and_its_sending_is_skipped(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    read_rows = delivery.load_mail_rows
+
+    def rescheduled_meanwhile(session: Session, reminder_ids: list[int]) -> object:
+        with context.unit_of_work() as writing:  # as rescheduling withdraws unsent reminders
+            writing.execute(delete(Reminder).where(col(Reminder.id) == ids[0]))
+        return read_rows(session, reminder_ids)
+
+    monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_meanwhile)
+    mailer = RecordingMailer()
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 1
+    assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_5"]

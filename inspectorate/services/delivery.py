@@ -27,12 +27,8 @@ from inspectorate.adapters.repository import record_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
-from inspectorate.services.messages import (
-    LATE_ANNOUNCEMENT,
-    MailRows,
-    compose_messages,
-    load_mail_rows,
-)
+from inspectorate.services.mail_rows import MailRows, load_mail_rows
+from inspectorate.services.messages import LATE_ANNOUNCEMENT, compose_messages
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
@@ -72,6 +68,8 @@ def deliver_pending_reminders(
             rows = load_mail_rows(session, leased)
             session.expunge_all()  # plain rows from here: no transaction held while mailing
         for place, reminder_id in enumerate(leased):
+            if reminder_id not in rows:
+                continue  # withdrawn since it was leased (a reschedule): nothing to send
             try:
                 sent = _send_one(engine, rows[reminder_id], mailer, now, programmes, settings)
             except BaseException:

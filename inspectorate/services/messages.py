@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pendulum
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from inspectorate.adapters.config_files import load_inspectorate
-from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.adapters.render import render_email, template_environment
 from inspectorate.adapters.settings import Settings
@@ -29,6 +28,7 @@ from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition, r
 from inspectorate.domain.reminders import ESCALATION, NOTICE
 from inspectorate.domain.sign_off import HELD, LATE_ANNOUNCEMENT, SIGN_OFFS, sign_off_command
 from inspectorate.services.mail_documents import MailDocument, public_link, stage_documents
+from inspectorate.services.mail_rows import MailRows, load_mail_rows
 from inspectorate.services.recipients import STAFF, by_audience, split_recipients
 
 # The reminder kinds of holds: for the team and manager only.
@@ -196,49 +196,6 @@ def template_names(kind: str, milestone_kind: str) -> list[str]:
     if _TEMPLATE_NAME.match(kind):  # held, late_announcement, and kinds yet to come
         return [f"email/{kind}.txt.j2", "email/other.txt.j2"]
     return ["email/other.txt.j2"]
-
-
-@dataclass(frozen=True)
-class MailRows:
-    """The rows one reminder's mails are about, and every due date of its inspection."""
-
-    reminder: Reminder
-    milestone: Milestone
-    inspection: Inspection
-    body: Body
-    programme_code: str
-    dates: Mapping[str, dt.date]
-
-
-def load_mail_rows(session: Session, reminder_ids: Sequence[int]) -> dict[int, MailRows]:
-    """Read the rows of the reminders `reminder_ids` (at most a few hundred) in two queries."""
-    found = session.exec(
-        select(Reminder, Milestone, Inspection, Body)
-        .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Body, col(Body.id) == Inspection.body_id)
-        .where(col(Reminder.id).in_(list(reminder_ids)))
-    ).all()
-    codes = dict(session.exec(select(col(Programme.id), col(Programme.code))).all())
-    dates: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for inspection_id, kind, due_on in session.exec(
-        select(col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)).where(
-            col(Milestone.inspection_id).in_({row[2].id for row in found})
-        )
-    ):
-        dates[inspection_id][kind] = due_on
-    rows = {}
-    for reminder, milestone, inspection, body in found:
-        assert reminder.id is not None and inspection.id is not None
-        rows[reminder.id] = MailRows(
-            reminder,
-            milestone,
-            inspection,
-            body,
-            codes[inspection.programme_id],
-            dates[inspection.id],
-        )
-    return rows
 
 
 def build_messages(
