@@ -128,7 +128,7 @@ def test_welsh_words_in_headers_body_and_file_names_arrive_intact(tmp_path: Path
         **{
             **MESSAGE.__dict__,
             "sender": "Arolygiaeth Prawf EF <a@b.invalid>",
-            "to": ("Prif Weithredwr Ŵyr <chief@x.invalid>", "pm@x.invalid"),
+            "to": ("Prif Ŵyr <chief@x.invalid>", "pm@x.invalid"),
             "subject": subject,
             "body": "Annwyl Brif Weithredwr,\nMae’r adroddiad drafft ynghlwm.\n",
             "attachments": (Attachment("adroddiad-drafft-ŵyr-cy.pdf", "application/pdf", b"%PDF"),),
@@ -138,11 +138,34 @@ def test_welsh_words_in_headers_body_and_file_names_arrive_intact(tmp_path: Path
     assert raw.isascii() is False and b"\nSubject: =?utf-8?" in raw  # encoded, 8-bit body
     parsed = email.message_from_bytes(raw, policy=policy.default)
     assert parsed["Subject"] == subject
-    assert parsed["To"] == "Prif Weithredwr Ŵyr <chief@x.invalid>, pm@x.invalid"
+    assert parsed["To"] == "Prif Ŵyr <chief@x.invalid>, pm@x.invalid"
     text = parsed.get_body(preferencelist=("plain",))
     assert text is not None and "Mae’r adroddiad drafft ynghlwm." in text.get_content()
     (part,) = list(parsed.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("adroddiad-drafft-ŵyr-cy.pdf", b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("to", "subject"),
+    [
+        (("siân@ŵyr.cymru",), "Adroddiad"),  # an internationalised address: SMTPUTF8
+        (("Prif Weithredwr Tîm Troseddau Ieuenctid <chief@x.invalid>",), "Adroddiad"),
+        (("chief@x.invalid",), "Adroddiad-" * 40),  # no space to fold at
+    ],
+)
+def test_mail_the_fast_classes_cannot_encode_goes_whole_and_within_line_limits(
+    to: tuple[str, ...], subject: str
+) -> None:
+    mail = Message(**{**MESSAGE.__dict__, "to": to, "subject": subject})
+    raw = bytes(mail.as_email())
+    assert max(len(line) for line in raw.splitlines()) <= 998
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert (parsed["To"], parsed["Subject"]) == (", ".join(to), subject)
+
+
+def test_a_message_key_that_is_not_ascii_is_refused() -> None:
+    with pytest.raises(ValueError, match="must be ASCII"):
+        Message(**{**MESSAGE.__dict__, "key": "2014-01-06-i1-ŵ"}).as_email()
 
 
 def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from email import encoders
 from email.charset import Charset
 from email.header import Header
+from email.message import EmailMessage
 from email.mime.base import MIMEBase
 from email.utils import format_datetime, formataddr, getaddresses
 from functools import lru_cache
@@ -52,8 +53,12 @@ class Message:
     date: pendulum.DateTime
     attachments: tuple[Attachment, ...] = ()
 
-    def as_email(self) -> email.message.Message[str, str | Header]:
+    def as_email(self) -> email.message.Message:
         """Return the message as a standard library MIME message (text, then attachments)."""
+        if not self.key.isascii():
+            raise ValueError(f"a message key must be ASCII (it is the Message-ID): {self.key!r}")
+        if _unusual(self):
+            return self._as_email_message()
         text: email.message.Message[str, str | Header] = email.message.Message()
         text.set_payload(self.body, _UTF8)  # adds MIME-Version and Content-Type
         mail = text
@@ -70,12 +75,45 @@ class Message:
         mail["Subject"] = _text_header(self.subject)
         mail["Date"] = format_datetime(self.date)
         # A stable Message-ID lets mail servers discard a copy re-sent after a crash.
-        mail["Message-ID"] = _text_header(f"<{self.key}@inspectorate.invalid>")
+        mail["Message-ID"] = f"<{self.key}@inspectorate.invalid>"
+        return mail
+
+    def _as_email_message(self) -> EmailMessage:
+        """The message through EmailMessage, which encodes and folds whatever it is given."""
+        mail = EmailMessage()
+        mail["From"] = self.sender
+        mail["To"] = ", ".join(self.to)
+        mail["Subject"] = self.subject
+        mail["Date"] = format_datetime(self.date)
+        mail["Message-ID"] = f"<{self.key}@inspectorate.invalid>"
+        mail.set_content(self.body, cte="8bit")
+        for attachment in self.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            mail.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
         return mail
 
 
+def _unusual(message: Message) -> bool:
+    """An internationalised address (SMTPUTF8) or a header too long for compat32 to fold."""
+    addresses = getaddresses([message.sender, *message.to])
+    if any(not address.isascii() for _, address in addresses):
+        return True
+    # formataddr writes a non-ASCII display name as one encoded word (at most 75 characters).
+    names = [name for name, _ in addresses if not name.isascii()]
+    if any(len(name) > _ONE_ENCODED_WORD for name in names):
+        return True
+    texts = [message.subject, *(a.filename for a in message.attachments)]
+    texts += [name for name, _ in addresses]
+    return any(len(text) > _FOLDED_BY_COMPAT32 for text in texts)
+
+
 # The stdlib's legacy (compat32) MIME classes, not EmailMessage: its header parsing was most
-# of a busy morning's delivery. They check nothing, so the header values are checked here.
+# of a busy morning's delivery. They check nothing, so the header values are checked here,
+# and a mail they would not encode or fold well (see `_unusual`) goes through EmailMessage.
+_FOLDED_BY_COMPAT32 = 150  # characters of a subject, display name or file name
+_ONE_ENCODED_WORD = 12  # non-ASCII characters of a display name (6 bytes each, encoded)
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = None  # type: ignore[assignment]  # 8-bit text bodies, not base64
 

@@ -1,10 +1,14 @@
 """Delivering claimed reminders: each sent once, under a lease, and audited.
 
-A lease guards against two live sweeps sending the same reminder at once; a sweep that dies
-after handing a message over but before recording it leaves the lease to expire, and the
-next sweep sends again (at-least-once only in that window; Message-IDs are stable). A
-reminder for two kinds of reader is two mails: each is recorded as it goes, so a failure of
-the second never sends the first again.
+A lease guards against two live sweeps sending the same reminder at once. Reminders are
+leased and read a hundred at a time, but a batch is used for at most a minute (the rest go
+back, to be leased and read afresh), far inside its ten-minute lease, and each reminder is
+checked to be still unsent and still under that lease just before it is sent (a reschedule
+withdraws unsent reminders). Each is recorded as sent in its own transaction: a sweep that
+dies after handing a message over but before recording it leaves the lease to expire, and
+the next sweep sends that one again (at-least-once only in that window; Message-IDs are
+stable). A reminder for two kinds of reader is two mails: each is recorded as it goes, so a
+failure of the second never sends the first again.
 
 A notice whose document is not written yet is left unsent (the next delivery tries again);
 a reminder for a day before `withhold_before` is withheld: marked, audited, never sent (a
@@ -14,10 +18,11 @@ late announcement excepted: it asks for a decision that is still needed).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import Engine, update
+from sqlalchemy import ColumnElement, Engine, or_, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
@@ -32,11 +37,20 @@ from inspectorate.services.messages import LATE_ANNOUNCEMENT, compose_messages
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
-LEASE_BATCH = 100  # reminders leased at once: well within a lease's ten minutes to send
+LEASE_BATCH = 100  # reminders leased and read at once
+BATCH_SECONDS = 60  # the longest a batch's rows are used: far inside its ten-minute lease
 _PATH_LENGTH = 500  # Reminder.message_path
 # Never withheld: its day is the announcement's due date (told once), and it asks the manager
 # for a decision needed now, however late the sweep that found it.
 NEVER_WITHHELD = (LATE_ANNOUNCEMENT,)
+
+
+def _free(wall: dt.datetime) -> ColumnElement[bool]:
+    return or_(col(Reminder.lease_until).is_(None), col(Reminder.lease_until) < wall)
+
+
+# A reminder still to send: neither sent nor withheld.
+_UNSENT = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
 
 
 @dataclass
@@ -62,18 +76,29 @@ def deliver_pending_reminders(
     if withhold_before is not None:
         report.withheld = _withhold(engine, before=withhold_before, now=now)
     after = 0
-    while leased := _take_leases(engine, after=after, limit=LEASE_BATCH):
-        after = leased[-1]
+    while (batch := _take_leases(engine, after=after, limit=LEASE_BATCH)) is not None:
+        leased, lease, after = batch
+        if not leased:
+            continue  # another sweep took every one of these first: look further on
         with Session(engine) as session:
             rows = load_mail_rows(session, leased)
             session.expunge_all()  # plain rows from here: no transaction held while mailing
+        read_at = time.monotonic()
         for place, reminder_id in enumerate(leased):
-            if reminder_id not in rows:
-                continue  # withdrawn since it was leased (a reschedule): nothing to send
+            if place and time.monotonic() - read_at > BATCH_SECONDS:
+                # The rest go back, to be leased and read afresh: never sent from stale rows,
+                # never past a lease (a slow mail server cannot stretch a batch beyond it).
+                _release_leases(engine, leased[place:], lease)
+                after = reminder_id - 1
+                break
+            if reminder_id not in rows or not _still_leased(engine, reminder_id, lease):
+                continue  # withdrawn since it was read (a reschedule): nothing to send
             try:
-                sent = _send_one(engine, rows[reminder_id], mailer, now, programmes, settings)
+                sent = _send_one(
+                    engine, rows[reminder_id], lease, mailer, now, programmes, settings
+                )
             except BaseException:
-                _release_leases(engine, leased[place:])
+                _release_leases(engine, leased[place:], lease)
                 raise
             if sent:
                 report.delivered += 1
@@ -85,6 +110,7 @@ def deliver_pending_reminders(
 def _send_one(
     engine: Engine,
     rows: MailRows,
+    lease: dt.datetime,
     mailer: Mailer,
     now: pendulum.DateTime,
     programmes: dict[str, ProgrammeDefinition],
@@ -98,7 +124,7 @@ def _send_one(
             session, rows, now=now, programmes=programmes, settings=settings
         )
     if prepared.waiting_for is not None:
-        _release_leases(engine, [reminder.id])
+        _release_leases(engine, [reminder.id], lease)
         return False
     done = _parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
     for mail in prepared.mails:
@@ -156,9 +182,7 @@ def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> Non
 
 def _withhold(engine: Engine, *, before: dt.date, now: pendulum.DateTime) -> int:
     """Mark every unsent reminder for a day before `before` as withheld (audited); count them."""
-    wall = _wall_clock()
-    free = (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall)
-    unsent = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
+    free, unsent = _free(_wall_clock()), _UNSENT
     withheld = 0
     with session_scope(engine) as session:
         rows = session.exec(
@@ -201,35 +225,53 @@ def _wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _take_leases(engine: Engine, *, after: int, limit: int) -> list[int]:
-    """Lease up to `limit` unsent, unleased reminders after id `after`; their ids in order."""
+def _take_leases(
+    engine: Engine, *, after: int, limit: int
+) -> tuple[list[int], dt.datetime, int] | None:
+    """Lease up to `limit` unsent, free reminders after id `after`.
+
+    Returns the ids leased (in order), the lease (its expiry, which also names it) and the
+    last id looked at; None when no reminder after `after` is unsent and free.
+    """
     wall = _wall_clock()
-    free = (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < wall)
-    unsent = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
+    lease = wall + LEASE
     with session_scope(engine) as session:
         wanted = session.exec(
             select(Reminder.id)
-            .where(*unsent, free, col(Reminder.id) > after)
+            .where(*_UNSENT, _free(wall), col(Reminder.id) > after)
             .order_by(col(Reminder.id))
             .limit(limit)
         ).all()
         if not wanted:
-            return []
+            return None
         # Re-checked row by row: a reminder another sweep leased meanwhile is not returned.
         taken = session.execute(
             update(Reminder)
-            .where(col(Reminder.id).in_(wanted), *unsent, free)
-            .values(lease_until=wall + LEASE)
+            .where(col(Reminder.id).in_(wanted), *_UNSENT, _free(wall))
+            .values(lease_until=lease)
             .returning(col(Reminder.id))
         )
-        return sorted(taken.scalars())
+        return sorted(taken.scalars()), lease, max(i for i in wanted if i is not None)
 
 
-def _release_leases(engine: Engine, reminder_ids: list[int]) -> None:
+def _still_leased(engine: Engine, reminder_id: int, lease: dt.datetime) -> bool:
+    """Whether the reminder is still unsent, in the record and under this lease."""
+    with Session(engine) as session:
+        found = session.exec(
+            select(Reminder.id).where(
+                col(Reminder.id) == reminder_id, *_UNSENT, col(Reminder.lease_until) == lease
+            )
+        ).first()
+    return found is not None
+
+
+def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
+    """Free these reminders, if still under this lease (not one another sweep took since)."""
     with session_scope(engine) as session:
         session.execute(
             update(Reminder)
             .where(col(Reminder.id).in_(reminder_ids), col(Reminder.sent_at).is_(None))
+            .where(col(Reminder.lease_until) == lease)
             .values(lease_until=None)
         )
 
