@@ -19,20 +19,21 @@ Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection 
 1.2 s the issue measured.
 
 Figures, 2026-11-29, 2 cores (load average 1.2-1.6), one run of `BENCH_SIZES=20,1000`:
-      20 inspections:    13.5 s (12.8 s CPU here), 0.676 s per inspection (239 days,
+      20 inspections:    10.2 s (9.7 s CPU here), 0.510 s per inspection (239 days,
         696 messages)
-    1000 inspections:   244.1 s (241.1 s CPU here), 0.244 s per inspection (870 days,
+    1000 inspections:   238.3 s (236.9 s CPU here), 0.238 s per inspection (870 days,
         33901 messages)
-    per inspection at 1000 vs 20 (same run): 0.36x
-    1000 inspections vs the issue's 1.2 s: 4.9x fewer (goal 10x: NOT met)
+    per inspection at 1000 vs 20 (same run): 0.47x
+    1000 inspections vs the issue's 1.2 s: 5.0x fewer (goal 10x: NOT met)
 The day before, the same sizes took 33.0 s at 20 and (at 90bc7ca, under load average 3-8)
 1223.5 s wall, 952.6 s CPU at 1,000: by CPU seconds the 1,000 now cost 4.0x less. What
 changed: delivery leases and reads reminders a hundred at a time (a lease and five reads
 each before) and builds mail with the stdlib's compat32 MIME classes (EmailMessage's header
 parsing was most of it); casework is read as plain rows. What is left, from a profile at
-1,000 (py-spy): delivery 29% (each reminder still recorded as sent in its own transaction,
-so a crash re-sends at most one: about 0.75 ms of the 2 ms a message), synthetic casework
-18% (pandas sampling and scoring, a thousand judgements inserted per inspection), writing
+1,000 (py-spy, before the check below): delivery 29% (each reminder recorded as sent in its
+own transaction, so a crash re-sends at most one: about 0.75 ms of the 2 ms a message; since
+a review each is also checked still leased just before it is sent), synthetic casework 18%
+(pandas sampling and scoring, a thousand judgements inserted per inspection), writing
 documents 13%, the sweep's stages 11%, people's other steps 6%, finding the next day 4%,
 claiming 3%, Prefect's own task overhead 6%. The goal is not met: counted at 50 inspections
 (581 days), 31,453 SELECT, INSERT and UPDATE statements, about half of them each day's own
