@@ -9,10 +9,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.models import AuditEvent, Reminder
+from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
 from inspectorate.adapters.notify import Message
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import DocumentKind
@@ -288,3 +288,59 @@ def test_a_batch_older_than_its_time_goes_back_to_be_read_afresh(
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 3
     assert reads == [ids, ids[1:], ids[2:]]
     assert all(reminder_row(i).lease_until is None for i in ids)
+
+
+def test_a_batch_another_sweep_took_entirely_does_not_end_delivery(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    held = delivery._take_leases(context.engine(), after=0, limit=2)  # another sweep's
+    assert held is not None and held[0] == ids[:2]
+    monkeypatch.setattr(delivery, "LEASE_BATCH", 2)  # the first batch looked at is all held
+    mailer = RecordingMailer()
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 1
+    assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_1"]
+
+
+def test_a_lease_is_released_only_by_its_holder(database: str) -> None:
+    inspection_id = schedule()
+    reminder = remind(inspection_id, "fieldwork_start", "lead_5", (Role.TEAM,), "2014-02-03")
+    taken = delivery._take_leases(context.engine(), after=0, limit=1)
+    assert taken is not None
+    ids, mine, _last = taken
+    theirs = mine + dt.timedelta(minutes=20)  # it expired, and another sweep leased it since
+    with context.unit_of_work() as session:
+        session.execute(
+            update(Reminder).where(col(Reminder.id) == reminder).values(lease_until=theirs)
+        )
+    delivery._release_leases(context.engine(), ids, mine)
+    assert reminder_row(reminder).lease_until is not None  # still theirs
+
+
+def test_a_reminder_whose_inspection_changed_after_its_batch_was_read_is_read_again(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    ids = [
+        remind(inspection_id, "fieldwork_start", kind, (Role.TEAM,), "2014-02-03")
+        for kind in ("lead_10", "lead_5")
+    ]
+    reads: list[list[int]] = []
+    read_rows = delivery.load_mail_rows
+
+    def rescheduled_after_reading(session: Session, reminder_ids: list[int]) -> object:
+        rows = read_rows(session, reminder_ids)
+        if not reads:  # as a reschedule would: the inspection changes once the batch is read
+            with context.unit_of_work() as writing:
+                inspection = writing.get(Inspection, inspection_id)
+                assert inspection is not None
+                inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
+                writing.add(inspection)
+        reads.append(list(reminder_ids))
+        return rows
+
+    monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_after_reading)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=RecordingMailer()) == 2
+    assert reads == [ids, [ids[0]], [ids[1]]]  # each read again, just before its sending

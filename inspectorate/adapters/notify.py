@@ -96,16 +96,18 @@ class Message:
 
 
 def _unusual(message: Message) -> bool:
-    """An internationalised address (SMTPUTF8) or a header too long for compat32 to fold."""
+    """An internationalised address (SMTPUTF8) or a header compat32 would not encode or fold."""
     addresses = getaddresses([message.sender, *message.to])
     if any(not address.isascii() for _, address in addresses):
         return True
-    # formataddr writes a non-ASCII display name as one encoded word (at most 75 characters).
-    names = [name for name, _ in addresses if not name.isascii()]
-    if any(len(name) > _ONE_ENCODED_WORD for name in names):
+    # formataddr writes a non-ASCII display name as one encoded word (at most 75 characters),
+    # and a non-ASCII file name as one unfolded RFC 2231 parameter.
+    names = [name for name, _ in addresses]
+    if any(len(name.encode()) > _ONE_ENCODED_WORD for name in names if not name.isascii()):
         return True
-    texts = [message.subject, *(a.filename for a in message.attachments)]
-    texts += [name for name, _ in addresses]
+    if any(not a.filename.isascii() for a in message.attachments):
+        return True
+    texts = [message.subject, *names, *(a.filename for a in message.attachments)]
     return any(len(text) > _FOLDED_BY_COMPAT32 for text in texts)
 
 
@@ -113,7 +115,7 @@ def _unusual(message: Message) -> bool:
 # of a busy morning's delivery. They check nothing, so the header values are checked here,
 # and a mail they would not encode or fold well (see `_unusual`) goes through EmailMessage.
 _FOLDED_BY_COMPAT32 = 150  # characters of a subject, display name or file name
-_ONE_ENCODED_WORD = 12  # non-ASCII characters of a display name (6 bytes each, encoded)
+_ONE_ENCODED_WORD = 30  # UTF-8 bytes of a display name: 52 characters base64-encoded
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = None  # type: ignore[assignment]  # 8-bit text bodies, not base64
 

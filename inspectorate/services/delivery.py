@@ -22,35 +22,25 @@ import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import ColumnElement, Engine, or_, update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import Milestone, Reminder
+from inspectorate.adapters.models import Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
 from inspectorate.adapters.repository import record_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
 from inspectorate.services.mail_rows import MailRows, load_mail_rows
-from inspectorate.services.messages import LATE_ANNOUNCEMENT, compose_messages
+from inspectorate.services.messages import compose_messages
+from inspectorate.services.withholding import UNSENT, unleased, withhold_past_reminders
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
 LEASE_BATCH = 100  # reminders leased and read at once
 BATCH_SECONDS = 60  # the longest a batch's rows are used: far inside its ten-minute lease
 _PATH_LENGTH = 500  # Reminder.message_path
-# Never withheld: its day is the announcement's due date (told once), and it asks the manager
-# for a decision needed now, however late the sweep that found it.
-NEVER_WITHHELD = (LATE_ANNOUNCEMENT,)
-
-
-def _free(wall: dt.datetime) -> ColumnElement[bool]:
-    return or_(col(Reminder.lease_until).is_(None), col(Reminder.lease_until) < wall)
-
-
-# A reminder still to send: neither sent nor withheld.
-_UNSENT = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
 
 
 @dataclass
@@ -74,25 +64,29 @@ def deliver_pending_reminders(
     """Withhold what is for a day before `withhold_before`, then send every other unsent one."""
     report = DeliveryReport()
     if withhold_before is not None:
-        report.withheld = _withhold(engine, before=withhold_before, now=now)
+        with session_scope(engine) as session:
+            report.withheld = withhold_past_reminders(
+                session, before=withhold_before, now=now, wall=_wall_clock(), actor=ACTOR
+            )
     after = 0
     while (batch := _take_leases(engine, after=after, limit=LEASE_BATCH)) is not None:
         leased, lease, after = batch
         if not leased:
             continue  # another sweep took every one of these first: look further on
-        with Session(engine) as session:
-            rows = load_mail_rows(session, leased)
-            session.expunge_all()  # plain rows from here: no transaction held while mailing
+        rows = _read_rows(engine, leased)
         read_at = time.monotonic()
         for place, reminder_id in enumerate(leased):
-            if place and time.monotonic() - read_at > BATCH_SECONDS:
+            if place and _batch_over(read_at, lease):
                 # The rest go back, to be leased and read afresh: never sent from stale rows,
                 # never past a lease (a slow mail server cannot stretch a batch beyond it).
                 _release_leases(engine, leased[place:], lease)
                 after = reminder_id - 1
                 break
-            if reminder_id not in rows or not _still_leased(engine, reminder_id, lease):
+            changed_at = _still_leased(engine, reminder_id, lease)
+            if reminder_id not in rows or changed_at is None:
                 continue  # withdrawn since it was read (a reschedule): nothing to send
+            if changed_at != rows[reminder_id].inspection.updated_at:
+                rows.update(_read_rows(engine, [reminder_id]))  # rescheduled: today's dates
             try:
                 sent = _send_one(
                     engine, rows[reminder_id], lease, mailer, now, programmes, settings
@@ -180,45 +174,6 @@ def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> Non
         )
 
 
-def _withhold(engine: Engine, *, before: dt.date, now: pendulum.DateTime) -> int:
-    """Mark every unsent reminder for a day before `before` as withheld (audited); count them."""
-    free, unsent = _free(_wall_clock()), _UNSENT
-    withheld = 0
-    with session_scope(engine) as session:
-        rows = session.exec(
-            select(Reminder, Milestone)
-            .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-            .where(*unsent, col(Reminder.remind_on) < before)
-            .where(free, col(Reminder.kind).not_in(NEVER_WITHHELD))
-            .order_by(col(Reminder.id))
-        ).all()
-        for reminder, milestone in rows:
-            result = session.execute(
-                update(Reminder)
-                .where(col(Reminder.id) == reminder.id, *unsent)
-                .where(free)
-                .values(withheld_at=utc(now))
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                continue  # another sweep sent or withheld it first
-            assert reminder.id is not None
-            record_audit(
-                session,
-                at=now,
-                actor=ACTOR,
-                entity="reminder",
-                entity_id=reminder.id,
-                inspection_id=milestone.inspection_id,
-                action="withheld",
-                from_state="pending",
-                to_state="withheld",
-                why=f"{reminder.kind} for {milestone.kind} was for "
-                f"{reminder.remind_on.isoformat()}, a day already past: not sent",
-            )
-            withheld += 1
-    return withheld
-
-
 def _wall_clock() -> dt.datetime:
     # Leases guard against two live processes sending at once, so they use real time even
     # when the domain clock is virtual.
@@ -238,7 +193,7 @@ def _take_leases(
     with session_scope(engine) as session:
         wanted = session.exec(
             select(Reminder.id)
-            .where(*_UNSENT, _free(wall), col(Reminder.id) > after)
+            .where(*UNSENT, unleased(wall), col(Reminder.id) > after)
             .order_by(col(Reminder.id))
             .limit(limit)
         ).all()
@@ -247,22 +202,39 @@ def _take_leases(
         # Re-checked row by row: a reminder another sweep leased meanwhile is not returned.
         taken = session.execute(
             update(Reminder)
-            .where(col(Reminder.id).in_(wanted), *_UNSENT, _free(wall))
+            .where(col(Reminder.id).in_(wanted), *UNSENT, unleased(wall))
             .values(lease_until=lease)
             .returning(col(Reminder.id))
         )
         return sorted(taken.scalars()), lease, max(i for i in wanted if i is not None)
 
 
-def _still_leased(engine: Engine, reminder_id: int, lease: dt.datetime) -> bool:
-    """Whether the reminder is still unsent, in the record and under this lease."""
+def _read_rows(engine: Engine, reminder_ids: list[int]) -> dict[int, MailRows]:
     with Session(engine) as session:
-        found = session.exec(
-            select(Reminder.id).where(
-                col(Reminder.id) == reminder_id, *_UNSENT, col(Reminder.lease_until) == lease
-            )
+        rows = load_mail_rows(session, reminder_ids)
+        session.expunge_all()  # plain rows from here: no transaction held while mailing
+    return rows
+
+
+def _batch_over(read_at: float, lease: dt.datetime) -> bool:
+    """Whether a batch has been used for its time (a suspended machine counts by the wall)."""
+    wall_used = _wall_clock() - (lease - LEASE)
+    return time.monotonic() - read_at > BATCH_SECONDS or wall_used.total_seconds() > BATCH_SECONDS
+
+
+def _still_leased(engine: Engine, reminder_id: int, lease: dt.datetime) -> dt.datetime | None:
+    """When the reminder's inspection last changed, if the reminder is still unsent, in the
+    record and under this unexpired lease; else None."""
+    if lease <= _wall_clock():
+        return None  # expired (a machine suspended mid-batch): another sweep may hold it
+    with Session(engine) as session:
+        return session.exec(
+            select(Inspection.updated_at)
+            .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
+            .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
+            .where(col(Reminder.id) == reminder_id, *UNSENT)
+            .where(col(Reminder.lease_until) == lease)
         ).first()
-    return found is not None
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
