@@ -18,15 +18,17 @@ no other command stops the local server under it.
 Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection than the
 1.2 s the issue measured.
 
-Figures, 2026-11-29, 2 cores (load average 1.2-1.6), one run of `BENCH_SIZES=20,1000`:
-      20 inspections:    10.2 s (9.7 s CPU here), 0.510 s per inspection (239 days,
+Figures, 2026-11-29, 2 cores (load average 1.6-2.0), one run of `BENCH_SIZES=20,1000`:
+      20 inspections:     9.1 s (8.7 s CPU here), 0.454 s per inspection (239 days,
         696 messages)
-    1000 inspections:   238.3 s (236.9 s CPU here), 0.238 s per inspection (870 days,
+    1000 inspections:   205.0 s (202.8 s CPU here), 0.205 s per inspection (870 days,
         33901 messages)
-    per inspection at 1000 vs 20 (same run): 0.47x
-    1000 inspections vs the issue's 1.2 s: 5.0x fewer (goal 10x: NOT met)
+    per inspection at 1000 vs 20 (same run): 0.45x
+    1000 inspections vs the issue's 1.2 s: 5.9x fewer (goal 10x: NOT met)
+(An earlier run the same day, one review fix before, took 238.3 s at 1,000: runs vary by
+about 15% with the machine's load.)
 The day before, the same sizes took 33.0 s at 20 and (at 90bc7ca, under load average 3-8)
-1223.5 s wall, 952.6 s CPU at 1,000: by CPU seconds the 1,000 now cost 4.0x less. What
+1223.5 s wall, 952.6 s CPU at 1,000: by CPU seconds the 1,000 now cost 4.7x less. What
 changed: delivery leases and reads reminders a hundred at a time (a lease and five reads
 each before) and builds mail with the stdlib's compat32 MIME classes (EmailMessage's header
 parsing was most of it); casework is read as plain rows. What is left, from a profile at
