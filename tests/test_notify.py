@@ -113,6 +113,9 @@ def test_a_recipient_with_a_line_break_is_refused_not_sent_as_a_header() -> None
     injected = Message(**{**MESSAGE.__dict__, "to": ("team@x.invalid\nBcc: spy@evil.invalid",)})
     with pytest.raises(ValueError, match="linefeed"):
         injected.as_email()
+    letter = Attachment("letter.pdf\nContent-Type: text/html", "application/pdf", b"%PDF")
+    with pytest.raises(ValueError, match="linefeed"):
+        Message(**{**MESSAGE.__dict__, "attachments": (letter,)}).as_email()
 
 
 def test_a_message_for_the_same_readers_twice_keeps_both_addresses() -> None:

@@ -142,12 +142,9 @@ def _attachment_part(attachment: Attachment) -> MIMEBase:
     part = MIMEBase(maintype, subtype)
     part.set_payload(attachment.data)
     encoders.encode_base64(part)
-    name = attachment.filename
-    _text_header(name)
+    # An ASCII name here (`_unusual` sends others through EmailMessage), with no line break.
     part.add_header(
-        "Content-Disposition",
-        "attachment",
-        filename=name if name.isascii() else ("utf-8", "", name),
+        "Content-Disposition", "attachment", filename=str(_text_header(attachment.filename))
     )
     return part
 
