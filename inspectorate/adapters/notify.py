@@ -97,18 +97,25 @@ class Message:
 
 def _unusual(message: Message) -> bool:
     """An internationalised address (SMTPUTF8) or a header compat32 would not encode or fold."""
-    addresses = getaddresses([message.sender, *message.to])
-    if any(not address.isascii() for _, address in addresses):
+    if _unusual_addresses((message.sender, *message.to)):
         return True
-    # formataddr writes a non-ASCII display name as one encoded word (at most 75 characters),
-    # and a non-ASCII file name as one unfolded RFC 2231 parameter.
-    names = [name for name, _ in addresses]
-    if any(len(name.encode()) > _ONE_ENCODED_WORD for name in names if not name.isascii()):
-        return True
-    if any(not a.filename.isascii() for a in message.attachments):
-        return True
-    texts = [message.subject, *names, *(a.filename for a in message.attachments)]
-    return any(len(text) > _FOLDED_BY_COMPAT32 for text in texts)
+    # compat32 writes a non-ASCII file name as one unfolded RFC 2231 parameter.
+    names = [a.filename for a in message.attachments]
+    return any(not name.isascii() or len(name) > _FOLDED_BY_COMPAT32 for name in names) or (
+        len(message.subject) > _FOLDED_BY_COMPAT32
+    )
+
+
+@lru_cache(maxsize=1024)
+def _unusual_addresses(addresses: tuple[str, ...]) -> bool:
+    """A non-ASCII address, or a display name too long for compat32 (kept: readers repeat)."""
+    for name, address in getaddresses(list(addresses)):
+        if not address.isascii() or len(name) > _FOLDED_BY_COMPAT32:
+            return True
+        # formataddr writes a non-ASCII display name as one encoded word (at most 75 characters).
+        if not name.isascii() and len(name.encode()) > _ONE_ENCODED_WORD:
+            return True
+    return False
 
 
 # The stdlib's legacy (compat32) MIME classes, not EmailMessage: its header parsing was most

@@ -206,7 +206,9 @@ def _take_leases(
             .values(lease_until=lease)
             .returning(col(Reminder.id))
         )
-        return sorted(taken.scalars()), lease, max(i for i in wanted if i is not None)
+        last = wanted[-1]  # in id order
+        assert last is not None
+        return sorted(taken.scalars()), lease, last
 
 
 def _read_rows(engine: Engine, reminder_ids: list[int]) -> dict[int, MailRows]:

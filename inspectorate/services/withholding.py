@@ -32,19 +32,19 @@ def withhold_past_reminders(
     session: Session, *, before: dt.date, now: pendulum.DateTime, wall: dt.datetime, actor: str
 ) -> int:
     """Mark every unsent reminder for a day before `before` as withheld (audited); count them."""
-    free, unsent = unleased(wall), UNSENT
+    free = unleased(wall)
     withheld = 0
     rows = session.exec(
         select(Reminder, Milestone)
         .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-        .where(*unsent, col(Reminder.remind_on) < before)
+        .where(*UNSENT, col(Reminder.remind_on) < before)
         .where(free, col(Reminder.kind).not_in(NEVER_WITHHELD))
         .order_by(col(Reminder.id))
     ).all()
     for reminder, milestone in rows:
         result = session.execute(
             update(Reminder)
-            .where(col(Reminder.id) == reminder.id, *unsent)
+            .where(col(Reminder.id) == reminder.id, *UNSENT)
             .where(free)
             .values(withheld_at=utc(now))
         )
