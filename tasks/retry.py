@@ -13,11 +13,14 @@ def transient_only(_task: Any, _task_run: Any, state: Any) -> bool:
     """Retry a locked database or a refused mail delivery; never a bad transition."""
     try:
         state.result()
-    except (OperationalError, DeliveryError):
-        return True
-    except Exception:
-        return False
+    except Exception as error:
+        return is_transient(error)
     return False
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a second attempt can fix this failure: a locked database, a refused mail."""
+    return isinstance(error, (OperationalError, DeliveryError))
 
 
 RETRIES = 2

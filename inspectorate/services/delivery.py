@@ -22,13 +22,13 @@ import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
 from inspectorate.adapters.models import Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
-from inspectorate.adapters.repository import record_audit
+from inspectorate.adapters.repository import audit_row, insert_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
@@ -128,26 +128,26 @@ def _send_one(
         if len(done) < len(prepared.mails):  # after the last part, the record below says it
             _record_progress(engine, reminder.id, _path(done))
     location = next(iter(done.values())) if len(done) == 1 else _path(done)
+    to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
+    event = audit_row(
+        at=now,
+        actor=ACTOR,
+        entity="reminder",
+        entity_id=reminder.id,
+        inspection_id=milestone.inspection_id,
+        action="sent",
+        from_state="pending",
+        to_state="sent",
+        why=f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}",
+    )
     # Recorded at once, one transaction a reminder: a crash re-sends at most the one in hand.
-    with session_scope(engine) as recording:
+    # Through the connection, not a session: this runs for every mail a morning sends.
+    with engine.begin() as recording:
         recording.execute(
-            update(Reminder)
-            .where(col(Reminder.id) == reminder.id)
-            .values(sent_at=utc(now), lease_until=None, message_path=location or None)
+            _MARK_SENT,
+            {"reminder_id": reminder.id, "sent_at": utc(now), "path": location or None},
         )
-        to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
-        record_audit(
-            recording,
-            at=now,
-            actor=ACTOR,
-            entity="reminder",
-            entity_id=reminder.id,
-            inspection_id=milestone.inspection_id,
-            action="sent",
-            from_state="pending",
-            to_state="sent",
-            why=f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}",
-        )
+        insert_audit(recording, event)
     return True
 
 
@@ -166,12 +166,8 @@ def _parts_done(message_path: str | None) -> dict[str, str]:
 
 
 def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> None:
-    with session_scope(engine) as session:
-        session.execute(
-            update(Reminder)
-            .where(col(Reminder.id) == reminder_id)
-            .values(message_path=message_path)
-        )
+    with engine.begin() as connection:
+        connection.execute(_RECORD_PROGRESS, {"reminder_id": reminder_id, "path": message_path})
 
 
 def _wall_clock() -> dt.datetime:
@@ -229,25 +225,43 @@ def _still_leased(engine: Engine, reminder_id: int, lease: dt.datetime) -> dt.da
     record and under this unexpired lease; else None."""
     if lease <= _wall_clock():
         return None  # expired (a machine suspended mid-batch): another sweep may hold it
-    with Session(engine) as session:
-        return session.exec(
-            select(Inspection.updated_at)
-            .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
-            .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
-            .where(col(Reminder.id) == reminder_id, *UNSENT)
-            .where(col(Reminder.lease_until) == lease)
-        ).first()
+    with engine.connect() as connection:
+        changed_at = connection.execute(
+            _STILL_LEASED, {"reminder_id": reminder_id, "lease": lease}
+        ).scalar()
+    return changed_at if isinstance(changed_at, dt.datetime) else None
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
     """Free these reminders, if still under this lease (not one another sweep took since)."""
-    with session_scope(engine) as session:
-        session.execute(
-            update(Reminder)
-            .where(col(Reminder.id).in_(reminder_ids), col(Reminder.sent_at).is_(None))
-            .where(col(Reminder.lease_until) == lease)
-            .values(lease_until=None)
-        )
+    with engine.begin() as connection:
+        connection.execute(_RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
+
+
+# Built once: each runs once or twice for every mail a morning sends.
+_STILL_LEASED = (
+    select(Inspection.updated_at)
+    .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
+    .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
+    .where(col(Reminder.id) == bindparam("reminder_id"), *UNSENT)
+    .where(col(Reminder.lease_until) == bindparam("lease"))
+)
+_RELEASE = (
+    update(Reminder)
+    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
+    .where(col(Reminder.sent_at).is_(None), col(Reminder.lease_until) == bindparam("lease"))
+    .values(lease_until=None)
+)
+_MARK_SENT = (
+    update(Reminder)
+    .where(col(Reminder.id) == bindparam("reminder_id"))
+    .values(sent_at=bindparam("sent_at"), lease_until=None, message_path=bindparam("path"))
+)
+_RECORD_PROGRESS = (
+    update(Reminder)
+    .where(col(Reminder.id) == bindparam("reminder_id"))
+    .values(message_path=bindparam("path"))
+)
 
 
 def deliver_all(

@@ -51,19 +51,21 @@ def perform_stage(
     why: str = "",
     follow_up_rules: list[TriggerRule] | None = None,
     all_programmes: dict[str, ProgrammeDefinition] | None = None,
+    person_allowed: bool = False,
 ) -> StageOutcome:
     """Apply `stage` to the inspection, complete its milestone and queue its notices.
 
     What the stage owes (documents, booked runs) is recorded in the same transaction, for
     whoever carries it out next. Sending the draft and publishing need a sign-off; a late
-    announcement needs a reason. Publishing also evaluates `follow_up_rules` and plans any
-    reinspection they call for.
+    announcement needs a reason. `person_allowed` says the caller found nothing holding the
+    stage (`held_because`) in this same transaction, so it is not asked twice. Publishing
+    also evaluates `follow_up_rules` and plans any reinspection they call for.
     """
     before = session.get(Inspection, inspection_id)
     from_status = before.status if before is not None else ""
     if stage is not Stage.CANCEL:
         _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
-        if from_status == status_before(stage):
+        if from_status == status_before(stage) and not person_allowed:
             _check_person_allows(session, programme, inspection_id, stage, now, why)
     inspection, moved = transition_inspection(
         session, inspection_id=inspection_id, stage=stage, now=now, actor=actor, why=why

@@ -152,6 +152,7 @@ def _advance_one(
             why=why,
             follow_up_rules=rules,
             all_programmes=programmes,
+            person_allowed=True,  # hold_if_waiting just found nothing holding it
         )
         return "done"
 
