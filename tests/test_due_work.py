@@ -17,12 +17,14 @@ import pytest
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters import clock
-from inspectorate.adapters.models import Reminder
+from inspectorate.adapters.models import Reminder, SignOff
+from inspectorate.domain.access import AccountRole
 from inspectorate.domain.calendar import add_working_days
-from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.lifecycle import Stage, status_before
 from inspectorate.domain.programmes import ProgrammeDefinition, ReminderPolicy, rule_for
 from inspectorate.domain.reminders import next_reminder_day, reminder_due
 from inspectorate.domain.sign_off import SIGN_OFFS
+from inspectorate.domain.simulation import OpenStep
 from inspectorate.services import context, people, rehearsal, scheduling, stages
 from inspectorate.services.due_work import (
     next_day_with_work,
@@ -71,6 +73,26 @@ def next_day_by_definition(
     return min(days) if days else None
 
 
+def person_steps_by_definition(session: Session) -> list[OpenStep]:
+    """Every open milestone read, those a person takes now kept (the scripted people's steps)."""
+    definitions, steps = context.programmes(), []
+    signed = set(session.exec(select(SignOff.inspection_id, SignOff.stage)).all())
+    everything = open_milestones(session, due_by=pendulum.date(9999, 1, 1))
+    for milestone, inspection, code in sorted(everything, key=lambda r: (r[0].due_on, r[0].id)):
+        rule = definitions[code].rule(milestone.kind)
+        if rule.stage is None or inspection.status != status_before(rule.stage):
+            continue
+        assert inspection.id is not None
+        if rule.stage in SIGN_OFFS and (inspection.id, rule.stage.value) not in signed:
+            owner = "team" if SIGN_OFFS[rule.stage].role is AccountRole.INSPECTOR else "manager"
+            kind = people.SIGN_OFF_STEP + milestone.kind
+            steps.append(OpenStep(inspection.id, kind, rule.stage, milestone.due_on, owner))
+        elif not rule.automatic or rule.stage is Stage.CLOSE_COMMENTS:
+            due, owner = milestone.due_on, rule.owner.value
+            steps.append(OpenStep(inspection.id, milestone.kind, rule.stage, due, owner))
+    return steps
+
+
 def unusual(programmes: Programmes) -> Programmes:
     """The same programmes with other lead times and escalation steps, and fewer reminders."""
     policies = {
@@ -101,6 +123,7 @@ def agree(day: pendulum.Date, *, also_unusual: bool = False) -> int:
             assert next_day_with_work(
                 session, after=day, programmes=programmes
             ) == next_day_by_definition(session, day, programmes), day
+        assert people.open_person_steps(session) == person_steps_by_definition(session), day
         return len(unclaimed_by_definition(session, day, configured))
 
 
