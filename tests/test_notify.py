@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import shutil
 import socket
 from collections.abc import Iterator
 from email import policy
@@ -181,6 +182,18 @@ def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:
     mailer.send(MESSAGE)
     mailer.send(MESSAGE)
     assert [p.name for p in tmp_path.iterdir()] == [f"{MESSAGE.key}.eml"]
+
+
+def test_outbox_removed_between_mails_is_made_again_and_keeps_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    outbox = tmp_path / "outbox"
+    mailer = OutboxMailer(outbox)
+    mailer.send(MESSAGE)
+    shutil.rmtree(outbox)
+    second = Message(**{**MESSAGE.__dict__, "key": "2014-01-07-i1-second"})
+    mailer.send(second)
+    assert [p.name for p in outbox.iterdir()] == [f"{second.key}.eml"]
 
 
 def test_outbox_that_cannot_be_written_raises_delivery_error(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import email.message
 import os
 import smtplib
 import ssl
-import tempfile
+import threading
 from dataclasses import dataclass
 from email import encoders
 from email.charset import Charset
@@ -172,18 +172,28 @@ class OutboxMailer:
 
     def send(self, message: Message) -> str:
         """Write the message atomically to `<folder>/<key>.eml`."""
+        target = self.folder / f"{message.key}.eml"
+        content = bytes(message.as_email())
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            target = self.folder / f"{message.key}.eml"
-            fd, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(bytes(message.as_email()))
-            os.replace(temporary, target)
+            try:
+                self._write(target, content)
+            except FileNotFoundError:  # the first mail, or the folder was removed since
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._write(target, content)
         except OSError as exc:
             raise DeliveryError(
                 f"cannot write {message.key} to outbox {self.folder}: {exc}"
             ) from exc
         return str(target)
+
+    def _write(self, target: Path, content: bytes) -> None:
+        """Write beside the target under a name of this process's own, then rename over it."""
+        # A name no other process or thread writes: mkstemp's random names cost as much as
+        # the rest of the write. One a crash left is truncated and written afresh.
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with temporary.open("wb") as handle:
+            handle.write(content)
+        os.replace(temporary, target)
 
 
 class SmtpMailer:

@@ -174,6 +174,18 @@ def sign_off_as_scripted_person(
     )
 
 
+def act_then_look_ahead(
+    *, day: dt.date, seed: int, now: dt.datetime | None = None
+) -> tuple[list[StageOutcome], dt.date | None]:
+    """Simulation only: take the day's scripted steps, then find the next eventful day.
+
+    What the steps' stages owe (their documents) changes no milestone, status or sign-off,
+    so the next day is the same whether it is found before or after that is carried out.
+    """
+    outcomes = people_act(day=day, seed=seed, now=now)
+    return outcomes, next_eventful_day(after=day, seed=seed)
+
+
 def next_person_day(session: Session, *, after: dt.date, seed: int) -> dt.date | None:
     """Simulation only: the next day on which a scripted person acts."""
     return simulation.next_person_day(open_person_steps(session), after, seed)

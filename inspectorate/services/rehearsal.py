@@ -22,8 +22,8 @@ class SimulationSteps:
     """The steps of one simulated day, however they are run."""
 
     sweep: Callable[[dt.date, dt.datetime], SweepReport]
-    people_act: Callable[[dt.date, int, dt.datetime], list[StageOutcome]]
-    next_day: Callable[[dt.date, int], dt.date | None]
+    # The scripted people act, then the clock looks for the next eventful day (None: done).
+    afternoon: Callable[[dt.date, int, dt.datetime], tuple[list[StageOutcome], dt.date | None]]
 
 
 def direct_morning(as_of: dt.date, now: dt.datetime) -> SweepReport:
@@ -58,8 +58,7 @@ def direct_steps() -> SimulationSteps:
     """Return steps that call the services directly (no Prefect)."""
     return SimulationSteps(
         sweep=direct_morning,
-        people_act=lambda day, seed, now: people.people_act(day=day, seed=seed, now=now),
-        next_day=lambda after, seed: people.next_eventful_day(after=after, seed=seed),
+        afternoon=lambda day, seed, now: people.act_then_look_ahead(day=day, seed=seed, now=now),
     )
 
 
@@ -93,10 +92,11 @@ def run_simulation(
             swept = steps.sweep(day, virtual.now())
             report.reminders_sent += swept.delivered
             virtual.advance_to_morning(day, hour=10)
-            report.steps_by_people += len(steps.people_act(day, seed, virtual.now()))
+            outcomes, next_day = steps.afternoon(day, seed, virtual.now())
+            report.steps_by_people += len(outcomes)
             report.steps_by_sweep += len(swept.advanced)
             report.blocked += swept.blocked
             report.days_simulated += 1
             report.reached = day
-            day = steps.next_day(day, seed)
+            day = next_day
     return report
