@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.casework import headline_scores, sample_of
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
+from inspectorate.adapters.query_hints import likely
 from inspectorate.domain import simulation, synthetic
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, status_before
@@ -45,31 +46,27 @@ def open_person_steps(session: Session) -> list[OpenStep]:
         return []
     # Asked every simulated day (twice): read from the inspections standing at a person's
     # step (the status index: the few in flight), not from every open milestone of the
-    # record (most belong to inspections not yet announced). Done milestones are left out
-    # here, not in SQL, so SQLite starts from that index, not from the open-milestone one.
-    wanted = set(candidates)
-    rows = sorted(
-        (due_on, milestone_id, inspection_id, kind, code)
-        for milestone_id, inspection_id, kind, due_on, done_at, code, status in session.execute(
-            sa_select(
-                col(Milestone.id),
-                col(Milestone.inspection_id),
-                col(Milestone.kind),
-                col(Milestone.due_on),
-                col(Milestone.done_at),
-                col(Programme.code),
-                col(Inspection.status),
-            )
-            .select_from(Inspection)
-            .join(Programme, col(Programme.id) == Inspection.programme_id)
-            .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
-            .where(col(Inspection.status).in_(sorted({status for *_, status in candidates})))
+    # record (most belong to inspections not yet announced); in due order.
+    rows = session.exec(
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Programme.code),
         )
-        if done_at is None and (code, kind, str(status)) in wanted
-    )
-    signed = _signed_off(session, {inspection_id for _, _, inspection_id, *_ in rows})
+        .select_from(Inspection)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
+        .where(col(Inspection.status).in_(sorted({status for *_, status in candidates})))
+        .where(likely(col(Milestone.done_at).is_(None)))
+        .where(
+            tuple_(col(Programme.code), col(Milestone.kind), col(Inspection.status)).in_(candidates)
+        )
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    ).all()
+    signed = _signed_off(session, {inspection_id for inspection_id, *_ in rows})
     steps: list[OpenStep] = []
-    for due_on, _, inspection_id, kind, code in rows:
+    for inspection_id, kind, due_on, code in rows:
         rule = definitions[code].rule(kind)
         # The query kept only inspections standing at the status before the milestone's stage.
         assert rule.stage is not None
