@@ -8,9 +8,11 @@ case of its own, so `people_act` runs each in a unit of work of its own.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from inspectorate.adapters.casework import headline_scores, sample_of
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
@@ -46,25 +48,11 @@ def open_person_steps(session: Session) -> list[OpenStep]:
         return []
     # Asked every simulated day (twice): read from the inspections standing at a person's
     # step (the status index: the few in flight), not from every open milestone of the
-    # record (most belong to inspections not yet announced); in due order.
-    rows = session.exec(
-        select(
-            col(Milestone.inspection_id),
-            col(Milestone.kind),
-            col(Milestone.due_on),
-            col(Programme.code),
-        )
-        .select_from(Inspection)
-        .join(Programme, col(Programme.id) == Inspection.programme_id)
-        .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
-        .where(col(Inspection.status).in_(sorted({status for *_, status in candidates})))
-        .where(likely(col(Milestone.done_at).is_(None)))
-        .where(
-            tuple_(col(Programme.code), col(Milestone.kind), col(Inspection.status)).in_(candidates)
-        )
-        .order_by(col(Milestone.due_on), col(Milestone.id))
-    ).all()
-    signed = _signed_off(session, {inspection_id for inspection_id, *_ in rows})
+    # record (most belong to inspections not yet announced); in due order. The queries are
+    # built once for the configured programmes (building them cost more than running them).
+    open_steps, signed_query = _person_step_queries(tuple(candidates))
+    rows = session.exec(open_steps).all()
+    signed = set(session.exec(signed_query).all())
     steps: list[OpenStep] = []
     for inspection_id, kind, due_on, code in rows:
         rule = definitions[code].rule(kind)
@@ -91,18 +79,34 @@ def _step_candidates(definitions: dict[str, ProgrammeDefinition]) -> list[tuple[
     ]
 
 
-def _signed_off(session: Session, inspection_ids: set[int]) -> set[tuple[int, str]]:
-    """The (inspection, stage) sign-offs given among `inspection_ids`."""
-    ordered = sorted(inspection_ids)
-    return {
-        (inspection_id, stage)
-        for start in range(0, len(ordered), 500)
-        for inspection_id, stage in session.exec(
-            select(col(SignOff.inspection_id), col(SignOff.stage)).where(
-                col(SignOff.inspection_id).in_(ordered[start : start + 500])
-            )
+@lru_cache(maxsize=8)
+def _person_step_queries(
+    candidates: tuple[tuple[str, str, str], ...],
+) -> tuple[Select[int, str, dt.date, str], Select[int, str]]:
+    """The open milestones that are person steps, and the sign-offs of their inspections."""
+    in_flight = col(Inspection.status).in_(sorted({status for *_, status in candidates}))
+    open_steps = (
+        select(
+            col(Milestone.inspection_id),
+            col(Milestone.kind),
+            col(Milestone.due_on),
+            col(Programme.code),
         )
-    }
+        .select_from(Inspection)
+        .join(Programme, col(Programme.id) == Inspection.programme_id)
+        .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
+        .where(in_flight, likely(col(Milestone.done_at).is_(None)))
+        .where(
+            tuple_(col(Programme.code), col(Milestone.kind), col(Inspection.status)).in_(candidates)
+        )
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    )
+    signed = (
+        select(col(SignOff.inspection_id), col(SignOff.stage))
+        .join(Inspection, col(Inspection.id) == SignOff.inspection_id)
+        .where(in_flight)
+    )
+    return open_steps, signed
 
 
 def people_act(*, day: dt.date, seed: int, now: dt.datetime | None = None) -> list[StageOutcome]:
