@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import pendulum
-from sqlalchemy import ColumnElement, tuple_
+from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from inspectorate.adapters.models import Inspection, Milestone, Programme, Reminder
 from inspectorate.domain.calendar import add_working_days
@@ -191,8 +193,7 @@ def next_day_with_work(
         ]
         if not reminded:
             continue
-        only = tuple_(col(Programme.code), col(Milestone.kind)).in_(reminded)
-        due = _first_due(session, after=add_working_days(after, lead), only=only)
+        due = _first_due(session, after=add_working_days(after, lead), only=tuple(reminded))
         if due is not None:
             days.append(add_working_days(due, -lead))
     overdue = {(row.code, row.kind, row.due_on) for row in _open_due(session, due_by=after)}
@@ -207,14 +208,23 @@ def next_day_with_work(
 
 
 def _first_due(
-    session: Session, *, after: dt.date, only: ColumnElement[bool] | None = None
+    session: Session, *, after: dt.date, only: tuple[tuple[str, str], ...] | None = None
 ) -> dt.date | None:
-    """The first due date after `after` of an open milestone of an active inspection."""
+    """The first due date after `after` of an open milestone of an active inspection (of
+    the (programme, milestone kind) pairs `only`, when given)."""
+    return session.exec(_first_due_query(only), params={"after": after}).first()
+
+
+@lru_cache(maxsize=32)
+def _first_due_query(only: tuple[tuple[str, str], ...] | None) -> SelectOfScalar[dt.date]:
+    """Built once for each set of kinds: asked several times every simulated day."""
     query = (
         select(col(Milestone.due_on))
         .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .where(_OPEN, col(Milestone.due_on) > after, _ACTIVE)
+        .where(_OPEN, col(Milestone.due_on) > bindparam("after"), _ACTIVE)
     )
     if only is not None:
-        query = query.join(Programme, col(Programme.id) == Inspection.programme_id).where(only)
-    return session.exec(query.order_by(col(Milestone.due_on)).limit(1)).first()
+        query = query.join(Programme, col(Programme.id) == Inspection.programme_id).where(
+            tuple_(col(Programme.code), col(Milestone.kind)).in_(only)
+        )
+    return query.order_by(col(Milestone.due_on)).limit(1)
