@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from inspectorate.adapters.casework import sample_of, stored_score_summary
@@ -120,18 +121,24 @@ def stored_text(
 
 def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[str, float], int]:
     """Each headline's mean over the programme's other published inspections, and their count."""
-    published = select(Inspection.id).where(
-        Inspection.programme_id == inspection.programme_id,
-        col(Inspection.status).in_(PUBLISHED_STATUSES),
-        Inspection.id != inspection.id,
-    )
-    headlines = (Score.level == "headline", col(Score.inspection_id).in_(published))
     # Summed by the database: a page reads a few rows, not every published inspection's scores.
-    means = session.exec(
-        select(Score.key, func.avg(Score.score)).where(*headlines).group_by(col(Score.key))
-    ).all()
-    counted = session.exec(select(func.count(func.distinct(Score.inspection_id))).where(*headlines))
-    return {k: float(mean) for k, mean in means if mean is not None}, counted.one()
+    which = {"programme_id": inspection.programme_id, "inspection_id": inspection.id}
+    means = session.exec(_HEADLINE_MEANS, params=which).all()
+    counted = session.exec(_PUBLISHED_COUNT, params=which).one()
+    return {k: float(mean) for k, mean in means if mean is not None}, counted
+
+
+# Built once: every report written asks them (each draft and publication, each language).
+_OTHERS_PUBLISHED = select(Inspection.id).where(
+    Inspection.programme_id == bindparam("programme_id"),
+    col(Inspection.status).in_(PUBLISHED_STATUSES),
+    Inspection.id != bindparam("inspection_id"),
+)
+_HEADLINES = (Score.level == "headline", col(Score.inspection_id).in_(_OTHERS_PUBLISHED))
+_HEADLINE_MEANS = (
+    select(Score.key, func.avg(Score.score)).where(*_HEADLINES).group_by(col(Score.key))
+)
+_PUBLISHED_COUNT = select(func.count(func.distinct(Score.inspection_id))).where(*_HEADLINES)
 
 
 def inspectorate() -> Inspectorate:
