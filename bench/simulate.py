@@ -52,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,13 +90,17 @@ def scaled_config(scratch: Path, size: int) -> Path:
     return folder
 
 
+def _without_before(env: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in env.items() if key != "BENCH_BEFORE"}
+
+
 def before(tree: Path, size: int) -> float:
     """Seconds per inspection of the earlier code's own bench at `size` (run now)."""
     done = subprocess.run(
         [sys.executable, str(tree / "bench" / "simulate.py")],
         cwd=tree,
         # Without BENCH_BEFORE: an earlier bench that knows it would run itself again, and so on.
-        env={**{k: v for k, v in os.environ.items() if k != "BENCH_BEFORE"}, "BENCH_SIZES": str(size)},
+        env={**_without_before(os.environ), "BENCH_SIZES": str(size)},
         capture_output=True,
         text=True,
         check=True,
