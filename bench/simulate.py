@@ -18,7 +18,22 @@ no other command stops the local server under it.
 Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection than the
 1.2 s the issue measured.
 
-Figures, 2026-11-29, 2 cores (load average 1.6-2.0), one run of `BENCH_SIZES=20,1000`:
+Figures, 2026-11-29 (a second session, on a machine whose speed changed under it): the
+previous session's last code (83606c9) took 30.2 s at 20 inspections where it had taken
+9.1 s, and 540.5 s (496.4 s CPU) at 1,000 where it had taken 205.0 s; a pure-Python loop
+(`sum(i*i for i in range(10**7))`) took 0.81 s at 05:15 and 1.41 s at 06:54. With the
+changes of that session, `BENCH_SIZES=1000` printed 498.7 s (485.8 s CPU) at 05:27 (owed
+effects in one task a batch, delivery through a connection) and 561.6 s (547.4 s CPU) at
+06:54 with all of them, when the loop above ran 1.75x slower than at 05:15: compare runs
+of one machine at one hour only (BENCH_BEFORE), not these figures with each other. What
+changed: a batch of owed effects is one Prefect task (3,006 write-stage-documents and 1,461
+effects-still-owed runs at 1,000 before); people act and the next day is found in one task;
+delivery records, checks and releases through a connection with statements built once; the
+outbox writes without mkstemp; the scripted people's open steps are read from the
+inspections in flight (likely() steers SQLite), with their queries built once (9.8 ms to
+2.8 ms a call on a record of 1,000 half-way through, twice a simulated day).
+
+The session before, 2 cores (load average 1.6-2.0), one run of `BENCH_SIZES=20,1000`:
       20 inspections:     9.1 s (8.7 s CPU here), 0.454 s per inspection (239 days,
         696 messages)
     1000 inspections:   205.0 s (202.8 s CPU here), 0.205 s per inspection (870 days,
