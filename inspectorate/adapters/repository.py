@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import pendulum
 from sqlalchemy import Connection, insert, update
@@ -38,57 +37,29 @@ def record_audit(
 ) -> AuditEvent:
     """Add one audit event to the current transaction."""
     event = AuditEvent(
-        **audit_row(
-            at=at,
-            actor=actor,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            inspection_id=inspection_id,
-            from_state=from_state,
-            to_state=to_state,
-            why=why,
-        )
+        at=utc(at),
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        inspection_id=inspection_id,
+        from_state=from_state,
+        to_state=to_state,
+        why=why,
     )
     session.add(event)
     return event
 
 
-def audit_row(
-    *,
-    at: dt.datetime,
-    actor: str,
-    entity: str,
-    entity_id: int,
-    action: str,
-    inspection_id: int | None = None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    why: str = "",
-) -> dict[str, Any]:
-    """The columns of one audit event, for a caller that inserts rows without the ORM."""
-    return {
-        "at": utc(at),
-        "actor": actor,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "inspection_id": inspection_id,
-        "from_state": from_state,
-        "to_state": to_state,
-        "why": why,
-    }
-
-
 _INSERT_AUDIT = insert(AuditEvent)
 
 
-def insert_audit(connection: Connection, row: dict[str, Any]) -> None:
-    """Insert one audit event (an `audit_row`) in the connection's transaction, without the ORM.
+def insert_audit(connection: Connection, event: AuditEvent) -> None:
+    """Insert one audit event in the connection's transaction, without the ORM's unit of work.
 
     For a caller recording many events one transaction each, as delivery does for every mail.
     """
-    connection.execute(_INSERT_AUDIT, row)
+    connection.execute(_INSERT_AUDIT, event.model_dump(exclude={"id"}))
 
 
 def get_programme_row(session: Session, *, code: str) -> Programme:

@@ -26,9 +26,9 @@ from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import Inspection, Milestone, Reminder
+from inspectorate.adapters.models import AuditEvent, Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
-from inspectorate.adapters.repository import audit_row, insert_audit
+from inspectorate.adapters.repository import insert_audit
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
@@ -129,8 +129,8 @@ def _send_one(
             _record_progress(engine, reminder.id, _path(done))
     location = next(iter(done.values())) if len(done) == 1 else _path(done)
     to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
-    event = audit_row(
-        at=now,
+    event = AuditEvent(
+        at=utc(now),
         actor=ACTOR,
         entity="reminder",
         entity_id=reminder.id,
