@@ -7,7 +7,8 @@ install's migrated empty one (prefect_template.py). A state file beside it (writ
 names its pid, port, start time, home and Prefect version; later commands and the
 dashboard check it and the server's health and reuse it. A lock makes commands that start
 at once start one server; a stale state (dead pid, a port answering something else, another
-Prefect version or home) is replaced. `inspectorate server stop` stops it.
+Prefect version or home) is replaced, but a live server of ours that is slow to answer is
+waited for, not killed under the command using it. `inspectorate server stop` stops it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ STATE_FILE = "local-server.json"
 LOCK_FILE = "local-server.lock"
 LOG_FILE = "server.log"
 START_SECONDS = 120.0  # without a template a fresh home migrates first (≈10-20 s when busy)
+ANSWER_SECONDS = 60.0  # how long a live server of ours may take to answer before it is replaced
 
 
 class LocalServerError(RuntimeError):
@@ -97,18 +99,46 @@ def _get(url: str, timeout: float = 2.0) -> str | None:
         return None
 
 
-def problem(state: ServerState, home: Path) -> str | None:
-    """Why this server cannot be reused (None when it can): the stale cases."""
+def _stale(state: ServerState, home: Path) -> str | None:
+    """Why this recorded server can never be reused, whatever it answers (None if it may)."""
     if state.prefect_home != str(home):
         return f"it serves another PREFECT_HOME ({state.prefect_home})"
     if state.version != version("prefect"):
         return f"it runs Prefect {state.version}, this is {version('prefect')}"
     if not pid_alive(state.pid):
         return f"its process {state.pid} is gone"
+    return None
+
+
+def _answers(state: ServerState) -> bool:
+    """Whether the server's port answers as that Prefect server, within one request."""
     answer = _get(f"{state.url}/admin/version")
-    if answer is None or answer.strip().strip('"') != state.version:
+    return answer is not None and answer.strip().strip('"') == state.version
+
+
+def problem(state: ServerState, home: Path) -> str | None:
+    """Why this server cannot be reused (None when it can): the stale cases."""
+    if (why := _stale(state, home)) is not None:
+        return why
+    if not _answers(state):
         return f"port {state.port} does not answer as that Prefect server"
     return None
+
+
+def _reusable(state: ServerState, home: Path) -> bool:
+    """Whether the recorded server can be reused, giving a live one of ours time to answer.
+
+    A server just started by another command, or busy, can take longer than one request
+    to answer on a loaded machine; replacing it then would kill it under that command.
+    """
+    if _stale(state, home) is not None or not is_our_server(state):
+        return False
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while not _answers(state):
+        if time.monotonic() >= deadline or not pid_alive(state.pid):
+            return False
+        time.sleep(0.5)
+    return True
 
 
 @contextmanager
@@ -131,7 +161,7 @@ def ensure_server() -> str:
     with _locked(home):  # another command may have started one while we waited
         state = read_state(home)
         if state is not None:
-            if problem(state, home) is None:
+            if _reusable(state, home):
                 return state.url
             _terminate(state)
         return _start(home).url

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from cli import warm
-from tasks.prefect_server import STATE_FILE, ServerState, pid_alive, read_state
+from tasks.prefect_server import STATE_FILE, ServerState, ensure_server, pid_alive, read_state
 
 CLI = str(Path(sys.executable).parent / "inspectorate")
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +139,25 @@ def test_two_commands_at_once_start_one_server(home: Path) -> None:
     assert servers_of(home) == {running(home).pid}
     cli(home, "server", "stop")
     assert not servers_of(home)
+
+
+def test_a_live_server_slow_to_answer_is_waited_for_not_replaced(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    url = ensure_server()
+    first = running(home)
+    # Frozen for longer than one request's timeout (2 s): as a loaded machine can make it.
+    os.killpg(first.pid, signal.SIGSTOP)
+    thaw = threading.Timer(6.0, os.killpg, (first.pid, signal.SIGCONT))
+    thaw.start()
+    try:
+        assert ensure_server() == url
+    finally:
+        thaw.cancel()
+        os.killpg(first.pid, signal.SIGCONT)
+    assert running(home) == first
+    assert servers_of(home) == {first.pid}
 
 
 def running_version() -> str:
