@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pendulum  # noqa: E402
+from own_server import stopping_a_server_it_starts  # noqa: E402
 
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
 from inspectorate.adapters import clock  # noqa: E402
@@ -111,7 +112,11 @@ def main() -> None:
     def warm_up() -> None:
         """Start the temporary server before anything is timed."""
 
-    with tempfile.TemporaryDirectory() as scratch, embedded_runtime():
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        stopping_a_server_it_starts(),
+        embedded_runtime(),
+    ):
         warm_up()
         plain, prefect = [], []
         for i in range(RUNS):

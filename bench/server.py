@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pendulum  # noqa: E402
+from own_server import stopping_a_server_it_starts  # noqa: E402
 
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
 
@@ -34,7 +35,7 @@ def embedded(folder: Path) -> tuple[float, int]:
     from tasks.runtime import embedded_runtime
 
     began = time.perf_counter()
-    with embedded_runtime():
+    with stopping_a_server_it_starts(), embedded_runtime():
         result = simulate_programme("cci", UNTIL, str(folder / "embedded"))
     return time.perf_counter() - began, int(result["inspections"])
 

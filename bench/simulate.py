@@ -75,10 +75,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import pendulum  # noqa: E402
+from own_server import stopping_a_server_it_starts  # noqa: E402
 from planner import youth_offending_teams  # noqa: E402
 
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
 from inspectorate.services.demo import prepare_simulation  # noqa: E402
+from inspectorate.services.rehearsal import SimulationReport  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "20,158").split(",")]
 START, UNTIL = pendulum.date(2009, 4, 1), pendulum.date(2013, 6, 30)
@@ -126,13 +128,11 @@ def before(tree: Path, size: int) -> float:
     return float(found[1])
 
 
-def main() -> None:
-    """Simulate each size and print seconds, seconds per inspection and the ratios."""
+def simulate_sizes() -> list[tuple[int, int, float, float, SimulationReport]]:
+    """Simulate each size in a fresh record: (size, inspections, seconds, CPU, report)."""
     from flows.simulate import simulate
     from tasks.runtime import embedded_runtime
 
-    earlier = os.environ.get("BENCH_BEFORE")
-    baseline_before = before(Path(earlier), SIZES[0]) if earlier else None
     rows = []
     with tempfile.TemporaryDirectory() as scratch, embedded_runtime():
         for size in SIZES:
@@ -147,6 +147,15 @@ def main() -> None:
             seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
             rows.append((size, len(setup.inspection_ids), seconds, cpu, report))
             print(f"  {size} bodies: {seconds:.1f} s", flush=True)
+    return rows
+
+
+def main() -> None:
+    """Simulate each size and print seconds, seconds per inspection and the ratios."""
+    earlier = os.environ.get("BENCH_BEFORE")
+    with stopping_a_server_it_starts():  # the earlier code's bench's too: same PREFECT_HOME
+        baseline_before = before(Path(earlier), SIZES[0]) if earlier else None
+        rows = simulate_sizes()
     print(f"simulating CCI {START} to {UNTIL} through Prefect (one flow, the sweep each morning)")
     for _size, planned, seconds, cpu, report in rows:
         print(
