@@ -18,6 +18,18 @@ no other command stops the local server under it.
 Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection than the
 1.2 s the issue measured.
 
+Figures, 2026-11-29, one run of `BENCH_BEFORE=<83606c9> BENCH_SIZES=1000` (the code before
+the second session's changes, then this code, one machine, one hour; a pure-Python loop of
+`sum(i*i for i in range(10**7))` took 0.67 s): 83606c9 "362.1 s (352.6 s CPU here), 0.362 s
+per inspection", this code "304.2 s (300.8 s CPU here), 0.304 s per inspection", "1.2x fewer
+seconds per inspection", against the issue's 1.2 s "3.9x fewer (goal 10x: NOT met)". A
+py-spy profile of this code at 1,000 (275.9 s under it) is flat: SQLAlchemy's own Python is
+about 31% of the samples and the database's work 12%, spread over a hundred call sites
+(statements a day's own questions and each inspection's steps, each a few tenths of a
+millisecond); casework 17% (sampling 4%, storing judgements 5%, scoring 3%), delivery 18%
+(composing 3%, MIME and the outbox file 7%, recording 3%), documents 10%, the sweep's stages
+7%, claiming 4%, Prefect's event threads 8%. No one change is worth more than about 3%.
+
 Figures, 2026-11-29 (a second session, on a machine whose speed changed under it): the
 previous session's last code (83606c9) took 30.2 s at 20 inspections where it had taken
 9.1 s, and 540.5 s (496.4 s CPU) at 1,000 where it had taken 205.0 s; a pure-Python loop
