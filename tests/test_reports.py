@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import create_engine, text, update
+from sqlmodel import Session, SQLModel, col, select
 
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Inspection, ReportVersion
@@ -212,3 +212,14 @@ def test_the_teams_text_is_kept_checked_and_escaped(sqlite_database: str, tmp_pa
         refused.value
     )
     assert "&lt;script&gt;" in render(inspection_id, draft=True)  # kept the good one
+
+
+def test_the_programme_aggregate_reads_published_headlines_from_an_index_alone() -> None:
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    query = reports._HEADLINE_MEANS.params(programme_id=1, inspection_id=2)
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as connection:
+        plan = [row[3] for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql))]
+    # Not the score rows themselves: a report reads a few index entries per published one.
+    assert "SEARCH score USING COVERING INDEX ix_score_level_values" in plan[0], plan

@@ -162,7 +162,11 @@ class Judgement(SQLModel, table=True):
 class Score(SQLModel, table=True):
     """A stored score: a question, criterion or headline percentage, or a descriptive rating."""
 
-    __table_args__ = (UniqueConstraint("inspection_id", "level", "key", name="uq_score"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "level", "key", name="uq_score"),
+        # The programme aggregate reads every published inspection's headlines from it alone.
+        Index("ix_score_level_values", "inspection_id", "level", "key", "score"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     level: str = Field(max_length=20)
