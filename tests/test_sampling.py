@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from inspectorate.adapters.caseloads import read_caseload
 from inspectorate.adapters.config_files import load_programmes
 from inspectorate.domain.errors import InvalidFile
-from inspectorate.domain.sampling import SamplingRule, select_sample
+from inspectorate.domain.sampling import (
+    REPRESENTED,
+    SamplingRule,
+    representativeness,
+    select_sample,
+)
 from inspectorate.domain.synthetic import caseload
 
 PROGRAMMES = load_programmes(Path(__file__).resolve().parent.parent / "config" / "programmes")
@@ -82,6 +88,44 @@ def test_representativeness_warns_when_a_group_is_off_by_more_than_the_margin() 
     row = result.representativeness.query("dimension == 'gender' and group == 'Male'").iloc[0]
     assert row.sample_pct == 100.0 and row.warning
     assert any(w.startswith("gender Male: 100% of the sample") for w in result.warnings)
+
+
+def representativeness_by_pandas(
+    caseload: pd.DataFrame, sample: pd.DataFrame, margin: float
+) -> pd.DataFrame:
+    """The table as pandas' own value_counts gives it: the reference for the fast one."""
+    frames = []
+    for dimension in REPRESENTED:
+        population = caseload[dimension].value_counts(normalize=True) * 100
+        chosen = sample[dimension].value_counts(normalize=True) * 100
+        table = pd.concat(
+            [population.rename("caseload_pct"), chosen.rename("sample_pct")], axis=1
+        ).fillna(0.0)
+        table.index.name = "group"
+        frames.append(table.reset_index().assign(dimension=dimension))
+    result = pd.concat(frames, ignore_index=True)
+    result["difference"] = result["sample_pct"] - result["caseload_pct"]
+    result["warning"] = result["difference"].abs() > margin
+    return result[["dimension", "group", "caseload_pct", "sample_pct", "difference", "warning"]]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_representativeness_equals_pandas_value_counts_ties_and_gaps_included(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 80))
+    # Few groups and few rows make ties; None and NaN are missing values, counted nowhere.
+    choices = ["a", "b", "c", "d", None, np.nan]
+    extract = pd.DataFrame(
+        {d: rng.choice(np.array(choices, dtype=object), size) for d in REPRESENTED}
+    )
+    extract = extract.astype("str").where(extract.notna(), None)
+    sample = extract.iloc[rng.permutation(size)[: int(rng.integers(1, size + 1))]]
+    ours = representativeness(extract, sample, margin=10.0)
+    expected = representativeness_by_pandas(extract, sample, margin=10.0)
+    assert ours["group"].tolist() == expected["group"].tolist()
+    pd.testing.assert_frame_equal(
+        ours.drop(columns="group"), expected.drop(columns="group"), check_dtype=False
+    )
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,28 +74,38 @@ def _stratified(pool: pd.DataFrame, total: int, rng: np.random.Generator) -> pd.
         return pool.iloc[0:0]
     if total >= len(pool):
         return pool
+    case_types = pool["case_type"].to_numpy()
     chosen = []
     for stratum, quota in _proportional(pool["case_type"], total).items():
-        members = pool[pool["case_type"] == stratum]
-        chosen.append(members.iloc[np.sort(rng.choice(len(members), quota, replace=False))])
-    return pd.concat(chosen)
+        members = np.flatnonzero(case_types == stratum)  # positions, in the pool's order
+        chosen.append(members[np.sort(rng.choice(len(members), quota, replace=False))])
+    return pool.iloc[np.concatenate(chosen)]
+
+
+def _shares(values: list[object]) -> dict[object, float]:
+    """Each group's percentage of the values that are present, commonest first.
+
+    As pandas' `value_counts(normalize=True) * 100` gives them (ties in order of first
+    appearance, missing values left out), without its cost on a sample's few hundred rows.
+    """
+    counts = Counter(v for v in values if v is not None and v == v)  # NaN != NaN
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda item: -item[1])  # stable: first seen first
+    return {group: count / total * 100 for group, count in ordered}
 
 
 def representativeness(caseload: pd.DataFrame, sample: pd.DataFrame, margin: float) -> pd.DataFrame:
     """Share of each group in the caseload and in the sample, and the gap in points."""
-    frames = []
+    rows = []
     for dimension in REPRESENTED:
-        population = caseload[dimension].value_counts(normalize=True) * 100
-        chosen = sample[dimension].value_counts(normalize=True) * 100
-        table = pd.concat(
-            [population.rename("caseload_pct"), chosen.rename("sample_pct")], axis=1
-        ).fillna(0.0)
-        table.index.name = "group"
-        frames.append(table.reset_index().assign(dimension=dimension))
-    result = pd.concat(frames, ignore_index=True)
-    result["difference"] = result["sample_pct"] - result["caseload_pct"]
-    result["warning"] = result["difference"].abs() > margin
-    return result[["dimension", "group", "caseload_pct", "sample_pct", "difference", "warning"]]
+        population = _shares(caseload[dimension].tolist())
+        chosen = _shares(sample[dimension].tolist())
+        for group in [*population, *(g for g in chosen if g not in population)]:
+            there, here = population.get(group, 0.0), chosen.get(group, 0.0)
+            difference = here - there
+            rows.append((dimension, group, there, here, difference, abs(difference) > margin))
+    columns = ["dimension", "group", "caseload_pct", "sample_pct", "difference", "warning"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def select_sample(
