@@ -88,8 +88,13 @@ def judgements_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     )
 
 
+def _judgement_rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The judgement columns as text, a tuple a row (column lists: no per-cell boxing)."""
+    return list(zip(*(frame[c].astype(str).tolist() for c in JUDGEMENT_COLUMNS), strict=True))
+
+
 def _as_set(frame: pd.DataFrame) -> set[tuple[str, ...]]:
-    return set(frame[list(JUDGEMENT_COLUMNS)].astype(str).itertuples(index=False, name=None))
+    return set(_judgement_rows(frame))
 
 
 def store_judgements(
@@ -109,12 +114,13 @@ def store_judgements(
     replaced = session.execute(
         delete(Judgement).where(col(Judgement.inspection_id) == inspection_id)
     ).rowcount  # type: ignore[attr-defined]
-    rows = incoming[list(JUDGEMENT_COLUMNS)].astype(str).to_dict("records")
+    rows = [
+        {"inspection_id": inspection_id, **dict(zip(JUDGEMENT_COLUMNS, row, strict=True))}
+        for row in _judgement_rows(incoming)
+    ]
     # Through the session's connection, in its transaction: an ORM bulk insert costs twice
     # as much for the thousand-odd rows of an inspection.
-    session.connection().execute(
-        insert(Judgement), [{**r, "inspection_id": inspection_id} for r in rows]
-    )
+    session.connection().execute(insert(Judgement), rows)
     record_audit(
         session,
         at=now,
