@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, false, text
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+from inspectorate.adapters.columns import partial_index, tz_column
 from inspectorate.adapters.enum_column import EnumText
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.lifecycle import Status
-
-
-def _tz_column(nullable: bool = True) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
-
-
-def _partial_index(name: str, *columns: str, where: str) -> Index:
-    """An index of only the rows matching `where` (SQLite and PostgreSQL both keep these)."""
-    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
 class Body(SQLModel, table=True):
@@ -66,8 +58,8 @@ class Inspection(SQLModel, table=True):
     trigger_rule: str | None = Field(default=None, max_length=200)
     covers: str | None = Field(default=None, max_length=500)
     fieldwork_start: dt.date
-    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
-    updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    created_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
+    updated_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
 
 
 class Milestone(SQLModel, table=True):
@@ -76,14 +68,14 @@ class Milestone(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("inspection_id", "kind", name="uq_milestone_kind"),
         # The sweep reads open milestones by due date: done ones (most of them) are left out.
-        _partial_index("ix_milestone_open_due_on", "due_on", where="done_at IS NULL"),
+        partial_index("ix_milestone_open_due_on", "due_on", where="done_at IS NULL"),
         Index("ix_milestone_done_due", "done_at", "due_on"),  # open on a past day (as_of.py)
     )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     kind: str = Field(max_length=40)
     due_on: dt.date = Field(index=True)
-    done_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    done_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
 
 
 class Reminder(SQLModel, table=True):
@@ -96,7 +88,7 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("milestone_id", "kind", "remind_on", name="uq_reminder_once"),
         # Delivery reads only the reminders not yet sent or withheld.
-        _partial_index("ix_reminder_unsent", "id", where="sent_at IS NULL AND withheld_at IS NULL"),
+        partial_index("ix_reminder_unsent", "id", where="sent_at IS NULL AND withheld_at IS NULL"),
     )
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)
@@ -104,12 +96,12 @@ class Reminder(SQLModel, table=True):
     remind_on: dt.date
     milestone_due_on: dt.date
     recipients: str = Field(max_length=1000)
-    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
-    sent_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
-    lease_until: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    created_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
+    lease_until: dt.datetime | None = Field(default=None, sa_column=tz_column())
     message_path: str | None = Field(default=None, max_length=500)
     # Set instead of sent_at when the reminder was for a day already past (a back-fill).
-    withheld_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    withheld_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
 
 
 class AuditEvent(SQLModel, table=True):
@@ -117,7 +109,7 @@ class AuditEvent(SQLModel, table=True):
 
     __table_args__ = (Index("ix_as_of", "inspection_id", "entity", "at", "id", "to_state"),)
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    at: dt.datetime = Field(sa_column=tz_column(nullable=False))
     actor: str = Field(max_length=100)
     entity: str = Field(max_length=30)
     entity_id: int = Field(index=True)
@@ -192,7 +184,7 @@ class ReportVersion(SQLModel, table=True):
     format: str = Field(max_length=5)
     sha256: str = Field(max_length=64)
     path: str = Field(max_length=500)
-    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    created_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
     # False while embargoed; publication lifts the embargo on the published versions only.
     public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
@@ -203,7 +195,7 @@ class ReportText(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
-    updated_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    updated_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
 
 
 class Distribution(SQLModel, table=True):
@@ -213,7 +205,7 @@ class Distribution(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     recipient: str = Field(max_length=100)
-    sent_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    sent_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
 
 
 class DraftComment(SQLModel, table=True):
@@ -224,7 +216,7 @@ class DraftComment(SQLModel, table=True):
     author: str = Field(max_length=200)
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
-    received_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    received_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
 
 
 class User(SQLModel, table=True):
@@ -235,10 +227,10 @@ class User(SQLModel, table=True):
     role: AccountRole = Field(sa_type=EnumText(AccountRole, 20))
     body_id: int | None = Field(default=None, foreign_key="body.id")
     password_hash: str = Field(max_length=200)
-    created_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    created_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
     # Set while the account is disabled: it cannot sign in, and its sessions are gone.
-    disabled_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
-    last_login_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    disabled_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
+    last_login_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
 
 
 class Assignment(SQLModel, table=True):
@@ -278,7 +270,7 @@ class LoginThrottle(SQLModel, table=True):
     last_failure_at: dt.datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )
-    locked_until: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    locked_until: dt.datetime | None = Field(default=None, sa_column=tz_column())
 
 
 class SignOff(SQLModel, table=True):
@@ -296,7 +288,7 @@ class SignOff(SQLModel, table=True):
     signed_by: str = Field(max_length=80)
     role: str = Field(max_length=20)
     text_sha256: str = Field(max_length=64)
-    signed_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
+    signed_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
     why: str = Field(default="", max_length=2000)
 
 
@@ -310,13 +302,13 @@ class OwedEffect(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("inspection_id", "stage", "effect", name="uq_owed_effect"),
         # Every sweep reads the effects still owed: a few among all those ever done.
-        _partial_index("ix_owedeffect_owed", "id", where="done_at IS NULL"),
+        partial_index("ix_owedeffect_owed", "id", where="done_at IS NULL"),
     )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     stage: str = Field(max_length=20)
     effect: str = Field(max_length=30)
-    owed_at: dt.datetime = Field(sa_column=_tz_column(nullable=False))
-    done_at: dt.datetime | None = Field(default=None, sa_column=_tz_column())
+    owed_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
+    done_at: dt.datetime | None = Field(default=None, sa_column=tz_column())
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
