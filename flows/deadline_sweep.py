@@ -7,11 +7,11 @@ import datetime as dt
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.owed_batches import finish_morning_effects
+from flows.owed_batches import finish_morning_effects, workers_take_batches
 from inspectorate.adapters import clock
 from inspectorate.services import context
 from inspectorate.services.sweep import ACTOR, SweepReport
-from tasks.sweep import advance_due_milestones, send_reminders
+from tasks.sweep import advance_due_milestones, send_reminders, sweep_whole_morning
 from tasks.sweep_lease import holder_name, sweep_lease
 
 
@@ -20,10 +20,13 @@ def sweep_morning(
 ) -> SweepReport:
     """Advance what is due on `as_of`, finish every owed stage effect, remind, deliver.
 
-    In server mode the documents owed go to the workers in batches (flows/owed_batches.py).
+    In server mode the documents owed go to the workers in batches (flows/owed_batches.py);
+    without workers the morning is one task.
 
     The body of the `deadline-sweep` flow, and each simulated morning's: one path for both.
     """
+    if not workers_take_batches():
+        return sweep_whole_morning(as_of, now, withhold_before)  # one task: no batches
     report, reminded = advance_due_milestones(as_of, now, withhold_before)
     if reminded:
         return report

@@ -79,13 +79,18 @@ def _wait_for(runs: list[FlowRun], seconds: float, stall: float = STALL_SECONDS)
     return unfinished + len(pending)
 
 
+def workers_take_batches() -> bool:
+    """Whether a morning's owed effects go to workers: server mode on a Prefect server."""
+    return not is_embedded() and get_settings().server_timers
+
+
 def finish_morning_effects(actor: str, now: dt.datetime | None) -> tuple[int, list[str]]:
     """Carry out every effect still owed; in server mode, through batches on the workers.
 
     Returns how many owed effects were done and the ones that failed, with why.
     """
     settings = get_settings()
-    if is_embedded() or not settings.server_timers:
+    if not workers_take_batches():
         return finish_owed_effects(actor, now)  # no workers (a command, a simulation)
     owed = effects_still_owed(None)
     ids = sorted({o.inspection_id for o in owed})

@@ -9,25 +9,12 @@ from pathlib import Path
 from prefect import flow
 
 from flows.deadline_sweep import sweep_morning
-from flows.stage_effects import follow_stages
 from inspectorate.services.demo import prepare_simulation, programme_share, programme_start
 from inspectorate.services.rehearsal import SimulationReport, SimulationSteps, run_simulation
-from inspectorate.services.stages import StageOutcome
 from tasks.simulation import people_act
 
-
-def people_act_and_follow(
-    day: dt.date, seed: int, now: dt.datetime
-) -> tuple[list[StageOutcome], dt.date | None]:
-    """The scripted people's steps of the day, each followed by what its stage owes; then
-    the next eventful day."""
-    outcomes, next_day = people_act(day, seed, now)
-    follow_stages([o.inspection_id for o in outcomes if o.moved], "simulation", now)
-    return outcomes, next_day
-
-
-# The same morning as the deadline-sweep flow's, and the same effects after every stage.
-TASK_STEPS = SimulationSteps(sweep=sweep_morning, afternoon=people_act_and_follow)
+# The same morning as the deadline-sweep flow's; the people's stages followed by what they owe.
+TASK_STEPS = SimulationSteps(sweep=sweep_morning, afternoon=people_act)
 
 
 @flow(name="simulate")

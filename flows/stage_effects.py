@@ -1,10 +1,11 @@
 """Carrying out what a stage owes (the outbox written with the stage), on every path.
 
-The stage flows call `follow_stage` once a stage is done (the simulation `follow_stages` once
-its people have acted); the deadline sweep calls `finish_owed_effects`, which carries out
-everything still owed — its own stages' effects and any an earlier run left after a crash or
-a failure. Every effect is idempotent, and is marked done only once it has been carried out.
-Each call is one task (`carry-out-owed-effects`), however many effects it carries out.
+The stage flows call `follow_stage` once a stage is done; the deadline sweep with workers (and
+its batches) calls `finish_owed_effects`, which carries out everything still owed — its own stages' effects and
+any an earlier run left after a crash or a failure. Every effect is idempotent, and is marked
+done only once it has been carried out. Each call is one task (`carry-out-owed-effects`),
+however many effects it carries out; the sweep without workers and the simulation's people
+do the same work (`tasks.owed_effects.carry_out_all`) inside their own one task.
 """
 
 from __future__ import annotations
@@ -21,15 +22,6 @@ def follow_stage(inspection_id: int, actor: str, now: dt.datetime | None) -> Non
     A failure fails the caller (the effect stays owed for the next sweep).
     """
     carry_out_owed_effects([inspection_id], actor, now)
-
-
-def follow_stages(inspection_ids: list[int], actor: str, now: dt.datetime | None) -> None:
-    """`follow_stage` for several inspections at once: one read of the outbox, not one each.
-
-    Their effects are carried out oldest first, as one `follow_stage` after another would.
-    """
-    if inspection_ids:
-        carry_out_owed_effects(sorted(set(inspection_ids)), actor, now)
 
 
 def finish_owed_effects(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
+from functools import partial
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from inspectorate.domain.stage_effects import Effect
 from inspectorate.services import context, documents, owed_effects
 from inspectorate.services.owed_effects import Owed
-from tasks.retry import RETRIES, RETRY_DELAYS, is_transient, transient_only
+from tasks.retry import RETRIES, RETRY_DELAYS, retrying, transient_only
 from tasks.timers import cancel_booked_runs, start_waiting_for_comments, stop_waiting_for_comments
 
 
@@ -38,10 +38,23 @@ def carry_out_owed_effects(
     """Carry out every effect still owed (of these inspections, or all), oldest first.
 
     One task for the lot, not one an effect: a task costs milliseconds, and a busy morning
-    owes hundreds of letters. Each effect is still its own unit of work, marked done only
-    once carried out, and tried again after a locked database or a refused mail as a task's
-    retries would. With `keep_going` a failed effect is recorded (it stays owed for the next
-    sweep) and the rest go on; without, the failure is raised.
+    owes hundreds of letters. See `carry_out_all`, which tasks that do more call directly.
+    """
+    return carry_out_all(inspection_ids, actor, now, keep_going=keep_going)
+
+
+def carry_out_all(
+    inspection_ids: list[int] | None,
+    actor: str,
+    now: dt.datetime | None = None,
+    keep_going: bool = False,
+) -> tuple[int, list[str]]:
+    """Carry out every effect still owed (of these inspections, or all), oldest first.
+
+    Each effect is its own unit of work, marked done only once carried out, and tried again
+    after a locked database or a refused mail as a task's retries would. With `keep_going` a
+    failed effect is recorded (it stays owed for the next sweep) and the rest go on;
+    without, the failure is raised.
 
     Returns how many were carried out and the ones that failed, with why.
     """
@@ -54,7 +67,7 @@ def carry_out_owed_effects(
         if wanted is not None and effect.inspection_id not in wanted:
             continue
         try:
-            _with_retries(effect, actor, now)
+            retrying(partial(carry_out, effect, actor, now))
         except Exception as error:  # one broken document must not stop every other inspection
             if not keep_going:
                 raise
@@ -70,18 +83,6 @@ def carry_out_owed_effects(
         else:
             done += 1
     return done, failed
-
-
-def _with_retries(owed: Owed, actor: str, now: dt.datetime | None) -> None:
-    """Carry out one owed effect, trying again after a transient failure as a task would."""
-    for delay in [*RETRY_DELAYS[:RETRIES], None]:
-        try:
-            carry_out(owed, actor, now)
-            return
-        except Exception as error:
-            if delay is None or not is_transient(error):
-                raise
-            time.sleep(delay)
 
 
 def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:

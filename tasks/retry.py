@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
 
@@ -25,3 +27,20 @@ def is_transient(error: BaseException) -> bool:
 
 RETRIES = 2
 RETRY_DELAYS: list[float] = [2, 10]
+
+T = TypeVar("T")
+
+
+def retrying(attempt: Callable[[], T]) -> T:
+    """Call `attempt`, trying again after a transient failure as a task's retries would.
+
+    For a part of a task that does several: retried alone, not with what went before it.
+    """
+    for delay in RETRY_DELAYS[:RETRIES]:
+        try:
+            return attempt()
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            time.sleep(delay)
+    return attempt()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from inspectorate.services import sweep
 from inspectorate.services.sweep import SweepReport
-from tasks.retry import RETRIES, RETRY_DELAYS, transient_only
+from tasks.owed_effects import carry_out_all
+from tasks.retry import RETRIES, RETRY_DELAYS, retrying, transient_only
 
 
 @task(
@@ -50,3 +52,21 @@ def send_reminders(
     halves are safe to retry together (claims are keyed, sending is leased).
     """
     return sweep.remind(report, now=now, withhold_before=withhold_before)
+
+
+@task(name="sweep-morning", cache_policy=NO_CACHE)
+def sweep_whole_morning(
+    as_of: dt.date, now: dt.datetime | None = None, withhold_before: dt.date | None = None
+) -> SweepReport:
+    """The whole morning in one task, where no workers take batches (a command, a simulation):
+    advance what is due, carry out every effect still owed, claim and send the reminders.
+
+    A task costs milliseconds, paid every simulated morning. Each part is tried again alone
+    after a locked database or a refused mail (stages are taken once, effects marked done
+    once carried out, claims are keyed, sending is leased), so a retry of the reminders keeps
+    the report of the stages taken before it.
+    """
+    report = retrying(partial(sweep.advance, as_of=as_of, now=now))
+    if report.staged or report.owed:
+        report.finished, report.failed = carry_out_all(None, sweep.ACTOR, now, keep_going=True)
+    return retrying(partial(sweep.remind, report, now=now, withhold_before=withhold_before))

@@ -11,6 +11,7 @@ from inspectorate.adapters.models import OwedEffect, ReportVersion
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, documents, stages
 from tasks import owed_effects as owed_tasks
+from tasks import retry
 from tests.factories import morning, schedule
 
 pytestmark = pytest.mark.usefixtures("sqlite_database")
@@ -106,7 +107,7 @@ def test_a_locked_database_is_tried_again_as_a_task_retry_would(
         return write(session, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(documents, "write_stage_documents", locked_once)
-    monkeypatch.setattr(owed_tasks, "RETRY_DELAYS", [0.0, 0.0])
+    monkeypatch.setattr(retry, "RETRY_DELAYS", [0.0, 0.0])
     assert carry_out([inspection_id], "announce", morning("2013-12-02", 10)) == (1, [])
     assert calls == [inspection_id, inspection_id] and _owed() == {}
 
@@ -118,7 +119,7 @@ def test_a_locked_database_past_the_retries_is_recorded(monkeypatch: pytest.Monk
         raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
     monkeypatch.setattr(documents, "write_stage_documents", always_locked)
-    monkeypatch.setattr(owed_tasks, "RETRY_DELAYS", [0.0, 0.0])
+    monkeypatch.setattr(retry, "RETRY_DELAYS", [0.0, 0.0])
     done, failed = carry_out(None, "deadline-sweep", morning("2013-12-10"), keep_going=True)
     assert done == 0 and len(failed) == 1 and "database is locked" in failed[0]
     assert _owed()[inspection_id].attempts == 1
