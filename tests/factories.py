@@ -9,8 +9,9 @@ import pendulum
 from sqlmodel import Session, select
 
 from inspectorate.adapters import clock
-from inspectorate.adapters.models import Inspection
+from inspectorate.adapters.models import Inspection, OwedEffect, ReportVersion
 from inspectorate.domain.frameworks import Framework
+from inspectorate.domain.lifecycle import Stage
 from inspectorate.services import context, scheduling, stages
 
 
@@ -74,7 +75,6 @@ def record_synthetic_sample(
 def finish_fieldwork(inspection_id: int, on: str) -> pd.DataFrame:
     """Record fieldwork as done at 17:00 on `on`; return the sampled cases."""
     from inspectorate.adapters.models import SampledCase
-    from inspectorate.domain.lifecycle import Stage
 
     context.run(
         stages.apply_stage,
@@ -127,7 +127,6 @@ def scored(body: str = "Wales", fieldwork_start: str = "2014-03-10") -> int:
     team: two inspections need two weeks).
     """
     from inspectorate.domain import synthetic
-    from inspectorate.domain.lifecycle import Stage
 
     weeks = (dt.date.fromisoformat(fieldwork_start) - dt.date(2014, 3, 10)).days // 7
 
@@ -157,7 +156,6 @@ def signed_off(inspection_id: int, what: str = "draft", on: str | None = None) -
     The scripted lead inspector or programme manager of the simulation does it, exactly as a
     rehearsal does, so the test goes through the same rules as a person would.
     """
-    from inspectorate.domain.lifecycle import Stage
     from inspectorate.domain.simulation import PersonStep
     from inspectorate.services import people
 
@@ -165,3 +163,32 @@ def signed_off(inspection_id: int, what: str = "draft", on: str | None = None) -
     now = morning(on, 8) if on else clock.now()
     step = PersonStep(inspection_id, stage, now.date(), "test", 0)
     context.run(people.sign_off_as_scripted_person, step=step, why="test", now=now)
+
+
+def announced_letters_owed(*bodies: str) -> list[int]:
+    """Inspections announced a week apart (their letters owed, not written yet)."""
+    ids = []
+    for week, body in enumerate(bodies):
+        start = pendulum.date(2014, 2, 10).add(weeks=week)
+        ids.append(schedule(body=body, fieldwork_start=start.isoformat()))
+        context.run(
+            stages.apply_stage,
+            inspection_id=ids[-1],
+            stage=Stage.ANNOUNCE,
+            actor="programme-manager",
+            now=morning(start.subtract(weeks=10).isoformat(), 10),
+        )
+    return ids
+
+
+def effects_owed() -> dict[int, OwedEffect]:
+    """The effects still owed, by inspection."""
+    with Session(context.engine()) as session:
+        rows = session.exec(select(OwedEffect).where(OwedEffect.done_at == None)).all()  # noqa: E711
+        return {row.inspection_id: row for row in rows}
+
+
+def with_documents() -> set[int]:
+    """The inspections that have a document written."""
+    with Session(context.engine()) as session:
+        return {v.inspection_id for v in session.exec(select(ReportVersion)).all()}
