@@ -15,8 +15,6 @@ from sqlmodel import Session, col
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Reminder
 
-_BATCH = 500  # rows per INSERT: six parameters each stays well under SQLite's limit
-
 
 def claim_reminder(
     session: Session,
@@ -104,14 +102,18 @@ def claim_reminders(
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         return sum(insert_unless_present(session, values, portable=True) for values in rows)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = 0
-    for start in range(0, len(rows), _BATCH):
-        statement = (
-            insert(Reminder)
-            .values(rows[start : start + _BATCH])
-            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
-            .returning(col(Reminder.id))
-        )
-        inserted += len(session.execute(statement).all())
-    return inserted
+    if not rows:
+        return 0
+    session.flush()  # the connection's statement below sees what the session holds
+    # One statement built once, given every row: SQLAlchemy sends them as multi-row INSERTs
+    # ("insertmanyvalues"); a statement with the rows in it was compiled anew every morning.
+    # RETURNING gives back only the rows inserted, so a claim another sweep made is not counted.
+    return len(session.connection().execute(_CLAIM_MANY[dialect], rows).all())
+
+
+_CLAIM_MANY = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Reminder)
+    .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+    .returning(col(Reminder.id))
+    for dialect in (postgresql, sqlite)
+}
