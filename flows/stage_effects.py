@@ -1,11 +1,12 @@
 """Carrying out what a stage owes (the outbox written with the stage), on every path.
 
-The stage flows call `follow_stage` once a stage is done; the deadline sweep with workers (and
-its batches) calls `finish_owed_effects`, which carries out everything still owed — its own stages' effects and
-any an earlier run left after a crash or a failure. Every effect is idempotent, and is marked
-done only once it has been carried out. Each call is one task (`carry-out-owed-effects`),
-however many effects it carries out; the sweep without workers and the simulation's people
-do the same work (`tasks.owed_effects.carry_out_all`) inside their own one task.
+The stage flows call `follow_stage` once a stage is done; the deadline sweep with workers
+(and its batches) calls `finish_owed_effects`, which carries out everything still owed — its
+own stages' effects and any an earlier run left after a crash or a failure. Every effect is
+idempotent, and is marked done only once it has been carried out. Each call is one task
+(`carry-out-owed-effects`), however many effects it carries out; the sweep without workers
+and the simulation's people do the same work (`tasks.owed_effects.carry_out_all`) inside
+their own one task.
 """
 
 from __future__ import annotations
