@@ -131,7 +131,11 @@ def _reusable(state: ServerState, home: Path) -> bool:
     A server just started by another command, or busy, can take longer than one request
     to answer on a loaded machine; replacing it then would kill it under that command.
     """
-    if _stale(state, home) is not None or not is_our_server(state):
+    if _stale(state, home) is not None:
+        return False
+    if _answers(state):
+        return True
+    if not is_our_server(state):  # or no /proc to tell: only a server of ours is waited for
         return False
     deadline = time.monotonic() + ANSWER_SECONDS
     while not _answers(state):

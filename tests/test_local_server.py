@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from cli import warm
+from tasks import prefect_server
 from tasks.prefect_server import STATE_FILE, ServerState, ensure_server, pid_alive, read_state
 
 CLI = str(Path(sys.executable).parent / "inspectorate")
@@ -157,6 +158,18 @@ def test_a_live_server_slow_to_answer_is_waited_for_not_replaced(
         thaw.cancel()
         os.killpg(first.pid, signal.SIGCONT)
     assert running(home) == first
+    assert servers_of(home) == {first.pid}
+
+
+def test_a_server_that_answers_is_reused_where_proc_cannot_say_whose_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    ensure_server()
+    first = running(home)
+    # As on a system without /proc (or with hidepid): the server cannot be told to be ours.
+    monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
+    assert prefect_server._reusable(first, home)
     assert servers_of(home) == {first.pid}
 
 

@@ -119,6 +119,9 @@ def test_representativeness_equals_pandas_value_counts_ties_and_gaps_included(se
         {d: rng.choice(np.array(choices, dtype=object), size) for d in REPRESENTED}
     )
     extract = extract.astype("str").where(extract.notna(), None)
+    # Other ways a caseload's columns can come: nullable strings (pd.NA) and categories.
+    extract["ethnicity"] = extract["ethnicity"].astype("string")
+    extract["rosh"] = extract["rosh"].astype(pd.CategoricalDtype(["d", "c", "b", "a", "e"]))
     sample = extract.iloc[rng.permutation(size)[: int(rng.integers(1, size + 1))]]
     ours = representativeness(extract, sample, margin=10.0)
     expected = representativeness_by_pandas(extract, sample, margin=10.0)

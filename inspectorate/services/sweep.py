@@ -234,7 +234,8 @@ def remind(
     Reminders for days before `withhold_before` are withheld, never sent: a back-fill of
     past days records what was owed without mailing people about it now.
     """
-    report.claimed = claim(as_of=report.as_of, now=now)
+    # Added, not set: a retry after the claims were committed claims none and keeps the count.
+    report.claimed += claim(as_of=report.as_of, now=now)
     delivered = delivery.deliver_all(now=now, withhold_before=withhold_before)
     report.delivered, report.withheld = delivered.delivered, delivered.withheld
     report.waiting = delivered.waiting
