@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 @contextmanager
 def stopping_a_server_it_starts() -> Iterator[None]:
-    """Run the block; afterwards stop the local server if none was healthy before it."""
+    """Run the block; afterwards stop the local server if none of ours was running before."""
     from tasks.prefect_server import (
         is_our_server,
         prefect_home,
