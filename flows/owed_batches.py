@@ -85,13 +85,12 @@ def workers_take_batches() -> bool:
 
 
 def finish_morning_effects(actor: str, now: dt.datetime | None) -> tuple[int, list[str]]:
-    """Carry out every effect still owed; in server mode, through batches on the workers.
+    """Carry out every effect still owed through batches on the workers (server mode; without
+    workers the sweep's one task does it, tasks/sweep.py).
 
     Returns how many owed effects were done and the ones that failed, with why.
     """
     settings = get_settings()
-    if not workers_take_batches():
-        return finish_owed_effects(actor, now)  # no workers (a command, a simulation)
     owed = effects_still_owed(None)
     ids = sorted({o.inspection_id for o in owed})
     if len(ids) <= settings.sweep_batch_size:

@@ -28,21 +28,6 @@ def effects_still_owed(inspection_id: int | None = None) -> list[Owed]:
         return owed_effects.still_owed(session, inspection_id=inspection_id)
 
 
-@task(name="carry-out-owed-effects", cache_policy=NO_CACHE)
-def carry_out_owed_effects(
-    inspection_ids: list[int] | None,
-    actor: str,
-    now: dt.datetime | None = None,
-    keep_going: bool = False,
-) -> tuple[int, list[str]]:
-    """Carry out every effect still owed (of these inspections, or all), oldest first.
-
-    One task for the lot, not one an effect: a task costs milliseconds, and a busy morning
-    owes hundreds of letters. See `carry_out_all`, which tasks that do more call directly.
-    """
-    return carry_out_all(inspection_ids, actor, now, keep_going=keep_going)
-
-
 def carry_out_all(
     inspection_ids: list[int] | None,
     actor: str,
@@ -51,10 +36,12 @@ def carry_out_all(
 ) -> tuple[int, list[str]]:
     """Carry out every effect still owed (of these inspections, or all), oldest first.
 
-    Each effect is its own unit of work, marked done only once carried out, and tried again
-    after a locked database or a refused mail as a task's retries would. With `keep_going` a
-    failed effect is recorded (it stays owed for the next sweep) and the rest go on;
-    without, the failure is raised.
+    As a task (`carry_out_owed_effects`) one for the lot, not one an effect: a task costs
+    milliseconds, and a busy morning owes hundreds of letters; tasks that do more call this
+    directly. Each effect is its own unit of work, marked done only once carried out, and
+    tried again after a locked database or a refused mail as a task's retries would. With
+    `keep_going` a failed effect is recorded (it stays owed for the next sweep) and the rest
+    go on; without, the failure is raised.
 
     Returns how many were carried out and the ones that failed, with why.
     """
@@ -83,6 +70,9 @@ def carry_out_all(
         else:
             done += 1
     return done, failed
+
+
+carry_out_owed_effects = task(name="carry-out-owed-effects", cache_policy=NO_CACHE)(carry_out_all)
 
 
 def carry_out(owed: Owed, actor: str, now: dt.datetime | None) -> None:

@@ -26,7 +26,7 @@ def people_act(
     effect fails the task, as it fails a stage's flow, and stays owed for the next sweep.
     """
     outcomes, next_day = people.act_then_look_ahead(day=day, seed=seed, now=now)
-    moved = sorted({outcome.inspection_id for outcome in outcomes if outcome.moved})
+    moved = [outcome.inspection_id for outcome in outcomes if outcome.moved]
     if moved:
         carry_out_all(moved, ACTOR, now)
     return outcomes, next_day

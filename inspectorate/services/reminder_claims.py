@@ -112,8 +112,8 @@ def claim_reminders(
 
 
 _CLAIM_MANY = {
-    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Reminder)
+    name: dialect.insert(Reminder)
     .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
     .returning(col(Reminder.id))
-    for dialect in (postgresql, sqlite)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
