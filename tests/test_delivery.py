@@ -27,12 +27,17 @@ BOTH = (Role.BODY, Role.TEAM)
 
 
 class RecordingMailer:
-    """Remembers every message; can be told to fail on given sends (counted from 1)."""
+    """Remembers every message; can be told to fail on given sends (counted from 1).
 
-    def __init__(self, fail_on: tuple[int, ...] = ()) -> None:
+    `overwrites` says it stands for the outbox (a mail sent again overwrites its copy), whose
+    reminders delivery sends in runs recorded together; otherwise one at a time, as SMTP.
+    """
+
+    def __init__(self, fail_on: tuple[int, ...] = (), *, overwrites: bool = False) -> None:
         self.sent: list[Message] = []
         self.calls = 0
         self.fail_on = fail_on
+        self.overwrites = overwrites
 
     def send(self, message: Message) -> str:
         self.calls += 1
@@ -169,23 +174,27 @@ def test_a_late_announcement_is_never_withheld(sqlite_database: str) -> None:
     assert mailer.sent[0].subject.startswith("Announcement held")
 
 
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
 def test_a_failed_send_frees_every_reminder_of_its_batch_for_the_next_delivery(
-    database: str,
+    database: str, overwrites: bool
 ) -> None:
     inspection_id = schedule()
     kinds = ("lead_10", "lead_5", "lead_1")
     ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
     with pytest.raises(DeliveryError):
-        delivery.deliver(now=morning("2014-02-03"), mailer=RecordingMailer(fail_on=(2,)))
+        delivery.deliver(
+            now=morning("2014-02-03"), mailer=RecordingMailer(fail_on=(2,), overwrites=overwrites)
+        )
     assert [reminder_row(i).lease_until is None for i in ids] == [True, True, True]
     assert reminder_row(ids[0]).sent_at is not None
-    retrying = RecordingMailer()
+    retrying = RecordingMailer(overwrites=overwrites)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 2  # not in 10 minutes
     assert [m.key.split("-")[-2] for m in retrying.sent] == ["lead_5", "lead_1"]
 
 
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
 def test_a_reminder_another_delivery_holds_is_left_to_it(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str, monkeypatch: pytest.MonkeyPatch, overwrites: bool
 ) -> None:
     inspection_id = schedule()
     kinds = ("lead_10", "lead_5", "lead_1")
@@ -193,14 +202,15 @@ def test_a_reminder_another_delivery_holds_is_left_to_it(
     held = delivery._take_leases(context.engine(), after=ids[0], limit=1)  # another sweep's
     assert held is not None and held[0] == [ids[1]]
     monkeypatch.setattr(delivery, "LEASE_BATCH", 1)  # a batch each: the held one is passed over
-    mailer = RecordingMailer()
+    mailer = RecordingMailer(overwrites=overwrites)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
     assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_10", "lead_1"]
     assert reminder_row(ids[1]).sent_at is None and reminder_row(ids[1]).lease_until is not None
 
 
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
 def test_a_reminder_withdrawn_between_its_lease_and_its_sending_is_skipped(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str, monkeypatch: pytest.MonkeyPatch, overwrites: bool
 ) -> None:
     inspection_id = schedule()
     kinds = ("lead_10", "lead_5")
@@ -213,7 +223,7 @@ def test_a_reminder_withdrawn_between_its_lease_and_its_sending_is_skipped(
         return read_rows(session, reminder_ids)
 
     monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_meanwhile)
-    mailer = RecordingMailer()
+    mailer = RecordingMailer(overwrites=overwrites)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 1
     assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_5"]
 
@@ -233,8 +243,9 @@ class SlowClock:
         return self.seconds
 
 
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
 def test_a_sweep_whose_mail_server_stalls_past_its_lease_sends_nothing_twice(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str, monkeypatch: pytest.MonkeyPatch, overwrites: bool
 ) -> None:
     inspection_id = schedule()
     kinds = ("lead_10", "lead_5", "lead_1")
@@ -243,7 +254,7 @@ def test_a_sweep_whose_mail_server_stalls_past_its_lease_sends_nothing_twice(
     clock = SlowClock()
     monkeypatch.setattr(delivery, "_wall_clock", lambda: clock.wall)
     monkeypatch.setattr(delivery, "time", clock)
-    second = RecordingMailer()
+    second = RecordingMailer(overwrites=overwrites)
 
     class StallingMailer(RecordingMailer):
         def send(self, message: Message) -> str:
@@ -252,7 +263,7 @@ def test_a_sweep_whose_mail_server_stalls_past_its_lease_sends_nothing_twice(
                 delivery.deliver(now=morning("2014-02-03"), mailer=second)
             return super().send(message)
 
-    first = StallingMailer()
+    first = StallingMailer(overwrites=overwrites)
     delivery.deliver(now=morning("2014-02-03"), mailer=first)
     sent = [m.key.split("-")[-2] for m in first.sent + second.sent]
     # Only the mail in hand when the lease ran out can go twice (documented); the rest of the
@@ -290,8 +301,9 @@ def test_a_batch_older_than_its_time_goes_back_to_be_read_afresh(
     assert all(reminder_row(i).lease_until is None for i in ids)
 
 
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
 def test_a_batch_another_sweep_took_entirely_does_not_end_delivery(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str, monkeypatch: pytest.MonkeyPatch, overwrites: bool
 ) -> None:
     inspection_id = schedule()
     kinds = ("lead_10", "lead_5", "lead_1")
@@ -299,7 +311,7 @@ def test_a_batch_another_sweep_took_entirely_does_not_end_delivery(
     held = delivery._take_leases(context.engine(), after=0, limit=2)  # another sweep's
     assert held is not None and held[0] == ids[:2]
     monkeypatch.setattr(delivery, "LEASE_BATCH", 2)  # the first batch looked at is all held
-    mailer = RecordingMailer()
+    mailer = RecordingMailer(overwrites=overwrites)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 1
     assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_1"]
 
@@ -344,3 +356,98 @@ def test_a_reminder_whose_inspection_changed_after_its_batch_was_read_is_read_ag
     monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_after_reading)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=RecordingMailer()) == 2
     assert reads == [ids, [ids[0]], [ids[1]]]  # each read again, just before its sending
+
+
+def test_the_outbox_is_sent_in_runs_whose_record_is_one_transaction(
+    sqlite_database: str, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    recorded: list[list[int]] = []
+    record = delivery.Sending._record_sent
+
+    def counted(sending: delivery.Sending, sent: list[delivery.Sent]) -> None:
+        recorded.append([s.reminder_id for s in sent])
+        record(sending, sent)
+
+    monkeypatch.setattr(delivery.Sending, "_record_sent", counted)
+    assert delivery.deliver(now=morning("2014-02-03")) == 3  # the configured outbox
+    assert recorded == [ids]
+    assert len(outbox(isolated_settings / "outbox")) == 3
+    assert all(reminder_row(i).sent_at is not None for i in ids)
+    with Session(context.engine()) as session:
+        audited = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert sorted(event.entity_id for event in audited) == ids
+    assert sorted(event.why for event in audited) == [
+        f"{kind} for fieldwork_start to staff: inspection-team@inspectorate.invalid"
+        for kind in ("lead_1", "lead_10", "lead_5")
+    ]
+
+
+def test_a_crash_before_an_outbox_run_is_recorded_writes_its_files_again_never_twice(
+    sqlite_database: str, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    record = delivery.Sending._record_sent
+
+    def crashing(sending: delivery.Sending, sent: list[delivery.Sent]) -> None:
+        raise OSError("disk I/O error")  # the record is not written: the files are
+
+    monkeypatch.setattr(delivery.Sending, "_record_sent", crashing)
+    with pytest.raises(OSError):
+        delivery.deliver(now=morning("2014-02-03"))
+    written = outbox(isolated_settings / "outbox")
+    assert len(written) == 3 and all(reminder_row(i).sent_at is None for i in ids)
+    monkeypatch.setattr(delivery.Sending, "_record_sent", record)
+    assert delivery.deliver(now=morning("2014-02-03")) == 3  # the leases went back
+    assert outbox(isolated_settings / "outbox").keys() == written.keys()  # overwritten
+    with Session(context.engine()) as session:
+        audited = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert sorted(event.entity_id for event in audited) == ids  # each once
+
+
+def test_an_outbox_run_that_fails_part_way_records_the_mails_written_before(
+    database: str,
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    failing = RecordingMailer(fail_on=(3,), overwrites=True)
+    with pytest.raises(DeliveryError):
+        delivery.deliver(now=morning("2014-02-03"), mailer=failing)
+    assert [reminder_row(i).sent_at is not None for i in ids] == [True, True, False]
+    assert all(reminder_row(i).lease_until is None for i in ids)
+    retrying = RecordingMailer(overwrites=True)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 1
+    assert [m.key.split("-")[-2] for m in retrying.sent] == ["lead_1"]
+
+
+def test_a_run_whose_rows_went_stale_is_read_again_together_before_it_goes(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    ids = [
+        remind(inspection_id, "fieldwork_start", kind, (Role.TEAM,), "2014-02-03")
+        for kind in ("lead_10", "lead_5")
+    ]
+    reads: list[list[int]] = []
+    read_rows = delivery.load_mail_rows
+
+    def rescheduled_after_reading(session: Session, reminder_ids: list[int]) -> object:
+        rows = read_rows(session, reminder_ids)
+        if not reads:  # as a reschedule would: the inspection changes once the batch is read
+            with context.unit_of_work() as writing:
+                inspection = writing.get(Inspection, inspection_id)
+                assert inspection is not None
+                inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
+                writing.add(inspection)
+        reads.append(list(reminder_ids))
+        return rows
+
+    monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_after_reading)
+    mailer = RecordingMailer(overwrites=True)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
+    assert reads == [ids, ids]

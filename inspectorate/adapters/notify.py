@@ -167,6 +167,8 @@ class Mailer(Protocol):
 class OutboxMailer:
     """Writes each message as an .eml file; re-sending the same key overwrites, never doubles."""
 
+    overwrites = True  # so delivery may send a run of mails before recording them
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 

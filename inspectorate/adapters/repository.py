@@ -54,12 +54,39 @@ def record_audit(
 _INSERT_AUDIT = insert(AuditEvent)
 
 
-def insert_audit(connection: Connection, event: AuditEvent) -> None:
-    """Insert one audit event in the connection's transaction, without the ORM's unit of work.
+def audit_row(
+    *,
+    at: dt.datetime,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    inspection_id: int | None,
+    action: str,
+    from_state: str | None,
+    to_state: str | None,
+    why: str,
+) -> dict[str, object]:
+    """One audit event as the values `insert_audits` takes."""
+    return {
+        "at": utc(at),
+        "actor": actor,
+        "entity": entity,
+        "entity_id": entity_id,
+        "inspection_id": inspection_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "why": why,
+    }
 
-    For a caller recording many events one transaction each, as delivery does for every mail.
+
+def insert_audits(connection: Connection, events: list[dict[str, object]]) -> None:
+    """Insert audit events (`audit_row`) in the connection's transaction, in one statement.
+
+    Without the ORM's unit of work: for delivery, which records every run of mails it sends.
     """
-    connection.execute(_INSERT_AUDIT, event.model_dump(exclude={"id"}))
+    if events:
+        connection.execute(_INSERT_AUDIT, events)
 
 
 def get_programme_row(session: Session, *, code: str) -> Programme:

@@ -4,11 +4,13 @@ A lease guards against two live sweeps sending the same reminder at once. Remind
 leased and read a hundred at a time, but a batch is used for at most a minute (the rest go
 back, to be leased and read afresh), far inside its ten-minute lease, and each reminder is
 checked to be still unsent and still under that lease just before it is sent (a reschedule
-withdraws unsent reminders). Each is recorded as sent in its own transaction: a sweep that
-dies after handing a message over but before recording it leaves the lease to expire, and
-the next sweep sends that one again (at-least-once only in that window; Message-IDs are
-stable). A reminder for two kinds of reader is two mails: each is recorded as it goes, so a
-failure of the second never sends the first again.
+withdraws unsent reminders). Through SMTP each is recorded as sent in its own transaction: a
+sweep that dies after handing a message over but before recording it leaves the lease to
+expire, and the next sweep sends that one again (at-least-once only in that window;
+Message-IDs are stable). The outbox overwrites a mail sent again, so there a run of up to
+`RUN` reminders is checked, written and recorded together (a crash writes that run's files
+again, never a second copy). A reminder for two kinds of reader is two mails: each is
+recorded as it goes, so a failure of the second never sends the first again.
 
 A notice whose document is not written yet is left unsent (the next delivery tries again);
 a reminder for a day before `withhold_before` is withheld: marked, audited, never sent (a
@@ -26,12 +28,13 @@ from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import AuditEvent, Inspection, Milestone, Reminder
+from inspectorate.adapters.models import Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
-from inspectorate.adapters.repository import insert_audit
+from inspectorate.adapters.repository import audit_row, insert_audits
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
+from inspectorate.services.mail_parts import parts_done, parts_path
 from inspectorate.services.mail_rows import MailRows, load_mail_rows
 from inspectorate.services.messages import compose_messages
 from inspectorate.services.withholding import UNSENT, unleased, withhold_past_reminders
@@ -39,8 +42,8 @@ from inspectorate.services.withholding import UNSENT, unleased, withhold_past_re
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
 LEASE = dt.timedelta(minutes=10)
 LEASE_BATCH = 100  # reminders leased and read at once
+RUN = 50  # reminders an overwriting mailer sends before they are recorded together
 BATCH_SECONDS = 60  # the longest a batch's rows are used: far inside its ten-minute lease
-_PATH_LENGTH = 500  # Reminder.message_path
 
 
 @dataclass
@@ -68,6 +71,11 @@ def deliver_pending_reminders(
             report.withheld = withhold_past_reminders(
                 session, before=withhold_before, now=now, wall=_wall_clock(), actor=ACTOR
             )
+    # A mailer that overwrites on re-sending (the outbox) sends a run of reminders before
+    # they are recorded together: a crash re-sends that run, which only writes the same files
+    # again. Any other (SMTP) records each reminder before the next goes.
+    run_length = RUN if getattr(mailer, "overwrites", False) else 1
+    sending = Sending(engine, mailer, now, programmes, settings)
     after = 0
     while (batch := _take_leases(engine, after=after, limit=LEASE_BATCH)) is not None:
         leased, lease, after = batch
@@ -75,94 +83,113 @@ def deliver_pending_reminders(
             continue  # another sweep took every one of these first: look further on
         rows = _read_rows(engine, leased)
         read_at = time.monotonic()
-        for place, reminder_id in enumerate(leased):
+        for place in range(0, len(leased), run_length):
             if place and _batch_over(read_at, lease):
                 # The rest go back, to be leased and read afresh: never sent from stale rows,
                 # never past a lease (a slow mail server cannot stretch a batch beyond it).
                 _release_leases(engine, leased[place:], lease)
-                after = reminder_id - 1
+                after = leased[place] - 1
                 break
-            changed_at = _still_leased(engine, reminder_id, lease)
-            if reminder_id not in rows or changed_at is None:
-                continue  # withdrawn since it was read (a reschedule): nothing to send
-            if changed_at != rows[reminder_id].inspection.updated_at:
-                rows.update(_read_rows(engine, [reminder_id]))  # rescheduled: today's dates
+            run = leased[place : place + run_length]
+            changed_at = _still_leased(engine, run, lease)
+            # Withdrawn since it was read (a reschedule): nothing to send.
+            run = [reminder_id for reminder_id in run if reminder_id in changed_at]
+            stale = [i for i in run if i in rows and changed_at[i] != rows[i].inspection.updated_at]
+            if stale:
+                rows.update(_read_rows(engine, stale))  # rescheduled: today's dates
             try:
-                sent = _send_one(
-                    engine, rows[reminder_id], lease, mailer, now, programmes, settings
-                )
+                sending.send_run([rows[i] for i in run if i in rows], lease, report)
             except BaseException:
                 _release_leases(engine, leased[place:], lease)
                 raise
-            if sent:
-                report.delivered += 1
-            else:
-                report.waiting += 1
     return report
 
 
-def _send_one(
-    engine: Engine,
-    rows: MailRows,
-    lease: dt.datetime,
-    mailer: Mailer,
-    now: pendulum.DateTime,
-    programmes: dict[str, ProgrammeDefinition],
-    settings: Settings,
-) -> bool:
-    """Send one leased reminder's mails and record it; False when it must wait (lease freed)."""
-    reminder, milestone = rows.reminder, rows.milestone
-    assert reminder.id is not None
-    with Session(engine) as session:  # read only for a notice's documents
+@dataclass
+class Sending:
+    """What every run of one delivery is sent with."""
+
+    engine: Engine
+    mailer: Mailer
+    now: pendulum.DateTime
+    programmes: dict[str, ProgrammeDefinition]
+    settings: Settings
+
+    def send_run(self, run: list[MailRows], lease: dt.datetime, report: DeliveryReport) -> None:
+        """Send the leased reminders of `run`, then record those sent in one transaction.
+
+        Those sent before a failure are recorded before it is raised. A reminder whose
+        notice must wait for its document has its lease freed.
+        """
+        sent: list[Sent] = []
+        try:
+            with Session(self.engine) as session:  # read only, for notices' documents
+                for rows in run:
+                    if lease <= _wall_clock():
+                        break  # the lease expired (a stalled mail): another sweep may hold these
+                    done = self._send_one(session, rows, lease)
+                    if done is None:
+                        report.waiting += 1
+                    else:
+                        sent.append(done)
+        finally:
+            if sent:
+                self._record_sent(sent)
+        report.delivered += len(sent)
+
+    def _send_one(self, session: Session, rows: MailRows, lease: dt.datetime) -> Sent | None:
+        """Send one leased reminder's mails: what to record, or None (waiting, lease freed)."""
+        reminder, milestone = rows.reminder, rows.milestone
+        assert reminder.id is not None
         prepared = compose_messages(
-            session, rows, now=now, programmes=programmes, settings=settings
+            session, rows, now=self.now, programmes=self.programmes, settings=self.settings
         )
-    if prepared.waiting_for is not None:
-        _release_leases(engine, [reminder.id], lease)
-        return False
-    done = _parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
-    for mail in prepared.mails:
-        if mail.audience in done:
-            continue  # sent before a failure of the next part; never twice
-        done[mail.audience] = mailer.send(mail.message)
-        if len(done) < len(prepared.mails):  # after the last part, the record below says it
-            _record_progress(engine, reminder.id, _path(done))
-    location = next(iter(done.values())) if len(done) == 1 else _path(done)
-    to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
-    event = AuditEvent(
-        at=utc(now),
-        actor=ACTOR,
-        entity="reminder",
-        entity_id=reminder.id,
-        inspection_id=milestone.inspection_id,
-        action="sent",
-        from_state="pending",
-        to_state="sent",
-        why=f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}",
-    )
-    # Recorded at once, one transaction a reminder: a crash re-sends at most the one in hand.
-    # Through the connection, not a session: this runs for every mail a morning sends.
-    with engine.begin() as recording:
-        recording.execute(
-            _MARK_SENT,
-            {"reminder_id": reminder.id, "sent_at": utc(now), "path": location or None},
-        )
-        insert_audit(recording, event)
-    return True
+        if prepared.waiting_for is not None:
+            _release_leases(self.engine, [reminder.id], lease)
+            return None
+        done = parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
+        for mail in prepared.mails:
+            if mail.audience in done:
+                continue  # sent before a failure of the next part; never twice
+            done[mail.audience] = self.mailer.send(mail.message)
+            if len(done) < len(prepared.mails):  # after the last part, the record says it
+                _record_progress(self.engine, reminder.id, parts_path(done))
+        location = next(iter(done.values())) if len(done) == 1 else parts_path(done)
+        to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
+        why = f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}"
+        return Sent(reminder.id, location or None, milestone.inspection_id, why)
+
+    def _record_sent(self, sent: list[Sent]) -> None:
+        """Mark the reminders sent and audit each, in one transaction (one statement each)."""
+        at = utc(self.now)
+        marks = [{"reminder_id": s.reminder_id, "sent_at": at, "path": s.path} for s in sent]
+        events = [
+            audit_row(
+                at=at,
+                actor=ACTOR,
+                entity="reminder",
+                entity_id=s.reminder_id,
+                inspection_id=s.inspection_id,
+                action="sent",
+                from_state="pending",
+                to_state="sent",
+                why=s.why,
+            )
+            for s in sent
+        ]
+        with self.engine.begin() as recording:
+            recording.execute(_MARK_SENT, marks)
+            insert_audits(recording, events)
 
 
-def _path(done: dict[str, str]) -> str:
-    return "; ".join(f"{audience}={where}" for audience, where in done.items())[:_PATH_LENGTH]
+@dataclass(frozen=True)
+class Sent:
+    """A reminder whose mails went: where, and the audit trail's why."""
 
-
-def _parts_done(message_path: str | None) -> dict[str, str]:
-    """The parts an interrupted delivery recorded as sent ('audience=location; ...')."""
-    done: dict[str, str] = {}
-    for part in (message_path or "").split("; "):
-        audience, sep, where = part.partition("=")
-        if sep and audience.isalpha():
-            done[audience] = where
-    return done
+    reminder_id: int
+    path: str | None
+    inspection_id: int
+    why: str
 
 
 def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> None:
@@ -220,16 +247,16 @@ def _batch_over(read_at: float, lease: dt.datetime) -> bool:
     return time.monotonic() - read_at > BATCH_SECONDS or wall_used.total_seconds() > BATCH_SECONDS
 
 
-def _still_leased(engine: Engine, reminder_id: int, lease: dt.datetime) -> dt.datetime | None:
-    """When the reminder's inspection last changed, if the reminder is still unsent, in the
-    record and under this unexpired lease; else None."""
+def _still_leased(
+    engine: Engine, reminder_ids: list[int], lease: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When each reminder's inspection last changed, for those still unsent, in the record and
+    under this unexpired lease (the others are left out)."""
     if lease <= _wall_clock():
-        return None  # expired (a machine suspended mid-batch): another sweep may hold it
+        return {}  # expired (a machine suspended mid-batch): another sweep may hold them
     with engine.connect() as connection:
-        changed_at = connection.execute(
-            _STILL_LEASED, {"reminder_id": reminder_id, "lease": lease}
-        ).scalar()
-    return changed_at if isinstance(changed_at, dt.datetime) else None
+        found = connection.execute(_STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
+        return {reminder_id: changed for reminder_id, changed in found if reminder_id is not None}
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
@@ -238,12 +265,12 @@ def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime)
         connection.execute(_RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
 
 
-# Built once: each runs once or twice for every mail a morning sends.
+# Built once: each runs for every run of mails a morning sends.
 _STILL_LEASED = (
-    select(Inspection.updated_at)
+    select(col(Reminder.id), col(Inspection.updated_at))
     .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
     .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
-    .where(col(Reminder.id) == bindparam("reminder_id"), *UNSENT)
+    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
     .where(col(Reminder.lease_until) == bindparam("lease"))
 )
 _RELEASE = (
