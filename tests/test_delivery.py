@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from inspectorate.adapters.mail import Message
 from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
-from inspectorate.adapters.notify import Message
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.errors import DeliveryError

@@ -14,13 +14,8 @@ import pendulum
 import pytest
 from aiosmtpd.controller import Controller
 
-from inspectorate.adapters.notify import (
-    Attachment,
-    Message,
-    OutboxMailer,
-    SmtpMailer,
-    mailer_from_settings,
-)
+from inspectorate.adapters.mail import Attachment, Message
+from inspectorate.adapters.notify import OutboxMailer, SmtpMailer, mailer_from_settings
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import DeliveryError
 from inspectorate.domain.lifecycle import Stage

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from sqlmodel import Session, select
 
+from inspectorate.adapters.mail import Message
 from inspectorate.adapters.models import AuditEvent, Milestone, Reminder
-from inspectorate.adapters.notify import Message
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import ConfigError, DeliveryError
 from inspectorate.domain.lifecycle import Stage

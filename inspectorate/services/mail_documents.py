@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from inspectorate.adapters.mail import Attachment
 from inspectorate.adapters.models import Body, Inspection, OwedEffect, ReportVersion
-from inspectorate.adapters.notify import Attachment
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.documents import DocumentKind, documents_for_stage
 from inspectorate.domain.lifecycle import Stage

@@ -19,8 +19,8 @@ import pendulum
 from sqlmodel import Session
 
 from inspectorate.adapters.config_files import load_inspectorate
+from inspectorate.adapters.mail import Message
 from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
-from inspectorate.adapters.notify import Message
 from inspectorate.adapters.render import render_email, template_environment
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.lifecycle import Stage
