@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.errors import (
     InvalidTransition,
     NoticeTooShort,
@@ -99,7 +100,7 @@ def get_programme_row(session: Session, *, code: str) -> Programme:
 
 def get_inspection(session: Session, *, inspection_id: int) -> Inspection:
     """Return inspection `inspection_id` or raise UnknownInspection."""
-    inspection = session.get(Inspection, inspection_id)
+    inspection = row_by_id(session, Inspection, inspection_id)
     if inspection is None:
         raise UnknownInspection(f"no inspection with id {inspection_id}")
     return inspection

@@ -15,6 +15,7 @@ from inspectorate.adapters.models import (
     ReportVersion,
 )
 from inspectorate.adapters.repository import get_inspection
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.access import (
     InspectionFacts,
     Viewer,
@@ -40,7 +41,7 @@ def facts(inspection: Inspection) -> InspectionFacts:
 
 def inspection_facts(session: Session, *, inspection_id: int) -> InspectionFacts | None:
     """The access rules' view of inspection `inspection_id`, or None if there is none."""
-    found = session.get(Inspection, inspection_id) if 1 <= inspection_id <= MAX_ID else None
+    found = row_by_id(session, Inspection, inspection_id) if 1 <= inspection_id <= MAX_ID else None
     return None if found is None else facts(found)
 
 
@@ -88,8 +89,8 @@ def stored_document(
     session: Session, *, version_id: int
 ) -> tuple[ReportVersion, InspectionFacts] | None:
     """A stored letter or report with its inspection's facts, or None if either is missing."""
-    version = session.get(ReportVersion, version_id) if 1 <= version_id <= MAX_ID else None
-    inspection = session.get(Inspection, version.inspection_id) if version else None
+    version = row_by_id(session, ReportVersion, version_id) if 1 <= version_id <= MAX_ID else None
+    inspection = row_by_id(session, Inspection, version.inspection_id) if version else None
     if version is None or inspection is None:
         return None
     return version, facts(inspection)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Body, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_kind
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
@@ -188,7 +189,7 @@ def documents_for_stage(
 ) -> list[tuple[DocumentKind, str]]:
     """The (kind, language) pairs a stage produces for this inspection."""
     inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     return kinds_for_stage(
         stage, in_wales=body.in_wales, follow_up=inspection.parent_id is not None

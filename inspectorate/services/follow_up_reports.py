@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.i18n import check_language
 from inspectorate.adapters.models import Body, Score
 from inspectorate.adapters.repository import get_inspection
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.follow_up_report import build_follow_up_report
 from inspectorate.services import evidence, follow_ups, reports
 
@@ -19,7 +20,7 @@ def render_follow_up_html(
     original_id, changes = evidence.compare_with_original(session, inspection_id=inspection_id)
     framework = evidence.framework_of(session, inspection_id=original_id)
     inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     due = reports.planned_dates(session, inspection_id)
     original_due = reports.planned_dates(session, original_id)

@@ -12,6 +12,7 @@ from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
 from inspectorate.adapters.repository import record_audit, schedule_inspection
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.milestones import earliest_fieldwork_start
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -89,10 +90,10 @@ def plan_follow_up(
     if not decision.due or decision.rule is None or decision.due_date is None:
         _record_once(session, inspection_id, now, actor, decision.reason)
         return decision, None
-    original = session.get(Inspection, inspection_id)
+    original = row_by_id(session, Inspection, inspection_id)
     assert original is not None
-    body = session.get(Body, original.body_id)
-    original_programme = session.get(Programme, original.programme_id)
+    body = row_by_id(session, Body, original.body_id)
+    original_programme = row_by_id(session, Programme, original.programme_id)
     assert body is not None and original_programme is not None
     programme = programmes[decision.rule.programme or original_programme.code]
     programme_row = session.exec(select(Programme).where(Programme.code == programme.code)).one()

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from inspectorate.adapters.models import Inspection, Programme
 from inspectorate.adapters.repository import get_inspection
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -15,7 +16,7 @@ from inspectorate.services import context
 
 def programme_of(session: Session, inspection: Inspection) -> ProgrammeDefinition:
     """The definition of the programme the inspection belongs to."""
-    row = session.get(Programme, inspection.programme_id)
+    row = row_by_id(session, Programme, inspection.programme_id)
     assert row is not None
     return context.programmes()[row.code]
 

@@ -14,6 +14,7 @@ import pendulum
 from sqlmodel import Session
 
 from inspectorate.adapters.models import Body, Inspection, Milestone
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.calendar import is_working_day
 from inspectorate.domain.lifecycle import Stage, Status
@@ -44,7 +45,7 @@ def hold_if_waiting(
     )
     if reason is None:
         return None
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     roles: tuple[Role, ...]
     if stage is Stage.ANNOUNCE:

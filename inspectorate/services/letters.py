@@ -7,6 +7,7 @@ from sqlmodel import Session
 from inspectorate.adapters.i18n import check_language
 from inspectorate.adapters.models import Body, Programme
 from inspectorate.adapters.repository import get_inspection
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.letters import build_announcement_letter
 from inspectorate.services import context, follow_ups, reports
@@ -16,8 +17,8 @@ def render_letter_html(session: Session, *, inspection_id: int, lang: str = "en"
     """Render the announcement letter from the inspection's planned milestones."""
     check_language(lang)
     inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
-    programme = session.get(Programme, inspection.programme_id)
+    body = row_by_id(session, Body, inspection.body_id)
+    programme = row_by_id(session, Programme, inspection.programme_id)
     assert body is not None and programme is not None
     original = inspection.parent_id
     letter = build_announcement_letter(

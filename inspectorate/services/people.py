@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import Select
 from inspectorate.adapters.casework import headline_scores, sample_of
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
 from inspectorate.adapters.query_hints import likely
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain import simulation, synthetic
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, status_before
@@ -216,8 +217,8 @@ def casework(
     session: Session, *, step: PersonStep, seed: int, why: str, now: dt.datetime | None
 ) -> StageOutcome:
     """Draw and record a synthetic sample, or score and record synthetic judgements."""
-    inspection = session.get(Inspection, step.inspection_id)
-    body = session.get(Body, inspection.body_id) if inspection else None
+    inspection = row_by_id(session, Inspection, step.inspection_id)
+    body = row_by_id(session, Body, inspection.body_id) if inspection else None
     assert inspection is not None and body is not None
     if step.stage is Stage.SELECT_SAMPLE:
         size = int(CASELOAD_BASE[body.kind] * (0.8 + synthetic.quality_of(body.name)))

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Body, Distribution, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.documents import PUBLIC_KINDS
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
@@ -35,7 +36,7 @@ def lift_embargo(
         )
         .values(public=True)
     )
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     recipients = [body.name, *DISTRIBUTION]
     known = set(

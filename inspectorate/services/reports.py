@@ -19,6 +19,7 @@ from inspectorate.adapters.i18n import check_language, translations
 from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.adapters.render import template_environment
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.charts import findings_chart, headline_chart
 from inspectorate.domain.errors import InvalidFile, InvalidInput, InvalidTransition
@@ -179,7 +180,7 @@ def build_inspection_report(
             f"inspection {inspection_id} has not been scored yet; score its fieldwork first"
         )
     inspection = get_inspection(session, inspection_id=inspection_id)
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     due = planned_dates(session, inspection_id)
     cases = sample_of(session, inspection_id=inspection_id)

@@ -12,6 +12,7 @@ from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Status
@@ -111,7 +112,7 @@ def _checked_move(
             f"inspection {inspection_id} is {inspection.status}; only "
             "inspections whose fieldwork has not begun can be moved"
         )
-    row = session.get(Programme, inspection.programme_id)
+    row = row_by_id(session, Programme, inspection.programme_id)
     assert row is not None
     programme = programmes[row.code]
     start = as_date(fieldwork_start)
@@ -125,7 +126,7 @@ def _checked_move(
     notice_from = (
         pendulum.instance(utc(announced)).in_timezone(LONDON).date() if announced else now.date()
     )
-    body = session.get(Body, inspection.body_id)
+    body = row_by_id(session, Body, inspection.body_id)
     assert body is not None
     check_dates(
         session,

@@ -14,6 +14,7 @@ from inspectorate.adapters.repository import (
     mark_milestone_done,
     transition_inspection,
 )
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status, next_status, status_after, status_before
@@ -61,7 +62,7 @@ def perform_stage(
     stage (`held_because`) in this same transaction, so it is not asked twice. Publishing
     also evaluates `follow_up_rules` and plans any reinspection they call for.
     """
-    before = session.get(Inspection, inspection_id)
+    before = row_by_id(session, Inspection, inspection_id)
     from_status = before.status if before is not None else ""
     if stage is not Stage.CANCEL:
         _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
@@ -111,7 +112,7 @@ def late_notice(
     session: Session, *, programme: ProgrammeDefinition, inspection_id: int, today: dt.date
 ) -> str | None:
     """How announcing on `today` would shorten the notice, or None when it would not."""
-    inspection = session.get(Inspection, inspection_id)
+    inspection = row_by_id(session, Inspection, inspection_id)
     assert inspection is not None
     kind = programme.milestone_for_stage(Stage.ANNOUNCE).kind
     milestone = session.exec(
@@ -147,7 +148,7 @@ def held_because(
 def due_and_ready(session: Session, *, inspection_id: int, stage: Stage, today: dt.date) -> bool:
     """Whether the sweep would take `stage` today: its day has come and nothing holds it."""
     inspection = get_inspection(session, inspection_id=inspection_id)
-    row = session.get(Programme, inspection.programme_id)
+    row = row_by_id(session, Programme, inspection.programme_id)
     assert row is not None
     programme = context.programmes()[row.code]
     rule = programme.milestone_for_stage(stage)
@@ -220,9 +221,9 @@ def complete_milestone(
     if not mark_milestone_done(session, milestone=milestone, now=now, actor=actor, why=why):
         return False
     if rule.notify:
-        inspection = session.get(Inspection, milestone.inspection_id)
+        inspection = row_by_id(session, Inspection, milestone.inspection_id)
         assert inspection is not None
-        body = session.get(Body, inspection.body_id)
+        body = row_by_id(session, Body, inspection.body_id)
         assert body is not None and milestone.id is not None
         claim_reminder(
             session,
@@ -255,7 +256,7 @@ def apply_stage(
     inspection = get_inspection(session, inspection_id=inspection_id)
     if if_ready and inspection.status != status_before(stage):
         return StageOutcome(inspection_id, stage, inspection.status, inspection.status, False)
-    programme_row = session.get(Programme, inspection.programme_id)
+    programme_row = row_by_id(session, Programme, inspection.programme_id)
     assert programme_row is not None
     moment = context.moment(now)
     if if_ready and held_because(
@@ -303,7 +304,7 @@ def check_stage(
     next_status(status, stage)
     if now is None or stage is Stage.CANCEL:
         return
-    row = session.get(Programme, inspection.programme_id)
+    row = row_by_id(session, Programme, inspection.programme_id)
     assert row is not None
     programme = context.programmes()[row.code]
     moment = context.moment(now)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Body, Inspection, Milestone
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import status_before
@@ -110,9 +111,10 @@ def _advance_one(
     programme = programmes[code]
     rule = programme.rule(milestone.kind)
     why = f"due {milestone.due_on.isoformat()}"
+    assert milestone.id is not None
     with session_scope(engine) as session:
-        inspection = session.get(Inspection, milestone.inspection_id)
-        fresh = session.get(Milestone, milestone.id)
+        inspection = row_by_id(session, Inspection, milestone.inspection_id)
+        fresh = row_by_id(session, Milestone, milestone.id)
         assert inspection is not None and fresh is not None and inspection.id is not None
         if fresh.done_at is not None or inspection.status not in _ACTIVE:
             return ""

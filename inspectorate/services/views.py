@@ -20,6 +20,7 @@ from inspectorate.adapters.models import (
     ReportVersion,
 )
 from inspectorate.adapters.repository import audit_trail, get_inspection, milestones_of
+from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.lifecycle import PUBLISHED_STATUSES
 from inspectorate.domain.milestones import PlannedMilestone
 from inspectorate.services import context, holds, sign_off
@@ -114,8 +115,8 @@ def planned_milestones_json(planned: Sequence[PlannedMilestone]) -> list[dict[st
 def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
     """Return one inspection with its milestones and audit trail."""
     assert inspection.id is not None
-    body = session.get(Body, inspection.body_id)
-    programme = session.get(Programme, inspection.programme_id)
+    body = row_by_id(session, Body, inspection.body_id)
+    programme = row_by_id(session, Programme, inspection.programme_id)
     assert body is not None and programme is not None
     return {
         "id": inspection.id,
@@ -227,8 +228,8 @@ class Step:
 
 def lifecycle_steps(session: Session, inspection_id: int) -> tuple[str, list[Step]]:
     """Return the body's name and the inspection's steps and escalations, from its audit trail."""
-    inspection = session.get(Inspection, inspection_id)
-    body = session.get(Body, inspection.body_id) if inspection else None
+    inspection = row_by_id(session, Inspection, inspection_id)
+    body = row_by_id(session, Body, inspection.body_id) if inspection else None
     assert inspection is not None and body is not None
     steps = []
     for event in audit_trail(session, inspection_id=inspection_id):
