@@ -39,10 +39,11 @@ def _text_now(session: Session, inspection_id: int) -> str:
     return row.text if row is not None else ""
 
 
-def missing_text(session: Session, *, inspection_id: int) -> list[str]:
-    """What the inspection's report still lacks of the team's text."""
+def missing_text(session: Session, *, inspection_id: int, text: str | None = None) -> list[str]:
+    """What the inspection's report still lacks of the team's text (`text`: as stored now)."""
     outcome_ids = [h.id for h in framework_of(session, inspection_id=inspection_id).headlines]
-    text = _text_now(session, inspection_id)
+    if text is None:
+        text = _text_now(session, inspection_id)
     try:
         editable = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -55,7 +56,8 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
     """Why `stage` must wait for a person (no valid sign-off, or missing text), or None."""
     if stage not in SIGN_OFFS:
         return None
-    digest = team_text_digest(_text_now(session, inspection_id))
+    text = _text_now(session, inspection_id)
+    digest = team_text_digest(text)
     digests = set(
         session.exec(
             select(SignOff.text_sha256).where(
@@ -67,7 +69,7 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
         stage,
         signed=bool(digests),
         text_changed=bool(digests) and digest not in digests,
-        missing_text=missing_text(session, inspection_id=inspection_id),
+        missing_text=missing_text(session, inspection_id=inspection_id, text=text),
     )
 
 
@@ -133,14 +135,15 @@ def sign_off(
             f"off when it is {ready}"
         )
     user = _signer(session, username=username, role=rule.role, inspection_id=inspection_id)
-    missing = missing_text(session, inspection_id=inspection_id)
+    text = _text_now(session, inspection_id)
+    missing = missing_text(session, inspection_id=inspection_id, text=text)
     if missing:
         raise InvalidTransition(
             f"the report of inspection {inspection_id} still lacks the team's text for "
             f"{', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}: store it "
             f"(`inspectorate report text {inspection_id} FILE`) before signing off"
         )
-    digest = team_text_digest(_text_now(session, inspection_id))
+    digest = team_text_digest(text)
     known = session.exec(
         select(SignOff).where(
             SignOff.inspection_id == inspection_id,
