@@ -367,9 +367,9 @@ def test_the_outbox_is_sent_in_runs_whose_record_is_one_transaction(
     recorded: list[list[int]] = []
     record = delivery.Sending._record_sent
 
-    def counted(sending: delivery.Sending, sent: list[delivery.Sent]) -> None:
+    def counted(sending: delivery.Sending, sent: list[delivery.Sent], lease: dt.datetime) -> int:
         recorded.append([s.reminder_id for s in sent])
-        record(sending, sent)
+        return record(sending, sent, lease)
 
     monkeypatch.setattr(delivery.Sending, "_record_sent", counted)
     assert delivery.deliver(now=morning("2014-02-03")) == 3  # the configured outbox
@@ -393,7 +393,7 @@ def test_a_crash_before_an_outbox_run_is_recorded_writes_its_files_again_never_t
     ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
     record = delivery.Sending._record_sent
 
-    def crashing(sending: delivery.Sending, sent: list[delivery.Sent]) -> None:
+    def crashing(sending: delivery.Sending, sent: list[delivery.Sent], lease: dt.datetime) -> int:
         raise OSError("disk I/O error")  # the record is not written: the files are
 
     monkeypatch.setattr(delivery.Sending, "_record_sent", crashing)
@@ -451,3 +451,79 @@ def test_a_run_whose_rows_went_stale_is_read_again_together_before_it_goes(
     mailer = RecordingMailer(overwrites=True)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
     assert reads == [ids, ids]
+
+
+def sent_audits() -> list[int]:
+    """The reminders the audit trail says were sent, one entry an event."""
+    with Session(context.engine()) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    return sorted(event.entity_id for event in events)
+
+
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
+def test_a_reminder_withdrawn_while_others_go_is_not_sent(database: str, overwrites: bool) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+
+    class ReschedulingMailer(RecordingMailer):
+        def send(self, message: Message) -> str:
+            if not self.sent:  # a reschedule withdraws the second while the first goes
+                with context.unit_of_work() as writing:
+                    writing.execute(delete(Reminder).where(col(Reminder.id) == ids[1]))
+            return super().send(message)
+
+    mailer = ReschedulingMailer(overwrites=overwrites)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
+    assert [m.key.split("-")[-2] for m in mailer.sent] == ["lead_10", "lead_1"]
+    assert sent_audits() == [ids[0], ids[2]]
+
+
+@pytest.mark.parametrize("overwrites", [False, True], ids=["one-at-a-time", "in-runs"])
+def test_mails_another_sweep_sent_after_a_stalled_runs_lease_ran_out_are_audited_as_sent(
+    database: str, monkeypatch: pytest.MonkeyPatch, overwrites: bool
+) -> None:
+    inspection_id = schedule()
+    kinds = ("lead_10", "lead_5", "lead_1")
+    ids = [remind(inspection_id, "fieldwork_start", k, (Role.TEAM,), "2014-02-03") for k in kinds]
+    clock = SlowClock()
+    monkeypatch.setattr(delivery, "_wall_clock", lambda: clock.wall)
+    monkeypatch.setattr(delivery, "time", clock)
+    second = RecordingMailer(overwrites=overwrites)
+
+    class StallingMailer(RecordingMailer):
+        def send(self, message: Message) -> str:
+            if len(self.sent) == 1:  # the second mail stalls past the lease; the next sweep runs
+                clock.wait(11)
+                delivery.deliver(now=morning("2014-02-03"), mailer=second)
+            return super().send(message)
+
+    delivery.deliver(now=morning("2014-02-03"), mailer=StallingMailer(overwrites=overwrites))
+    assert all(reminder_row(i).sent_at is not None for i in ids)
+    if overwrites:  # the outbox wrote lead_10 and lead_5 again: one copy each, audited once
+        assert sent_audits() == ids
+    else:  # through SMTP the mail in hand went twice (documented): the trail says so
+        assert sent_audits() == [ids[0], ids[1], ids[1], ids[2]]
+        with Session(context.engine()) as session:
+            whys = session.exec(select(AuditEvent.why).where(AuditEvent.entity_id == ids[1])).all()
+        assert sum(why.endswith("(sent again: its lease ran out as it went)") for why in whys) == 1
+
+
+def test_a_mail_whose_reminder_was_withdrawn_as_it_went_is_audited_as_sent(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    ids = [remind(inspection_id, "fieldwork_start", "lead_5", (Role.TEAM,), "2014-02-03")]
+
+    class WithdrawnAsItGoes(RecordingMailer):
+        def send(self, message: Message) -> str:
+            with context.unit_of_work() as writing:  # after its last check, before its record
+                writing.execute(delete(Reminder).where(col(Reminder.id) == ids[0]))
+            return super().send(message)
+
+    mailer = WithdrawnAsItGoes(overwrites=True)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 0  # nothing to mark
+    assert len(mailer.sent) == 1 and sent_audits() == ids  # but the trail says it went
+    with Session(context.engine()) as session:
+        (event,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert event.why.endswith("(withdrawn as it went)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import random
+import re
 from email import policy
 
 import pendulum
@@ -102,3 +103,28 @@ def test_a_header_with_a_line_break_is_refused_on_the_direct_path_too() -> None:
     )
     with pytest.raises(ValueError, match="linefeed"):
         message.as_bytes()
+
+
+@pytest.mark.parametrize(
+    "attachment",
+    [Attachment("", "application/pdf", b"x"), Attachment("letter.pdf", "pdf", b"x")],
+    ids=["no-file-name", "type-without-subtype"],
+)
+def test_an_attachment_the_stdlib_writes_its_own_way_goes_through_it(
+    attachment: Attachment,
+) -> None:
+    message = Message(
+        key="k-1",
+        sender="a@b.invalid",
+        to=("c@d.invalid",),
+        subject="Odd",
+        body="text",
+        date=pendulum.datetime(2014, 1, 6, 6),
+        attachments=(attachment,),
+    )
+    assert mail._compose_bytes(message, mail._new_boundary()) is None
+
+    def unbounded(raw: bytes) -> bytes:  # each path draws its own random boundary
+        return re.sub(rb"={15}\d+==", b"BOUNDARY", raw)
+
+    assert unbounded(message.as_bytes()) == unbounded(bytes(message.as_email()))

@@ -106,6 +106,8 @@ def _compose_bytes(message: Message, boundary: str) -> bytes | None:
     there are several), or None for a mail it alone can write (see `_unusual`)."""
     if not message.key.isascii() or _unusual(message):
         return None
+    if any(not a.filename or "/" not in a.content_type for a in message.attachments):
+        return None  # the stdlib writes these its own way (a bare parameter, 'type/')
     try:
         text = _NEWLINES.sub("\n", message.body).encode("utf-8")
     except UnicodeEncodeError:

@@ -2,19 +2,18 @@
 
 A lease guards against two live sweeps sending the same reminder at once. Reminders are
 leased and read a hundred at a time, but a batch is used for at most a minute (the rest go
-back, to be leased and read afresh), far inside its ten-minute lease, and each reminder is
-checked to be still unsent and still under that lease just before it is sent (a reschedule
+back, to be leased and read afresh, once the run in hand is done), far inside its lease, and
+each is checked to be still unsent and under that lease just before it is sent (a reschedule
 withdraws unsent reminders). Through SMTP each is recorded as sent in its own transaction: a
 sweep that dies after handing a message over but before recording it leaves the lease to
 expire, and the next sweep sends that one again (at-least-once only in that window;
-Message-IDs are stable). The outbox overwrites a mail sent again, so there a run of up to
-`RUN` reminders is checked, written and recorded together (a crash writes that run's files
-again, never a second copy). A reminder for two kinds of reader is two mails: each is
-recorded as it goes, so a failure of the second never sends the first again.
-
-A notice whose document is not written yet is left unsent (the next delivery tries again);
-a reminder for a day before `withhold_before` is withheld: marked, audited, never sent (a
-late announcement excepted: it asks for a decision that is still needed).
+Message-IDs are stable). The outbox overwrites a mail written again, so there a run of up to
+`RUN` reminders is written, then recorded together (a crash writes its files again, never a
+second copy). A reminder for two kinds of reader is two mails, each recorded as it goes: a
+failure of the second never sends the first again. A notice whose document is not written
+yet is left unsent (the next delivery tries again); a reminder for a day before
+`withhold_before` is withheld: marked, audited, never sent (a late announcement excepted: it
+asks for a decision that is still needed).
 """
 
 from __future__ import annotations
@@ -24,19 +23,25 @@ import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import Engine, bindparam, update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import Inspection, Milestone, Reminder
+from inspectorate.adapters.models import Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
-from inspectorate.adapters.repository import audit_row, insert_audits
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
 from inspectorate.services.mail_parts import parts_done, parts_path
 from inspectorate.services.mail_rows import MailRows, load_mail_rows
 from inspectorate.services.messages import compose_messages
+from inspectorate.services.sent_records import (
+    RECORD_PROGRESS,
+    RELEASE,
+    STILL_LEASED,
+    Sent,
+    record_sent,
+)
 from inspectorate.services.withholding import UNSENT, unleased, withhold_past_reminders
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
@@ -124,9 +129,17 @@ class Sending:
         sent: list[Sent] = []
         try:
             with Session(self.engine) as session:  # read only, for notices' documents
-                for rows in run:
-                    if lease <= _wall_clock():
-                        break  # the lease expired (a stalled mail): another sweep may hold these
+                for place, rows in enumerate(run):
+                    reminder_id = rows.reminder.id
+                    assert reminder_id is not None
+                    # Each checked again just before it goes (the run's first was, a moment
+                    # ago): one withdrawn meanwhile is not sent; an expired lease ends the run.
+                    if place and reminder_id not in _still_leased(
+                        self.engine, [reminder_id], lease
+                    ):
+                        if lease <= _wall_clock():
+                            break
+                        continue
                     done = self._send_one(session, rows, lease)
                     if done is None:
                         report.waiting += 1
@@ -134,8 +147,7 @@ class Sending:
                         sent.append(done)
         finally:
             if sent:
-                self._record_sent(sent)
-        report.delivered += len(sent)
+                report.delivered += self._record_sent(sent, lease)
 
     def _send_one(self, session: Session, rows: MailRows, lease: dt.datetime) -> Sent | None:
         """Send one leased reminder's mails: what to record, or None (waiting, lease freed)."""
@@ -159,42 +171,22 @@ class Sending:
         why = f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}"
         return Sent(reminder.id, location or None, milestone.inspection_id, why)
 
-    def _record_sent(self, sent: list[Sent]) -> None:
-        """Mark the reminders sent and audit each, in one transaction (one statement each)."""
-        at = utc(self.now)
-        marks = [{"reminder_id": s.reminder_id, "sent_at": at, "path": s.path} for s in sent]
-        events = [
-            audit_row(
-                at=at,
-                actor=ACTOR,
-                entity="reminder",
-                entity_id=s.reminder_id,
-                inspection_id=s.inspection_id,
-                action="sent",
-                from_state="pending",
-                to_state="sent",
-                why=s.why,
-            )
-            for s in sent
-        ]
+    def _record_sent(self, sent: list[Sent], lease: dt.datetime) -> int:
+        """Record the run's mails in one transaction; how many reminders were marked sent."""
         with self.engine.begin() as recording:
-            recording.execute(_MARK_SENT, marks)
-            insert_audits(recording, events)
-
-
-@dataclass(frozen=True)
-class Sent:
-    """A reminder whose mails went: where, and the audit trail's why."""
-
-    reminder_id: int
-    path: str | None
-    inspection_id: int
-    why: str
+            return record_sent(
+                recording,
+                sent,
+                lease=lease,
+                at=utc(self.now),
+                actor=ACTOR,
+                copies_again=not getattr(self.mailer, "overwrites", False),
+            )
 
 
 def _record_progress(engine: Engine, reminder_id: int, message_path: str) -> None:
     with engine.begin() as connection:
-        connection.execute(_RECORD_PROGRESS, {"reminder_id": reminder_id, "path": message_path})
+        connection.execute(RECORD_PROGRESS, {"reminder_id": reminder_id, "path": message_path})
 
 
 def _wall_clock() -> dt.datetime:
@@ -255,40 +247,14 @@ def _still_leased(
     if lease <= _wall_clock():
         return {}  # expired (a machine suspended mid-batch): another sweep may hold them
     with engine.connect() as connection:
-        found = connection.execute(_STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
+        found = connection.execute(STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
         return {reminder_id: changed for reminder_id, changed in found if reminder_id is not None}
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
     """Free these reminders, if still under this lease (not one another sweep took since)."""
     with engine.begin() as connection:
-        connection.execute(_RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
-
-
-# Built once: each runs for every run of mails a morning sends.
-_STILL_LEASED = (
-    select(col(Reminder.id), col(Inspection.updated_at))
-    .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
-    .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
-    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
-    .where(col(Reminder.lease_until) == bindparam("lease"))
-)
-_RELEASE = (
-    update(Reminder)
-    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
-    .where(col(Reminder.sent_at).is_(None), col(Reminder.lease_until) == bindparam("lease"))
-    .values(lease_until=None)
-)
-_MARK_SENT = (
-    update(Reminder)
-    .where(col(Reminder.id) == bindparam("reminder_id"))
-    .values(sent_at=bindparam("sent_at"), lease_until=None, message_path=bindparam("path"))
-)
-_RECORD_PROGRESS = (
-    update(Reminder)
-    .where(col(Reminder.id) == bindparam("reminder_id"))
-    .values(message_path=bindparam("path"))
-)
+        connection.execute(RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
 
 
 def deliver_all(
