@@ -527,3 +527,33 @@ def test_a_mail_whose_reminder_was_withdrawn_as_it_went_is_audited_as_sent(
     with Session(context.engine()) as session:
         (event,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
     assert event.why.endswith("(withdrawn as it went)")
+
+
+def test_a_reminder_whose_inspection_changed_while_its_run_went_is_read_again(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspection_id = schedule()
+    ids = [
+        remind(inspection_id, "fieldwork_start", kind, (Role.TEAM,), "2014-02-03")
+        for kind in ("lead_10", "lead_5")
+    ]
+    reads: list[list[int]] = []
+    read_rows = delivery.load_mail_rows
+
+    def counted(session: Session, reminder_ids: list[int]) -> object:
+        reads.append(list(reminder_ids))
+        return read_rows(session, reminder_ids)
+
+    class ChangingMailer(RecordingMailer):
+        def send(self, message: Message) -> str:
+            if not self.sent:  # the inspection changes while the run's first mail goes
+                with context.unit_of_work() as writing:
+                    inspection = writing.get(Inspection, inspection_id)
+                    assert inspection is not None
+                    inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
+                    writing.add(inspection)
+            return super().send(message)
+
+    monkeypatch.setattr(delivery, "load_mail_rows", counted)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=ChangingMailer(overwrites=True)) == 2
+    assert reads == [ids, [ids[1]]]  # the second read again just before it went

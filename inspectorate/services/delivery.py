@@ -134,12 +134,13 @@ class Sending:
                     assert reminder_id is not None
                     # Each checked again just before it goes (the run's first was, a moment
                     # ago): one withdrawn meanwhile is not sent; an expired lease ends the run.
-                    if place and reminder_id not in _still_leased(
-                        self.engine, [reminder_id], lease
-                    ):
+                    changed_at = _still_leased(self.engine, [reminder_id], lease) if place else {}
+                    if place and reminder_id not in changed_at:
                         if lease <= _wall_clock():
                             break
                         continue
+                    if place and changed_at[reminder_id] != rows.inspection.updated_at:
+                        rows = _read_rows(self.engine, [reminder_id]).get(reminder_id, rows)
                     done = self._send_one(session, rows, lease)
                     if done is None:
                         report.waiting += 1
