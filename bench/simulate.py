@@ -25,9 +25,8 @@ alone: 83606c9 "596.0 s (583.2 s CPU here), 0.596 s per inspection"; this code "
 (355.8 s CPU here), 0.360 s per inspection (870 days, 33901 messages)", "1.7x fewer seconds
 per inspection", "3.3x fewer (goal 10x: NOT met)"; cbefeec "428.6 s (420.9 s CPU here),
 0.429 s per inspection": 1.19x for this session's changes (cbefeec ran last, as the
-machine slowed: perhaps less), which are: the outbox is written
-in runs of up to 50 reminders recorded in one transaction (each still checked just before it
-goes); an .eml's bytes are composed directly, byte for byte what the stdlib's generator
+machine slowed: perhaps less), which are: the outbox is written in runs of up to 50
+reminders recorded in one transaction (each still checked just before it goes); an .eml's bytes are composed directly, byte for byte what the stdlib's generator
 writes (0.21 ms to 0.03 ms for a plain mail); rows are read by id through a query built
 once instead of Session.get (0.45 ms to 0.16 ms a read); the team's text is read once per
 sign-off check. A py-spy profile at 1,000 of cbefeec (442.7 s under it): delivery 26% of
