@@ -18,23 +18,24 @@ no other command stops the local server under it.
 Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection than the
 1.2 s the issue measured.
 
-Figures, 2026-11-29, a third session (the machine slower again: the loop below took 1.1 s
-at 11:30 and 1.27 s at 11:55, 0.67 s the session before), one script at 11:30: this code's
+Figures, 2026-11-29, a third session (the machine slower again: the loop below took 1.1 s at
+11:30 and 1.27 s at 11:55, 0.67 s the session before), one script at 11:30: this code's
 `BENCH_BEFORE=<83606c9> BENCH_SIZES=1000`, then the previous session's last code (cbefeec)
 alone: 83606c9 "596.0 s (583.2 s CPU here), 0.596 s per inspection"; this code "359.6 s
 (355.8 s CPU here), 0.360 s per inspection (870 days, 33901 messages)", "1.7x fewer seconds
 per inspection", "3.3x fewer (goal 10x: NOT met)"; cbefeec "428.6 s (420.9 s CPU here),
-0.429 s per inspection": 1.19x for this session's changes (cbefeec ran last, as the
-machine slowed: perhaps less), which are: the outbox is written in runs of up to 50
-reminders recorded in one transaction (each still checked just before it goes); an .eml's bytes are composed directly, byte for byte what the stdlib's generator
-writes (0.21 ms to 0.03 ms for a plain mail); rows are read by id through a query built
-once instead of Session.get (0.45 ms to 0.16 ms a read); the team's text is read once per
-sign-off check. A py-spy profile at 1,000 of cbefeec (442.7 s under it): delivery 26% of
-the main thread, the sweep's stages 17%, writing documents 13%, casework 19%, the people's
-other steps 12%; by where the time is spent, SQLAlchemy's and SQLModel's own frames 55-60%
-of the simulation (SQLite's own execution about 6%), pandas 10%, the mail library 7%,
-jinja2 2%, Prefect 3%. What is left is the ORM's cost per statement (0.1-0.4 ms against
-0.007 ms for SQLite itself), paid some 450 times an inspection.
+0.429 s per inspection": 1.19x for this session's changes (cbefeec ran last, as the machine
+slowed: perhaps less), which are: the outbox is written in runs of up to 50 reminders
+recorded in one transaction (each still checked just before it goes); an .eml's bytes are
+composed directly, byte for byte what the stdlib's generator writes (0.21 ms to 0.03 ms for
+a plain mail); rows are read by id through a query built once instead of Session.get (0.45
+ms to 0.16 ms a read); the team's text is read once per sign-off check. A py-spy profile at
+1,000 of cbefeec (442.7 s under it): delivery 26% of the main thread, the sweep's stages
+17%, writing documents 13%, casework 19%, the people's other steps 12%; by where the time is
+spent, SQLAlchemy's and SQLModel's own frames 55-60% of the simulation (SQLite's own
+execution about 6%), pandas 10%, the mail library 7%, jinja2 2%, Prefect 3%. What is left is
+the ORM's cost per statement (0.1-0.4 ms against 0.007 ms for SQLite itself), paid some 450
+times an inspection.
 
 Figures, 2026-11-29, runs of `BENCH_BEFORE=<83606c9> BENCH_SIZES=1000` (the code before the
 second session's changes, then this code, one machine, one run; a pure-Python loop of
