@@ -167,9 +167,12 @@ def test_mail_the_fast_classes_cannot_encode_goes_whole_and_within_line_limits(
     assert part.get_filename() == letter.filename
 
 
-def test_a_message_key_that_is_not_ascii_is_refused() -> None:
-    with pytest.raises(ValueError, match="must be ASCII"):
-        Message(**{**MESSAGE.__dict__, "key": "2014-01-06-i1-ŵ"}).as_email()
+@pytest.mark.parametrize("key", ["2014-01-06-i1-ŵ", "2014-01-06-i1\nBcc: x@y.invalid"])
+def test_a_message_key_that_is_not_printable_ascii_is_refused(key: str) -> None:
+    message = Message(**{**MESSAGE.__dict__, "key": key})
+    for compose in (message.as_email, message.as_bytes):
+        with pytest.raises(ValueError, match="must be printable ASCII"):
+            compose()
 
 
 def test_outbox_resending_the_same_key_overwrites(tmp_path: Path) -> None:

@@ -52,8 +52,10 @@ class Message:
 
     def as_email(self) -> email.message.Message:
         """Return the message as a standard library MIME message (text, then attachments)."""
-        if not self.key.isascii():
-            raise ValueError(f"a message key must be ASCII (it is the Message-ID): {self.key!r}")
+        if not (self.key.isascii() and self.key.isprintable()):
+            raise ValueError(
+                f"a message key must be printable ASCII (it is the Message-ID): {self.key!r}"
+            )
         if _unusual(self):
             return self._as_email_message()
         text: email.message.Message[str, str | Header] = email.message.Message()
@@ -104,8 +106,8 @@ class Message:
 def _compose_bytes(message: Message, boundary: str) -> bytes | None:
     """The bytes compat32's generator writes for `as_email()` (`boundary` between parts, if
     there are several), or None for a mail it alone can write (see `_unusual`)."""
-    if not message.key.isascii() or _unusual(message):
-        return None
+    if not (message.key.isascii() and message.key.isprintable()) or _unusual(message):
+        return None  # as_email() refuses the key, or only the stdlib writes the mail
     if any(not a.filename or "/" not in a.content_type for a in message.attachments):
         return None  # the stdlib writes these its own way (a bare parameter, 'type/')
     try:
