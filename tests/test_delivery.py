@@ -331,8 +331,26 @@ def test_a_lease_is_released_only_by_its_holder(database: str) -> None:
     assert reminder_row(reminder).lease_until is not None  # still theirs
 
 
+def touch_inspection(inspection_id: int) -> None:
+    """Change the inspection, as a reschedule would (its updated_at moves on)."""
+    with context.unit_of_work() as writing:
+        inspection = writing.get(Inspection, inspection_id)
+        assert inspection is not None
+        inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
+        writing.add(inspection)
+
+
+@pytest.mark.parametrize(
+    ("overwrites", "expected_reads"),
+    # The batch, then each again just before its sending: alone, or the run together.
+    [(False, [[0, 1], [0], [1]]), (True, [[0, 1], [0, 1]])],
+    ids=["one-at-a-time", "in-runs"],
+)
 def test_a_reminder_whose_inspection_changed_after_its_batch_was_read_is_read_again(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    overwrites: bool,
+    expected_reads: list[list[int]],
 ) -> None:
     inspection_id = schedule()
     ids = [
@@ -344,18 +362,15 @@ def test_a_reminder_whose_inspection_changed_after_its_batch_was_read_is_read_ag
 
     def rescheduled_after_reading(session: Session, reminder_ids: list[int]) -> object:
         rows = read_rows(session, reminder_ids)
-        if not reads:  # as a reschedule would: the inspection changes once the batch is read
-            with context.unit_of_work() as writing:
-                inspection = writing.get(Inspection, inspection_id)
-                assert inspection is not None
-                inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
-                writing.add(inspection)
+        if not reads:  # the inspection changes once the batch is read
+            touch_inspection(inspection_id)
         reads.append(list(reminder_ids))
         return rows
 
     monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_after_reading)
-    assert delivery.deliver(now=morning("2014-02-03"), mailer=RecordingMailer()) == 2
-    assert reads == [ids, [ids[0]], [ids[1]]]  # each read again, just before its sending
+    mailer = RecordingMailer(overwrites=overwrites)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
+    assert reads == [[ids[i] for i in read] for read in expected_reads]
 
 
 def test_the_outbox_is_sent_in_runs_whose_record_is_one_transaction(
@@ -423,34 +438,6 @@ def test_an_outbox_run_that_fails_part_way_records_the_mails_written_before(
     retrying = RecordingMailer(overwrites=True)
     assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 1
     assert [m.key.split("-")[-2] for m in retrying.sent] == ["lead_1"]
-
-
-def test_a_run_whose_rows_went_stale_is_read_again_together_before_it_goes(
-    database: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inspection_id = schedule()
-    ids = [
-        remind(inspection_id, "fieldwork_start", kind, (Role.TEAM,), "2014-02-03")
-        for kind in ("lead_10", "lead_5")
-    ]
-    reads: list[list[int]] = []
-    read_rows = delivery.load_mail_rows
-
-    def rescheduled_after_reading(session: Session, reminder_ids: list[int]) -> object:
-        rows = read_rows(session, reminder_ids)
-        if not reads:  # as a reschedule would: the inspection changes once the batch is read
-            with context.unit_of_work() as writing:
-                inspection = writing.get(Inspection, inspection_id)
-                assert inspection is not None
-                inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
-                writing.add(inspection)
-        reads.append(list(reminder_ids))
-        return rows
-
-    monkeypatch.setattr(delivery, "load_mail_rows", rescheduled_after_reading)
-    mailer = RecordingMailer(overwrites=True)
-    assert delivery.deliver(now=morning("2014-02-03"), mailer=mailer) == 2
-    assert reads == [ids, ids]
 
 
 def sent_audits() -> list[int]:
@@ -547,11 +534,7 @@ def test_a_reminder_whose_inspection_changed_while_its_run_went_is_read_again(
     class ChangingMailer(RecordingMailer):
         def send(self, message: Message) -> str:
             if not self.sent:  # the inspection changes while the run's first mail goes
-                with context.unit_of_work() as writing:
-                    inspection = writing.get(Inspection, inspection_id)
-                    assert inspection is not None
-                    inspection.updated_at = inspection.updated_at + dt.timedelta(seconds=1)
-                    writing.add(inspection)
+                touch_inspection(inspection_id)
             return super().send(message)
 
     monkeypatch.setattr(delivery, "load_mail_rows", counted)

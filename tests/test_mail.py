@@ -57,6 +57,19 @@ def stdlib_bytes(message: Message, boundary: str) -> bytes:
     return bytes(generated)
 
 
+def small_message(subject: str, body: str = "text", *attachments: Attachment) -> Message:
+    """A one-reader mail with this subject, body and attachments."""
+    return Message(
+        key="k-1",
+        sender="a@b.invalid",
+        to=("c@d.invalid",),
+        subject=subject,
+        body=body,
+        date=pendulum.datetime(2014, 1, 6, 6),
+        attachments=attachments,
+    )
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_composed_bytes_are_exactly_the_stdlib_generators(seed: int) -> None:
     chooser = random.Random(seed)
@@ -75,14 +88,10 @@ def test_composed_bytes_are_exactly_the_stdlib_generators(seed: int) -> None:
 
 def test_a_body_holding_the_boundary_gets_another_as_the_stdlib_gives() -> None:
     boundary = mail._new_boundary()
-    message = Message(
-        key="k-1",
-        sender="a@b.invalid",
-        to=("c@d.invalid",),
-        subject="Boundaries",
-        body=f"--{boundary}\n--{boundary}.0--\n",
-        date=pendulum.datetime(2014, 1, 6, 6),
-        attachments=(Attachment("letter.pdf", "application/pdf", b"%PDF"),),
+    message = small_message(
+        "Boundaries",
+        f"--{boundary}\n--{boundary}.0--\n",
+        Attachment("letter.pdf", "application/pdf", b"%PDF"),
     )
     direct = mail._compose_bytes(message, boundary)
     assert direct is not None and f'boundary="{boundary}.1"'.encode() in direct
@@ -93,14 +102,7 @@ def test_a_body_holding_the_boundary_gets_another_as_the_stdlib_gives() -> None:
 
 
 def test_a_header_with_a_line_break_is_refused_on_the_direct_path_too() -> None:
-    message = Message(
-        key="k-1",
-        sender="a@b.invalid",
-        to=("c@d.invalid",),
-        subject="Scoring\nBcc: someone@else.invalid",
-        body="text",
-        date=pendulum.datetime(2014, 1, 6, 6),
-    )
+    message = small_message("Scoring\nBcc: someone@else.invalid")
     with pytest.raises(ValueError, match="linefeed"):
         message.as_bytes()
 
@@ -113,15 +115,7 @@ def test_a_header_with_a_line_break_is_refused_on_the_direct_path_too() -> None:
 def test_an_attachment_the_stdlib_writes_its_own_way_goes_through_it(
     attachment: Attachment,
 ) -> None:
-    message = Message(
-        key="k-1",
-        sender="a@b.invalid",
-        to=("c@d.invalid",),
-        subject="Odd",
-        body="text",
-        date=pendulum.datetime(2014, 1, 6, 6),
-        attachments=(attachment,),
-    )
+    message = small_message("Odd", "text", attachment)
     assert mail._compose_bytes(message, mail._new_boundary()) is None
 
     def unbounded(raw: bytes) -> bytes:  # each path draws its own random boundary

@@ -23,11 +23,11 @@ import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
-from inspectorate.adapters.models import Reminder
+from inspectorate.adapters.models import Inspection, Milestone, Reminder
 from inspectorate.adapters.notify import Mailer, mailer_from_settings
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -35,13 +35,7 @@ from inspectorate.services import context
 from inspectorate.services.mail_parts import parts_done, parts_path
 from inspectorate.services.mail_rows import MailRows, load_mail_rows
 from inspectorate.services.messages import compose_messages
-from inspectorate.services.sent_records import (
-    RECORD_PROGRESS,
-    RELEASE,
-    STILL_LEASED,
-    Sent,
-    record_sent,
-)
+from inspectorate.services.sent_records import RECORD_PROGRESS, Sent, record_sent
 from inspectorate.services.withholding import UNSENT, unleased, withhold_past_reminders
 
 ACTOR = "deadline-sweep"  # who the sweep is in the audit trail
@@ -79,8 +73,8 @@ def deliver_pending_reminders(
     # A mailer that overwrites on re-sending (the outbox) sends a run of reminders before
     # they are recorded together: a crash re-sends that run, which only writes the same files
     # again. Any other (SMTP) records each reminder before the next goes.
-    run_length = RUN if getattr(mailer, "overwrites", False) else 1
     sending = Sending(engine, mailer, now, programmes, settings)
+    run_length = RUN if sending.overwrites else 1
     after = 0
     while (batch := _take_leases(engine, after=after, limit=LEASE_BATCH)) is not None:
         leased, lease, after = batch
@@ -120,6 +114,11 @@ class Sending:
     programmes: dict[str, ProgrammeDefinition]
     settings: Settings
 
+    @property
+    def overwrites(self) -> bool:
+        """Whether the mailer overwrites a mail sent again (the outbox) rather than copy it."""
+        return bool(getattr(self.mailer, "overwrites", False))
+
     def send_run(self, run: list[MailRows], lease: dt.datetime, report: DeliveryReport) -> None:
         """Send the leased reminders of `run`, then record those sent in one transaction.
 
@@ -134,13 +133,14 @@ class Sending:
                     assert reminder_id is not None
                     # Each checked again just before it goes (the run's first was, a moment
                     # ago): one withdrawn meanwhile is not sent; an expired lease ends the run.
-                    changed_at = _still_leased(self.engine, [reminder_id], lease) if place else {}
-                    if place and reminder_id not in changed_at:
-                        if lease <= _wall_clock():
-                            break
-                        continue
-                    if place and changed_at[reminder_id] != rows.inspection.updated_at:
-                        rows = _read_rows(self.engine, [reminder_id]).get(reminder_id, rows)
+                    if place:
+                        changed_at = _still_leased(self.engine, [reminder_id], lease)
+                        if reminder_id not in changed_at:
+                            if lease <= _wall_clock():
+                                break
+                            continue
+                        if changed_at[reminder_id] != rows.inspection.updated_at:
+                            rows = _read_rows(self.engine, [reminder_id]).get(reminder_id, rows)
                     done = self._send_one(session, rows, lease)
                     if done is None:
                         report.waiting += 1
@@ -181,7 +181,7 @@ class Sending:
                 lease=lease,
                 at=utc(self.now),
                 actor=ACTOR,
-                copies_again=not getattr(self.mailer, "overwrites", False),
+                copies_again=not self.overwrites,
             )
 
 
@@ -248,14 +248,30 @@ def _still_leased(
     if lease <= _wall_clock():
         return {}  # expired (a machine suspended mid-batch): another sweep may hold them
     with engine.connect() as connection:
-        found = connection.execute(STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
+        found = connection.execute(_STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
         return {reminder_id: changed for reminder_id, changed in found if reminder_id is not None}
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
     """Free these reminders, if still under this lease (not one another sweep took since)."""
     with engine.begin() as connection:
-        connection.execute(RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
+        connection.execute(_RELEASE, {"reminder_ids": reminder_ids, "lease": lease})
+
+
+# Built once: they run for every run of mails a morning sends.
+_STILL_LEASED = (
+    select(col(Reminder.id), col(Inspection.updated_at))
+    .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
+    .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
+    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
+    .where(col(Reminder.lease_until) == bindparam("lease"))
+)
+_RELEASE = (
+    update(Reminder)
+    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
+    .where(col(Reminder.sent_at).is_(None), col(Reminder.lease_until) == bindparam("lease"))
+    .values(lease_until=None)
+)
 
 
 def deliver_all(

@@ -1,9 +1,9 @@
-"""Recording reminders as sent: marked under the lease they went under, audited once each.
+"""Recording reminders as sent: marked under the lease they went under, each mail audited.
 
 Delivery records a run of mails in one transaction. Only reminders still unsent under its
 lease are marked: one another sweep took after that lease ran out (a stalled run) is that
-sweep's to record. These and the other statements delivery runs for every run of mails are
-built once: building one costs more than running it on a busy morning's few, indexed rows.
+sweep's to record. The statements are built once: building one costs more than running it
+on a busy morning's few, indexed rows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, update
 from sqlmodel import col, select
 
-from inspectorate.adapters.models import Inspection, Milestone, Reminder
+from inspectorate.adapters.models import Reminder
 from inspectorate.adapters.repository import audit_row, insert_audits
 from inspectorate.services.withholding import UNSENT
 
@@ -76,19 +76,6 @@ def record_sent(
     return len(marked)
 
 
-STILL_LEASED = (
-    select(col(Reminder.id), col(Inspection.updated_at))
-    .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
-    .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
-    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
-    .where(col(Reminder.lease_until) == bindparam("lease"))
-)
-RELEASE = (
-    update(Reminder)
-    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
-    .where(col(Reminder.sent_at).is_(None), col(Reminder.lease_until) == bindparam("lease"))
-    .values(lease_until=None)
-)
 MARK_SENT = (
     update(Reminder)
     .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
