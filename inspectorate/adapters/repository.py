@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pendulum
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
-from inspectorate.adapters.rows import row_by_id
+from inspectorate.adapters.rows import returning_all, row_by_id, update_held_row
 from inspectorate.domain.errors import (
     InvalidTransition,
     NoticeTooShort,
@@ -196,15 +196,11 @@ def mark_milestone_done(
     session: Session, *, milestone: Milestone, now: dt.datetime, actor: str, why: str
 ) -> bool:
     """Set done_at once (compare-and-set); return False if it was already done."""
-    result = session.execute(
-        update(Milestone)
-        .where(col(Milestone.id) == milestone.id, col(Milestone.done_at).is_(None))
-        .values(done_at=utc(now))
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    session.refresh(milestone)
     assert milestone.id is not None
+    if not update_held_row(
+        session, milestone, _MARK_DONE, {"milestone_id": milestone.id, "at": utc(now)}
+    ):
+        return False
     record_audit(
         session,
         at=now,
@@ -240,17 +236,13 @@ def transition_inspection(
     if stage is not Stage.CANCEL and current is status_after(stage):
         return inspection, False
     target = next_status(current, stage)
-    result = session.execute(
-        update(Inspection)
-        .where(col(Inspection.id) == inspection_id, col(Inspection.status) == current.value)
-        .values(status=target.value, updated_at=utc(now))
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    # The row comes back whole: a reschedule committed meanwhile (PostgreSQL) is seen.
+    params = {"inspection_id": inspection_id, "current": current.value, "target": target.value}
+    if not update_held_row(session, inspection, _TRANSITION, {**params, "at": utc(now)}):
         raise InvalidTransition(
             f"inspection {inspection_id} changed status while {stage.value} was being applied; "
             "run the step again"
         )
-    session.refresh(inspection)
     record_audit(
         session,
         at=now,
@@ -264,3 +256,21 @@ def transition_inspection(
         why=why,
     )
     return inspection, True
+
+
+# Built once: every stage of every inspection runs them (compare-and-set, the row returned).
+_MARK_DONE = returning_all(
+    update(Milestone)
+    .where(col(Milestone.id) == bindparam("milestone_id"), col(Milestone.done_at).is_(None))
+    .values(done_at=bindparam("at")),
+    Milestone,
+)
+_TRANSITION = returning_all(
+    update(Inspection)
+    .where(
+        col(Inspection.id) == bindparam("inspection_id"),
+        col(Inspection.status) == bindparam("current"),
+    )
+    .values(status=bindparam("target"), updated_at=bindparam("at")),
+    Inspection,
+)

@@ -1,17 +1,25 @@
-"""Rows by their id: what Session.get does, at a third of its cost.
+"""Rows by their id, and statements built once run without the ORM's per-query cost.
 
 Session.get builds its query afresh on every call (about 0.45 ms here against 0.16 ms for a
 query built once), and the lifecycle reads an inspection, milestone or body by id a hundred
 times an inspection. Rows the session already holds are returned as Session.get would.
+
+An ORM-enabled UPDATE also matches its criteria against every object the session holds, and
+a refresh after it reads the row again: `update_held_row` does both in one Core statement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row as ResultRow
+from sqlalchemy import bindparam, inspect
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -28,3 +36,43 @@ def row_by_id(session: Session, model: type[Row], row_id: int) -> Row | None:
 @cache
 def _by_id(model: type[Row]) -> SelectOfScalar[Row]:
     return select(model).where(col(model.id) == bindparam("row_id"))  # type: ignore[attr-defined]
+
+
+def plain_rows(
+    session: Session, statement: Select[Any], params: Mapping[str, object]
+) -> Sequence[ResultRow[Any]]:
+    """The rows (tuples, not objects) of a Core select built once, in the session's transaction.
+
+    Changes the session holds are flushed first, as its own queries would (unless autoflush
+    is off).
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params).all()
+
+
+def update_held_row(
+    session: Session, row: SQLModel, statement: Update, params: Mapping[str, object]
+) -> bool:
+    """Run an UPDATE of `row`'s own record (built once, with `returning_all`); False if it
+    matched nothing. On a match `row` holds the record as it now stands, as a refresh would
+    leave it, without reading it again.
+    """
+    if session.autoflush:
+        session.flush()
+    found = session.connection().execute(statement, params).first()
+    if found is None:
+        return False
+    for key, value in zip(_column_keys(type(row)), found, strict=True):
+        set_committed_value(row, key, value)
+    return True
+
+
+def returning_all(statement: Update, model: type[SQLModel]) -> Update:
+    """`statement` returning every column of `model`, in the order `update_held_row` reads."""
+    return statement.returning(*(prop.columns[0] for prop in inspect(model).column_attrs))
+
+
+@cache
+def _column_keys(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(prop.key for prop in inspect(model).column_attrs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
 
 from inspectorate.adapters.models import Inspection, Programme
 from inspectorate.adapters.repository import get_inspection
-from inspectorate.adapters.rows import row_by_id
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.domain.errors import ConfigError
 from inspectorate.domain.frameworks import Framework
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -16,9 +17,12 @@ from inspectorate.services import context
 
 def programme_of(session: Session, inspection: Inspection) -> ProgrammeDefinition:
     """The definition of the programme the inspection belongs to."""
-    row = row_by_id(session, Programme, inspection.programme_id)
-    assert row is not None
-    return context.programmes()[row.code]
+    (code,) = plain_rows(session, _CODE, {"programme_id": inspection.programme_id})[0]
+    return context.programmes()[code]
+
+
+# Built once: asked by most stages of every inspection.
+_CODE = select(col(Programme.code)).where(col(Programme.id) == bindparam("programme_id"))
 
 
 def sampling_rule(programme: ProgrammeDefinition) -> SamplingRule:

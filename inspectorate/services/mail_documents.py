@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.mail import Attachment
 from inspectorate.adapters.models import Body, Inspection, OwedEffect, ReportVersion
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.documents import DocumentKind, documents_for_stage
 from inspectorate.domain.lifecycle import Stage
@@ -66,18 +68,12 @@ def stage_documents(
 ) -> StageDocuments:
     """The latest stored version of each document `stage` writes, or what is not written yet."""
     assert inspection.id is not None
-    owed = session.exec(
-        select(OwedEffect.id).where(
-            OwedEffect.inspection_id == inspection.id,
-            OwedEffect.stage == stage.value,
-            OwedEffect.effect == Effect.DOCUMENTS.value,
-            col(OwedEffect.done_at).is_(None),
-        )
-    ).first()
+    params = {"inspection_id": inspection.id, "stage": stage.value}
+    owed = plain_rows(session, _DOCUMENTS_OWED, params)
     wanted = documents_for_stage(
         stage, in_wales=body.in_wales, follow_up=inspection.parent_id is not None
     )
-    if owed is not None and wanted:
+    if owed and wanted:
         return StageDocuments(missing=f"the {TITLES[wanted[0][0]]} is still being written")
     found: list[MailDocument] = []
     for kind, lang in wanted:
@@ -93,19 +89,30 @@ def _latest(
     session: Session, inspection_id: int, kind: DocumentKind, lang: str
 ) -> ReportVersion | None:
     for fmt in PREFERRED_FORMATS:
-        version = session.exec(
-            select(ReportVersion)
-            .where(
-                ReportVersion.inspection_id == inspection_id,
-                ReportVersion.kind == kind,
-                ReportVersion.lang == lang,
-                ReportVersion.format == fmt,
-            )
-            .order_by(col(ReportVersion.id).desc())
-        ).first()
+        params = {"inspection_id": inspection_id, "kind": kind, "lang": lang, "format": fmt}
+        version = session.exec(_LATEST, params=params).first()
         if version is not None:
             return version
     return None
+
+
+# Built once: every notice with documents asks them, for each of its documents.
+_DOCUMENTS_OWED = select(col(OwedEffect.id)).where(
+    col(OwedEffect.inspection_id) == bindparam("inspection_id"),
+    col(OwedEffect.stage) == bindparam("stage"),
+    col(OwedEffect.effect) == Effect.DOCUMENTS.value,
+    col(OwedEffect.done_at).is_(None),
+)
+_LATEST = (
+    select(ReportVersion)
+    .where(
+        col(ReportVersion.inspection_id) == bindparam("inspection_id"),
+        col(ReportVersion.kind) == bindparam("kind"),
+        col(ReportVersion.lang) == bindparam("lang"),
+        col(ReportVersion.format) == bindparam("format"),
+    )
+    .order_by(col(ReportVersion.id).desc())
+)
 
 
 def _describe(version: ReportVersion, body: Body, settings: Settings) -> MailDocument:

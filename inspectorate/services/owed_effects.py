@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import OwedEffect
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.stage_effects import Effect, effects_of
 
@@ -36,13 +37,8 @@ def owe_effects(
 ) -> list[Effect]:
     """Record every effect `stage` owes (in the caller's transaction, with the stage)."""
     owed = list(effects_of(stage, server_mode=server_mode))
-    known = set(
-        session.exec(
-            select(OwedEffect.effect).where(
-                OwedEffect.inspection_id == inspection_id, OwedEffect.stage == stage.value
-            )
-        )
-    )
+    params = {"inspection_id": inspection_id, "stage": stage.value}
+    known = {effect for (effect,) in plain_rows(session, _KNOWN, params)}
     for effect in owed:
         if effect.value not in known:
             session.add(
@@ -87,12 +83,12 @@ def mark_done(
     session: Session, *, inspection_id: int, stage: Stage, effect: Effect, now: dt.datetime
 ) -> bool:
     """Mark the effect done (a no-op when it was not owed or is done already)."""
-    result = session.execute(
-        update(OwedEffect)
-        .where(*_one(inspection_id, stage, effect), col(OwedEffect.done_at).is_(None))
-        .values(done_at=utc(now))
-    )
-    return bool(getattr(result, "rowcount", 0))
+    if session.autoflush:
+        session.flush()
+    # Core, not the ORM's UPDATE: no owed effect is held as an object when it is marked.
+    params = {"of_inspection": inspection_id, "of_stage": stage.value, "of_effect": effect.value}
+    result = session.connection().execute(_MARK_DONE, {**params, "at": utc(now)})
+    return bool(result.rowcount)
 
 
 def done_elsewhere(
@@ -121,3 +117,21 @@ def record_failure(
         .where(*_one(inspection_id, stage, effect), col(OwedEffect.done_at).is_(None))
         .values(attempts=OwedEffect.attempts + 1, last_error=error[:500])
     )
+
+
+# Built once: every stage of every inspection owes, and has marked done, what it writes.
+_KNOWN = select(col(OwedEffect.effect)).where(
+    col(OwedEffect.inspection_id) == bindparam("inspection_id"),
+    col(OwedEffect.stage) == bindparam("stage"),
+)
+_MARK_DONE = (
+    update(OwedEffect)
+    .where(
+        # Not the columns' own names: an UPDATE keeps those for its SET clause.
+        col(OwedEffect.inspection_id) == bindparam("of_inspection"),
+        col(OwedEffect.stage) == bindparam("of_stage"),
+        col(OwedEffect.effect) == bindparam("of_effect"),
+        col(OwedEffect.done_at).is_(None),
+    )
+    .values(done_at=bindparam("at"))
+)

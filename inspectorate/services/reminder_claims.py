@@ -52,21 +52,26 @@ def insert_unless_present(
     """
     dialect = session.get_bind().dialect.name
     if not portable and dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(Reminder)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
-            .returning(col(Reminder.id))
-        )
+        if session.autoflush:
+            session.flush()
         # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
-        return session.execute(statement).first() is not None
+        inserted = session.connection().execute(_INSERT_UNLESS_PRESENT[dialect], values)
+        return inserted.first() is not None
     try:
         with session.begin_nested():
             session.execute(sa_insert(Reminder).values(**values))
     except IntegrityError:
         return False
     return True
+
+
+# Built once per dialect (a reminder is claimed for every notice and every reminder day).
+_INSERT_UNLESS_PRESENT = {
+    name: insert(Reminder)
+    .on_conflict_do_nothing(index_elements=["milestone_id", "kind", "remind_on"])
+    .returning(col(Reminder.id))
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 
+import sqlalchemy
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Assignment, ReportText, SignOff, User
 from inspectorate.adapters.repository import get_inspection, record_audit
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status
@@ -35,8 +38,18 @@ class SignOffView:
 
 
 def _text_now(session: Session, inspection_id: int) -> str:
-    row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
-    return row.text if row is not None else ""
+    found = plain_rows(session, _TEXT_NOW, {"inspection_id": inspection_id})
+    return found[0][0] if found else ""
+
+
+# Built once: asked at every stage a sign-off holds, and at every sign-off.
+_TEXT_NOW = sqlalchemy.select(col(ReportText.text)).where(
+    col(ReportText.inspection_id) == bindparam("inspection_id")
+)
+_DIGESTS = sqlalchemy.select(col(SignOff.text_sha256)).where(
+    col(SignOff.inspection_id) == bindparam("inspection_id"),
+    col(SignOff.stage) == bindparam("stage"),
+)
 
 
 def missing_text(session: Session, *, inspection_id: int, text: str | None = None) -> list[str]:
@@ -58,13 +71,8 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
         return None
     text = _text_now(session, inspection_id)
     digest = team_text_digest(text)
-    digests = set(
-        session.exec(
-            select(SignOff.text_sha256).where(
-                SignOff.inspection_id == inspection_id, SignOff.stage == stage.value
-            )
-        )
-    )
+    params = {"inspection_id": inspection_id, "stage": stage.value}
+    digests = {digest for (digest,) in plain_rows(session, _DIGESTS, params)}
     return hold_reason(
         stage,
         signed=bool(digests),

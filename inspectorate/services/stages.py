@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pendulum
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.adapters.repository import (
@@ -82,9 +83,7 @@ def perform_stage(
     if moved and stage is not Stage.CANCEL:
         rule = programme.milestone_for_stage(stage)
         milestone = session.exec(
-            select(Milestone).where(
-                Milestone.inspection_id == inspection_id, Milestone.kind == rule.kind
-            )
+            _MILESTONE_OF_KIND, params={"inspection_id": inspection_id, "kind": rule.kind}
         ).one()
         complete_milestone(
             session,
@@ -310,3 +309,10 @@ def check_stage(
     moment = context.moment(now)
     _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, moment)
     _check_person_allows(session, programme, inspection_id, stage, moment, why)
+
+
+# Built once: every stage of every inspection reads the milestone it completes.
+_MILESTONE_OF_KIND = select(Milestone).where(
+    col(Milestone.inspection_id) == bindparam("inspection_id"),
+    col(Milestone.kind) == bindparam("kind"),
+)
