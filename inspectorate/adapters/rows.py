@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row as ResultRow
-from sqlalchemy import bindparam, inspect
+from sqlalchemy import Executable, bindparam, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Update
-from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -39,8 +37,8 @@ def _by_id(model: type[Row]) -> SelectOfScalar[Row]:
 
 
 def plain_rows(
-    session: Session, statement: Select[Any], params: Mapping[str, object]
-) -> Sequence[ResultRow[Any]]:
+    session: Session, statement: Executable, params: Mapping[str, object]
+) -> Sequence[tuple[Any, ...]]:
     """The rows (tuples, not objects) of a Core select built once, in the session's transaction.
 
     Changes the session holds are flushed first, as its own queries would (unless autoflush
@@ -48,7 +46,8 @@ def plain_rows(
     """
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement, params).all()
+    # Rows unpack and index as tuples do.
+    return cast(Sequence[tuple[Any, ...]], session.connection().execute(statement, params).all())
 
 
 def update_held_row(

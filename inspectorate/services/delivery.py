@@ -206,25 +206,15 @@ def _take_leases(
     """
     wall = _wall_clock()
     lease = wall + LEASE
-    with session_scope(engine) as session:
-        wanted = session.exec(
-            select(Reminder.id)
-            .where(*UNSENT, unleased(wall), col(Reminder.id) > after)
-            .order_by(col(Reminder.id))
-            .limit(limit)
-        ).all()
+    with engine.begin() as connection:
+        params = {"after": after, "wall": wall, "limit": limit}
+        wanted = [i for (i,) in connection.execute(_FREE_AFTER, params) if i is not None]
         if not wanted:
             return None
         # Re-checked row by row: a reminder another sweep leased meanwhile is not returned.
-        taken = session.execute(
-            update(Reminder)
-            .where(col(Reminder.id).in_(wanted), *UNSENT, unleased(wall))
-            .values(lease_until=lease)
-            .returning(col(Reminder.id))
-        )
-        last = wanted[-1]  # in id order
-        assert last is not None
-        return sorted(taken.scalars()), lease, last
+        taken = connection.execute(_LEASE, {"ids": wanted, "wall": wall, "lease": lease})
+        leased = sorted(i for (i,) in taken if i is not None)
+        return leased, lease, wanted[-1]  # the last looked at, in id order
 
 
 def _read_rows(engine: Engine, reminder_ids: list[int]) -> dict[int, MailRows]:
@@ -248,7 +238,11 @@ def _still_leased(
     if lease <= _wall_clock():
         return {}  # expired (a machine suspended mid-batch): another sweep may hold them
     with engine.connect() as connection:
-        found = connection.execute(_STILL_LEASED, {"reminder_ids": reminder_ids, "lease": lease})
+        if len(reminder_ids) == 1:  # each mail of a run: no list for SQLAlchemy to expand
+            found = connection.execute(_ONE_STILL_LEASED, {"id": reminder_ids[0], "lease": lease})
+        else:
+            params = {"reminder_ids": reminder_ids, "lease": lease}
+            found = connection.execute(_STILL_LEASED, params)
         return {reminder_id: changed for reminder_id, changed in found if reminder_id is not None}
 
 
@@ -259,12 +253,26 @@ def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime)
 
 
 # Built once: they run for every run of mails a morning sends.
-_STILL_LEASED = (
+_LEASED = (
     select(col(Reminder.id), col(Inspection.updated_at))
     .join(Milestone, col(Milestone.inspection_id) == Inspection.id)
     .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
-    .where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)), *UNSENT)
-    .where(col(Reminder.lease_until) == bindparam("lease"))
+    .where(*UNSENT, col(Reminder.lease_until) == bindparam("lease"))
+)
+_STILL_LEASED = _LEASED.where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
+_ONE_STILL_LEASED = _LEASED.where(col(Reminder.id) == bindparam("id"))
+_FREE_AFTER = (
+    select(col(Reminder.id))
+    .where(*UNSENT, unleased(bindparam("wall")), col(Reminder.id) > bindparam("after"))
+    .order_by(col(Reminder.id))
+    .limit(bindparam("limit"))
+)
+_LEASE = (
+    update(Reminder)
+    .where(col(Reminder.id).in_(bindparam("ids", expanding=True)), *UNSENT)
+    .where(unleased(bindparam("wall")))
+    .values(lease_until=bindparam("lease"))
+    .returning(col(Reminder.id))
 )
 _RELEASE = (
     update(Reminder)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from inspectorate.adapters.models import Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.domain.calendar import add_working_days
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Status
 from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
@@ -78,21 +79,10 @@ class _Due(NamedTuple):
 
 def _open_due(session: Session, *, due_by: dt.date) -> list[_Due]:
     """`open_milestones` as plain rows (no objects): the claim reads thousands of them."""
-    milestones = session.exec(
-        select(
-            col(Milestone.id),
-            col(Milestone.inspection_id),
-            col(Milestone.kind),
-            col(Milestone.due_on),
-        ).where(_OPEN, col(Milestone.due_on) <= due_by)
-    ).all()
+    milestones = plain_rows(session, _OPEN_DUE, {"due_by": due_by})
     active: dict[int, tuple[int, str]] = {}
     for chunk in _chunks({inspection_id for _m, inspection_id, _k, _d in milestones}):
-        for inspection_id, body_id, code in session.exec(
-            select(col(Inspection.id), col(Inspection.body_id), col(Programme.code))
-            .join(Programme, col(Programme.id) == Inspection.programme_id)
-            .where(col(Inspection.id).in_(chunk), _ACTIVE)
-        ):
+        for inspection_id, body_id, code in plain_rows(session, _ACTIVE_OF, {"ids": chunk}):
             assert inspection_id is not None
             active[inspection_id] = (body_id, code)
     rows = [
@@ -101,6 +91,17 @@ def _open_due(session: Session, *, due_by: dt.date) -> list[_Due]:
         if milestone_id is not None and inspection_id in active
     ]
     return sorted(rows, key=lambda row: (row.due_on, row.inspection_id, row.milestone_id))
+
+
+# Built once: the claim asks them every morning.
+_OPEN_DUE = select(
+    col(Milestone.id), col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)
+).where(_OPEN, col(Milestone.due_on) <= bindparam("due_by"))
+_ACTIVE_OF = (
+    select(col(Inspection.id), col(Inspection.body_id), col(Programme.code))
+    .join(Programme, col(Programme.id) == Inspection.programme_id)
+    .where(col(Inspection.id).in_(bindparam("ids", expanding=True)), _ACTIVE)
+)
 
 
 def _chunks(ids: set[int]) -> list[list[int]]:
@@ -212,7 +213,8 @@ def _first_due(
 ) -> dt.date | None:
     """The first due date after `after` of an open milestone of an active inspection (of
     the (programme, milestone kind) pairs `only`, when given)."""
-    return session.exec(_first_due_query(only), params={"after": after}).first()
+    first = plain_rows(session, _first_due_query(only), {"after": after})
+    return first[0][0] if first else None
 
 
 @lru_cache(maxsize=32)

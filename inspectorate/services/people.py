@@ -17,7 +17,7 @@ from sqlmodel.sql.expression import Select
 from inspectorate.adapters.casework import headline_scores, sample_of
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, SignOff, User
 from inspectorate.adapters.query_hints import likely
-from inspectorate.adapters.rows import row_by_id
+from inspectorate.adapters.rows import plain_rows, row_by_id
 from inspectorate.domain import simulation, synthetic
 from inspectorate.domain.access import AccountRole
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Stage, status_before
@@ -52,8 +52,8 @@ def open_person_steps(session: Session) -> list[OpenStep]:
     # record (most belong to inspections not yet announced); in due order. The queries are
     # built once for the configured programmes (building them cost more than running them).
     open_steps, signed_query = _person_step_queries(tuple(candidates))
-    rows = session.exec(open_steps).all()
-    signed = set(session.exec(signed_query).all())
+    rows = plain_rows(session, open_steps, {})
+    signed = {tuple(row) for row in plain_rows(session, signed_query, {})}
     steps: list[OpenStep] = []
     for inspection_id, kind, due_on, code in rows:
         rule = definitions[code].rule(kind)

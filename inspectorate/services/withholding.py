@@ -8,9 +8,10 @@ asks the manager for a decision still needed).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pendulum
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import BindParameter, ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
@@ -23,7 +24,7 @@ NEVER_WITHHELD = (LATE_ANNOUNCEMENT,)
 UNSENT = (col(Reminder.sent_at).is_(None), col(Reminder.withheld_at).is_(None))
 
 
-def unleased(wall: dt.datetime) -> ColumnElement[bool]:
+def unleased(wall: dt.datetime | BindParameter[Any]) -> ColumnElement[bool]:
     """A reminder no delivery holds at `wall` (never leased, or its lease expired)."""
     return or_(col(Reminder.lease_until).is_(None), col(Reminder.lease_until) < wall)
 
