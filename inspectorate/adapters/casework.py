@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Judgement, SampledCase, Score
 from inspectorate.adapters.repository import record_audit
+from inspectorate.adapters.rows import plain_rows
 from inspectorate.domain.sampling_rules import CASELOAD_COLUMNS
 
 if TYPE_CHECKING:
@@ -26,14 +27,18 @@ def sample_of(session: Session, *, inspection_id: int) -> pd.DataFrame:
     """Return the stored sample (caseload columns plus allocated_to), ordered by case id."""
     import pandas as pd  # only here: reading the record's status needs no pandas
 
-    columns = [*CASELOAD_COLUMNS, "allocated_to"]
     # Plain rows, not objects: a report or a scoring reads every sampled case.
-    rows = session.execute(
-        sqlalchemy.select(*(getattr(SampledCase, c) for c in columns))
-        .where(col(SampledCase.inspection_id) == inspection_id)
-        .order_by(col(SampledCase.case_id))
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    rows = plain_rows(session, _SAMPLE_OF, {"inspection_id": inspection_id})
+    return pd.DataFrame([tuple(r) for r in rows], columns=_SAMPLE_COLUMNS)
+
+
+_SAMPLE_COLUMNS = [*CASELOAD_COLUMNS, "allocated_to"]
+# Built once: every scoring and report reads it.
+_SAMPLE_OF = (
+    sqlalchemy.select(*(getattr(SampledCase, c) for c in _SAMPLE_COLUMNS))
+    .where(col(SampledCase.inspection_id) == sqlalchemy.bindparam("inspection_id"))
+    .order_by(col(SampledCase.case_id))
+)
 
 
 def store_sample(

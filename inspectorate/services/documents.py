@@ -13,12 +13,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Body, ReportVersion
 from inspectorate.adapters.repository import get_inspection, record_audit
-from inspectorate.adapters.rows import row_by_id
+from inspectorate.adapters.rows import plain_rows, row_by_id
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import PUBLIC_KINDS, DocumentKind, document_kind
 from inspectorate.domain.documents import documents_for_stage as kinds_for_stage
@@ -82,16 +83,8 @@ def save_version(
         partial = path.with_suffix(path.suffix + ".part")
         partial.write_bytes(content)
         partial.replace(path)  # never a half-written file under the final name
-    known = session.exec(
-        select(ReportVersion).where(
-            ReportVersion.inspection_id == inspection_id,
-            ReportVersion.kind == kind,
-            ReportVersion.lang == lang,
-            ReportVersion.format == fmt,
-            ReportVersion.sha256 == digest,
-        )
-    ).first()
-    if known is not None:
+    params = {"inspection_id": inspection_id, "kind": kind, "lang": lang, "format": fmt}
+    if plain_rows(session, _KNOWN_VERSION, {**params, "sha256": digest}):
         return SavedDocument(kind, lang, fmt, path, digest, False)
     inspection = get_inspection(session, inspection_id=inspection_id)
     version = ReportVersion(
@@ -162,6 +155,20 @@ def save_versions(
         )
         for kind, lang, fmt, content in rendered
     ]
+
+
+# Built once: every document written asks it.
+_KNOWN_VERSION = (
+    select(col(ReportVersion.id))
+    .where(
+        col(ReportVersion.inspection_id) == bindparam("inspection_id"),
+        col(ReportVersion.kind) == bindparam("kind"),
+        col(ReportVersion.lang) == bindparam("lang"),
+        col(ReportVersion.format) == bindparam("format"),
+        col(ReportVersion.sha256) == bindparam("sha256"),
+    )
+    .limit(1)
+)
 
 
 def write_document(

@@ -65,9 +65,7 @@ def still_owed(session: Session, *, inspection_id: int | None = None) -> list[Ow
 
 def count_owed(session: Session) -> int:
     """How many effects are still owed."""
-    return session.exec(
-        select(func.count()).select_from(OwedEffect).where(col(OwedEffect.done_at).is_(None))
-    ).one()
+    return int(plain_rows(session, _COUNT_OWED, {})[0][0])
 
 
 def _one(inspection_id: int, stage: Stage, effect: Effect) -> tuple[Any, ...]:
@@ -118,6 +116,8 @@ def record_failure(
         .values(attempts=OwedEffect.attempts + 1, last_error=error[:500])
     )
 
+
+_COUNT_OWED = select(func.count()).select_from(OwedEffect).where(col(OwedEffect.done_at).is_(None))
 
 # Built once: every stage of every inspection owes, and has marked done, what it writes.
 _KNOWN = select(col(OwedEffect.effect)).where(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from sqlalchemy import tuple_
+from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -147,7 +147,7 @@ def sign_off_as_scripted_person(
     rule = SIGN_OFFS[step.stage]
     moment = context.moment(now)
     username = SCRIPTED_SIGNERS[rule.role]
-    if session.exec(select(User).where(User.username == username)).first() is None:
+    if not plain_rows(session, _USER_NAMED, {"username": username}):
         session.add(User(username=username, role=rule.role, password_hash="!", created_at=moment))
         session.flush()
     if rule.role is AccountRole.INSPECTOR:
@@ -174,6 +174,9 @@ def sign_off_as_scripted_person(
         now=moment,
         why=why,
     )
+
+
+_USER_NAMED = select(col(User.id)).where(col(User.username) == bindparam("username"))
 
 
 def act_then_look_ahead(
@@ -205,12 +208,15 @@ def next_eventful_day(*, after: dt.date, seed: int) -> dt.date | None:
 
 def all_inspections_final(session: Session) -> bool:
     """True when every inspection has closed (action plan received) or been cancelled."""
-    open_one = session.exec(
-        select(col(Inspection.id))
-        .where(col(Inspection.status).not_in([s.value for s in FINAL_STATUSES]))
-        .limit(1)
-    ).first()
-    return open_one is None
+    return not plain_rows(session, _AN_OPEN_ONE, {})
+
+
+# Built once: asked every simulated day.
+_AN_OPEN_ONE = (
+    select(col(Inspection.id))
+    .where(col(Inspection.status).not_in([s.value for s in FINAL_STATUSES]))
+    .limit(1)
+)
 
 
 def casework(

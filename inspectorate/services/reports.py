@@ -19,7 +19,7 @@ from inspectorate.adapters.i18n import check_language, translations
 from inspectorate.adapters.models import Body, Inspection, Milestone, ReportText, Score
 from inspectorate.adapters.render import template_environment
 from inspectorate.adapters.repository import get_inspection, record_audit
-from inspectorate.adapters.rows import row_by_id
+from inspectorate.adapters.rows import plain_rows, row_by_id
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.charts import findings_chart, headline_chart
 from inspectorate.domain.errors import InvalidFile, InvalidInput, InvalidTransition
@@ -155,10 +155,13 @@ def environment(lang: str) -> jinja2.Environment:
 
 def planned_dates(session: Session, inspection_id: int) -> dict[str, dt.date]:
     """Each milestone's due date, by kind."""
-    return {
-        m.kind: m.due_on
-        for m in session.exec(select(Milestone).where(Milestone.inspection_id == inspection_id))
-    }
+    return dict(plain_rows(session, _PLANNED_DATES, {"inspection_id": inspection_id}))
+
+
+# Built once: every report and letter reads them.
+_PLANNED_DATES = select(col(Milestone.kind), col(Milestone.due_on)).where(
+    col(Milestone.inspection_id) == bindparam("inspection_id")
+)
 
 
 def build_inspection_report(

@@ -46,6 +46,11 @@ def _text_now(session: Session, inspection_id: int) -> str:
 _TEXT_NOW = sqlalchemy.select(col(ReportText.text)).where(
     col(ReportText.inspection_id) == bindparam("inspection_id")
 )
+_USER = select(User).where(col(User.username) == bindparam("username"))
+_ON_TEAM = sqlalchemy.select(col(Assignment.id)).where(
+    col(Assignment.inspection_id) == bindparam("inspection_id"),
+    col(Assignment.user_id) == bindparam("user_id"),
+)
 _DIGESTS = sqlalchemy.select(col(SignOff.text_sha256)).where(
     col(SignOff.inspection_id) == bindparam("inspection_id"),
     col(SignOff.stage) == bindparam("stage"),
@@ -91,7 +96,7 @@ def require_sign_off(session: Session, *, inspection_id: int, stage: Stage) -> N
 
 
 def _signer(session: Session, *, username: str, role: AccountRole, inspection_id: int) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(_USER, params={"username": username}).first()
     if user is None:
         raise InvalidInput(
             f"no account is called {username!r}: sign off as a named person with an account "
@@ -109,12 +114,8 @@ def _signer(session: Session, *, username: str, role: AccountRole, inspection_id
             f"{username} is a {user.role.value}: this sign-off needs a {role.value}", field="by"
         )
     if role is AccountRole.INSPECTOR:
-        on_team = session.exec(
-            select(Assignment).where(
-                Assignment.inspection_id == inspection_id, Assignment.user_id == user.id
-            )
-        ).first()
-        if on_team is None:
+        params = {"inspection_id": inspection_id, "user_id": user.id}
+        if not plain_rows(session, _ON_TEAM, params):
             raise InvalidInput(
                 f"{username} is not on the team of inspection {inspection_id}: the lead "
                 f"inspector signs off the draft (`inspectorate users assign {username} "
@@ -152,14 +153,8 @@ def sign_off(
             f"(`inspectorate report text {inspection_id} FILE`) before signing off"
         )
     digest = team_text_digest(text)
-    known = session.exec(
-        select(SignOff).where(
-            SignOff.inspection_id == inspection_id,
-            SignOff.stage == rule.stage.value,
-            SignOff.text_sha256 == digest,
-        )
-    ).first()
-    if known is not None:
+    params = {"inspection_id": inspection_id, "stage": rule.stage.value}
+    if digest in {known for (known,) in plain_rows(session, _DIGESTS, params)}:
         return False
     session.add(
         SignOff(
