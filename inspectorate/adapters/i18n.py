@@ -63,16 +63,19 @@ def awaiting_review(lang: str) -> list[str]:
     )
 
 
+@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def long_date(day: dt.date, lang: str) -> str:
     """'Friday 2 May 2014' / 'Dydd Gwener 2 Mai 2014'."""
     return format_date(day, "EEEE d MMMM yyyy", locale=check_language(lang))
 
 
+@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def day_month_year(day: dt.date, lang: str) -> str:
     """'2 May 2014' / '2 Mai 2014'."""
     return format_date(day, "d MMMM yyyy", locale=check_language(lang))
 
 
+@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def month_year(day: dt.date, lang: str) -> str:
     """'May 2014' / 'Mai 2014'."""
     return format_date(day, "MMMM yyyy", locale=check_language(lang))

@@ -10,12 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pendulum
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope
 from inspectorate.adapters.models import Body, Inspection, Milestone
-from inspectorate.adapters.rows import row_by_id
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import status_before
@@ -97,6 +96,15 @@ def advance_due_milestones(
     return report
 
 
+# Built once: every automatic milestone is read again in the transaction that does it.
+_DUE_ROWS = (
+    select(Milestone, Inspection, Body)
+    .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+    .join(Body, col(Body.id) == Inspection.body_id)
+    .where(col(Milestone.id) == bindparam("milestone_id"))
+)
+
+
 def _advance_one(
     engine: Engine,
     milestone: Milestone,
@@ -113,9 +121,11 @@ def _advance_one(
     why = f"due {milestone.due_on.isoformat()}"
     assert milestone.id is not None
     with session_scope(engine) as session:
-        inspection = row_by_id(session, Inspection, milestone.inspection_id)
-        fresh = row_by_id(session, Milestone, milestone.id)
-        assert inspection is not None and fresh is not None and inspection.id is not None
+        # Read again in this transaction, with the body (the stage and its notices want it).
+        found = session.exec(_DUE_ROWS, params={"milestone_id": milestone.id}).first()
+        assert found is not None
+        fresh, inspection, _body = found
+        assert inspection.id is not None
         if fresh.done_at is not None or inspection.status not in _ACTIVE:
             return ""
         if rule.stage is None:
