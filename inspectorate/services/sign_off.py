@@ -77,7 +77,7 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
     text = _text_now(session, inspection_id)
     digest = team_text_digest(text)
     params = {"inspection_id": inspection_id, "stage": stage.value}
-    digests = {digest for (digest,) in plain_rows(session, _DIGESTS, params)}
+    digests = {signed for (signed,) in plain_rows(session, _DIGESTS, params)}
     return hold_reason(
         stage,
         signed=bool(digests),
