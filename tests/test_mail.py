@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import random
 import re
@@ -122,3 +123,14 @@ def test_an_attachment_the_stdlib_writes_its_own_way_goes_through_it(
         return re.sub(rb"={15}\d+==", b"BOUNDARY", raw)
 
     assert unbounded(message.as_bytes()) == unbounded(bytes(message.as_email()))
+
+
+def test_the_same_instant_in_two_zones_is_dated_in_each_ones_own_offset() -> None:
+    london = pendulum.datetime(2014, 6, 2, 6, tz="Europe/London")
+    utc = london.in_timezone("UTC")  # equal to `london`, and hashed alike
+    for moment, written in ((london, b"+0100"), (utc, b"+0000"), (london, b"+0100")):
+        message = dataclasses.replace(small_message("Dated"), date=moment)
+        direct = mail._compose_bytes(message, mail._new_boundary())
+        assert direct is not None and direct == stdlib_bytes(message, "")
+        assert b"Date: Mon, 02 Jun 2014 " + (b"06" if written == b"+0100" else b"05") in direct
+        assert written in direct.split(b"Date: ")[1].split(b"\n")[0]
