@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
@@ -26,20 +27,11 @@ class MailRows:
 
 def load_mail_rows(session: Session, reminder_ids: Sequence[int]) -> dict[int, MailRows]:
     """Read the rows of the reminders `reminder_ids` (at most a few hundred) in three queries."""
-    found = session.exec(
-        select(Reminder, Milestone, Inspection, Body)
-        .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
-        .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
-        .join(Body, col(Body.id) == Inspection.body_id)
-        .where(col(Reminder.id).in_(list(reminder_ids)))
-    ).all()
-    codes = dict(session.exec(select(col(Programme.id), col(Programme.code))).all())
+    found = session.exec(_ROWS, params={"ids": list(reminder_ids)}).all()
+    codes = dict(session.exec(_CODES).all())
     dates: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for inspection_id, kind, due_on in session.exec(
-        select(col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)).where(
-            col(Milestone.inspection_id).in_({row[2].id for row in found})
-        )
-    ):
+    inspections = list({inspection.id for _r, _m, inspection, _b in found})
+    for inspection_id, kind, due_on in session.exec(_DATES, params={"ids": inspections}):
         dates[inspection_id][kind] = due_on
     rows = {}
     for reminder, milestone, inspection, body in found:
@@ -53,3 +45,17 @@ def load_mail_rows(session: Session, reminder_ids: Sequence[int]) -> dict[int, M
             dates[inspection.id],
         )
     return rows
+
+
+# Built once: every delivery reads them for each batch of reminders.
+_ROWS = (
+    select(Reminder, Milestone, Inspection, Body)
+    .join(Milestone, col(Milestone.id) == Reminder.milestone_id)
+    .join(Inspection, col(Inspection.id) == Milestone.inspection_id)
+    .join(Body, col(Body.id) == Inspection.body_id)
+    .where(col(Reminder.id).in_(bindparam("ids", expanding=True)))
+)
+_CODES = select(col(Programme.id), col(Programme.code))
+_DATES = select(col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)).where(
+    col(Milestone.inspection_id).in_(bindparam("ids", expanding=True))
+)
