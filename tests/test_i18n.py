@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pendulum
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -52,6 +53,15 @@ def test_welsh_plural_forms_and_dates() -> None:
     assert one.startswith("mewn %(sufficient)s o'r %(num)d achos")
     assert i18n.month_year(dt.date(2014, 5, 2), "cy") == "Mai 2014"
     assert i18n.long_date(dt.date(2014, 5, 2), "en") == "Friday 2 May 2014"
+
+
+def test_one_instant_is_written_as_the_day_it_is_in_its_own_zone() -> None:
+    london = pendulum.datetime(2014, 5, 3, 0, 30, tz="Europe/London")
+    utc = london.in_timezone("UTC")  # equal to `london`, and hashed alike
+    assert i18n.long_date(utc, "en") == "Friday 2 May 2014"
+    assert i18n.long_date(london, "en") == "Saturday 3 May 2014"
+    assert i18n.day_month_year(pendulum.date(2014, 5, 3), "en") == "3 May 2014"
+    assert i18n.day_month_year(london, "cy") == "3 Mai 2014"
 
 
 def test_an_unknown_language_is_refused_with_the_choices() -> None:

@@ -63,19 +63,28 @@ def awaiting_review(lang: str) -> list[str]:
     )
 
 
-@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def long_date(day: dt.date, lang: str) -> str:
     """'Friday 2 May 2014' / 'Dydd Gwener 2 Mai 2014'."""
-    return format_date(day, "EEEE d MMMM yyyy", locale=check_language(lang))
+    return _date_text(day, "EEEE d MMMM yyyy", lang)
 
 
-@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def day_month_year(day: dt.date, lang: str) -> str:
     """'2 May 2014' / '2 Mai 2014'."""
-    return format_date(day, "d MMMM yyyy", locale=check_language(lang))
+    return _date_text(day, "d MMMM yyyy", lang)
 
 
-@lru_cache(maxsize=4096)  # the same days are written into thousands of mails
 def month_year(day: dt.date, lang: str) -> str:
     """'May 2014' / 'Mai 2014'."""
-    return format_date(day, "MMMM yyyy", locale=check_language(lang))
+    return _date_text(day, "MMMM yyyy", lang)
+
+
+def _date_text(day: dt.date, pattern: str, lang: str) -> str:
+    # Only a day is remembered: equal moments in two zones can fall on different days.
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        return _day_text(dt.date(day.year, day.month, day.day), pattern, lang)
+    return format_date(day, pattern, locale=check_language(lang))
+
+
+@lru_cache(maxsize=4096)  # the same days are written into thousands of mails and letters
+def _day_text(day: dt.date, pattern: str, lang: str) -> str:
+    return format_date(day, pattern, locale=check_language(lang))
