@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 import pendulum
-from sqlalchemy import Connection, Engine, bindparam, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
@@ -127,15 +127,14 @@ class Sending:
         """
         sent: list[Sent] = []
         try:
-            # Both read only: the session for notices' documents, the connection for checks.
-            with Session(self.engine) as session, self.engine.connect() as checking:
+            with Session(self.engine) as session:  # read only, for notices' documents
                 for place, rows in enumerate(run):
                     reminder_id = rows.reminder.id
                     assert reminder_id is not None
                     # Each checked again just before it goes (the run's first was, a moment
                     # ago): one withdrawn meanwhile is not sent; an expired lease ends the run.
                     if place:
-                        changed_at = _leased_now(checking, [reminder_id], lease)
+                        changed_at = _still_leased(self.engine, [reminder_id], lease)
                         if reminder_id not in changed_at:
                             if lease <= _wall_clock():
                                 break
@@ -236,24 +235,15 @@ def _still_leased(
 ) -> dict[int, dt.datetime]:
     """When each reminder's inspection last changed, for those still unsent, in the record and
     under this unexpired lease (the others are left out)."""
-    with engine.connect() as connection:
-        return _leased_now(connection, reminder_ids, lease)
-
-
-def _leased_now(
-    connection: Connection, reminder_ids: list[int], lease: dt.datetime
-) -> dict[int, dt.datetime]:
-    """`_still_leased` on the caller's connection (one from the pool a mail cost more)."""
     if lease <= _wall_clock():
         return {}  # expired (a machine suspended mid-batch): another sweep may hold them
-    try:
+    with engine.connect() as connection:
         if len(reminder_ids) == 1:  # each mail of a run: no list for SQLAlchemy to expand
             found = connection.execute(_ONE_STILL_LEASED, {"id": reminder_ids[0], "lease": lease})
         else:
-            found = connection.execute(_STILL_LEASED, {"ids": reminder_ids, "lease": lease})
+            params = {"reminder_ids": reminder_ids, "lease": lease}
+            found = connection.execute(_STILL_LEASED, params)
         return {reminder_id: changed for reminder_id, changed in found if reminder_id is not None}
-    finally:
-        connection.rollback()  # ends its transaction: the next check reads the record afresh
 
 
 def _release_leases(engine: Engine, reminder_ids: list[int], lease: dt.datetime) -> None:
@@ -269,7 +259,7 @@ _LEASED = (
     .join(Reminder, col(Reminder.milestone_id) == Milestone.id)
     .where(*UNSENT, col(Reminder.lease_until) == bindparam("lease"))
 )
-_STILL_LEASED = _LEASED.where(col(Reminder.id).in_(bindparam("ids", expanding=True)))
+_STILL_LEASED = _LEASED.where(col(Reminder.id).in_(bindparam("reminder_ids", expanding=True)))
 _ONE_STILL_LEASED = _LEASED.where(col(Reminder.id) == bindparam("id"))
 _FREE_AFTER = (
     select(col(Reminder.id))
