@@ -39,8 +39,10 @@ leases and each mail's lease check, a report's dates and sample, a document's kn
 version, the signer; the sweep reads a due milestone, its inspection and body in one query;
 a date in a mail is formatted once per day and language (babel was 1% of a simulation); then
 (in the run at once only) an .eml's folded headers and Date line are written once per value,
-a run's mails are checked on one connection kept for the run, and a batch of reminders'
-rows is read through statements built once.
+and a batch of reminders' rows is read through statements built once. That run's code also
+checked a run's mails on one connection kept for the run (about 0.15 ms a mail), reverted
+after a review: a connection dropped mid-run failed the delivery, where one from the pool
+per check is pre-pinged and recovers.
 
 Figures, 2026-11-29, a third session (the machine slower again: the loop below took 1.1 s at
 11:30 and 1.27 s at 11:55, 0.67 s the session before), one script at 11:30: this code's

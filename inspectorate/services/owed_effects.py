@@ -80,10 +80,13 @@ def _one(inspection_id: int, stage: Stage, effect: Effect) -> tuple[Any, ...]:
 def mark_done(
     session: Session, *, inspection_id: int, stage: Stage, effect: Effect, now: dt.datetime
 ) -> bool:
-    """Mark the effect done (a no-op when it was not owed or is done already)."""
+    """Mark the effect done (a no-op when it was not owed or is done already).
+
+    Through the connection, not the ORM: an OwedEffect object this session held would keep
+    its old `done_at` (no caller holds one when it marks: each marks in a session of its own).
+    """
     if session.autoflush:
         session.flush()
-    # Core, not the ORM's UPDATE: no owed effect is held as an object when it is marked.
     params = {"of_inspection": inspection_id, "of_stage": stage.value, "of_effect": effect.value}
     result = session.connection().execute(_MARK_DONE, {**params, "at": utc(now)})
     return bool(result.rowcount)
