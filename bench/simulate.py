@@ -19,8 +19,8 @@ Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection 
 1.2 s the issue measured.
 
 Figures, 2026-11-29, a fourth session. One script at 15:00 of `BENCH_BEFORE=<5c93e6e>
-BENCH_SIZES=1000` (the third session's last code, then this session's code at d2e0f0b):
-5c93e6e "433.5 s (423.9 s CPU here), 0.433 s per inspection"; d2e0f0b "365.4 s (356.2 s CPU
+BENCH_SIZES=1000` (the third session's last code, then this session's code at 70a296a):
+5c93e6e "433.5 s (423.9 s CPU here), 0.433 s per inspection"; 70a296a "365.4 s (356.2 s CPU
 here), 0.365 s per inspection (870 days, 33901 messages)", "1.2x fewer seconds per
 inspection", "3.3x fewer (goal 10x: NOT met)"; the machine's speed moved under it (the loop
 below took 1.28 s just before the script and 0.80 s just after it), so that 1.2x may flatter
