@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Executable, bindparam, inspect
+from sqlalchemy import CursorResult, Executable, bindparam, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Update
@@ -44,10 +44,21 @@ def plain_rows(
     Changes the session holds are flushed first, as its own queries would (unless autoflush
     is off).
     """
+    # Rows unpack and index as tuples do.
+    return cast(Sequence[tuple[Any, ...]], run_on_connection(session, statement, params).all())
+
+
+def run_on_connection(
+    session: Session, statement: Executable, params: Mapping[str, object]
+) -> CursorResult[Any]:
+    """Run a Core statement built once on the session's connection, in its transaction.
+
+    Changes the session holds are flushed first, as its own queries would (unless autoflush
+    is off); objects it holds are not updated by what the statement changes.
+    """
     if session.autoflush:
         session.flush()
-    # Rows unpack and index as tuples do.
-    return cast(Sequence[tuple[Any, ...]], session.connection().execute(statement, params).all())
+    return session.connection().execute(statement, params)
 
 
 def update_held_row(
@@ -57,9 +68,7 @@ def update_held_row(
     matched nothing. On a match `row` holds the record as it now stands, as a refresh would
     leave it, without reading it again.
     """
-    if session.autoflush:
-        session.flush()
-    found = session.connection().execute(statement, params).first()
+    found = run_on_connection(session, statement, params).first()
     if found is None:
         return False
     for key, value in zip(_column_keys(type(row)), found, strict=True):

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import OwedEffect
-from inspectorate.adapters.rows import plain_rows
+from inspectorate.adapters.rows import plain_rows, run_on_connection
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.stage_effects import Effect, effects_of
 
@@ -85,10 +85,8 @@ def mark_done(
     Through the connection, not the ORM: an OwedEffect object this session held would keep
     its old `done_at` (no caller holds one when it marks: each marks in a session of its own).
     """
-    if session.autoflush:
-        session.flush()
     params = {"of_inspection": inspection_id, "of_stage": stage.value, "of_effect": effect.value}
-    result = session.connection().execute(_MARK_DONE, {**params, "at": utc(now)})
+    result = run_on_connection(session, _MARK_DONE, {**params, "at": utc(now)})
     return bool(result.rowcount)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Reminder
+from inspectorate.adapters.rows import run_on_connection
 
 
 def claim_reminder(
@@ -52,11 +53,10 @@ def insert_unless_present(
     """
     dialect = session.get_bind().dialect.name
     if not portable and dialect in ("postgresql", "sqlite"):
-        if session.autoflush:
-            session.flush()
         # rowcount is -1 under RETURNING (which SQLAlchemy adds for the key): ask for the id.
-        inserted = session.connection().execute(_INSERT_UNLESS_PRESENT[dialect], values)
-        return inserted.first() is not None
+        return (
+            run_on_connection(session, _INSERT_UNLESS_PRESENT[dialect], values).first() is not None
+        )
     try:
         with session.begin_nested():
             session.execute(sa_insert(Reminder).values(**values))
