@@ -21,12 +21,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal
 
 from tasks.prefect_template import seed_home
 
@@ -110,10 +112,28 @@ def _stale(state: ServerState, home: Path) -> str | None:
     return None
 
 
+def _reply(state: ServerState) -> Literal["yes", "busy", "no"]:
+    """Whether the port answers as that Prefect server, is too busy to reply, or neither.
+
+    Busy: it took the request but sent nothing back within two seconds. On loopback a port
+    nobody listens on refuses at once, and another program answers at once; only a listener
+    slow to reply is taken for a server under load.
+    """
+    try:
+        with urllib.request.urlopen(f"{state.url}/admin/version", timeout=2.0) as response:
+            answer = response.read().decode() if response.status == 200 else ""
+    except TimeoutError:
+        return "busy"
+    except urllib.error.URLError as error:
+        return "busy" if isinstance(error.reason, TimeoutError) else "no"
+    except (OSError, ValueError):
+        return "no"
+    return "yes" if answer.strip().strip('"') == state.version else "no"
+
+
 def _answers(state: ServerState) -> bool:
     """Whether the server's port answers as that Prefect server, within one request."""
-    answer = _get(f"{state.url}/admin/version")
-    return answer is not None and answer.strip().strip('"') == state.version
+    return _reply(state) == "yes"
 
 
 def problem(state: ServerState, home: Path) -> str | None:
@@ -130,12 +150,14 @@ def _reusable(state: ServerState, home: Path) -> bool:
 
     A server just started by another command, or busy, can take longer than one request
     to answer on a loaded machine; replacing it then would kill it under that command.
+    Where the pid cannot be told to be ours (no /proc), a port that is busy is waited for.
     """
     if _stale(state, home) is not None:
         return False
-    if _answers(state):
+    reply = _reply(state)
+    if reply == "yes":
         return True
-    if not is_our_server(state):  # or no /proc to tell: only a server of ours is waited for
+    if reply == "no" and not is_our_server(state):
         return False
     deadline = time.monotonic() + ANSWER_SECONDS
     while not _answers(state):

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -171,6 +172,42 @@ def test_a_server_that_answers_is_reused_where_proc_cannot_say_whose_it_is(
     monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
     assert prefect_server._reusable(first, home)
     assert servers_of(home) == {first.pid}
+
+
+def test_a_busy_server_is_waited_for_where_proc_cannot_say_whose_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    ensure_server()
+    first = running(home)
+    monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
+    # Frozen past one request's timeout: the port takes the request but does not reply.
+    os.killpg(first.pid, signal.SIGSTOP)
+    thaw = threading.Timer(5.0, os.killpg, (first.pid, signal.SIGCONT))
+    thaw.start()
+    try:
+        assert prefect_server._reusable(first, home)
+    finally:
+        thaw.cancel()
+        os.killpg(first.pid, signal.SIGCONT)
+    assert servers_of(home) == {first.pid}
+
+
+def test_a_port_nobody_listens_on_is_not_waited_for_where_proc_cannot_say(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    # A live pid (this process) that may not be told from a server: nothing listens there.
+    state = ServerState(os.getpid(), port, time.time(), str(home), running_version())
+    monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
+
+    def no_waiting(_seconds: float) -> None:
+        raise AssertionError("waited for a port nobody listens on")
+
+    monkeypatch.setattr(prefect_server.time, "sleep", no_waiting)
+    assert not prefect_server._reusable(state, home)
 
 
 def running_version() -> str:
