@@ -9,14 +9,18 @@ whose CCI team capacity and hours budget grow with the number of bodies (nothing
 changes). Prints wall seconds, this process's CPU seconds and seconds per inspection at each
 size, and the ratio of each size's seconds per inspection to the first size's, measured in
 the same run (the baseline). With BENCH_BEFORE=DIR (a checkout of earlier code, e.g.
-`git archive 90bc7ca | tar -x -C DIR`), that code's own bench is run at the first size too,
-and each size is compared with it.
+`git archive ef25645 | tar -x -C DIR`), that code's own bench is run at the first size at the
+same time (one on each core, its own Prefect home), and each size is compared with it.
 
 Sizes: BENCH_SIZES (default 20,158). PREFECT_HOME is best a folder of the bench's own, so
 no other command stops the local server under it.
 
 Goal (issue 17): at 1,000 inspections at least 10x fewer seconds per inspection than the
-1.2 s the issue measured.
+1.2 s the issue measured. That 1.224 s was ef25645's own bench, on 2 cores shared with other
+work (load average 3-8); this machine's speed moves by 3x and more between hours (a
+pure-Python loop, `sum(i*i for i in range(10**7))`, has taken 0.36 s and 1.29 s on different
+days), so the figure against 1.2 s says as much about the hour as about the code. The fair
+test is `BENCH_BEFORE=<ef25645> BENCH_SIZES=1000`: both codes at once, the same machine.
 
 Figures, 2026-11-29, a fourth session. One script at 15:00 of `BENCH_BEFORE=<5c93e6e>
 BENCH_SIZES=1000` (the third session's last code, then this session's code at 70a296a):
@@ -130,6 +134,7 @@ questions and half each inspection's steps, each a few tenths of a millisecond.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -138,7 +143,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,21 +188,63 @@ def _without_before(env: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in env.items() if key != "BENCH_BEFORE"}
 
 
-def before(tree: Path, size: int) -> float:
-    """Seconds per inspection of the earlier code's own bench at `size` (run now)."""
-    done = subprocess.run(
+@contextmanager
+def earlier_code_at_once(tree: Path, size: int) -> Iterator[Callable[[], float]]:
+    """Run the earlier code's own bench at `size` while the block runs; yield its result.
+
+    At once, one process on each core, so both see the machine as it is that quarter hour
+    (its speed has moved by 3x between hours here). The earlier bench gets a Prefect home of
+    its own, whose server is stopped afterwards: the two runs share nothing but the machine.
+    """
+    home = Path(tempfile.mkdtemp(prefix="bench-before-prefect-"))
+    env = {**_without_before(os.environ), "BENCH_SIZES": str(size), "PREFECT_HOME": str(home)}
+    # Without BENCH_BEFORE: an earlier bench that knows it would run itself again, and so on.
+    process = subprocess.Popen(
         [sys.executable, str(tree / "bench" / "simulate.py")],
         cwd=tree,
-        # Without BENCH_BEFORE: an earlier bench that knows it would run itself again, and so on.
-        env={**_without_before(os.environ), "BENCH_SIZES": str(size)},
-        capture_output=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=True,
     )
-    print(done.stdout, end="", flush=True)
-    found = re.search(r"([\d.]+) s per inspection", done.stdout)
-    assert found is not None, done.stdout
-    return float(found[1])
+    output: list[str] = []
+
+    def seconds_per_inspection() -> float:
+        output.append(process.communicate()[0])
+        if process.returncode != 0:
+            raise RuntimeError(f"the earlier code's bench failed:\n{output[0]}")
+        found = re.search(r"([\d.]+) s per inspection", output[0])
+        assert found is not None, output[0]
+        return float(found[1])
+
+    try:
+        yield seconds_per_inspection
+    finally:
+        if process.poll() is None and not output:
+            process.kill()
+            process.wait()
+        _stop_server_of(home)
+        shutil.rmtree(home, ignore_errors=True)
+        if output:
+            print("the earlier code's bench, run at the same time:")
+            print(output[0], end="", flush=True)
+
+
+def _stop_server_of(home: Path) -> None:
+    """Stop the local Prefect server the earlier code's bench started in `home`, if any."""
+    from tasks.prefect_server import read_state, stop_server
+
+    if read_state(home) is None:
+        return
+    saved = os.environ.get("PREFECT_HOME")
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        stop_server()
+    finally:
+        if saved is None:
+            os.environ.pop("PREFECT_HOME", None)
+        else:
+            os.environ["PREFECT_HOME"] = saved
 
 
 def simulate_sizes() -> list[tuple[int, int, float, float, SimulationReport]]:
@@ -224,9 +272,12 @@ def simulate_sizes() -> list[tuple[int, int, float, float, SimulationReport]]:
 def main() -> None:
     """Simulate each size and print seconds, seconds per inspection and the ratios."""
     earlier = os.environ.get("BENCH_BEFORE")
-    with stopping_a_server_it_starts():  # the earlier code's bench's too: same PREFECT_HOME
-        baseline_before = before(Path(earlier), SIZES[0]) if earlier else None
+    with stopping_a_server_it_starts(), contextlib.ExitStack() as stack:
+        before = (
+            stack.enter_context(earlier_code_at_once(Path(earlier), SIZES[0])) if earlier else None
+        )
         rows = simulate_sizes()
+        baseline_before = before() if before is not None else None
     print(f"simulating CCI {START} to {UNTIL} through Prefect (one flow, the sweep each morning)")
     for _size, planned, seconds, cpu, report in rows:
         print(
@@ -243,14 +294,16 @@ def main() -> None:
     for _size, planned, seconds, _cpu, _report in rows:
         each = seconds / planned
         if baseline_before is not None:
+            ratio = baseline_before / each
             print(
-                f"  {planned} inspections vs the earlier code at {rows[0][1]} (same run): "
-                f"{baseline_before / each:.1f}x fewer seconds per inspection"
+                f"  {planned} inspections vs the earlier code at {rows[0][1]} (same run, at "
+                f"the same time): {ratio:.1f}x fewer seconds per inspection"
             )
         verdict = "met" if ISSUE_SECONDS / each >= 10 else "NOT met"
         print(
             f"  {planned} inspections vs the issue's {ISSUE_SECONDS} s: "
-            f"{ISSUE_SECONDS / each:.1f}x fewer (goal 10x: {verdict})"
+            f"{ISSUE_SECONDS / each:.1f}x fewer (goal 10x: {verdict} at this machine's "
+            "speed now; with BENCH_BEFORE=<ef25645> the line above is the fair test)"
         )
 
 
