@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/lifecycle.py
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/smtp.py
 
 # Server mode (README "Running at scale"): a Prefect server on PostgreSQL, process workers,
 # deployments and automations. Override any of these on the command line, e.g.

@@ -15,7 +15,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from inspectorate.adapters.mail import Attachment, Message
-from inspectorate.adapters.notify import OutboxMailer, SmtpMailer, mailer_from_settings
+from inspectorate.adapters.notify import (
+    OutboxMailer,
+    SmtpMailer,
+    connection_kept,
+    mailer_from_settings,
+)
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.errors import DeliveryError
 from inspectorate.domain.lifecycle import Stage
@@ -53,9 +58,11 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], bytes]] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address of each mail's connection
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.peers.append(session.peer)
         return "250 OK"
 
 
@@ -220,6 +227,59 @@ def test_smtp_carries_attachments(smtp_server: tuple[Inbox, int]) -> None:
     assert [p.get_content() for p in parsed.iter_attachments()] == [LETTER.data]
 
 
+def test_smtp_sends_a_kept_connections_mails_over_one_connection(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+    with connection_kept(mailer):
+        for n in range(3):
+            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+    mailer.send(MESSAGE)  # after the block: a connection of its own again
+    assert len(inbox.received) == 4
+    assert len(set(inbox.peers[:3])) == 1
+    assert inbox.peers[3] != inbox.peers[0]
+
+
+def test_smtp_replaces_a_kept_connection_the_server_closed() -> None:
+    inbox, port = Inbox(), _free_port()
+    first = Controller(inbox, hostname="127.0.0.1", port=port)
+    first.start()
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+    with connection_kept(mailer):
+        try:
+            mailer.send(MESSAGE)
+        finally:
+            first.stop()  # the kept connection is gone under the client, as after a restart
+        again = Controller(inbox, hostname="127.0.0.1", port=port)
+        again.start()
+        try:
+            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-again"}))
+        finally:
+            again.stop()
+    assert len(inbox.received) == 2
+    assert inbox.peers[0] != inbox.peers[1]
+
+
+def test_smtp_replaces_a_kept_connection_the_server_no_longer_takes_mail_on(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+    refusing = ["421 too many mails on this connection"]
+
+    async def handle_NOOP(server: Any, session: Any, envelope: Any, arg: str) -> str:  # noqa: N802
+        return refusing.pop() if refusing else "250 OK"
+
+    inbox.handle_NOOP = handle_NOOP  # type: ignore[attr-defined]
+    with connection_kept(mailer):
+        for n in range(3):
+            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+    assert len(inbox.received) == 3
+    assert inbox.peers[0] != inbox.peers[1]  # the refused NOOP: a new connection
+    assert inbox.peers[1] == inbox.peers[2]
+
+
 def test_smtp_refusal_becomes_delivery_error() -> None:
     mailer = SmtpMailer(
         Settings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_timeout_seconds=2)
@@ -239,6 +299,7 @@ def test_settings_choose_smtp_when_a_host_is_set(
     now = announce_with_letter("2013-12-02")
     assert delivery.deliver(now=now) == 1
     assert len(inbox.received) == 2  # the chief officer's mail and the team's
+    assert len(set(inbox.peers)) == 1  # a delivery's mails share one connection
     to_body = [mail for mail in inbox.received if mail[1][0].startswith("chief-officer@")]
     parsed = email.message_from_bytes(to_body[0][2], policy=policy.default)
     assert (

@@ -6,6 +6,8 @@ import os
 import smtplib
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Protocol
 
@@ -75,6 +77,8 @@ class SmtpMailer:
             )
         self.host: str = settings.smtp_host
         self.settings = settings
+        self._keeping = False
+        self._kept: smtplib.SMTP | None = None
 
     def tls_context(self) -> ssl.SSLContext:
         """A client context that verifies the server (system CAs, or the configured CA file)."""
@@ -87,22 +91,19 @@ class SmtpMailer:
             ) from exc
 
     def send(self, message: Message) -> str:
-        """Hand the message to the SMTP server."""
+        """Hand the message to the SMTP server (over the kept connection, in `connection_kept`)."""
         s = self.settings
-        context = self.tls_context()
         try:
-            if s.smtp_ssl:
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
-                )
-            else:
-                client = smtplib.SMTP(self.host, s.smtp_port, timeout=s.smtp_timeout_seconds)
-            with client:
-                if not s.smtp_ssl:
-                    self._secure(client, context)
-                if s.smtp_username:
-                    client.login(s.smtp_username, s.smtp_password or "")
+            client = self._still_open() or self._connect()
+            try:
                 client.send_message(message.as_email())
+            except BaseException:
+                _close(client, polite=False)
+                raise
+            if self._keeping:
+                self._kept = client
+            else:
+                _close(client)
         except DeliveryError:
             raise
         except ssl.SSLCertVerificationError as exc:
@@ -116,6 +117,56 @@ class SmtpMailer:
                 f"SMTP {self.host}:{s.smtp_port} refused {message.key}: {exc}"
             ) from exc
         return f"smtp://{self.host}:{s.smtp_port}"
+
+    @contextmanager
+    def connection_kept(self) -> Iterator[None]:
+        """Within the block, send every mail over one connection, closed at its end.
+
+        A delivery's mails then pay for one connection, TLS handshake and login, not one
+        each. Before each reuse a NOOP checks the server still takes mail: one it closed
+        (an idle timeout, a limit of mails a connection) is replaced before anything is sent.
+        """
+        self._keeping = True
+        try:
+            yield
+        finally:
+            self._keeping = False
+            kept, self._kept = self._kept, None
+            if kept is not None:
+                _close(kept)
+
+    def _still_open(self) -> smtplib.SMTP | None:
+        """The kept connection if the server still answers on it (else it is dropped)."""
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return None
+        try:
+            if kept.noop()[0] == 250:
+                return kept
+        except (OSError, smtplib.SMTPException):
+            pass
+        _close(kept, polite=False)
+        return None
+
+    def _connect(self) -> smtplib.SMTP:
+        """A new connection, secured and logged in as configured."""
+        s = self.settings
+        context = self.tls_context()
+        if s.smtp_ssl:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
+            )
+        else:
+            client = smtplib.SMTP(self.host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+        try:
+            if not s.smtp_ssl:
+                self._secure(client, context)
+            if s.smtp_username:
+                client.login(s.smtp_username, s.smtp_password or "")
+        except BaseException:
+            _close(client, polite=False)
+            raise
+        return client
 
     def _secure(self, client: smtplib.SMTP, context: ssl.SSLContext) -> None:
         """Upgrade with STARTTLS when asked or when a login follows; never log in in clear."""
@@ -137,6 +188,23 @@ class SmtpMailer:
                 "(INSPECTORATE_SMTP_SSL=true, port 465) or a server that offers STARTTLS; "
                 "for a relay on loopback only, set INSPECTORATE_SMTP_ALLOW_PLAINTEXT_AUTH=true"
             )
+
+
+def _close(client: smtplib.SMTP, *, polite: bool = True) -> None:
+    """Say QUIT (when `polite`) and close; a server already gone is closed all the same."""
+    try:
+        if polite:
+            client.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        client.close()
+
+
+def connection_kept(mailer: Mailer) -> AbstractContextManager[None]:
+    """A block in which the mailer keeps one connection for its mails (if it has any)."""
+    keep = getattr(mailer, "connection_kept", None)
+    return keep() if keep is not None else nullcontext()
 
 
 def mailer_from_settings(settings: Settings) -> Mailer:

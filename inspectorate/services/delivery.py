@@ -7,13 +7,13 @@ each is checked to be still unsent and under that lease just before it is sent (
 withdraws unsent reminders). Through SMTP each is recorded as sent in its own transaction: a
 sweep that dies after handing a message over but before recording it leaves the lease to
 expire, and the next sweep sends that one again (at-least-once only in that window;
-Message-IDs are stable). The outbox overwrites a mail written again, so there a run of up to
-`RUN` reminders is written, then recorded together (a crash writes its files again, never a
-second copy). A reminder for two kinds of reader is two mails, each recorded as it goes: a
-failure of the second never sends the first again. A notice whose document is not written
-yet is left unsent (the next delivery tries again); a reminder for a day before
-`withhold_before` is withheld: marked, audited, never sent (a late announcement excepted: it
-asks for a decision that is still needed).
+Message-IDs are stable); one connection and login serve the whole delivery. The outbox overwrites a
+mail written again, so there a run of up to `RUN` reminders is written, then recorded
+together (a crash writes its files again, never a second copy). A reminder for two kinds of
+reader is two mails, each recorded as it goes: a failure of the second never sends the first
+again. A notice whose document is not written yet is left unsent (the next delivery tries
+again); a reminder for a day before `withhold_before` is withheld: marked, audited, never
+sent (a late announcement excepted: it asks for a decision that is still needed).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import session_scope, utc
 from inspectorate.adapters.models import Inspection, Milestone, Reminder
-from inspectorate.adapters.notify import Mailer, mailer_from_settings
+from inspectorate.adapters.notify import Mailer, connection_kept, mailer_from_settings
 from inspectorate.adapters.settings import Settings, get_settings
 from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.services import context
@@ -74,7 +74,15 @@ def deliver_pending_reminders(
     # they are recorded together: a crash re-sends that run, which only writes the same files
     # again. Any other (SMTP) records each reminder before the next goes.
     sending = Sending(engine, mailer, now, programmes, settings)
-    run_length = RUN if sending.overwrites else 1
+    with connection_kept(mailer):  # through SMTP: one connection for the whole delivery
+        _send_every_batch(engine, sending, report, RUN if sending.overwrites else 1)
+    return report
+
+
+def _send_every_batch(
+    engine: Engine, sending: Sending, report: DeliveryReport, run_length: int
+) -> None:
+    """Lease, read and send reminders a batch at a time until none is left unsent and free."""
     after = 0
     while (batch := _take_leases(engine, after=after, limit=LEASE_BATCH)) is not None:
         leased, lease, after = batch
@@ -101,7 +109,6 @@ def deliver_pending_reminders(
             except BaseException:
                 _release_leases(engine, leased[place:], lease)
                 raise
-    return report
 
 
 @dataclass
