@@ -143,6 +143,19 @@ def test_two_commands_at_once_start_one_server(home: Path) -> None:
     assert not servers_of(home)
 
 
+@contextlib.contextmanager
+def frozen_for(pid: int, seconds: float) -> Iterator[None]:
+    """Stop the server's process group for `seconds` (or until the block ends), then go on."""
+    os.killpg(pid, signal.SIGSTOP)
+    thaw = threading.Timer(seconds, os.killpg, (pid, signal.SIGCONT))
+    thaw.start()
+    try:
+        yield
+    finally:
+        thaw.cancel()
+        os.killpg(pid, signal.SIGCONT)
+
+
 def test_a_live_server_slow_to_answer_is_waited_for_not_replaced(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,46 +163,24 @@ def test_a_live_server_slow_to_answer_is_waited_for_not_replaced(
     url = ensure_server()
     first = running(home)
     # Frozen for longer than one request's timeout (2 s): as a loaded machine can make it.
-    os.killpg(first.pid, signal.SIGSTOP)
-    thaw = threading.Timer(6.0, os.killpg, (first.pid, signal.SIGCONT))
-    thaw.start()
-    try:
+    with frozen_for(first.pid, 6.0):
         assert ensure_server() == url
-    finally:
-        thaw.cancel()
-        os.killpg(first.pid, signal.SIGCONT)
     assert running(home) == first
     assert servers_of(home) == {first.pid}
 
 
-def test_a_server_that_answers_is_reused_where_proc_cannot_say_whose_it_is(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("frozen", [0.0, 5.0], ids=["answering", "too-busy-to-reply"])
+def test_a_server_answering_or_busy_is_reused_where_proc_cannot_say_whose_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch, frozen: float
 ) -> None:
     monkeypatch.setenv("PREFECT_HOME", str(home))
     ensure_server()
     first = running(home)
     # As on a system without /proc (or with hidepid): the server cannot be told to be ours.
     monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
-    assert prefect_server._reusable(first, home)
-    assert servers_of(home) == {first.pid}
-
-
-def test_a_busy_server_is_waited_for_where_proc_cannot_say_whose_it_is(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PREFECT_HOME", str(home))
-    ensure_server()
-    first = running(home)
-    monkeypatch.setattr(prefect_server, "is_our_server", lambda _state: False)
-    # Frozen past one request's timeout: the port takes the request but does not reply.
-    os.killpg(first.pid, signal.SIGSTOP)
-    thaw = threading.Timer(5.0, os.killpg, (first.pid, signal.SIGCONT))
-    thaw.start()
-    try:
+    # Frozen past one request's timeout, the port takes the request but does not reply.
+    with frozen_for(first.pid, frozen) if frozen else contextlib.nullcontext():
         assert prefect_server._reusable(first, home)
-    finally:
-        thaw.cancel()
-        os.killpg(first.pid, signal.SIGCONT)
     assert servers_of(home) == {first.pid}
 
 
