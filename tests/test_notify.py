@@ -14,6 +14,7 @@ import pendulum
 import pytest
 from aiosmtpd.controller import Controller
 
+from inspectorate.adapters import notify
 from inspectorate.adapters.mail import Attachment, Message
 from inspectorate.adapters.notify import (
     OutboxMailer,
@@ -278,6 +279,82 @@ def test_smtp_replaces_a_kept_connection_the_server_no_longer_takes_mail_on(
     assert len(inbox.received) == 3
     assert inbox.peers[0] != inbox.peers[1]  # the refused NOOP: a new connection
     assert inbox.peers[1] == inbox.peers[2]
+
+
+class Limited(Inbox):
+    """A server that takes `limit` mails a connection, then refuses MAIL FROM with `refusal`."""
+
+    def __init__(self, limit: int, refusal: str) -> None:
+        super().__init__()
+        self.limit, self.refusal = limit, refusal
+        self.senders: list[tuple[str, int]] = []  # the peer of every MAIL FROM, refused or not
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        self.senders.append(session.peer)
+        if self.peers.count(session.peer) >= self.limit:
+            return self.refusal
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def limited_server(limit: int, refusal: str) -> tuple[Limited, Controller, SmtpMailer]:
+    """A started server with a limit of mails a connection, and a mailer for it."""
+    inbox, port = Limited(limit, refusal), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return inbox, controller, SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+
+
+def test_smtp_sends_again_on_a_new_connection_what_a_kept_one_refused_for_now() -> None:
+    inbox, controller, mailer = limited_server(3, "421 4.7.0 too many mails on this connection")
+    try:
+        with connection_kept(mailer):
+            for n in range(10):
+                mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+    finally:
+        controller.stop()
+    assert len(inbox.received) == 10
+    assert [inbox.peers.count(peer) for peer in dict.fromkeys(inbox.peers)] == [3, 3, 3, 1]
+
+
+def test_smtp_does_not_send_again_what_a_kept_connection_refused_for_good() -> None:
+    inbox, controller, mailer = limited_server(1, "550 5.7.1 sender not allowed")
+    try:
+        with connection_kept(mailer), pytest.raises(DeliveryError, match="550"):
+            for n in range(2):
+                mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+    finally:
+        controller.stop()
+    assert len(inbox.received) == 1
+    assert len(inbox.senders) == 2  # the refused MAIL FROM was not tried again
+
+
+def test_smtp_opens_a_new_connection_after_its_share_of_mails(
+    smtp_server: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, port = smtp_server
+    monkeypatch.setattr(notify, "MAILS_A_CONNECTION", 2)
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+    with connection_kept(mailer):
+        for n in range(5):
+            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+    assert [inbox.peers.count(peer) for peer in dict.fromkeys(inbox.peers)] == [2, 2, 1]
+
+
+def test_smtp_counts_a_mail_sent_when_the_server_answers_quit_oddly(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+
+    async def handle_QUIT(server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        return "421 shutting down"
+
+    inbox.handle_QUIT = handle_QUIT  # type: ignore[attr-defined]
+    # The server took the mail: sending it again (as a failure here would) sends it twice.
+    assert SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port)).send(MESSAGE)
+    assert len(inbox.received) == 1
 
 
 def test_smtp_refusal_becomes_delivery_error() -> None:

@@ -15,6 +15,9 @@ from inspectorate.adapters.mail import Message
 from inspectorate.adapters.settings import Settings
 from inspectorate.domain.errors import ConfigError, DeliveryError
 
+MAILS_A_CONNECTION = 100  # under the limits servers set (Exim's default is 1,000)
+NOOP_SECONDS = 5.0  # how long a kept connection may take to answer before it is replaced
+
 
 class Mailer(Protocol):
     """Anything that can deliver a Message; returns where it went."""
@@ -79,6 +82,7 @@ class SmtpMailer:
         self.settings = settings
         self._keeping = False
         self._kept: smtplib.SMTP | None = None
+        self._mails_on_kept = 0
 
     def tls_context(self) -> ssl.SSLContext:
         """A client context that verifies the server (system CAs, or the configured CA file)."""
@@ -93,17 +97,28 @@ class SmtpMailer:
     def send(self, message: Message) -> str:
         """Hand the message to the SMTP server (over the kept connection, in `connection_kept`)."""
         s = self.settings
+        mail = message.as_email()  # before a connection is taken: one that cannot be built
         try:
-            client = self._still_open() or self._connect()
+            reused = self._still_open()
+            client = reused or self._connect()
             try:
-                client.send_message(message.as_email())
+                client.send_message(mail)
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused) as exc:
+                _close(client, polite=False)
+                if reused is None or not _refused_for_now(exc):
+                    raise
+                # Refused before DATA on a reused connection (a server's limit of mails a
+                # connection, or its idle timeout): nothing went, so once more on a new one.
+                client = self._connect()
+                try:
+                    client.send_message(mail)
+                except BaseException:
+                    _close(client, polite=False)
+                    raise
             except BaseException:
                 _close(client, polite=False)
                 raise
-            if self._keeping:
-                self._kept = client
-            else:
-                _close(client)
+            self._done_with(client, reused=client is reused)
         except DeliveryError:
             raise
         except ssl.SSLCertVerificationError as exc:
@@ -120,11 +135,12 @@ class SmtpMailer:
 
     @contextmanager
     def connection_kept(self) -> Iterator[None]:
-        """Within the block, send every mail over one connection, closed at its end.
+        """Within the block, send mails over one connection (a new one every hundred mails).
 
         A delivery's mails then pay for one connection, TLS handshake and login, not one
-        each. Before each reuse a NOOP checks the server still takes mail: one it closed
-        (an idle timeout, a limit of mails a connection) is replaced before anything is sent.
+        each. Before each reuse a NOOP checks the server still answers; a mail refused
+        before DATA on a reused connection goes once more on a new one. One delivery at a
+        time: a mailer with a kept connection is not shared between threads.
         """
         self._keeping = True
         try:
@@ -135,16 +151,31 @@ class SmtpMailer:
             if kept is not None:
                 _close(kept)
 
+    def _done_with(self, client: smtplib.SMTP, *, reused: bool) -> None:
+        """Keep the connection for the next mail (within `connection_kept`), or close it."""
+        self._mails_on_kept = self._mails_on_kept + 1 if reused else 1
+        if self._keeping and self._mails_on_kept < MAILS_A_CONNECTION:
+            self._kept = client
+        else:
+            _close(client)
+
     def _still_open(self) -> smtplib.SMTP | None:
-        """The kept connection if the server still answers on it (else it is dropped)."""
+        """The kept connection if the server still answers on it (else it is closed)."""
         kept, self._kept = self._kept, None
-        if kept is None:
+        if kept is None or kept.sock is None:
             return None
         try:
-            if kept.noop()[0] == 250:
+            # A connection dropped silently (a firewall) should not cost the full timeout.
+            kept.sock.settimeout(min(NOOP_SECONDS, self.settings.smtp_timeout_seconds))
+            alive = kept.noop()[0] == 250
+            if alive and kept.sock is not None:
+                kept.sock.settimeout(self.settings.smtp_timeout_seconds)
                 return kept
         except (OSError, smtplib.SMTPException):
             pass
+        except BaseException:
+            _close(kept, polite=False)
+            raise
         _close(kept, polite=False)
         return None
 
@@ -199,6 +230,13 @@ def _close(client: smtplib.SMTP, *, polite: bool = True) -> None:
         pass
     finally:
         client.close()
+
+
+def _refused_for_now(refusal: smtplib.SMTPSenderRefused | smtplib.SMTPRecipientsRefused) -> bool:
+    """Whether the server refused the sender, or every recipient, with a temporary (4xx) code."""
+    if isinstance(refusal, smtplib.SMTPSenderRefused):
+        return 400 <= refusal.smtp_code < 500
+    return all(400 <= code < 500 for code, _ in refusal.recipients.values())
 
 
 def connection_kept(mailer: Mailer) -> AbstractContextManager[None]:
