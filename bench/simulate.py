@@ -219,19 +219,21 @@ def earlier_code_at_once(tree: Path, size: int) -> Iterator[Callable[[], float]]
     """
     home = Path(tempfile.mkdtemp(prefix="bench-before-prefect-"))
     env = {**_without_before(os.environ), "BENCH_SIZES": str(size), "PREFECT_HOME": str(home)}
-    # Without BENCH_BEFORE: an earlier bench that knows it would run itself again, and so on.
-    process = subprocess.Popen(
-        [sys.executable, str(tree / "bench" / "simulate.py")],
-        cwd=tree,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = home / "bench.log"  # a file, not a pipe: a pipe nobody reads yet could fill up
+    with log.open("w") as printed:
+        # Without BENCH_BEFORE: an earlier bench that knows it would run itself again, and so on.
+        process = subprocess.Popen(
+            [sys.executable, str(tree / "bench" / "simulate.py")],
+            cwd=tree,
+            env=env,
+            stdout=printed,
+            stderr=subprocess.STDOUT,
+        )
     output: list[str] = []
 
     def seconds_per_inspection() -> float:
-        output.append(process.communicate()[0])
+        process.wait()
+        output.append(log.read_text())
         if process.returncode != 0:
             raise RuntimeError(f"the earlier code's bench failed:\n{output[0]}")
         found = re.search(r"([\d.]+) s per inspection", output[0])

@@ -7,7 +7,7 @@ each is checked to be still unsent and under that lease just before it is sent (
 withdraws unsent reminders). Through SMTP each is recorded as sent in its own transaction: a
 sweep that dies after handing a message over but before recording it leaves the lease to
 expire, and the next sweep sends that one again (at-least-once only in that window;
-Message-IDs are stable); one connection and login serve the whole delivery. The outbox overwrites a
+Message-IDs are stable); one connection and login serve a hundred mails. The outbox overwrites a
 mail written again, so there a run of up to `RUN` reminders is written, then recorded
 together (a crash writes its files again, never a second copy). A reminder for two kinds of
 reader is two mails, each recorded as it goes: a failure of the second never sends the first
@@ -74,7 +74,7 @@ def deliver_pending_reminders(
     # they are recorded together: a crash re-sends that run, which only writes the same files
     # again. Any other (SMTP) records each reminder before the next goes.
     sending = Sending(engine, mailer, now, programmes, settings)
-    with connection_kept(mailer):  # through SMTP: one connection for the whole delivery
+    with connection_kept(mailer):  # through SMTP: one connection for a hundred mails
         _send_every_batch(engine, sending, report, RUN if sending.overwrites else 1)
     return report
 
