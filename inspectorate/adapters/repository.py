@@ -35,21 +35,25 @@ def record_audit(
     from_state: str | None = None,
     to_state: str | None = None,
     why: str = "",
-) -> AuditEvent:
-    """Add one audit event to the current transaction."""
-    event = AuditEvent(
-        at=utc(at),
+) -> None:
+    """Record one audit event in the session's transaction (it commits or rolls back with it).
+
+    Inserted at once on the session's connection, not added as an object for the ORM's unit
+    of work: some thirty-five an inspection, each an object's bookkeeping and flush of its
+    own before. Nothing else refers to an audit row, so the session need not flush first.
+    """
+    row = audit_row(
+        at=at,
         actor=actor,
         entity=entity,
         entity_id=entity_id,
-        action=action,
         inspection_id=inspection_id,
+        action=action,
         from_state=from_state,
         to_state=to_state,
         why=why,
     )
-    session.add(event)
-    return event
+    session.connection().execute(_INSERT_AUDIT, row)
 
 
 _INSERT_AUDIT = insert(AuditEvent)
