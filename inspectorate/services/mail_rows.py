@@ -11,6 +11,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme, Reminder
+from inspectorate.adapters.rows import plain_rows
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,11 @@ class MailRows:
 def load_mail_rows(session: Session, reminder_ids: Sequence[int]) -> dict[int, MailRows]:
     """Read the rows of the reminders `reminder_ids` (at most a few hundred) in three queries."""
     found = session.exec(_ROWS, params={"ids": list(reminder_ids)}).all()
-    codes = dict(session.exec(_CODES).all())
+    # Plain rows, not the ORM's: only the values are wanted.
+    codes: dict[int, str] = dict(plain_rows(session, _CODES, {}))
     dates: dict[int, dict[str, dt.date]] = defaultdict(dict)
     inspections = list({inspection.id for _r, _m, inspection, _b in found})
-    for inspection_id, kind, due_on in session.exec(_DATES, params={"ids": inspections}):
+    for inspection_id, kind, due_on in plain_rows(session, _DATES, {"ids": inspections}):
         dates[inspection_id][kind] = due_on
     rows = {}
     for reminder, milestone, inspection, body in found:

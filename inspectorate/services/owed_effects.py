@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
@@ -39,17 +39,17 @@ def owe_effects(
     owed = list(effects_of(stage, server_mode=server_mode))
     params = {"inspection_id": inspection_id, "stage": stage.value}
     known = {effect for (effect,) in plain_rows(session, _KNOWN, params)}
-    for effect in owed:
-        if effect.value not in known:
-            session.add(
-                OwedEffect(
-                    inspection_id=inspection_id,
-                    stage=stage.value,
-                    effect=effect.value,
-                    owed_at=utc(now),
-                )
-            )
+    new = [
+        {**params, "effect": effect.value, "owed_at": utc(now)}
+        for effect in owed
+        if effect.value not in known
+    ]
+    if new:  # inserted at once, in the stage's transaction: no object for the unit of work
+        session.connection().execute(_OWE, new)
     return owed
+
+
+_OWE = insert(OwedEffect)  # built once: most stages owe something
 
 
 def still_owed(session: Session, *, inspection_id: int | None = None) -> list[Owed]:
