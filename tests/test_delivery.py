@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.mail import Message
 from inspectorate.adapters.models import AuditEvent, Inspection, Reminder
+from inspectorate.adapters.notify import Handed
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.documents import DocumentKind
 from inspectorate.domain.errors import DeliveryError
@@ -136,6 +137,25 @@ def test_a_failure_between_two_readers_mails_never_sends_the_first_again(
     with Session(context.engine()) as session:
         (sent,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
     assert "body: chief-officer@" in sent.why and "staff: inspection-team@" in sent.why
+
+
+def test_recipients_the_mail_server_refused_are_named_in_the_audit_trail(database: str) -> None:
+    class PartlyRefusing(RecordingMailer):
+        def send(self, message: Message) -> str:
+            super().send(message)
+            if message.to[0].startswith("inspection-team@"):
+                return Handed("smtp://relay:25", {message.to[0]: (550, b"5.1.1 no such user")})
+            return Handed("smtp://relay:25", {})
+
+    inspection_id = schedule()
+    remind(inspection_id, "fieldwork_start", "lead_5", BOTH, "2014-02-03")
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=PartlyRefusing()) == 1
+    with Session(context.engine()) as session:
+        (sent,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert sent.why.endswith(
+        "; refused by the mail server: "
+        "inspection-team@inspectorate.invalid (550 5.1.1 no such user)"
+    )
 
 
 def test_reminders_for_past_days_are_withheld_and_never_sent(database: str) -> None:

@@ -357,6 +357,27 @@ def test_smtp_counts_a_mail_sent_when_the_server_answers_quit_oddly(
     assert len(inbox.received) == 1
 
 
+def test_smtp_names_the_recipients_it_refused_while_taking_the_mail_for_others(
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+
+    async def handle_RCPT(  # noqa: N802
+        server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("pm@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    inbox.handle_RCPT = handle_RCPT  # type: ignore[attr-defined]
+    where = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port)).send(MESSAGE)
+    assert where == f"smtp://127.0.0.1:{port}"
+    assert getattr(where, "refused", None) == ("pm@x.invalid (550 5.1.1 no such user)",)
+    ((_, recipients, _),) = inbox.received
+    assert recipients == ["team@x.invalid"]
+
+
 def test_smtp_refusal_becomes_delivery_error() -> None:
     mailer = SmtpMailer(
         Settings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_timeout_seconds=2)

@@ -6,7 +6,7 @@ import os
 import smtplib
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +17,21 @@ from inspectorate.domain.errors import ConfigError, DeliveryError
 
 MAILS_A_CONNECTION = 100  # under the limits servers set (Exim's default is 1,000)
 NOOP_SECONDS = 5.0  # how long a kept connection may take to answer before it is replaced
+
+
+class Handed(str):
+    """Where a mail went, and the recipients the server refused as it took it for the rest."""
+
+    refused: tuple[str, ...]
+
+    def __new__(cls, where: str, refused: Mapping[str, tuple[int, bytes]]) -> Handed:
+        """`where`, carrying each refused address with the server's code and reason."""
+        handed = super().__new__(cls, where)
+        handed.refused = tuple(
+            f"{address} ({code} {reason.decode(errors='replace')})"
+            for address, (code, reason) in refused.items()
+        )
+        return handed
 
 
 class Mailer(Protocol):
@@ -102,7 +117,7 @@ class SmtpMailer:
             reused = self._still_open()
             client = reused or self._connect()
             try:
-                client.send_message(mail)
+                refused = client.send_message(mail)
             except (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused) as exc:
                 _close(client, polite=False)
                 if reused is None or not _refused_for_now(exc):
@@ -111,7 +126,7 @@ class SmtpMailer:
                 # connection, or its idle timeout): nothing went, so once more on a new one.
                 client = self._connect()
                 try:
-                    client.send_message(mail)
+                    refused = client.send_message(mail)
                 except BaseException:
                     _close(client, polite=False)
                     raise
@@ -131,7 +146,7 @@ class SmtpMailer:
             raise DeliveryError(
                 f"SMTP {self.host}:{s.smtp_port} refused {message.key}: {exc}"
             ) from exc
-        return f"smtp://{self.host}:{s.smtp_port}"
+        return Handed(f"smtp://{self.host}:{s.smtp_port}", refused)
 
     @contextmanager
     def connection_kept(self) -> Iterator[None]:

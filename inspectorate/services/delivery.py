@@ -168,16 +168,19 @@ class Sending:
             _release_leases(self.engine, [reminder.id], lease)
             return None
         done = parts_done(reminder.message_path) if len(prepared.mails) > 1 else {}
+        refused: list[str] = []  # recipients the server refused while taking the mail for others
         for mail in prepared.mails:
             if mail.audience in done:
                 continue  # sent before a failure of the next part; never twice
-            done[mail.audience] = self.mailer.send(mail.message)
+            done[mail.audience] = where = self.mailer.send(mail.message)
+            refused += getattr(where, "refused", ())
             if len(done) < len(prepared.mails):  # after the last part, the record says it
                 _record_progress(self.engine, reminder.id, parts_path(done))
         location = next(iter(done.values())) if len(done) == 1 else parts_path(done)
         to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)
-        why = f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}"
-        return Sent(reminder.id, location or None, milestone.inspection_id, why)
+        refusals = f"; refused by the mail server: {', '.join(refused)}" if refused else ""
+        why = f"{reminder.kind} for {milestone.kind} to {to or 'nobody (no recipient)'}{refusals}"
+        return Sent(reminder.id, str(location) or None, milestone.inspection_id, why)
 
     def _record_sent(self, sent: list[Sent], lease: dt.datetime) -> int:
         """Record the run's mails in one transaction; how many reminders were marked sent."""
