@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from inspectorate.adapters.models import AuditEvent, Inspection, Milestone
-from inspectorate.adapters.repository import transition_inspection
+from inspectorate.adapters.repository import record_audit, transition_inspection
 from inspectorate.domain.errors import (
     InvalidTransition,
     NoticeTooShort,
@@ -222,3 +222,19 @@ def test_fieldwork_cannot_be_recorded_before_it_begins(database: str) -> None:
         now=morning("2014-02-14", 17),
     )
     assert status_of(inspection_id) == "fieldwork_complete"
+
+
+def test_an_audit_reason_longer_than_its_column_is_cut_not_refused(database: str) -> None:
+    with context.unit_of_work() as session:
+        record_audit(
+            session,
+            at=morning("2014-01-06"),
+            actor="t",
+            entity="reminder",
+            entity_id=1,
+            action="sent",
+            why="to: " + "a-long-refusal " * 200,
+        )
+    with context.reading() as session:
+        (event,) = session.exec(select(AuditEvent).where(AuditEvent.action == "sent")).all()
+    assert len(event.why) == 2000 and event.why.startswith("to: a-long-refusal")

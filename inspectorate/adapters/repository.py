@@ -57,6 +57,7 @@ def record_audit(
 
 
 _INSERT_AUDIT = insert(AuditEvent)
+_WHY_LENGTH: int = AuditEvent.__table__.c.why.type.length  # type: ignore[attr-defined]
 
 
 def audit_row(
@@ -81,7 +82,7 @@ def audit_row(
         "action": action,
         "from_state": from_state,
         "to_state": to_state,
-        "why": why,
+        "why": why[:_WHY_LENGTH],  # cut, not refused: a mail to many, each refused at length
     }
 
 
