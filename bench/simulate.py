@@ -187,6 +187,7 @@ from planner import youth_offending_teams  # noqa: E402
 import tasks  # noqa: E402,F401  (Prefect's offline defaults before prefect is imported)
 from inspectorate.services.demo import prepare_simulation  # noqa: E402
 from inspectorate.services.rehearsal import SimulationReport  # noqa: E402
+from tasks.prefect_server import stop_server  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "20,158").split(",")]
 START, UNTIL = pendulum.date(2009, 4, 1), pendulum.date(2013, 6, 30)
@@ -254,28 +255,11 @@ def earlier_code_at_once(tree: Path, size: int) -> Iterator[Callable[[], float]]
         if process.poll() is None and not output:
             process.kill()
             process.wait()
-        _stop_server_of(home)
+        stop_server(home)  # the earlier code's bench started it there and leaves it running
         shutil.rmtree(home, ignore_errors=True)
         if output:
             print("the earlier code's bench, run at the same time:")
             print(output[0], end="", flush=True)
-
-
-def _stop_server_of(home: Path) -> None:
-    """Stop the local Prefect server the earlier code's bench started in `home`, if any."""
-    from tasks.prefect_server import read_state, stop_server
-
-    if read_state(home) is None:
-        return
-    saved = os.environ.get("PREFECT_HOME")
-    os.environ["PREFECT_HOME"] = str(home)
-    try:
-        stop_server()
-    finally:
-        if saved is None:
-            os.environ.pop("PREFECT_HOME", None)
-        else:
-            os.environ["PREFECT_HOME"] = saved
 
 
 def simulate_sizes() -> list[tuple[int, int, float, float, SimulationReport]]:

@@ -263,9 +263,9 @@ def _terminate(state: ServerState, grace: float = 20.0) -> bool:
     return True
 
 
-def stop_server() -> tuple[ServerState | None, bool]:
-    """Stop the local server; return its state (None if none recorded) and if it ran."""
-    home = prefect_home()
+def stop_server(home: Path | None = None) -> tuple[ServerState | None, bool]:
+    """Stop the local server (of `home`, else PREFECT_HOME's); its state and if it ran."""
+    home = home or prefect_home()
     with _locked(home):
         state = read_state(home)
         if state is None:

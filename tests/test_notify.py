@@ -228,14 +228,19 @@ def test_smtp_carries_attachments(smtp_server: tuple[Inbox, int]) -> None:
     assert [p.get_content() for p in parsed.iter_attachments()] == [LETTER.data]
 
 
+def send_numbered(mailer: SmtpMailer, count: int) -> None:
+    """Send `count` copies of MESSAGE, each under a key of its own."""
+    for n in range(count):
+        mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+
+
 def test_smtp_sends_a_kept_connections_mails_over_one_connection(
     smtp_server: tuple[Inbox, int],
 ) -> None:
     inbox, port = smtp_server
     mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
     with connection_kept(mailer):
-        for n in range(3):
-            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+        send_numbered(mailer, 3)
     mailer.send(MESSAGE)  # after the block: a connection of its own again
     assert len(inbox.received) == 4
     assert len(set(inbox.peers[:3])) == 1
@@ -274,8 +279,7 @@ def test_smtp_replaces_a_kept_connection_the_server_no_longer_takes_mail_on(
 
     inbox.handle_NOOP = handle_NOOP  # type: ignore[attr-defined]
     with connection_kept(mailer):
-        for n in range(3):
-            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+        send_numbered(mailer, 3)
     assert len(inbox.received) == 3
     assert inbox.peers[0] != inbox.peers[1]  # the refused NOOP: a new connection
     assert inbox.peers[1] == inbox.peers[2]
@@ -311,8 +315,7 @@ def test_smtp_sends_again_on_a_new_connection_what_a_kept_one_refused_for_now() 
     inbox, controller, mailer = limited_server(3, "421 4.7.0 too many mails on this connection")
     try:
         with connection_kept(mailer):
-            for n in range(10):
-                mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+            send_numbered(mailer, 10)
     finally:
         controller.stop()
     assert len(inbox.received) == 10
@@ -323,8 +326,7 @@ def test_smtp_does_not_send_again_what_a_kept_connection_refused_for_good() -> N
     inbox, controller, mailer = limited_server(1, "550 5.7.1 sender not allowed")
     try:
         with connection_kept(mailer), pytest.raises(DeliveryError, match="550"):
-            for n in range(2):
-                mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+            send_numbered(mailer, 2)
     finally:
         controller.stop()
     assert len(inbox.received) == 1
@@ -338,8 +340,7 @@ def test_smtp_opens_a_new_connection_after_its_share_of_mails(
     monkeypatch.setattr(notify, "MAILS_A_CONNECTION", 2)
     mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
     with connection_kept(mailer):
-        for n in range(5):
-            mailer.send(Message(**{**MESSAGE.__dict__, "key": f"{MESSAGE.key}-{n}"}))
+        send_numbered(mailer, 5)
     assert [inbox.peers.count(peer) for peer in dict.fromkeys(inbox.peers)] == [2, 2, 1]
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import AuditEvent, Body, Inspection, Milestone, Programme
-from inspectorate.adapters.rows import returning_all, row_by_id, update_held_row
+from inspectorate.adapters.rows import insert_now, returning_all, row_by_id, update_held_row
 from inspectorate.domain.errors import (
     InvalidTransition,
     NoticeTooShort,
@@ -38,9 +38,8 @@ def record_audit(
 ) -> None:
     """Record one audit event in the session's transaction (it commits or rolls back with it).
 
-    Inserted at once on the session's connection, not added as an object for the ORM's unit
-    of work: some thirty-five an inspection, each an object's bookkeeping and flush of its
-    own before. Nothing else refers to an audit row, so the session need not flush first.
+    Inserted at once (`rows.insert_now`), not added as an object for the ORM's unit of work:
+    some thirty-five an inspection, each an object's bookkeeping and flush of its own before.
     """
     row = audit_row(
         at=at,
@@ -53,7 +52,7 @@ def record_audit(
         to_state=to_state,
         why=why,
     )
-    session.connection().execute(_INSERT_AUDIT, row)
+    insert_now(session, _INSERT_AUDIT, row)
 
 
 _INSERT_AUDIT = insert(AuditEvent)

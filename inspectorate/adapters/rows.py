@@ -61,6 +61,20 @@ def run_on_connection(
     return session.connection().execute(statement, params)
 
 
+def insert_now(
+    session: Session,
+    statement: Executable,
+    values: Mapping[str, object] | Sequence[Mapping[str, object]],
+) -> None:
+    """Run an INSERT built once on the session's connection, in its transaction, unflushed.
+
+    For rows nothing the session holds refers to, and that refer only to stored rows (audit
+    events, owed effects): they skip the ORM's unit of work, and pending changes are flushed
+    when they would have been.
+    """
+    session.connection().execute(statement, values)
+
+
 def update_held_row(
     session: Session, row: SQLModel, statement: Update, params: Mapping[str, object]
 ) -> bool:

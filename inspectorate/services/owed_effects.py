@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import OwedEffect
-from inspectorate.adapters.rows import plain_rows, run_on_connection
+from inspectorate.adapters.rows import insert_now, plain_rows, run_on_connection
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.stage_effects import Effect, effects_of
 
@@ -44,8 +44,8 @@ def owe_effects(
         for effect in owed
         if effect.value not in known
     ]
-    if new:  # inserted at once, in the stage's transaction: no object for the unit of work
-        session.connection().execute(_OWE, new)
+    if new:  # in the stage's transaction, without an object for the unit of work
+        insert_now(session, _OWE, new)
     return owed
 
 
