@@ -139,6 +139,21 @@ def test_a_failure_between_two_readers_mails_never_sends_the_first_again(
     assert "body: chief-officer@" in sent.why and "staff: inspection-team@" in sent.why
 
 
+def test_a_failure_between_two_readers_outbox_mails_writes_both_again_as_one_copy_each(
+    database: str,
+) -> None:
+    inspection_id = schedule()
+    reminder = remind(inspection_id, "fieldwork_start", "lead_5", BOTH, "2014-02-03")
+    failing = RecordingMailer(fail_on=(2,), overwrites=True)
+    with pytest.raises(DeliveryError):
+        delivery.deliver(now=morning("2014-02-03"), mailer=failing)
+    assert reminder_row(reminder).message_path is None  # no progress kept: it overwrites
+    retrying = RecordingMailer(overwrites=True)
+    assert delivery.deliver(now=morning("2014-02-03"), mailer=retrying) == 1
+    assert [m.key for m in retrying.sent][:1] == [m.key for m in failing.sent]  # same file
+    assert len(retrying.sent) == 2 and sent_audits() == [reminder]
+
+
 def test_recipients_the_mail_server_refused_are_named_in_the_audit_trail(database: str) -> None:
     class PartlyRefusing(RecordingMailer):
         def send(self, message: Message) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from inspectorate.adapters.models import Judgement, SampledCase, Score
 from inspectorate.adapters.repository import record_audit
@@ -198,10 +199,25 @@ def store_scores(
 
 def headline_scores(session: Session, *, inspection_id: int) -> dict[str, float]:
     """Return the stored headline scores of an inspection."""
-    rows = session.exec(
-        select(Score).where(Score.inspection_id == inspection_id, Score.level == "headline")
-    ).all()
-    return {r.key: float(r.score) for r in rows if r.score is not None}
+    rows = _scores_at_level(session, inspection_id, "headline")
+    return {key: float(score) for key, _s, _a, score, _r in rows if score is not None}
+
+
+def criterion_counts(session: Session, *, inspection_id: int) -> dict[str, tuple[int, int]]:
+    """Return each criterion's stored (sufficient, applicable) counts."""
+    rows = _scores_at_level(session, inspection_id, "criterion")
+    return {key: (sufficient or 0, applicable or 0) for key, sufficient, applicable, *_ in rows}
+
+
+def stored_ratings(session: Session, *, inspection_id: int) -> dict[str, str]:
+    """Return each criterion's stored rating ('' where none was given)."""
+    rows = _scores_at_level(session, inspection_id, "rating")
+    return {key: rating or "" for key, *_, rating in rows}
+
+
+def _scores_at_level(session: Session, inspection_id: int, level: str) -> Sequence[tuple[Any, ...]]:
+    """(key, sufficient, applicable, score, rating) of each stored score at `level`."""
+    return plain_rows(session, _SCORES_AT_LEVEL, {"inspection_id": inspection_id, "level": level})
 
 
 def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, Any] | None:
@@ -210,21 +226,38 @@ def stored_score_summary(session: Session, *, inspection_id: int) -> dict[str, A
     Shaped like `inspectorate score --json` (rounded alike) as far as a report needs;
     None if not scored.
     """
-    rows = session.exec(select(Score).where(Score.inspection_id == inspection_id)).all()
+    rows = plain_rows(session, _SCORES, {"inspection_id": inspection_id})
     if not rows:
         return None
     summary: dict[str, Any] = {"questions": {}, "criteria": {}, "headline": {}, "ratings": {}}
-    for r in rows:
-        if r.level == "question":
-            summary["questions"][r.key] = {
-                "sufficient": r.sufficient,
-                "applicable": r.applicable,
-                "score": round(r.score or 0.0, 1),
+    for level, key, sufficient, applicable, score, rating in rows:
+        if level == "question":
+            summary["questions"][key] = {
+                "sufficient": sufficient,
+                "applicable": applicable,
+                "score": round(score or 0.0, 1),
             }
-        elif r.level == "criterion" and r.score is not None:
-            summary["criteria"][r.key] = round(r.score, 1)
-        elif r.level == "headline" and r.score is not None:
-            summary["headline"][r.key] = round(r.score, 1)
-        elif r.level == "rating":
-            summary["ratings"][r.key] = r.rating
+        elif level == "criterion" and score is not None:
+            summary["criteria"][key] = round(score, 1)
+        elif level == "headline" and score is not None:
+            summary["headline"][key] = round(score, 1)
+        elif level == "rating":
+            summary["ratings"][key] = rating
     return summary
+
+
+# Built once, read as plain rows: a report, a sign-off and a comparison each read them.
+_SCORE_COLUMNS = (col(Score.key), col(Score.sufficient), col(Score.applicable), col(Score.score))
+_SCORES = (
+    sqlalchemy.select(col(Score.level), *_SCORE_COLUMNS, col(Score.rating))
+    .where(col(Score.inspection_id) == sqlalchemy.bindparam("inspection_id"))
+    .order_by(col(Score.id))
+)
+_SCORES_AT_LEVEL = (
+    sqlalchemy.select(*_SCORE_COLUMNS, col(Score.rating))
+    .where(
+        col(Score.inspection_id) == sqlalchemy.bindparam("inspection_id"),
+        col(Score.level) == sqlalchemy.bindparam("level"),
+    )
+    .order_by(col(Score.id))
+)

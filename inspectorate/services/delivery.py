@@ -174,7 +174,9 @@ class Sending:
                 continue  # sent before a failure of the next part; never twice
             done[mail.audience] = where = self.mailer.send(mail.message)
             refused += getattr(where, "refused", ())
-            if len(done) < len(prepared.mails):  # after the last part, the record says it
+            # Kept for all parts but the last (the record says that one), unless the mailer
+            # overwrites: an outbox's part written again replaces itself, never doubles.
+            if len(done) < len(prepared.mails) and not self.overwrites:
                 _record_progress(self.engine, reminder.id, parts_path(done))
         location = next(iter(done.values())) if len(done) == 1 else parts_path(done)
         to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)

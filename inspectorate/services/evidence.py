@@ -10,17 +10,18 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from inspectorate.adapters.casework import (
+    criterion_counts,
     judgements_of,
     sample_of,
     store_judgements,
     store_sample,
     store_scores,
+    stored_ratings,
 )
 from inspectorate.adapters.fieldwork import read_judgements
-from inspectorate.adapters.models import Score
 from inspectorate.adapters.repository import get_inspection
 from inspectorate.adapters.settings import get_settings
 from inspectorate.domain.comparison import Change, CriterionCount, compare
@@ -145,12 +146,7 @@ def stored_scores(
         raise InvalidTransition(
             f"inspection {inspection_id} has not been scored yet; score its fieldwork first"
         )
-    ratings = {
-        r.key: r.rating or ""
-        for r in session.exec(
-            select(Score).where(Score.inspection_id == inspection_id, Score.level == "rating")
-        )
-    }
+    ratings = stored_ratings(session, inspection_id=inspection_id)
     framework = framework_of(session, inspection_id=inspection_id)
     return score(judgements, framework, ratings).as_json(publication=publication)
 
@@ -192,10 +188,8 @@ def reinspection_decision(session: Session, *, inspection_id: int) -> Decision |
 
 
 def _criterion_counts(session: Session, inspection_id: int) -> dict[str, CriterionCount]:
-    rows = session.exec(
-        select(Score).where(Score.inspection_id == inspection_id, Score.level == "criterion")
-    ).all()
-    return {r.key: CriterionCount(r.sufficient or 0, r.applicable or 0) for r in rows}
+    counts = criterion_counts(session, inspection_id=inspection_id)
+    return {key: CriterionCount(*pair) for key, pair in counts.items()}
 
 
 def compare_with_original(session: Session, *, inspection_id: int) -> tuple[int, list[Change]]:
