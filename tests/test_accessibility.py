@@ -8,6 +8,7 @@ journeys are then done with the keyboard alone.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -43,7 +44,8 @@ def settled(page: Any) -> None:
     the style sheet arrives measures an unstyled page (every link a small, crowded target).
     """
     page.wait_for_load_state("load")
-    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+    # Not wait_for_function: its later polls use eval, which the site's CSP refuses.
+    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
 
 
 def slow_network(page: Any) -> None:

@@ -47,6 +47,9 @@ def site(sqlite_database: str, tmp_path: Path) -> Iterator[tuple[str, BoardRecor
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    if not server.started:
+        server.should_exit = True
+        pytest.fail(f"the dashboard did not start on port {port} within 30 s")
     try:
         yield f"http://127.0.0.1:{port}", record
     finally:

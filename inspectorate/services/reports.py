@@ -112,12 +112,18 @@ def stored_text(
     session: Session, *, inspection_id: int, framework: Framework | None = None
 ) -> dict[str, Any]:
     """Return the team's stored text, checked against the framework (empty when none was given)."""
-    row = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id)).first()
-    if row is None:
+    found = plain_rows(session, _STORED_TEXT, {"inspection_id": inspection_id})
+    if not found:
         return {}
     framework = framework or evidence.framework_of(session, inspection_id=inspection_id)
     where = f"the team's text stored for inspection {inspection_id} (store a corrected one)"
-    return parse_editable(row.text, where, outcome_ids_of(framework))
+    return parse_editable(found[0][0], where, outcome_ids_of(framework))
+
+
+# Built once: every report written reads it.
+_STORED_TEXT = select(col(ReportText.text)).where(
+    col(ReportText.inspection_id) == bindparam("inspection_id")
+)
 
 
 def programme_aggregate(session: Session, inspection: Inspection) -> tuple[dict[str, float], int]:
