@@ -185,6 +185,8 @@ def _refuse_a_past_plan(start: dt.date, intended: list[plan_scheduling.Intended]
 
 
 def _what_scheduling_does(intended: plan_scheduling.Intended) -> str:
+    if intended.other_week and intended.in_record is not None:
+        return f"in the record, fieldwork from {intended.in_record.isoformat()}"
     if intended.already_scheduled:
         return "already in the record"
     return "[yellow]new, late notice[/]" if intended.announcement_past else "new"
@@ -208,6 +210,7 @@ def _show_dry_run(
                             "fieldwork_start": i.fieldwork_start.isoformat(),
                             "announcement": i.announcement.isoformat(),
                             "already_scheduled": i.already_scheduled,
+                            "in_record": i.in_record.isoformat() if i.in_record else None,
                             "announcement_past": i.announcement_past,
                         }
                         for i in intended
@@ -229,9 +232,11 @@ def _show_dry_run(
     console.print(table)
     for body, reason in plan.unplaced:
         console.print(f"[yellow]not placed:[/] {body.name}: {reason}")
+    elsewhere = sum(i.other_week for i in intended)
     console.print(
         f"Would schedule {len(new)} new inspections; {len(intended) - len(new)} already in the "
-        "record are left unchanged."
+        "record are left unchanged"
+        + (f" ({elsewhere} in other weeks than planned)." if elsewhere else ".")
     )
     if past:
         console.print(

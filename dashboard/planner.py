@@ -125,6 +125,7 @@ def _page(
                 "intended": intended,
                 "new": sum(not i.already_scheduled for i in intended),
                 "late": sum(i.announcement_past for i in intended),
+                "elsewhere": sum(i.other_week for i in intended),
                 "budget": definition.planning.hours_budget_per_year
                 if definition.planning
                 else None,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pendulum
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from inspectorate.adapters import clock
 from inspectorate.adapters.models import Inspection
-from inspectorate.services import context
+from inspectorate.services import context, scheduling
 from tests.test_cli import run
 
 PAST_PLAN = ["programme", "plan", "iaow", "--start", "2013-04-01"]
@@ -96,3 +97,36 @@ def test_a_plan_from_today_on_is_scheduled_without_yes(
     )
     assert code == 0, err
     assert inspections() > 0 and f"Scheduled {inspections()} new inspections" in out
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_an_inspection_moved_since_the_plan_is_left_where_it_is_when_the_plan_runs_again(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = ["programme", "plan", "iaow", "--start", "2013-11-25"]
+    code, _, err = run([*plan, "--schedule"], capsys, monkeypatch)
+    assert code == 0, err
+    planned = inspections()
+    with Session(context.engine()) as session:
+        last = session.exec(select(Inspection).order_by(col(Inspection.id).desc())).first()
+    assert last is not None and last.id is not None
+    moved_to = last.fieldwork_start + dt.timedelta(days=7)
+    context.run(
+        scheduling.reschedule,
+        inspection_id=last.id,
+        fieldwork_start=moved_to,
+        why="the body asked",
+        actor="manager",
+    )
+    code, out, _ = run([*plan, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
+    assert all(r["already_scheduled"] for r in rows)
+    (moved,) = [r for r in rows if r["in_record"] != r["fieldwork_start"]]
+    assert moved["in_record"] == moved_to.isoformat()
+    code, out, _ = run([*plan, "--schedule", "--dry-run"], capsys, monkeypatch)
+    assert f"in the record, fieldwork from {moved_to.isoformat()}" in out
+    assert "Would schedule 0 new inspections" in out and "(1 in other weeks than planned)" in out
+    code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)  # refused before
+    assert code == 0, err
+    assert f"Scheduled 0 new inspections in the record ({planned} were there already)" in out
+    assert inspections() == planned

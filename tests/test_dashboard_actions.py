@@ -315,12 +315,28 @@ def test_a_plan_the_record_refuses_is_scheduled_not_at_all_and_says_why(
     form = {"start-day": "1", "start-month": "4", "start-year": "2013", "late": "yes"}
     refused = app_client.post("/programmes/iaow/plan", data={**form, "csrf": csrf})
     assert refused.status_code == 400 and 'class="error-summary"' in refused.text
+    # Cumbria's own inspection this cycle is left where it is; another in the week of 10
+    # March 2014 leaves no team free for the plan's placement there.
     assert (
-        "Cumbria already has IAOW inspection" in refused.text
+        "the week of 10 March 2014 already has 1 inspection(s) in fieldwork" in refused.text
+        and "choose a week with a team free" in refused.text
         and 'href="#start-day"' in refused.text
     )
     assert 'id="late" name="late" type="checkbox" value="yes" checked' in refused.text
     assert len(inspections_of("Cheshire")) == 0
+
+
+def test_the_plan_preview_names_an_inspection_already_in_the_record_at_another_week(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    form = {"start-day": "1", "start-month": "4", "start-year": "2013"}
+    preview = app_client.get("/programmes/iaow/plan", params=form).text
+    (cumbria,) = re.findall(r"<tr><td>[^<]*</td><td>Cumbria</td>.*?</tr>", preview)
+    (in_record,) = [i for i in inspections_of("Cumbria") if i.kind == "inspection"]
+    booked = in_record.fieldwork_start.strftime("%-d %B %Y")
+    assert f"in the record, fieldwork from {booked}" in cumbria
+    assert "(1 in other weeks than planned)" in preview
 
 
 def test_only_the_manager_may_plan(record: BoardRecord, app_client: TestClient) -> None:
