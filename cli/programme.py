@@ -119,6 +119,7 @@ def plan_command(
                 session,
                 programme_code=definition.code,
                 placements=plan.placements,
+                start=day,
                 today=clock.today(),
             )
     if dry_run:
@@ -185,6 +186,9 @@ def _refuse_a_past_plan(start: dt.date, intended: list[plan_scheduling.Intended]
 
 
 def _what_scheduling_does(intended: plan_scheduling.Intended) -> str:
+    if intended.refused:
+        first_line = intended.refused.partition("\n")[0]
+        return f"[red]refused:[/] {first_line}"
     if intended.other_week and intended.in_record is not None:
         return f"in the record, fieldwork from {intended.in_record.isoformat()}"
     if intended.already_scheduled:
@@ -212,6 +216,7 @@ def _show_dry_run(
                             "already_scheduled": i.already_scheduled,
                             "in_record": i.in_record.isoformat() if i.in_record else None,
                             "announcement_past": i.announcement_past,
+                            "refused": i.refused or None,
                         }
                         for i in intended
                     ],
@@ -242,6 +247,11 @@ def _show_dry_run(
         console.print(
             f"[yellow]{past} would have late notice:[/] their announcement date is before today, "
             "so the sweep would hold them."
+        )
+    if refused := sum(bool(i.refused) for i in intended):
+        console.print(
+            f"[red]{refused} would be refused[/] beside what the record holds, so --schedule "
+            "would schedule none: plan from another date, or move the inspections in the way."
         )
     console.print("Dry run: nothing was written.")
 

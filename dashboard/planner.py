@@ -68,7 +68,11 @@ def schedule_plan(
         _, plan, _ = plan_scheduling.plan(programme_code=code, start=start)
         with context.reading() as session:
             intended = plan_scheduling.preview(
-                session, programme_code=code, placements=plan.placements, today=clock.today()
+                session,
+                programme_code=code,
+                placements=plan.placements,
+                start=start,
+                today=clock.today(),
             )
         past = sum(i.announcement_past for i in intended)
         if start < clock.today() and past and late != "yes":
@@ -117,7 +121,11 @@ def _page(
             definition, plan, bodies = plan_scheduling.plan(programme_code=code, start=start)
             with context.reading() as session:
                 intended = plan_scheduling.preview(
-                    session, programme_code=code, placements=plan.placements, today=clock.today()
+                    session,
+                    programme_code=code,
+                    placements=plan.placements,
+                    start=start,
+                    today=clock.today(),
                 )
             preview = {
                 "plan": plan,
@@ -126,6 +134,8 @@ def _page(
                 "new": sum(not i.already_scheduled for i in intended),
                 "late": sum(i.announcement_past for i in intended),
                 "elsewhere": sum(i.other_week for i in intended),
+                "refused": sum(bool(i.refused) for i in intended),
+                "why": [readable_dates(i.refused.partition("\n")[0]) for i in intended],
                 "budget": definition.planning.hours_budget_per_year
                 if definition.planning
                 else None,

@@ -130,3 +130,59 @@ def test_an_inspection_moved_since_the_plan_is_left_where_it_is_when_the_plan_ru
     assert code == 0, err
     assert f"Scheduled 0 new inspections in the record ({planned} were there already)" in out
     assert inspections() == planned
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_plan_refused_beside_an_inspection_booked_by_hand_says_which_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context.run(
+        scheduling.schedule,
+        body_name="Cumbria",
+        programme_code="iaow",
+        fieldwork_start=dt.date(2014, 3, 10),
+        actor="manager",
+    )
+    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
+    (cumbria,) = [r for r in rows if r["body"] == "Cumbria"]
+    assert cumbria["in_record"] == "2014-03-10" and cumbria["refused"] is None
+    (refused,) = [r for r in rows if r["refused"]]
+    assert refused["fieldwork_start"] == "2014-03-10" and not refused["already_scheduled"]
+    assert "(1: Cumbria) and the team capacity is 1" in refused["refused"]
+    code, out, _ = run([*PAST_PLAN, "--dry-run"], capsys, monkeypatch)
+    assert "refused: the week of 2014-03-10" in out
+    assert "1 would be refused beside what the record holds" in out
+    code, out, err = run([*PAST_PLAN, "--schedule", "--yes"], capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err and out == ""
+    assert f"{refused['body']} from 2014-03-10: the week of 2014-03-10" in err
+    assert "1 of its 19 new inspections would be refused (nothing was scheduled)" in err
+    assert inspections() == 1
+
+
+@pytest.mark.usefixtures("sqlite_database")
+def test_an_inspection_moved_into_the_next_cycle_is_not_planned_again_in_the_plans_years(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.set_clock(clock.VirtualClock(pendulum.datetime(2010, 1, 4, 9, tz=clock.LONDON)))
+    plan = ["programme", "plan", "omi2", "--start", "2010-04-01"]
+    code, _, err = run([*plan, "--schedule"], capsys, monkeypatch)
+    assert code == 0, err
+    planned = inspections()
+    with Session(context.engine()) as session:
+        west_mercia = session.exec(
+            select(Inspection).where(Inspection.fieldwork_start == dt.date(2012, 3, 5))
+        ).one()
+    assert west_mercia.id is not None
+    context.run(  # from the 2009-12 cycle into the 2012-15 one, both in the plan's years
+        scheduling.reschedule,
+        inspection_id=west_mercia.id,
+        fieldwork_start=dt.date(2012, 4, 23),
+        why="the body asked",
+        actor="manager",
+    )
+    code, out, _ = run([*plan, "--schedule", "--dry-run"], capsys, monkeypatch)
+    assert "in the record, fieldwork from 2012-04-23" in out
+    code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)
+    assert code == 0 and f"Scheduled 0 new inspections in the record ({planned} were" in out
+    assert inspections() == planned

@@ -316,13 +316,17 @@ def test_a_plan_the_record_refuses_is_scheduled_not_at_all_and_says_why(
     refused = app_client.post("/programmes/iaow/plan", data={**form, "csrf": csrf})
     assert refused.status_code == 400 and 'class="error-summary"' in refused.text
     # Cumbria's own inspection this cycle is left where it is; another in the week of 10
-    # March 2014 leaves no team free for the plan's placement there.
-    assert (
-        "the week of 10 March 2014 already has 1 inspection(s) in fieldwork" in refused.text
-        and "choose a week with a team free" in refused.text
-        and 'href="#start-day"' in refused.text
+    # March 2014 leaves no team free for the plan's placement there, which is named.
+    summary = refused.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "the plan cannot be scheduled beside what the record holds" in summary
+    assert re.search(r"[A-Z][a-z]+ from 10 March 2014: the week of 10 March 2014", summary)
+    assert "(nothing was scheduled)" in summary and 'href="#start-day"' in summary
+    # The preview under it marks the placement refused, and offers no button to schedule.
+    assert '<strong class="error">refused: the week of 10 March 2014 already has' in refused.text
+    assert "1 would be refused beside what the record holds" in refused.text
+    assert "Schedule them anyway" not in refused.text and "new inspections</button>" not in (
+        refused.text
     )
-    assert 'id="late" name="late" type="checkbox" value="yes" checked' in refused.text
     assert len(inspections_of("Cheshire")) == 0
 
 

@@ -10,10 +10,10 @@ expire, and the next sweep sends that one again (at-least-once only in that wind
 Message-IDs are stable); one connection and login serve a hundred mails. The outbox overwrites a
 mail written again, so there a run of up to `RUN` reminders is written, then recorded
 together (a crash writes its files again, never a second copy). A reminder for two kinds of
-reader is two mails, each recorded as it goes: a failure of the second never sends the first
-again. A notice whose document is not written yet is left unsent (the next delivery tries
-again); a reminder for a day before `withhold_before` is withheld: marked, audited, never
-sent (a late announcement excepted: it asks for a decision that is still needed).
+reader is two mails; through SMTP each is recorded as it goes, so a failure of the second
+never sends the first again. A notice whose document is not written yet is left unsent (the
+next delivery tries again); a reminder for a day before `withhold_before` is withheld:
+marked, audited, never sent (a late announcement excepted: it asks for a decision).
 """
 
 from __future__ import annotations
@@ -174,9 +174,7 @@ class Sending:
                 continue  # sent before a failure of the next part; never twice
             done[mail.audience] = where = self.mailer.send(mail.message)
             refused += getattr(where, "refused", ())
-            # Kept for all parts but the last (the record says that one), unless the mailer
-            # overwrites: an outbox's part written again replaces itself, never doubles.
-            if len(done) < len(prepared.mails) and not self.overwrites:
+            if len(done) < len(prepared.mails) and not self.overwrites:  # see the docstring
                 _record_progress(self.engine, reminder.id, parts_path(done))
         location = next(iter(done.values())) if len(done) == 1 else parts_path(done)
         to = "; ".join(f"{m.audience}: {', '.join(m.message.to)}" for m in prepared.mails)

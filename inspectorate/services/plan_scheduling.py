@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy
 from sqlmodel import Session, col
@@ -12,10 +15,19 @@ from sqlmodel import Session, col
 from inspectorate.adapters.config_files import load_bodies
 from inspectorate.adapters.models import Body, Inspection, Programme
 from inspectorate.adapters.settings import get_settings
-from inspectorate.domain.date_rules import cycle_of
-from inspectorate.domain.errors import ConfigError
+from inspectorate.domain.calendar import as_date
+from inspectorate.domain.date_rules import (
+    Booked,
+    capacity_window,
+    cycle_of,
+    date_problems,
+    planning_years,
+    refusal,
+)
+from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.lifecycle import Status
 from inspectorate.domain.planning import Placement, Plan, plan_programme
+from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
 from inspectorate.services import context, scheduling
 
@@ -28,9 +40,11 @@ class Intended:
     fieldwork_start: dt.date
     announcement: dt.date
     # Fieldwork start of the body's inspection already in the record for this placement: on
-    # the planned Monday, or another in the same cycle: scheduling leaves it where it is.
+    # the planned Monday, or another in the plan's years or the placement's cycle (moved, or
+    # booked by hand): scheduling leaves it where it is.
     in_record: dt.date | None
     announcement_past: bool  # new, and its announcement date is before the day asked about
+    refused: str = ""  # new, and why the date rules refuse it beside what the record holds
 
     @property
     def already_scheduled(self) -> bool:
@@ -57,40 +71,103 @@ def plan(*, programme_code: str, start: dt.date) -> tuple[ProgrammeDefinition, P
 
 
 def preview(
-    session: Session, *, programme_code: str, placements: Sequence[Placement], today: dt.date
+    session: Session,
+    *,
+    programme_code: str,
+    placements: Sequence[Placement],
+    start: dt.date,
+    today: dt.date,
 ) -> list[Intended]:
-    """What scheduling the placements would do as of `today`, in plan order (reads only).
+    """What scheduling the placements of a plan from `start` would do as of `today`, in plan
+    order (reads only).
 
-    A body with an inspection in the placement's cycle in another week (moved since, or
-    booked by hand) is in the record already: the plan leaves it where it is (the date rules
-    allow one a cycle) and schedules the rest.
+    A body with an inspection in the plan's years or the placement's cycle in another week
+    (moved since, or booked by hand) is in the record already: the plan leaves it where it
+    is and schedules the rest. Each new one is checked against the date rules beside the
+    record's inspections and the plan's new ones before it, as scheduling would check it.
     """
-    in_record = _in_record(session, programme_code, placements)
-    return [
-        Intended(
-            body=p.body.name,
-            fieldwork_start=p.fieldwork_start,
-            announcement=p.announcement,
-            in_record=(found := in_record(p)),
-            announcement_past=found is None and p.announcement < today,
-        )
-        for p in placements
-    ]
-
-
-def _in_record(
-    session: Session, programme_code: str, placements: Sequence[Placement]
-) -> Callable[[Placement], dt.date | None]:
-    """For a placement, the fieldwork start of its body's inspection the record holds: the
-    one on the planned Monday (whatever its status, as `scheduling.schedule` finds it), else
-    the first live original in the same cycle."""
     definition = find_programme(context.programmes(), programme_code)
     rule = definition.planning
-    if not placements or rule is None:
-        return lambda _p: None
-    cycles = [cycle_of(rule, p.fieldwork_start) for p in placements]
-    rows = session.execute(
+    if rule is None:
+        raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
+    if not placements:
+        return []
+    years = planning_years(rule, as_date(start))
+    rows = _inspections_in(session, programme_code, _window(definition, rule, placements, years))
+    held = _originals_by_body(rows)
+    exact = {(_key(name), day) for _, name, day, *_ in rows}
+    # The live ones, in date order (as read), with the plan's new ones added as they come.
+    booked = [
+        Booked(f"{i}: {name}", name, day, _follow_up(kind, parent))
+        for i, name, day, status, kind, parent in rows
+        if Status(status) is not Status.CANCELLED
+    ]
+    days = [b.fieldwork_start for b in booked]
+    intended, cycles = [], {}
+    for p in placements:
+        if p.fieldwork_start not in cycles:
+            cycles[p.fieldwork_start] = cycle_of(rule, p.fieldwork_start)[1:]
+        in_years = (years[0][1], years[-1][2])
+        found = _in_record(p, held, exact, in_years, cycles[p.fieldwork_start])
+        refused = ""
+        if found is None:
+            low, high = capacity_window(definition, p.fieldwork_start)
+            near = booked[bisect_left(days, low) : bisect_right(days, high)]
+            problems = date_problems(
+                definition, p.body, p.fieldwork_start, notice_from=start, others=near
+            )
+            error = refusal(problems)
+            refused = str(error) if error is not None else ""
+            at = bisect_right(days, p.fieldwork_start)
+            days.insert(at, p.fieldwork_start)
+            booked.insert(at, Booked(f"{p.body.name}, planned", p.body.name, p.fieldwork_start))
+        intended.append(
+            Intended(
+                body=p.body.name,
+                fieldwork_start=p.fieldwork_start,
+                announcement=p.announcement,
+                in_record=found,
+                announcement_past=found is None and p.announcement < today,
+                refused=refused,
+            )
+        )
+    return intended
+
+
+def _key(name: str) -> str:
+    """A body's name as `find_body` matches it (any case)."""
+    return name.strip().casefold()
+
+
+def _follow_up(kind: str, parent_id: int | None) -> bool:
+    return parent_id is not None or kind != "inspection"
+
+
+def _window(
+    definition: ProgrammeDefinition,
+    rule: PlanningRule,
+    placements: Sequence[Placement],
+    years: Sequence[tuple[str, dt.date, dt.date]],
+) -> tuple[dt.date, dt.date]:
+    """The fieldwork starts that bear on the plan: its years, its placements' cycles and the
+    weeks that can share a team with them."""
+    lows, highs = [years[0][1]], [years[-1][2]]
+    starts = [p.fieldwork_start for p in placements]
+    for day in (min(starts), max(starts)):
+        _, first, last = cycle_of(rule, day)
+        low, high = capacity_window(definition, day)
+        lows += [first, low]
+        highs += [last, high]
+    return min(lows), max(highs)
+
+
+def _inspections_in(
+    session: Session, programme_code: str, window: tuple[dt.date, dt.date]
+) -> Sequence[tuple[Any, ...]]:
+    """Every inspection of the programme with fieldwork from within `window`, in date order."""
+    found = session.execute(
         sqlalchemy.select(
+            col(Inspection.id),
             col(Body.name),
             col(Inspection.fieldwork_start),
             col(Inspection.status),
@@ -101,28 +178,39 @@ def _in_record(
         .join(Programme, col(Inspection.programme_id) == col(Programme.id))
         .where(
             col(Programme.code) == programme_code,
-            col(Body.name).in_({p.body.name for p in placements}),
-            col(Inspection.fieldwork_start).between(
-                min(first for _, first, _ in cycles), max(last for *_, last in cycles)
-            ),
+            col(Inspection.fieldwork_start).between(*window),
         )
-        .order_by(col(Inspection.fieldwork_start))
+        .order_by(col(Inspection.fieldwork_start), col(Inspection.id))
     ).all()
-    exact = {(body, start) for body, start, *_ in rows}
-    originals = [
-        (body, start)
-        for body, start, status, kind, parent in rows
-        if Status(status) is not Status.CANCELLED and kind == "inspection" and parent is None
-    ]
+    return cast(Sequence[tuple[Any, ...]], found)  # rows unpack as tuples do
 
-    def found(placement: Placement) -> dt.date | None:
-        body, start = placement.body.name, placement.fieldwork_start
-        if (body, start) in exact:
-            return start
-        _, first, last = cycle_of(rule, start)
-        return next((s for b, s in originals if b == body and first <= s <= last), None)
 
-    return found
+def _originals_by_body(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[dt.date]]:
+    """Each body's live original inspections' fieldwork starts, in date order."""
+    held: dict[str, list[dt.date]] = defaultdict(list)
+    for _, name, day, status, kind, parent in rows:
+        if Status(status) is not Status.CANCELLED and not _follow_up(kind, parent):
+            held[_key(name)].append(day)
+    return held
+
+
+def _in_record(
+    placement: Placement,
+    held: dict[str, list[dt.date]],
+    exact: set[tuple[str, dt.date]],
+    years: tuple[dt.date, dt.date],
+    cycle: tuple[dt.date, dt.date],
+) -> dt.date | None:
+    """The fieldwork start of the placement's inspection in the record: on the planned Monday
+    (whatever its status, as `scheduling.schedule` finds it), else the body's first live
+    original in the plan's years or the placement's cycle; None when it is new."""
+    key, day = _key(placement.body.name), placement.fieldwork_start
+    if (key, day) in exact:
+        return day
+    return next(
+        (s for s in held.get(key, ()) if years[0] <= s <= years[1] or cycle[0] <= s <= cycle[1]),
+        None,
+    )
 
 
 def schedule_plan(
@@ -134,11 +222,29 @@ def schedule_plan(
     now: dt.datetime,
 ) -> int:
     """Schedule every placement not in the record yet (see `preview`) in the caller's one
-    transaction; return how many were new."""
-    in_record = _in_record(session, programme_code, placements)
+    transaction, or none if the date rules refuse any; return how many were new."""
+    intended = preview(
+        session,
+        programme_code=programme_code,
+        placements=placements,
+        start=now.date(),
+        today=now.date(),
+    )
+    refused = [i for i in intended if i.refused]
+    if refused:
+        listed = [f"{i.body} from {i.fieldwork_start.isoformat()}: {i.refused}" for i in refused]
+        more = f"\nand {len(refused) - 3} more" if len(refused) > 3 else ""
+        new = sum(not i.already_scheduled for i in intended)
+        raise InvalidInput(
+            f"the plan cannot be scheduled beside what the record holds: {len(refused)} of its "
+            f"{new} new inspections would be refused (nothing was scheduled):\n"
+            + "\n".join(listed[:3])
+            + more,
+            field="start",
+        )
     created = 0
-    for p in placements:
-        if in_record(p) is not None:
+    for p, i in zip(placements, intended, strict=True):
+        if i.already_scheduled:
             continue
         _, new = scheduling.schedule(
             session,
