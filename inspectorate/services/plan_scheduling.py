@@ -103,11 +103,11 @@ def preview(
         if Status(status) is not Status.CANCELLED
     ]
     days = [b.fieldwork_start for b in booked]
+    in_years = (years[0][1], years[-1][2])
     intended, cycles = [], {}
     for p in placements:
         if p.fieldwork_start not in cycles:
             cycles[p.fieldwork_start] = cycle_of(rule, p.fieldwork_start)[1:]
-        in_years = (years[0][1], years[-1][2])
         found = _in_record(p, held, exact, in_years, cycles[p.fieldwork_start])
         refused = ""
         if found is None:
