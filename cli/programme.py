@@ -111,10 +111,15 @@ def plan_command(
         for b in config_files.load_bodies(settings.get_settings().config_dir / "bodies")
         if b.kind.value == definition.body_kind
     ]
-    plan = planning.plan_programme(definition, definition.planning, bodies, day)
-    if dry_run or schedule:
+    if not (dry_run or schedule):
+        plan = planning.plan_programme(definition, definition.planning, bodies, day)
+    else:  # around what the record holds: its inspections' weeks and the bodies they are of
         database_ready()
         with context.reading() as session:
+            record = plan_scheduling.record_around(
+                session, programme_code=definition.code, start=day
+            )
+            plan = planning.plan_programme(definition, definition.planning, bodies, day, record)
             intended = plan_scheduling.preview(
                 session,
                 programme_code=definition.code,

@@ -65,8 +65,8 @@ def schedule_plan(
     if start is None:
         return _page(account, code, values, problems, None)
     try:
-        _, plan, _ = plan_scheduling.plan(programme_code=code, start=start)
         with context.reading() as session:
+            _, plan, _ = plan_scheduling.plan(programme_code=code, start=start, session=session)
             intended = plan_scheduling.preview(
                 session,
                 programme_code=code,
@@ -118,8 +118,10 @@ def _page(
     preview = None
     if start is not None:
         try:
-            definition, plan, bodies = plan_scheduling.plan(programme_code=code, start=start)
             with context.reading() as session:
+                definition, plan, bodies = plan_scheduling.plan(
+                    programme_code=code, start=start, session=session
+                )
                 intended = plan_scheduling.preview(
                     session,
                     programme_code=code,

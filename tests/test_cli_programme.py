@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from inspectorate.adapters import clock
 from inspectorate.adapters.models import Inspection
-from inspectorate.services import context, scheduling
+from inspectorate.services import context, plan_scheduling, scheduling
 from tests.test_cli import run
 
 PAST_PLAN = ["programme", "plan", "iaow", "--start", "2013-04-01"]
@@ -100,7 +100,7 @@ def test_a_plan_from_today_on_is_scheduled_without_yes(
 
 
 @pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
-def test_an_inspection_moved_since_the_plan_is_left_where_it_is_when_the_plan_runs_again(
+def test_a_plan_run_again_after_a_reschedule_keeps_the_move_and_plans_around_it(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = ["programme", "plan", "iaow", "--start", "2013-11-25"]
@@ -120,20 +120,22 @@ def test_an_inspection_moved_since_the_plan_is_left_where_it_is_when_the_plan_ru
     )
     code, out, _ = run([*plan, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
     rows = json.loads(out)["dry_run"]["schedule"]
-    assert all(r["already_scheduled"] for r in rows)
-    (moved,) = [r for r in rows if r["in_record"] != r["fieldwork_start"]]
-    assert moved["in_record"] == moved_to.isoformat()
-    code, out, _ = run([*plan, "--schedule", "--dry-run"], capsys, monkeypatch)
-    assert f"in the record, fieldwork from {moved_to.isoformat()}" in out
-    assert "Would schedule 0 new inspections" in out and "(1 in other weeks than planned)" in out
+    (moved,) = [r for r in rows if r["in_record"] == moved_to.isoformat()]
+    assert moved["fieldwork_start"] == moved_to.isoformat() and moved["already_scheduled"]
+    assert sum(r["already_scheduled"] for r in rows) == planned
+    new = sum(not r["already_scheduled"] for r in rows)  # the week it left may take another
+    assert all(r["refused"] is None for r in rows)
     code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)  # refused before
     assert code == 0, err
-    assert f"Scheduled 0 new inspections in the record ({planned} were there already)" in out
-    assert inspections() == planned
+    assert f"Scheduled {new} new inspections in the record ({planned} were there already)" in out
+    assert inspections() == planned + new
+    with Session(context.engine()) as session:
+        body_id = last.body_id
+        assert len(session.exec(select(Inspection).where(Inspection.body_id == body_id)).all()) == 1
 
 
 @pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
-def test_a_plan_refused_beside_an_inspection_booked_by_hand_says_which_and_writes_nothing(
+def test_a_plan_is_made_around_an_inspection_booked_by_hand(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     context.run(
@@ -146,7 +148,29 @@ def test_a_plan_refused_beside_an_inspection_booked_by_hand_says_which_and_write
     code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
     rows = json.loads(out)["dry_run"]["schedule"]
     (cumbria,) = [r for r in rows if r["body"] == "Cumbria"]
-    assert cumbria["in_record"] == "2014-03-10" and cumbria["refused"] is None
+    assert cumbria["fieldwork_start"] == cumbria["in_record"] == "2014-03-10"
+    assert [r["body"] for r in rows if r["fieldwork_start"] == "2014-03-10"] == ["Cumbria"]
+    assert all(r["refused"] is None for r in rows)  # IAOW has one team: the week is taken
+    code, out, err = run([*PAST_PLAN, "--schedule", "--yes"], capsys, monkeypatch)
+    assert code == 0, err
+    assert inspections() == len(rows)
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_plan_the_record_refuses_names_the_placements_and_schedules_none(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context.run(
+        scheduling.schedule,
+        body_name="Cumbria",
+        programme_code="iaow",
+        fieldwork_start=dt.date(2014, 3, 10),
+        actor="manager",
+    )
+    # As if the inspection had been booked after the plan was made: a plan blind to it.
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: [])
+    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
     (refused,) = [r for r in rows if r["refused"]]
     assert refused["fieldwork_start"] == "2014-03-10" and not refused["already_scheduled"]
     assert "(1: Cumbria) and the team capacity is 1" in refused["refused"]
@@ -156,7 +180,7 @@ def test_a_plan_refused_beside_an_inspection_booked_by_hand_says_which_and_write
     code, out, err = run([*PAST_PLAN, "--schedule", "--yes"], capsys, monkeypatch)
     assert code == 2 and "Traceback" not in err and out == ""
     assert f"{refused['body']} from 2014-03-10: the week of 2014-03-10" in err
-    assert "1 of its 19 new inspections would be refused (nothing was scheduled)" in err
+    assert "would be refused (nothing was scheduled)" in err
     assert inspections() == 1
 
 
@@ -181,8 +205,9 @@ def test_an_inspection_moved_into_the_next_cycle_is_not_planned_again_in_the_pla
         why="the body asked",
         actor="manager",
     )
-    code, out, _ = run([*plan, "--schedule", "--dry-run"], capsys, monkeypatch)
-    assert "in the record, fieldwork from 2012-04-23" in out
+    code, out, _ = run([*plan, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
+    assert [r["body"] for r in rows if r["in_record"] == "2012-04-23"] == ["West Mercia"]
     code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)
     assert code == 0 and f"Scheduled 0 new inspections in the record ({planned} were" in out
     assert inspections() == planned

@@ -9,6 +9,7 @@ import pendulum
 import pytest
 
 from inspectorate.adapters.config_files import load_bodies, load_programmes
+from inspectorate.domain.date_rules import Booked
 from inspectorate.domain.planning import plan_programme, violations, week_is_usable
 from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.reference import BodyRecord
@@ -201,3 +202,38 @@ def test_every_programme_runs_end_to_end_in_simulation(code: str, tmp_path: Path
         ).all()
     assert len(statuses) == 2 and report.steps_by_people > 0
     assert set(statuses) <= {"published", "action_plan_received"}
+
+
+def test_a_plan_around_the_record_keeps_its_bodies_weeks_and_leaves_its_teams_alone() -> None:
+    programme = PROGRAMMES["cci"]
+    rule = programme.planning
+    assert rule is not None
+    start = dt.date(2009, 4, 1)
+    blind = plan_programme(programme, rule, bodies_of("cci"), start)
+    kept, other = blind.placements[0], blind.placements[1]
+    moved = kept.fieldwork_start.add(weeks=2)
+    record = [
+        Booked("1", kept.body.name.upper(), moved),  # any case, as scheduling finds a body
+        Booked("2", "Not In This Plan", other.fieldwork_start, follow_up=True),
+    ]
+    plan = plan_programme(programme, rule, bodies_of("cci"), start, record)
+    assert violations(plan, programme, rule, start) == []
+    (again,) = [p for p in plan.placements if p.body.name == kept.body.name]
+    assert again.fieldwork_start == moved and again.hours == kept.hours  # kept, and counted
+    assert plan.hours_by_year == blind.hours_by_year
+    taken = {moved: 1, other.fieldwork_start: 1}  # the follow-up takes a team too
+    for week, booked in taken.items():
+        in_week = [p for p in plan.placements if week in p.weeks and p.body != kept.body]
+        assert len(in_week) + booked <= rule.team_capacity
+    assert len(plan.placements) + len(plan.unplaced) == len(bodies_of("cci"))
+
+
+def test_a_body_inspected_this_cycle_before_the_plans_years_is_not_planned_again() -> None:
+    programme = PROGRAMMES["iaow"]  # a two-year cycle from April 2013
+    rule = programme.planning
+    assert rule is not None
+    body = bodies_of("iaow")[0]
+    record = [Booked("7", body.name, pendulum.date(2013, 6, 3))]
+    plan = plan_programme(programme, rule, bodies_of("iaow"), dt.date(2014, 4, 1), record)
+    assert body.name not in {p.body.name for p in plan.placements}
+    assert (body, "in the record already this cycle, fieldwork from 2013-06-03") in plan.unplaced

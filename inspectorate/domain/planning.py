@@ -13,6 +13,7 @@ import pendulum
 from inspectorate.domain.calendar import as_date
 from inspectorate.domain.date_rules import (
     Booked,
+    cycle_of,
     date_problems,
     fieldwork_span,
     fieldwork_weeks,
@@ -58,17 +59,34 @@ def plan_programme(
     rule: PlanningRule,
     bodies: Sequence[BodyRecord],
     start: dt.date,
+    record: Sequence[Booked] = (),
 ) -> Plan:
     """Place every body once: groups to years by hours, then weeks spread through each year.
 
     A body goes only in a planning year it exists throughout (config/bodies valid_from and
     valid_until), and only in weeks that pass the date rules (domain/date_rules.py).
+    `record` holds the programme's live inspections already booked around the plan (see
+    `record_window`): their weeks take teams, and a body with an original among them in the
+    plan's cycles keeps it (placed there, its hours counted in that year) instead of a second.
     """
     start = as_date(start)
     years = planning_years(rule, start)
     plan = Plan(hours_by_year={label: 0.0 for label, _, _ in years})
+    load: dict[pendulum.Date, int] = defaultdict(int)
+    for booked in record:
+        for week in fieldwork_weeks(programme, monday_of(booked.fieldwork_start)):
+            load[week] += 1
+    kept = _keep_booked(programme, rule, bodies, record, years, plan)
+    # A group goes where its members kept from the record are, if the budget allows.
+    kept_in = {
+        getattr(p.body, rule.group_by): p.year
+        for p in plan.placements
+        if rule.group_by != "none" and getattr(p.body, rule.group_by)
+    }
     groups: dict[str | None, list[BodyRecord]] = defaultdict(list)
     for body in sorted(bodies, key=lambda b: b.name):
+        if body.name in kept:
+            continue
         living = [label for label, begin, end in years if body.exists_throughout(begin, end)]
         if not living:
             labels = ", ".join(label for label, _, _ in years)
@@ -81,10 +99,12 @@ def plan_programme(
     year_of: dict[str, list[BodyRecord]] = {label: [] for label, _, _ in years}
     named = sorted(((k, v) for k, v in groups.items() if k), key=lambda kv: (-len(kv[1]), kv[0]))
     loose = [(None, [b]) for b in groups.get(None, [])]
-    for _key, members in [*named, *loose]:
+    for key, members in [*named, *loose]:
         need = sum(rule.hours_for(b) for b in members)
         room = {
-            label: rule.hours_budget_per_year - sum(rule.hours_for(b) for b in year_of[label])
+            label: rule.hours_budget_per_year
+            - plan.hours_by_year[label]  # the hours of inspections kept from the record
+            - sum(rule.hours_for(b) for b in year_of[label])
             for label in year_of
         }
         living = [
@@ -105,14 +125,58 @@ def plan_programme(
             plan.unplaced += [(b, why) for b in members]
             continue
         best = max(fitting, key=lambda label: (room[label], -list(year_of).index(label)))
-        year_of[best].extend(members)
-    load: dict[pendulum.Date, int] = defaultdict(int)
+        year_of[kept_in[key] if kept_in.get(key) in fitting else best].extend(members)
     for label, begin, end in years:
         _place_year(
             programme, rule, year_of[label], label, max(begin, start), end, load, plan, start
         )
     plan.placements.sort(key=lambda p: (p.fieldwork_start, p.body.name))
     return plan
+
+
+def record_window(rule: PlanningRule, start: dt.date) -> tuple[pendulum.Date, pendulum.Date]:
+    """The fieldwork starts of inspections in the record that bear on a plan from `start`:
+    the cycles its years fall in, and a month either side (weeks that share a team)."""
+    years = planning_years(rule, as_date(start))
+    first = cycle_of(rule, years[0][1])[1]
+    last = cycle_of(rule, years[-1][2])[2]
+    return first.subtract(months=1), last.add(months=1)
+
+
+def _keep_booked(
+    programme: ProgrammeDefinition,
+    rule: PlanningRule,
+    bodies: Sequence[BodyRecord],
+    record: Sequence[Booked],
+    years: Sequence[tuple[str, pendulum.Date, pendulum.Date]],
+    plan: Plan,
+) -> set[str]:
+    """Place each body at its original inspection already in the record in the plan's
+    cycles; return their names. One outside the plan's years is listed as not placed."""
+    begin, end = cycle_of(rule, years[0][1])[1], cycle_of(rule, years[-1][2])[2]
+    originals: dict[str, pendulum.Date] = {}
+    for booked in sorted(record, key=lambda b: b.fieldwork_start):
+        if not booked.follow_up and begin <= booked.fieldwork_start <= end:
+            originals.setdefault(booked.body.strip().casefold(), as_date(booked.fieldwork_start))
+    kept = set()
+    for body in bodies:
+        day = originals.get(body.name.strip().casefold())
+        if day is None:
+            continue
+        kept.add(body.name)
+        label = next((lb for lb, first, last in years if first <= day <= last), None)
+        if label is None:
+            plan.unplaced.append(
+                (body, f"in the record already this cycle, fieldwork from {day.isoformat()}")
+            )
+            continue
+        planned = plan_milestones(programme, day)
+        announcement = next(m.due for m in planned if m.kind == "announcement")
+        hours = rule.hours_for(body)
+        plan.hours_by_year[label] += hours
+        weeks = fieldwork_weeks(programme, monday_of(day))
+        plan.placements.append(Placement(body, day, announcement, hours, label, weeks))
+    return kept
 
 
 def _place_year(

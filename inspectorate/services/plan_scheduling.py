@@ -26,7 +26,7 @@ from inspectorate.domain.date_rules import (
 )
 from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.lifecycle import Status
-from inspectorate.domain.planning import Placement, Plan, plan_programme
+from inspectorate.domain.planning import Placement, Plan, plan_programme, record_window
 from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
 from inspectorate.services import context, scheduling
@@ -57,8 +57,11 @@ class Intended:
         return self.in_record is not None and self.in_record != self.fieldwork_start
 
 
-def plan(*, programme_code: str, start: dt.date) -> tuple[ProgrammeDefinition, Plan, int]:
-    """The programme's plan from `start` over its bodies in config, and how many there are."""
+def plan(
+    *, programme_code: str, start: dt.date, session: Session | None = None
+) -> tuple[ProgrammeDefinition, Plan, int]:
+    """The programme's plan from `start` over its bodies in config, and how many there are;
+    with a session, made around the inspections the record holds (see `record_around`)."""
     definition = find_programme(context.programmes(), programme_code)
     if definition.planning is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
@@ -67,7 +70,28 @@ def plan(*, programme_code: str, start: dt.date) -> tuple[ProgrammeDefinition, P
         for b in load_bodies(get_settings().config_dir / "bodies")
         if b.kind.value == definition.body_kind
     ]
-    return definition, plan_programme(definition, definition.planning, bodies, start), len(bodies)
+    record = record_around(session, programme_code=programme_code, start=start) if session else []
+    made = plan_programme(definition, definition.planning, bodies, start, record)
+    return definition, made, len(bodies)
+
+
+def record_around(session: Session, *, programme_code: str, start: dt.date) -> list[Booked]:
+    """The programme's live inspections that bear on a plan from `start` (its cycles, and
+    the weeks either side), for the planner to plan around."""
+    definition = find_programme(context.programmes(), programme_code)
+    if definition.planning is None:
+        return []
+    rows = _inspections_in(session, programme_code, record_window(definition.planning, start))
+    return _live(rows)
+
+
+def _live(rows: Sequence[tuple[Any, ...]]) -> list[Booked]:
+    """The rows' inspections that are not cancelled, as the date rules see them."""
+    return [
+        Booked(f"{i}: {name}", name, day, _follow_up(kind, parent))
+        for i, name, day, status, kind, parent in rows
+        if Status(status) is not Status.CANCELLED
+    ]
 
 
 def preview(
@@ -96,12 +120,7 @@ def preview(
     rows = _inspections_in(session, programme_code, _window(definition, rule, placements, years))
     held = _originals_by_body(rows)
     exact = {(_key(name), day) for _, name, day, *_ in rows}
-    # The live ones, in date order (as read), with the plan's new ones added as they come.
-    booked = [
-        Booked(f"{i}: {name}", name, day, _follow_up(kind, parent))
-        for i, name, day, status, kind, parent in rows
-        if Status(status) is not Status.CANCELLED
-    ]
+    booked = _live(rows)  # in date order (as read); the plan's new ones added as they come
     days = [b.fieldwork_start for b in booked]
     in_years = (years[0][1], years[-1][2])
     intended, cycles = [], {}
