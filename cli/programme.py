@@ -106,20 +106,14 @@ def plan_command(
     if definition.planning is None:
         raise ConfigError(f"config/programmes/{definition.code}.toml has no [planning] table")
     day = milestones.parse_date(start, what="--start")
-    bodies = [
-        b
-        for b in config_files.load_bodies(settings.get_settings().config_dir / "bodies")
-        if b.kind.value == definition.body_kind
-    ]
     if not (dry_run or schedule):
-        plan = planning.plan_programme(definition, definition.planning, bodies, day)
+        _, plan, bodies = plan_scheduling.plan(programme_code=definition.code, start=day)
     else:  # around what the record holds: its inspections' weeks and the bodies they are of
         database_ready()
         with context.reading() as session:
-            record = plan_scheduling.record_around(
-                session, programme_code=definition.code, start=day
+            _, plan, bodies = plan_scheduling.plan(
+                programme_code=definition.code, start=day, session=session
             )
-            plan = planning.plan_programme(definition, definition.planning, bodies, day, record)
             intended = plan_scheduling.preview(
                 session,
                 programme_code=definition.code,
@@ -147,7 +141,7 @@ def plan_command(
         print_json(_plan_json(plan))
         return
     table = Table(
-        title=f"{definition.name}: {len(plan.placements)} of {len(bodies)} planned "
+        title=f"{definition.name}: {len(plan.placements)} of {bodies} planned "
         f"from {day.isoformat()}"
     )
     for heading in ("year", "body", "group", "announcement", "fieldwork", "hours"):

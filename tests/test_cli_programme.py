@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from inspectorate.adapters import clock
-from inspectorate.adapters.models import Inspection
+from inspectorate.adapters.models import Body, Inspection
 from inspectorate.services import context, plan_scheduling, scheduling
 from tests.test_cli import run
 
@@ -168,7 +168,7 @@ def test_a_plan_the_record_refuses_names_the_placements_and_schedules_none(
         actor="manager",
     )
     # As if the inspection had been booked after the plan was made: a plan blind to it.
-    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: [])
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
     code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
     rows = json.loads(out)["dry_run"]["schedule"]
     (refused,) = [r for r in rows if r["refused"]]
@@ -211,3 +211,28 @@ def test_an_inspection_moved_into_the_next_cycle_is_not_planned_again_in_the_pla
     code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)
     assert code == 0 and f"Scheduled 0 new inspections in the record ({planned} were" in out
     assert inspections() == planned
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_cancelled_inspections_monday_is_left_to_it_and_named_by_a_plan_blind_to_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = ["programme", "plan", "iaow", "--start", "2013-11-25"]
+    code, _, err = run([*plan, "--schedule"], capsys, monkeypatch)
+    assert code == 0, err
+    with context.unit_of_work() as session:  # called off (the trust merged, say)
+        first = session.exec(select(Inspection).order_by(col(Inspection.id))).first()
+        assert first is not None
+        first.status = "cancelled"
+        session.add(first)
+        called_off = first.fieldwork_start.isoformat()
+        body = session.exec(select(Body.name).where(Body.id == first.body_id)).one()
+    code, out, _ = run([*plan, "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
+    assert all(r["refused"] is None for r in rows)
+    assert [r["fieldwork_start"] != called_off for r in rows if r["body"] == body] in ([], [True])
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
+    code, out, _ = run([*plan, "--dry-run", "--json"], capsys, monkeypatch)
+    (refused,) = [r for r in json.loads(out)["dry_run"]["schedule"] if r["refused"]]
+    assert refused["fieldwork_start"] == called_off
+    assert f"inspection with fieldwork from {called_off} was cancelled" in refused["refused"]

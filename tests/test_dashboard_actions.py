@@ -313,7 +313,7 @@ def test_a_plan_the_record_refuses_is_scheduled_not_at_all_and_says_why(
 ) -> None:
     csrf = sign_in(app_client, "manager")
     # As if the record's inspections had been booked after the plan was made.
-    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: [])
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
     form = {"start-day": "1", "start-month": "4", "start-year": "2013", "late": "yes"}
     refused = app_client.post("/programmes/iaow/plan", data={**form, "csrf": csrf})
     assert refused.status_code == 400 and 'class="error-summary"' in refused.text

@@ -228,12 +228,60 @@ def test_a_plan_around_the_record_keeps_its_bodies_weeks_and_leaves_its_teams_al
     assert len(plan.placements) + len(plan.unplaced) == len(bodies_of("cci"))
 
 
-def test_a_body_inspected_this_cycle_before_the_plans_years_is_not_planned_again() -> None:
-    programme = PROGRAMMES["iaow"]  # a two-year cycle from April 2013
+def test_a_plan_over_two_cycles_places_a_body_in_the_cycle_its_inspection_is_not_in() -> None:
+    programme = PROGRAMMES["cci"]  # three-year cycles: 2009-12 and 2012-15
     rule = programme.planning
     assert rule is not None
-    body = bodies_of("iaow")[0]
-    record = [Booked("7", body.name, pendulum.date(2013, 6, 3))]
-    plan = plan_programme(programme, rule, bodies_of("iaow"), dt.date(2014, 4, 1), record)
-    assert body.name not in {p.body.name for p in plan.placements}
-    assert (body, "in the record already this cycle, fieldwork from 2013-06-03") in plan.unplaced
+    start = dt.date(2010, 4, 1)  # 2010/11 and 2011/12 in the first, 2012/13 in the second
+    before, after = bodies_of("cci")[0], bodies_of("cci")[1]
+    record = [
+        Booked("1", before.name, pendulum.date(2009, 6, 1)),  # before the plan's years
+        Booked("2", after.name, pendulum.date(2013, 6, 3)),  # after them
+    ]
+    alone = plan_programme(programme, rule, [before], start, record)  # no group to follow
+    assert [(p.body, p.year) for p in alone.placements] == [(before, "2012/13")]
+    both_cycles = [  # an original in each cycle, outside the plan's years
+        Booked("1", before.name, pendulum.date(2009, 6, 1)),
+        Booked("2", before.name, pendulum.date(2013, 6, 3)),
+    ]
+    barred = plan_programme(programme, rule, [before], start, both_cycles)
+    assert barred.placements == []
+    assert barred.unplaced == [
+        (before, "in the record already this cycle, fieldwork from 2009-06-01")
+    ]
+    # In a group (both are in London, which goes to one year) one of the two cannot go.
+    plan = plan_programme(programme, rule, bodies_of("cci"), start, record)
+    assert violations(plan, programme, rule, start) == []
+    years = {p.body.name: p.year for p in plan.placements}
+    assert years.get(before.name, "2012/13") == "2012/13"
+    assert years.get(after.name, "2010/11") in {"2010/11", "2011/12"}
+    unplaced = {b.name: why for b, why in plan.unplaced}
+    assert len({before.name, after.name} & set(unplaced)) == 1
+    assert len(plan.placements) + len(plan.unplaced) == len(bodies_of("cci"))
+
+
+def test_a_body_is_not_planned_on_a_monday_another_of_its_rows_takes() -> None:
+    programme = PROGRAMMES["cci"]
+    rule = programme.planning
+    assert rule is not None
+    start = dt.date(2009, 4, 1)
+    blind = plan_programme(programme, rule, bodies_of("cci"), start)
+    first = blind.placements[0]
+    taken = {first.body.name.upper().casefold(): {first.fieldwork_start}}  # a follow-up there
+    plan = plan_programme(programme, rule, bodies_of("cci"), start, (), taken)
+    (again,) = [p for p in plan.placements if p.body == first.body]
+    assert again.fieldwork_start != first.fieldwork_start
+
+
+def test_a_plan_made_later_around_the_record_breaks_no_rule_by_what_it_kept() -> None:
+    programme = PROGRAMMES["iaow"]
+    rule = programme.planning
+    assert rule is not None
+    first = plan_programme(programme, rule, bodies_of("iaow"), dt.date(2013, 11, 25))
+    record = [
+        Booked(str(n), p.body.name, p.fieldwork_start) for n, p in enumerate(first.placements)
+    ]
+    later = dt.date(2014, 1, 6)  # some kept ones were announced before this start
+    plan = plan_programme(programme, rule, bodies_of("iaow"), later, record)
+    assert sum(p.kept for p in plan.placements) == len(first.placements)
+    assert violations(plan, programme, rule, later) == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pendulum
 
@@ -38,6 +39,7 @@ class Placement:
     hours: float
     year: str
     weeks: tuple[pendulum.Date, ...]
+    kept: bool = False  # already in the record (placed where it is, not chosen by the planner)
 
 
 @dataclass
@@ -60,6 +62,7 @@ def plan_programme(
     bodies: Sequence[BodyRecord],
     start: dt.date,
     record: Sequence[Booked] = (),
+    taken: Mapping[str, Collection[dt.date]] = MappingProxyType({}),
 ) -> Plan:
     """Place every body once: groups to years by hours, then weeks spread through each year.
 
@@ -68,6 +71,8 @@ def plan_programme(
     `record` holds the programme's live inspections already booked around the plan (see
     `record_window`): their weeks take teams, and a body with an original among them in the
     plan's cycles keeps it (placed there, its hours counted in that year) instead of a second.
+    `taken` holds the Mondays each body (by its name in any case) has another row on (a
+    follow-up, a cancelled inspection): a new one cannot go there.
     """
     start = as_date(start)
     years = planning_years(rule, start)
@@ -76,7 +81,8 @@ def plan_programme(
     for booked in record:
         for week in fieldwork_weeks(programme, monday_of(booked.fieldwork_start)):
             load[week] += 1
-    kept = _keep_booked(programme, rule, bodies, record, years, plan)
+    kept, barred = _keep_booked(programme, rule, bodies, record, years, plan)
+    avoid = {b.name: set(taken.get(b.name.strip().casefold(), ())) for b in bodies}
     # A group goes where its members kept from the record are, if the budget allows.
     kept_in = {
         getattr(p.body, rule.group_by): p.year
@@ -88,6 +94,9 @@ def plan_programme(
         if body.name in kept:
             continue
         living = [label for label, begin, end in years if body.exists_throughout(begin, end)]
+        if living and all(label in barred.get(body.name, {}) for label in living):
+            plan.unplaced.append((body, barred[body.name][living[0]]))
+            continue
         if not living:
             labels = ", ".join(label for label, _, _ in years)
             plan.unplaced.append(
@@ -111,6 +120,7 @@ def plan_programme(
             label
             for label, begin, end in years
             if all(b.exists_throughout(begin, end) for b in members)
+            and (key is not None or label not in barred.get(members[0].name, {}))
         ]
         fitting = [label for label in living if room[label] >= need]
         if not fitting:
@@ -124,11 +134,31 @@ def plan_programme(
                 why += f" in {', '.join(living)}, the only planning years its bodies exist in"
             plan.unplaced += [(b, why) for b in members]
             continue
-        best = max(fitting, key=lambda label: (room[label], -list(year_of).index(label)))
-        year_of[kept_in[key] if kept_in.get(key) in fitting else best].extend(members)
+        # Fewest members inspected this cycle already first (they cannot go), then the room.
+        best = max(
+            fitting,
+            key=lambda label: (
+                -sum(label in barred.get(b.name, {}) for b in members),
+                room[label],
+                -list(year_of).index(label),
+            ),
+        )
+        chosen = kept_in[key] if kept_in.get(key) in fitting else best
+        plan.unplaced += [
+            (b, barred[b.name][chosen]) for b in members if chosen in barred.get(b.name, {})
+        ]
+        year_of[chosen].extend(b for b in members if chosen not in barred.get(b.name, {}))
     for label, begin, end in years:
         _place_year(
-            programme, rule, year_of[label], label, max(begin, start), end, load, plan, start
+            programme,
+            rule,
+            year_of[label],
+            label,
+            (max(begin, start), end),
+            load,
+            plan,
+            start,
+            avoid,
         )
     plan.placements.sort(key=lambda p: (p.fieldwork_start, p.body.name))
     return plan
@@ -150,33 +180,39 @@ def _keep_booked(
     record: Sequence[Booked],
     years: Sequence[tuple[str, pendulum.Date, pendulum.Date]],
     plan: Plan,
-) -> set[str]:
-    """Place each body at its original inspection already in the record in the plan's
-    cycles; return their names. One outside the plan's years is listed as not placed."""
-    begin, end = cycle_of(rule, years[0][1])[1], cycle_of(rule, years[-1][2])[2]
-    originals: dict[str, pendulum.Date] = {}
+) -> tuple[set[str], dict[str, dict[str, str]]]:
+    """What the record's original inspections mean for each body: (the bodies placed where
+    their original already is in the plan's years, the plan years barred to a body by an
+    original outside them in the same cycle, with why)."""
+    cycle_of_year = {label: cycle_of(rule, first)[0] for label, first, _ in years}
+    originals: dict[str, list[pendulum.Date]] = defaultdict(list)
     for booked in sorted(record, key=lambda b: b.fieldwork_start):
-        if not booked.follow_up and begin <= booked.fieldwork_start <= end:
-            originals.setdefault(booked.body.strip().casefold(), as_date(booked.fieldwork_start))
-    kept = set()
+        if not booked.follow_up:
+            originals[booked.body.strip().casefold()].append(as_date(booked.fieldwork_start))
+    kept: set[str] = set()
+    barred: dict[str, dict[str, str]] = {}
     for body in bodies:
-        day = originals.get(body.name.strip().casefold())
-        if day is None:
-            continue
-        kept.add(body.name)
-        label = next((lb for lb, first, last in years if first <= day <= last), None)
-        if label is None:
-            plan.unplaced.append(
-                (body, f"in the record already this cycle, fieldwork from {day.isoformat()}")
+        for day in originals.get(body.name.strip().casefold(), ()):
+            label = next((lb for lb, first, last in years if first <= day <= last), None)
+            if label is None:  # before or after the plan's years: its cycle's years are taken
+                cycle = cycle_of(rule, day)[0]
+                why = f"in the record already this cycle, fieldwork from {day.isoformat()}"
+                barred.setdefault(body.name, {}).update(
+                    {lb: why for lb, c in cycle_of_year.items() if c == cycle}
+                )
+                continue
+            hours = rule.hours_for(body)
+            plan.hours_by_year[label] += hours
+            if body.name in kept:
+                continue  # a second original in the plan's years: its hours count, once shown
+            kept.add(body.name)
+            planned = plan_milestones(programme, day)
+            announcement = next(m.due for m in planned if m.kind == "announcement")
+            weeks = fieldwork_weeks(programme, monday_of(day))
+            plan.placements.append(
+                Placement(body, day, announcement, hours, label, weeks, kept=True)
             )
-            continue
-        planned = plan_milestones(programme, day)
-        announcement = next(m.due for m in planned if m.kind == "announcement")
-        hours = rule.hours_for(body)
-        plan.hours_by_year[label] += hours
-        weeks = fieldwork_weeks(programme, monday_of(day))
-        plan.placements.append(Placement(body, day, announcement, hours, label, weeks))
-    return kept
+    return kept, barred
 
 
 def _place_year(
@@ -184,14 +220,15 @@ def _place_year(
     rule: PlanningRule,
     members: list[BodyRecord],
     label: str,
-    begin: pendulum.Date,
-    end: pendulum.Date,
+    span: tuple[pendulum.Date, pendulum.Date],
     load: dict[pendulum.Date, int],
     plan: Plan,
     planned_on: pendulum.Date,
+    avoid: Mapping[str, Collection[dt.date]],
 ) -> None:
     if not members:
         return
+    begin, end = span
     mondays = []
     monday = monday_of(begin).add(weeks=1) if begin.weekday() else begin
     while monday <= end:
@@ -215,6 +252,7 @@ def _place_year(
                 for i in order
                 if all(load[w] < rule.team_capacity for w in candidates[i][2])
                 and body.exists_throughout(candidates[i][3], candidates[i][4])
+                and candidates[i][0] not in avoid.get(body.name, ())  # another row of its own
             ),
             None,
         )
@@ -240,7 +278,8 @@ def violations(
     """Every rule the plan breaks (an empty list for a good plan); used to test the planner.
 
     Each placement is checked by the same date rules as scheduling it would be, against the
-    plan's other placements, with notice from `start`.
+    plan's other placements, with notice from `start`; one kept from the record is checked
+    only for being planned twice and for the budget.
     """
     problems: list[str] = []
     seen: set[str] = set()
@@ -251,6 +290,8 @@ def violations(
         if p.body.name in seen:
             problems.append(f"{p.body.name} is planned twice")
         seen.add(p.body.name)
+        if p.kept:
+            continue  # in the record already, where it was decided; the others count it
         others = [b for b in booked if b.ref != p.body.name]
         problems += [
             f"{p.body.name}: {problem.message}"

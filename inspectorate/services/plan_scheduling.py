@@ -70,19 +70,28 @@ def plan(
         for b in load_bodies(get_settings().config_dir / "bodies")
         if b.kind.value == definition.body_kind
     ]
-    record = record_around(session, programme_code=programme_code, start=start) if session else []
-    made = plan_programme(definition, definition.planning, bodies, start, record)
+    record, taken = (
+        record_around(session, programme_code=programme_code, start=start) if session else ([], {})
+    )
+    made = plan_programme(definition, definition.planning, bodies, start, record, taken)
     return definition, made, len(bodies)
 
 
-def record_around(session: Session, *, programme_code: str, start: dt.date) -> list[Booked]:
-    """The programme's live inspections that bear on a plan from `start` (its cycles, and
-    the weeks either side), for the planner to plan around."""
+def record_around(
+    session: Session, *, programme_code: str, start: dt.date
+) -> tuple[list[Booked], dict[str, set[dt.date]]]:
+    """What a plan from `start` is made around: the programme's live inspections in its
+    cycles and the weeks either side, and the Mondays each body (its name in any case) has
+    another row on (a follow-up, a cancelled inspection), where no new one can go."""
     definition = find_programme(context.programmes(), programme_code)
     if definition.planning is None:
-        return []
+        return [], {}
     rows = _inspections_in(session, programme_code, record_window(definition.planning, start))
-    return _live(rows)
+    taken: dict[str, set[dt.date]] = defaultdict(set)
+    for _, name, day, status, kind, parent in rows:
+        if Status(status) is Status.CANCELLED or _follow_up(kind, parent):
+            taken[_key(name)].add(day)
+    return _live(rows), dict(taken)
 
 
 def _live(rows: Sequence[tuple[Any, ...]]) -> list[Booked]:
@@ -119,7 +128,16 @@ def preview(
     years = planning_years(rule, as_date(start))
     rows = _inspections_in(session, programme_code, _window(definition, rule, placements, years))
     held = _originals_by_body(rows)
-    exact = {(_key(name), day) for _, name, day, *_ in rows}
+    # Scheduling finds any row of the body on the Monday: an original is in the record; a
+    # follow-up or a cancelled one stands in the way of a new one.
+    other_rows = {
+        (_key(name), day): "was cancelled"
+        if Status(status) is Status.CANCELLED
+        else "is a follow-up"
+        for _, name, day, status, kind, parent in rows
+        if Status(status) is Status.CANCELLED or _follow_up(kind, parent)
+    }
+    exact = {(_key(name), day) for _, name, day, *_ in rows} - other_rows.keys()
     booked = _live(rows)  # in date order (as read); the plan's new ones added as they come
     days = [b.fieldwork_start for b in booked]
     in_years = (years[0][1], years[-1][2])
@@ -127,9 +145,15 @@ def preview(
     for p in placements:
         if p.fieldwork_start not in cycles:
             cycles[p.fieldwork_start] = cycle_of(rule, p.fieldwork_start)[1:]
+        key = (_key(p.body.name), p.fieldwork_start)
         found = _in_record(p, held, exact, in_years, cycles[p.fieldwork_start])
         refused = ""
-        if found is None:
+        if found is None and key in other_rows:
+            refused = (
+                f"{p.body.name}'s inspection with fieldwork from {p.fieldwork_start.isoformat()} "
+                f"{other_rows[key]}; a new one cannot start that Monday: plan from another date"
+            )
+        elif found is None:
             low, high = capacity_window(definition, p.fieldwork_start)
             near = booked[bisect_left(days, low) : bisect_right(days, high)]
             problems = date_problems(
@@ -220,9 +244,9 @@ def _in_record(
     years: tuple[dt.date, dt.date],
     cycle: tuple[dt.date, dt.date],
 ) -> dt.date | None:
-    """The fieldwork start of the placement's inspection in the record: on the planned Monday
-    (whatever its status, as `scheduling.schedule` finds it), else the body's first live
-    original in the plan's years or the placement's cycle; None when it is new."""
+    """The fieldwork start of the placement's inspection in the record: a live original on
+    the planned Monday (`exact`), else the body's first live original in the plan's years or
+    the placement's cycle; None when it is new."""
     key, day = _key(placement.body.name), placement.fieldwork_start
     if (key, day) in exact:
         return day
