@@ -69,10 +69,11 @@ def plan_programme(
     A body goes only in a planning year it exists throughout (config/bodies valid_from and
     valid_until), and only in weeks that pass the date rules (domain/date_rules.py).
     `record` holds the programme's live inspections already booked around the plan (see
-    `record_window`): their weeks take teams, and a body with an original among them in the
-    plan's cycles keeps it (placed there, its hours counted in that year) instead of a second.
-    `taken` holds the Mondays each body (by its name in any case) has another row on (a
-    follow-up, a cancelled inspection): a new one cannot go there.
+    `record_window`): their weeks take teams; a body with an original among them in the plan's
+    years keeps it (placed there, its hours counted in that year) instead of a second, and one
+    with an original outside them goes only in the plan's years of another cycle. `taken`
+    holds the Mondays each body (by its name in any case) has another row on (a follow-up, a
+    cancelled inspection): a new one cannot go there.
     """
     start = as_date(start)
     years = planning_years(rule, start)
