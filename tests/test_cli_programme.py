@@ -236,3 +236,25 @@ def test_a_cancelled_inspections_monday_is_left_to_it_and_named_by_a_plan_blind_
     (refused,) = [r for r in json.loads(out)["dry_run"]["schedule"] if r["refused"]]
     assert refused["fieldwork_start"] == called_off
     assert f"inspection with fieldwork from {called_off} was cancelled" in refused["refused"]
+
+
+@pytest.mark.usefixtures("sqlite_database", "on_2013_11_25")
+def test_a_refused_placement_is_not_also_counted_as_late_notice(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
+    first = json.loads(out)["dry_run"]["schedule"][0]
+    assert first["announcement_past"]  # planned from April, looked at in November
+    context.run(  # booked back in March, in the plan's first week
+        scheduling.schedule,
+        body_name="Cumbria",
+        programme_code="iaow",
+        fieldwork_start=dt.date.fromisoformat(first["fieldwork_start"]),
+        actor="manager",
+        now=pendulum.datetime(2013, 3, 1, 9, tz=clock.LONDON),
+    )
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
+    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
+    rows = json.loads(out)["dry_run"]["schedule"]
+    (refused,) = [r for r in rows if r["refused"]]
+    assert refused["body"] == first["body"] and not refused["announcement_past"]

@@ -43,7 +43,7 @@ class Intended:
     # the planned Monday, or another in the plan's years or the placement's cycle (moved, or
     # booked by hand): scheduling leaves it where it is.
     in_record: dt.date | None
-    announcement_past: bool  # new, and its announcement date is before the day asked about
+    announcement_past: bool  # new (not refused), and announced before the day asked about
     refused: str = ""  # new, and why the date rules refuse it beside what the record holds
 
     @property
@@ -170,7 +170,7 @@ def preview(
                 fieldwork_start=p.fieldwork_start,
                 announcement=p.announcement,
                 in_record=found,
-                announcement_past=found is None and p.announcement < today,
+                announcement_past=found is None and not refused and p.announcement < today,
                 refused=refused,
             )
         )
