@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
@@ -22,6 +23,33 @@ PAST_PLAN = ["programme", "plan", "iaow", "--start", "2013-04-01"]
 def inspections() -> int:
     with Session(context.engine()) as session:
         return session.exec(select(func.count()).select_from(Inspection)).one()
+
+
+def dry_run(
+    plan: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> list[dict[str, Any]]:
+    """The rows of `plan --dry-run --json`: what scheduling the plan would do."""
+    code, out, err = run([*plan, "--dry-run", "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    rows: list[dict[str, Any]] = json.loads(out)["dry_run"]["schedule"]
+    return rows
+
+
+def book_by_hand(body: str, monday: dt.date, now: dt.datetime | None = None) -> None:
+    """Schedule an IAOW inspection of `body` outside any plan, as a manager may."""
+    context.run(
+        scheduling.schedule,
+        body_name=body,
+        programme_code="iaow",
+        fieldwork_start=monday,
+        actor="manager",
+        now=now,
+    )
+
+
+def blind_to_the_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans are made as if the record were empty (it changed after the plan was made)."""
+    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
 
 
 @pytest.fixture
@@ -118,8 +146,7 @@ def test_a_plan_run_again_after_a_reschedule_keeps_the_move_and_plans_around_it(
         why="the body asked",
         actor="manager",
     )
-    code, out, _ = run([*plan, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    rows = dry_run([*plan, "--schedule"], capsys, monkeypatch)
     (moved,) = [r for r in rows if r["in_record"] == moved_to.isoformat()]
     assert moved["fieldwork_start"] == moved_to.isoformat() and moved["already_scheduled"]
     assert sum(r["already_scheduled"] for r in rows) == planned
@@ -138,15 +165,8 @@ def test_a_plan_run_again_after_a_reschedule_keeps_the_move_and_plans_around_it(
 def test_a_plan_is_made_around_an_inspection_booked_by_hand(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    context.run(
-        scheduling.schedule,
-        body_name="Cumbria",
-        programme_code="iaow",
-        fieldwork_start=dt.date(2014, 3, 10),
-        actor="manager",
-    )
-    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    book_by_hand("Cumbria", dt.date(2014, 3, 10))
+    rows = dry_run(PAST_PLAN, capsys, monkeypatch)
     (cumbria,) = [r for r in rows if r["body"] == "Cumbria"]
     assert cumbria["fieldwork_start"] == cumbria["in_record"] == "2014-03-10"
     assert [r["body"] for r in rows if r["fieldwork_start"] == "2014-03-10"] == ["Cumbria"]
@@ -160,17 +180,9 @@ def test_a_plan_is_made_around_an_inspection_booked_by_hand(
 def test_a_plan_the_record_refuses_names_the_placements_and_schedules_none(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    context.run(
-        scheduling.schedule,
-        body_name="Cumbria",
-        programme_code="iaow",
-        fieldwork_start=dt.date(2014, 3, 10),
-        actor="manager",
-    )
-    # As if the inspection had been booked after the plan was made: a plan blind to it.
-    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
-    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    book_by_hand("Cumbria", dt.date(2014, 3, 10))
+    blind_to_the_record(monkeypatch)  # as if the inspection was booked after the plan was made
+    rows = dry_run(PAST_PLAN, capsys, monkeypatch)
     (refused,) = [r for r in rows if r["refused"]]
     assert refused["fieldwork_start"] == "2014-03-10" and not refused["already_scheduled"]
     assert "(1: Cumbria) and the team capacity is 1" in refused["refused"]
@@ -205,8 +217,7 @@ def test_an_inspection_moved_into_the_next_cycle_is_not_planned_again_in_the_pla
         why="the body asked",
         actor="manager",
     )
-    code, out, _ = run([*plan, "--schedule", "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    rows = dry_run([*plan, "--schedule"], capsys, monkeypatch)
     assert [r["body"] for r in rows if r["in_record"] == "2012-04-23"] == ["West Mercia"]
     code, out, err = run([*plan, "--schedule"], capsys, monkeypatch)
     assert code == 0 and f"Scheduled 0 new inspections in the record ({planned} were" in out
@@ -227,13 +238,11 @@ def test_a_cancelled_inspections_monday_is_left_to_it_and_named_by_a_plan_blind_
         session.add(first)
         called_off = first.fieldwork_start.isoformat()
         body = session.exec(select(Body.name).where(Body.id == first.body_id)).one()
-    code, out, _ = run([*plan, "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    rows = dry_run(plan, capsys, monkeypatch)
     assert all(r["refused"] is None for r in rows)
     assert [r["fieldwork_start"] != called_off for r in rows if r["body"] == body] in ([], [True])
-    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
-    code, out, _ = run([*plan, "--dry-run", "--json"], capsys, monkeypatch)
-    (refused,) = [r for r in json.loads(out)["dry_run"]["schedule"] if r["refused"]]
+    blind_to_the_record(monkeypatch)
+    (refused,) = [r for r in dry_run(plan, capsys, monkeypatch) if r["refused"]]
     assert refused["fieldwork_start"] == called_off
     assert f"inspection with fieldwork from {called_off} was cancelled" in refused["refused"]
 
@@ -242,19 +251,11 @@ def test_a_cancelled_inspections_monday_is_left_to_it_and_named_by_a_plan_blind_
 def test_a_refused_placement_is_not_also_counted_as_late_notice(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
-    first = json.loads(out)["dry_run"]["schedule"][0]
+    first = dry_run(PAST_PLAN, capsys, monkeypatch)[0]
     assert first["announcement_past"]  # planned from April, looked at in November
-    context.run(  # booked back in March, in the plan's first week
-        scheduling.schedule,
-        body_name="Cumbria",
-        programme_code="iaow",
-        fieldwork_start=dt.date.fromisoformat(first["fieldwork_start"]),
-        actor="manager",
-        now=pendulum.datetime(2013, 3, 1, 9, tz=clock.LONDON),
-    )
-    monkeypatch.setattr(plan_scheduling, "record_around", lambda *_a, **_k: ([], {}))
-    code, out, _ = run([*PAST_PLAN, "--dry-run", "--json"], capsys, monkeypatch)
-    rows = json.loads(out)["dry_run"]["schedule"]
+    march = pendulum.datetime(2013, 3, 1, 9, tz=clock.LONDON)  # booked back then, in its week
+    book_by_hand("Cumbria", dt.date.fromisoformat(first["fieldwork_start"]), now=march)
+    blind_to_the_record(monkeypatch)
+    rows = dry_run(PAST_PLAN, capsys, monkeypatch)
     (refused,) = [r for r in rows if r["refused"]]
     assert refused["body"] == first["body"] and not refused["announcement_past"]

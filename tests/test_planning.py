@@ -12,6 +12,7 @@ from inspectorate.adapters.config_files import load_bodies, load_programmes
 from inspectorate.domain.date_rules import Booked
 from inspectorate.domain.planning import plan_programme, violations, week_is_usable
 from inspectorate.domain.planning_rules import PlanningRule
+from inspectorate.domain.programmes import ProgrammeDefinition
 from inspectorate.domain.reference import BodyRecord
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -29,6 +30,13 @@ STARTS = {
 # Trusts were replaced on 31 May 2014 (config/bodies/probation_trusts.csv valid_until), so
 # IAOW (from 2013, two-year cycle) can plan them only in 2013/14: 20 fit its budget.
 PLACED = {"iaow": 20}
+
+
+def planned_by(code: str) -> tuple[ProgrammeDefinition, PlanningRule]:
+    """A shipped programme and its planning rule."""
+    programme = PROGRAMMES[code]
+    assert programme.planning is not None
+    return programme, programme.planning
 
 
 def bodies_of(code: str) -> list[BodyRecord]:
@@ -205,9 +213,7 @@ def test_every_programme_runs_end_to_end_in_simulation(code: str, tmp_path: Path
 
 
 def test_a_plan_around_the_record_keeps_its_bodies_weeks_and_leaves_its_teams_alone() -> None:
-    programme = PROGRAMMES["cci"]
-    rule = programme.planning
-    assert rule is not None
+    programme, rule = planned_by("cci")
     start = dt.date(2009, 4, 1)
     blind = plan_programme(programme, rule, bodies_of("cci"), start)
     kept, other = blind.placements[0], blind.placements[1]
@@ -229,9 +235,7 @@ def test_a_plan_around_the_record_keeps_its_bodies_weeks_and_leaves_its_teams_al
 
 
 def test_a_plan_over_two_cycles_places_a_body_in_the_cycle_its_inspection_is_not_in() -> None:
-    programme = PROGRAMMES["cci"]  # three-year cycles: 2009-12 and 2012-15
-    rule = programme.planning
-    assert rule is not None
+    programme, rule = planned_by("cci")  # three-year cycles: 2009-12 and 2012-15
     start = dt.date(2010, 4, 1)  # 2010/11 and 2011/12 in the first, 2012/13 in the second
     before, after = bodies_of("cci")[0], bodies_of("cci")[1]
     record = [
@@ -261,9 +265,7 @@ def test_a_plan_over_two_cycles_places_a_body_in_the_cycle_its_inspection_is_not
 
 
 def test_a_body_is_not_planned_on_a_monday_another_of_its_rows_takes() -> None:
-    programme = PROGRAMMES["cci"]
-    rule = programme.planning
-    assert rule is not None
+    programme, rule = planned_by("cci")
     start = dt.date(2009, 4, 1)
     blind = plan_programme(programme, rule, bodies_of("cci"), start)
     first = blind.placements[0]
@@ -274,9 +276,7 @@ def test_a_body_is_not_planned_on_a_monday_another_of_its_rows_takes() -> None:
 
 
 def test_a_plan_made_later_around_the_record_breaks_no_rule_by_what_it_kept() -> None:
-    programme = PROGRAMMES["iaow"]
-    rule = programme.planning
-    assert rule is not None
+    programme, rule = planned_by("iaow")
     first = plan_programme(programme, rule, bodies_of("iaow"), dt.date(2013, 11, 25))
     record = [
         Booked(str(n), p.body.name, p.fieldwork_start) for n, p in enumerate(first.placements)

@@ -27,7 +27,6 @@ from inspectorate.domain.date_rules import (
 from inspectorate.domain.errors import ConfigError, InvalidInput
 from inspectorate.domain.lifecycle import Status
 from inspectorate.domain.planning import Placement, Plan, plan_programme, record_window
-from inspectorate.domain.planning_rules import PlanningRule
 from inspectorate.domain.programmes import ProgrammeDefinition, find_programme
 from inspectorate.services import context, scheduling
 
@@ -89,7 +88,7 @@ def record_around(
     rows = _inspections_in(session, programme_code, record_window(definition.planning, start))
     taken: dict[str, set[dt.date]] = defaultdict(set)
     for _, name, day, status, kind, parent in rows:
-        if Status(status) is Status.CANCELLED or _follow_up(kind, parent):
+        if _in_the_way(status, kind, parent):
             taken[_key(name)].add(day)
     return _live(rows), dict(taken)
 
@@ -126,16 +125,15 @@ def preview(
     if not placements:
         return []
     years = planning_years(rule, as_date(start))
-    rows = _inspections_in(session, programme_code, _window(definition, rule, placements, years))
+    # The same inspections the plan was made around: its cycles hold every placement's.
+    rows = _inspections_in(session, programme_code, record_window(rule, start))
     held = _originals_by_body(rows)
     # Scheduling finds any row of the body on the Monday: an original is in the record; a
     # follow-up or a cancelled one stands in the way of a new one.
     other_rows = {
-        (_key(name), day): "was cancelled"
-        if Status(status) is Status.CANCELLED
-        else "is a follow-up"
+        (_key(name), day): why
         for _, name, day, status, kind, parent in rows
-        if Status(status) is Status.CANCELLED or _follow_up(kind, parent)
+        if (why := _in_the_way(status, kind, parent))
     }
     exact = {(_key(name), day) for _, name, day, *_ in rows} - other_rows.keys()
     booked = _live(rows)  # in date order (as read); the plan's new ones added as they come
@@ -186,22 +184,11 @@ def _follow_up(kind: str, parent_id: int | None) -> bool:
     return parent_id is not None or kind != "inspection"
 
 
-def _window(
-    definition: ProgrammeDefinition,
-    rule: PlanningRule,
-    placements: Sequence[Placement],
-    years: Sequence[tuple[str, dt.date, dt.date]],
-) -> tuple[dt.date, dt.date]:
-    """The fieldwork starts that bear on the plan: its years, its placements' cycles and the
-    weeks that can share a team with them."""
-    lows, highs = [years[0][1]], [years[-1][2]]
-    starts = [p.fieldwork_start for p in placements]
-    for day in (min(starts), max(starts)):
-        _, first, last = cycle_of(rule, day)
-        low, high = capacity_window(definition, day)
-        lows += [first, low]
-        highs += [last, high]
-    return min(lows), max(highs)
+def _in_the_way(status: str, kind: str, parent_id: int | None) -> str:
+    """Why a row keeps a new inspection of its body off its Monday ('' for a live original)."""
+    if _follow_up(kind, parent_id):
+        return "is a follow-up"
+    return "was cancelled" if Status(status) is Status.CANCELLED else ""
 
 
 def _inspections_in(
@@ -232,7 +219,7 @@ def _originals_by_body(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[dt.dat
     """Each body's live original inspections' fieldwork starts, in date order."""
     held: dict[str, list[dt.date]] = defaultdict(list)
     for _, name, day, status, kind, parent in rows:
-        if Status(status) is not Status.CANCELLED and not _follow_up(kind, parent):
+        if not _in_the_way(status, kind, parent):
             held[_key(name)].append(day)
     return held
 
