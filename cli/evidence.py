@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.options import (
+    AsOf,
+    JsonFlag,
+    clock_at,
+    database_ready,
+    running_flows,
+    say_if_sign_off_undone,
+)
 from cli.output import console, print_json
 from cli.tables import score_tables
 
@@ -189,6 +196,7 @@ def score_inspection(
         data = evidence.stored_scores(session, inspection_id=inspection_id)
     console.print(score_tables(data, framework)[0])
     console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
+    say_if_sign_off_undone(inspection_id)
 
 
 def show_scores(

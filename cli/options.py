@@ -11,17 +11,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.lazy import lazy_module
+from cli.output import console
 
 if TYPE_CHECKING:
     import pendulum
 
     from inspectorate.adapters import clock
     from inspectorate.domain import milestones
-    from inspectorate.services import context
+    from inspectorate.domain import sign_off as sign_off_rules
+    from inspectorate.services import context, sign_off
 else:
     clock = lazy_module("inspectorate.adapters.clock")
     milestones = lazy_module("inspectorate.domain.milestones")
     context = lazy_module("inspectorate.services.context")
+    sign_off = lazy_module("inspectorate.services.sign_off")
+    sign_off_rules = lazy_module("inspectorate.domain.sign_off")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
@@ -66,3 +70,13 @@ def set_verbose(verbose: bool) -> None:
 def database_ready() -> str:
     """Return the database URL after checking its schema is current."""
     return context.require_current_schema()
+
+
+def say_if_sign_off_undone(inspection_id: int) -> None:
+    """Say at once when what was just stored undid a sign-off (else the sweep says it later)."""
+    with context.reading() as session:
+        undone = sign_off.sign_off_undone(session, inspection_id=inspection_id)
+    if undone is not None:
+        stage, why = undone
+        command = sign_off_rules.sign_off_command(inspection_id, stage)
+        console.print(f"Note: {why} (`{command}`).", markup=False)

@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.options import (
+    AsOf,
+    JsonFlag,
+    clock_at,
+    database_ready,
+    running_flows,
+    say_if_sign_off_undone,
+)
 from cli.output import console, print_json
 from inspectorate.domain.lifecycle import Stage
 
@@ -128,6 +135,7 @@ def report_text(
         actor="cli",
     )
     console.print(f"Inspection {inspection_id}: report text kept from {file}.")
+    say_if_sign_off_undone(inspection_id)
 
 
 def report_publish(

@@ -24,7 +24,9 @@ from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
+from inspectorate.services import context
 from inspectorate.services.sessions import Account
+from inspectorate.services.sign_off import sign_off_undone
 
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
@@ -154,7 +156,10 @@ def upload_fieldwork(
                     judgements_path=str(path),
                     actor=account.username,
                 )
-                return f"Fieldwork scored: {moved(outcome.from_status, outcome.to_status)}"
+                done = f"Fieldwork scored: {moved(outcome.from_status, outcome.to_status)}"
+                with context.reading() as session:
+                    undone = sign_off_undone(session, inspection_id=inspection_id)
+                return done if undone is None else f"{done}. {undone[1].capitalize()}."
 
             path.write_bytes(content)
             try:

@@ -8,11 +8,13 @@ manager the publication, each on the team's complete text as it stands.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from inspectorate.adapters.models import AuditEvent, User
+from inspectorate.adapters.models import AuditEvent, ReportText, SampledCase, SignOff, User
 from inspectorate.domain import synthetic
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Stage
@@ -20,7 +22,14 @@ from inspectorate.services import context, reports, stages, users
 from inspectorate.services import sign_off as signing
 from inspectorate.services import sweep as sweeping
 from inspectorate.services.stages import StageOutcome
-from tests.factories import framework_of, morning, scored, signed_off, status_of
+from tests.factories import (
+    framework_of,
+    morning,
+    score_and_record,
+    scored,
+    signed_off,
+    status_of,
+)
 from tests.test_cli import run
 
 LEAD = "lena.lead"  # an inspector, put on the inspection's team
@@ -204,6 +213,83 @@ def test_changing_the_teams_text_after_sign_off_holds_the_draft_again(database: 
     signed_off(inspection_id, "draft", on="2014-04-07")  # signed off again, on the new text
     assert take(inspection_id, Stage.SEND_DRAFT, "2014-04-07").moved
     assert status_of(inspection_id) == "draft_sent"
+
+
+def rescore(inspection_id: int, sufficient_rate: float, on: str) -> None:
+    """Score the inspection's sampled cases again, as the team would upload new judgements."""
+    with context.reading() as session:
+        rows = session.exec(select(SampledCase).where(SampledCase.inspection_id == inspection_id))
+        cases = pd.DataFrame([c.model_dump() for c in rows])
+    judgements = synthetic.judgements(cases, framework_of(inspection_id), sufficient_rate, 1)
+    score_and_record(inspection_id, judgements, now=morning(on))
+
+
+def undone(inspection_id: int) -> tuple[Stage, str] | None:
+    with context.reading() as session:
+        return signing.sign_off_undone(session, inspection_id=inspection_id)
+
+
+def test_scoring_again_after_sign_off_holds_the_draft_until_signed_again(database: str) -> None:
+    inspection_id = scored("Wales")  # judgements sufficient at 0.7, seed 1
+    signed_off(inspection_id, "draft", on="2014-04-01")
+    rescore(inspection_id, 0.7, "2014-04-02")  # the same judgements again: the same scores
+    assert undone(inspection_id) is None
+    rescore(inspection_id, 0.2, "2014-04-02")
+    assert undone(inspection_id) == (
+        Stage.SEND_DRAFT,
+        "the draft's sign-off no longer holds: the scores changed after the lead inspector "
+        "signed it off, so the lead inspector signs off the draft again",
+    )
+    with pytest.raises(InvalidTransition, match="the scores changed after the lead inspector"):
+        take(inspection_id, Stage.SEND_DRAFT, "2014-04-04")
+    report = sweeping.advance(as_of=morning("2014-04-04").date(), now=morning("2014-04-04"))
+    assert report.staged == [] and status_of(inspection_id) == "scored"
+    assert "the scores changed after the lead inspector signed off the draft" in report.held[0]
+    with context.reading() as session:
+        assert [v.current for v in signing.sign_offs_of(session, inspection_id=inspection_id)] == [
+            False
+        ]
+    signed_off(inspection_id, "draft", on="2014-04-07")  # on the scores as they now stand
+    assert undone(inspection_id) is None
+    assert take(inspection_id, Stage.SEND_DRAFT, "2014-04-07").moved
+
+
+def test_a_sign_off_given_before_scores_were_signed_off_holds_on_the_text_alone(
+    database: str,
+) -> None:
+    inspection_id = scored("Wales")
+    signed_off(inspection_id, "draft", on="2014-04-01")
+    with context.unit_of_work() as session:  # as the migration leaves an earlier sign-off
+        for given in session.exec(select(SignOff).where(SignOff.inspection_id == inspection_id)):
+            given.scores_sha256 = None
+    rescore(inspection_id, 0.2, "2014-04-02")
+    assert undone(inspection_id) is None
+    assert take(inspection_id, Stage.SEND_DRAFT, "2014-04-04").moved
+
+
+def test_the_command_line_says_at_once_when_new_text_undoes_a_sign_off(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inspection_id = scored("Wales")
+    signed_off(inspection_id, "draft", on="2014-04-01")
+    text = tmp_path / "text.toml"
+    with context.reading() as session:
+        stored = session.exec(select(ReportText).where(ReportText.inspection_id == inspection_id))
+        text.write_text(stored.one().text, encoding="utf-8")  # the text as signed off
+    code, out, _err = run(["report", "text", str(inspection_id), str(text)], capsys, monkeypatch)
+    assert code == 0 and "Note:" not in out
+    text.write_text(team_text(inspection_id, strength="Later, staff"), encoding="utf-8")
+    code, out, _err = run(["report", "text", str(inspection_id), str(text)], capsys, monkeypatch)
+    said = " ".join(out.split())
+    assert code == 0 and f"Inspection {inspection_id}: report text kept" in said
+    assert (
+        "Note: the draft's sign-off no longer holds: the team's text changed after the lead "
+        "inspector signed it off, so the lead inspector signs off the draft again "
+        f"(`inspectorate inspection sign-off {inspection_id} draft --by NAME`)."
+    ) in said
 
 
 def test_publication_needs_the_programme_managers_sign_off(database: str) -> None:

@@ -215,6 +215,11 @@ def stored_ratings(session: Session, *, inspection_id: int) -> dict[str, str]:
     return {key: rating or "" for key, *_, rating in rows}
 
 
+def stored_score_rows(session: Session, *, inspection_id: int) -> Sequence[tuple[Any, ...]]:
+    """Every stored score of an inspection: (level, key, sufficient, applicable, score, rating)."""
+    return plain_rows(session, _SCORES, {"inspection_id": inspection_id})
+
+
 def _scores_at_level(session: Session, inspection_id: int, level: str) -> Sequence[tuple[Any, ...]]:
     """(key, sufficient, applicable, score, rating) of each stored score at `level`."""
     return plain_rows(session, _SCORES_AT_LEVEL, {"inspection_id": inspection_id, "level": level})

@@ -274,13 +274,16 @@ class LoginThrottle(SQLModel, table=True):
 
 
 class SignOff(SQLModel, table=True):
-    """A named person's sign-off of the draft or the publication, on the team's text as it was.
+    """A named person's sign-off of the draft or the publication, on the team's text and the
+    scores as they were.
 
-    Changing the text afterwards needs a new sign-off: the digest no longer matches.
+    Changing either afterwards needs a new sign-off: a digest no longer matches.
     """
 
     __table_args__ = (
-        UniqueConstraint("inspection_id", "stage", "text_sha256", name="uq_sign_off"),
+        UniqueConstraint(
+            "inspection_id", "stage", "text_sha256", "scores_sha256", name="uq_sign_off"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
@@ -288,6 +291,8 @@ class SignOff(SQLModel, table=True):
     signed_by: str = Field(max_length=80)
     role: str = Field(max_length=20)
     text_sha256: str = Field(max_length=64)
+    # The stored scores as signed off (None: given before scores were part of a sign-off).
+    scores_sha256: str | None = Field(default=None, max_length=64)
     signed_at: dt.datetime = Field(sa_column=tz_column(nullable=False))
     why: str = Field(default="", max_length=2000)
 

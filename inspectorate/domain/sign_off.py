@@ -75,11 +75,15 @@ def sign_off_command(inspection_id: int, stage: Stage) -> str:
 
 
 def hold_reason(
-    stage: Stage, *, signed: bool, text_changed: bool, missing_text: list[str]
+    stage: Stage, *, signed: bool, changed: str | None, missing_text: list[str]
 ) -> str | None:
-    """Why `stage` may not be taken yet, or None when it is signed off on the current text."""
+    """Why `stage` may not be taken yet, or None when it is signed off on what it carries.
+
+    `changed` names what changed since every sign-off of it ("the team's text", "the
+    scores"), or is None when one still holds.
+    """
     rule = SIGN_OFFS.get(stage)
-    if rule is None or (signed and not text_changed and not missing_text):
+    if rule is None or (signed and changed is None and not missing_text):
         return None
     if missing_text:
         shown = ", ".join(missing_text[:3]) + (" …" if len(missing_text) > 3 else "")
@@ -87,9 +91,9 @@ def hold_reason(
             f"the report still lacks the team's text ({len(missing_text)} missing: {shown}); "
             f"store it, then {rule.signer} signs off the {rule.name}"
         )
-    if text_changed:
+    if signed and changed is not None:
         return (
-            f"the team's text changed after {rule.signer} signed off the {rule.name}; "
+            f"{changed} changed after {rule.signer} signed off the {rule.name}; "
             "it needs signing off again"
         )
     return f"waiting for {rule.signer} to sign off the {rule.name}"

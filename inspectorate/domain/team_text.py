@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from inspectorate.domain.errors import InvalidFile
@@ -100,3 +102,18 @@ def missing_team_text(editable: Mapping[str, Any], outcome_ids: Sequence[str]) -
 def team_text_digest(text: str) -> str:
     """Return the sha256 (hex) of the team's stored text as UTF-8 ('' gives the empty digest)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scores_digest(rows: Iterable[Sequence[object]]) -> str:
+    """Return the sha256 (hex) of stored score rows, whatever order they come in.
+
+    Each row is (level, key, sufficient, applicable, score, rating): the same scores stored
+    again give the same digest; any value changed, added or gone gives another.
+    """
+    lines = sorted(json.dumps([_plain(v) for v in row]) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _plain(value: object) -> object:
+    # A score read back from PostgreSQL may be a Decimal or a float with other digits.
+    return round(float(value), 6) if isinstance(value, (float, Decimal)) else value

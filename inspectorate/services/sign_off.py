@@ -13,6 +13,7 @@ import sqlalchemy
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from inspectorate.adapters.casework import stored_score_rows
 from inspectorate.adapters.database import utc
 from inspectorate.adapters.models import Assignment, ReportText, SignOff, User
 from inspectorate.adapters.repository import get_inspection, record_audit
@@ -21,7 +22,12 @@ from inspectorate.domain.access import AccountRole
 from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Stage, Status
 from inspectorate.domain.sign_off import SIGN_OFFS, hold_reason, sign_off_command, sign_off_rule
-from inspectorate.domain.team_text import check_team_text, missing_team_text, team_text_digest
+from inspectorate.domain.team_text import (
+    check_team_text,
+    missing_team_text,
+    scores_digest,
+    team_text_digest,
+)
 from inspectorate.services.frameworks_in_use import framework_of
 
 
@@ -33,8 +39,34 @@ class SignOffView:
     signed_by: str
     role: str
     signed_at: dt.datetime
-    current: bool  # still on the team's text as it stands
+    current: bool  # still on the team's text and the scores as they stand
     why: str
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What a sign-off is of: the digests of the team's text and of the stored scores."""
+
+    text: str
+    scores: str
+
+    def held_by(self, text_sha256: str, scores_sha256: str | None) -> bool:
+        """Whether a sign-off of these digests still holds (one given before scores were
+        signed off too, with none, is judged on the text alone)."""
+        return text_sha256 == self.text and scores_sha256 in (None, self.scores)
+
+
+def _content_now(session: Session, inspection_id: int, text: str) -> _Content:
+    rows = stored_score_rows(session, inspection_id=inspection_id)
+    return _Content(team_text_digest(text), scores_digest(rows))
+
+
+def _what_changed(content: _Content, signed: list[tuple[str, str | None]]) -> str | None:
+    """None if one of the sign-offs `signed` holds; else what changed since the latest."""
+    if not signed or any(content.held_by(*digests) for digests in signed):
+        return None
+    text_sha256, _scores = signed[-1]
+    return "the scores" if text_sha256 == content.text else "the team's text"
 
 
 def _text_now(session: Session, inspection_id: int) -> str:
@@ -51,9 +83,13 @@ _ON_TEAM = sqlalchemy.select(col(Assignment.id)).where(
     col(Assignment.inspection_id) == bindparam("inspection_id"),
     col(Assignment.user_id) == bindparam("user_id"),
 )
-_DIGESTS = sqlalchemy.select(col(SignOff.text_sha256)).where(
-    col(SignOff.inspection_id) == bindparam("inspection_id"),
-    col(SignOff.stage) == bindparam("stage"),
+_DIGESTS = (
+    sqlalchemy.select(col(SignOff.text_sha256), col(SignOff.scores_sha256))
+    .where(
+        col(SignOff.inspection_id) == bindparam("inspection_id"),
+        col(SignOff.stage) == bindparam("stage"),
+    )
+    .order_by(col(SignOff.id))
 )
 
 
@@ -75,13 +111,12 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
     if stage not in SIGN_OFFS:
         return None
     text = _text_now(session, inspection_id)
-    digest = team_text_digest(text)
     params = {"inspection_id": inspection_id, "stage": stage.value}
-    digests = {signed for (signed,) in plain_rows(session, _DIGESTS, params)}
+    signed = [(t, sc) for t, sc in plain_rows(session, _DIGESTS, params)]
     return hold_reason(
         stage,
-        signed=bool(digests),
-        text_changed=bool(digests) and digest not in digests,
+        signed=bool(signed),
+        changed=_what_changed(_content_now(session, inspection_id, text), signed),
         missing_text=missing_text(session, inspection_id=inspection_id, text=text),
     )
 
@@ -152,9 +187,9 @@ def sign_off(
             f"{', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}: store it "
             f"(`inspectorate report text {inspection_id} FILE`) before signing off"
         )
-    digest = team_text_digest(text)
+    content = _content_now(session, inspection_id, text)
     params = {"inspection_id": inspection_id, "stage": rule.stage.value}
-    if digest in {known for (known,) in plain_rows(session, _DIGESTS, params)}:
+    if any(content.held_by(*known) for known in plain_rows(session, _DIGESTS, params)):
         return False
     session.add(
         SignOff(
@@ -162,7 +197,8 @@ def sign_off(
             stage=rule.stage.value,
             signed_by=user.username,
             role=user.role.value,
-            text_sha256=digest,
+            text_sha256=content.text,
+            scores_sha256=content.scores,
             signed_at=utc(now),
             why=why,
         )
@@ -183,7 +219,7 @@ def sign_off(
 
 def sign_offs_of(session: Session, *, inspection_id: int) -> list[SignOffView]:
     """Every sign-off of the inspection, oldest first, saying which still hold."""
-    digest = team_text_digest(_text_now(session, inspection_id))
+    content = _content_now(session, inspection_id, _text_now(session, inspection_id))
     rows = session.exec(
         select(SignOff)
         .where(SignOff.inspection_id == inspection_id)
@@ -195,7 +231,7 @@ def sign_offs_of(session: Session, *, inspection_id: int) -> list[SignOffView]:
             r.signed_by,
             r.role,
             r.signed_at,
-            r.text_sha256 == digest,
+            content.held_by(r.text_sha256, r.scores_sha256),
             r.why,
         )
         for r in rows
@@ -219,3 +255,22 @@ def sign_off_state(session: Session, *, inspection_id: int) -> SignOffState:
         if s.current and complete
     )
     return SignOffState(signed, complete)
+
+
+def sign_off_undone(session: Session, *, inspection_id: int) -> tuple[Stage, str] | None:
+    """The sign-off due at the inspection's status that no longer holds since its text or
+    scores changed, and why (to say so at once, not at the next sweep), or None."""
+    inspection = get_inspection(session, inspection_id=inspection_id)
+    text = _text_now(session, inspection_id)
+    for stage, rule in SIGN_OFFS.items():
+        if Status(inspection.status) not in rule.signable:
+            continue
+        params = {"inspection_id": inspection_id, "stage": stage.value}
+        signed = [(t, sc) for t, sc in plain_rows(session, _DIGESTS, params)]
+        changed = _what_changed(_content_now(session, inspection_id, text), signed)
+        if changed is not None:
+            return stage, (
+                f"the {rule.name}'s sign-off no longer holds: {changed} changed after "
+                f"{rule.signer} signed it off, so {rule.signer} signs off the {rule.name} again"
+            )
+    return None
