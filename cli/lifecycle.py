@@ -197,7 +197,11 @@ def sweep_summary(report: SweepReport) -> list[str]:
         f"{plural(dated, 'dated milestone')} marked passed, {len(report.held)} held for a "
         f"person, {plural(report.claimed, 'reminder')} claimed, {report.delivered} sent"
         + (f", {report.withheld} withheld (days before today)" if report.withheld else "")
-        + (f", {report.waiting} waiting for their document" if report.waiting else "")
+        + (
+            f", {report.waiting} waiting (a document not written yet, or the body not told yet)"
+            if report.waiting
+            else ""
+        )
         + "."
     ]
     if report.finished or report.failed:

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from inspectorate.adapters.database import utc
-from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder, ReportVersion
+from inspectorate.adapters.models import (
+    Body,
+    Inspection,
+    Milestone,
+    Programme,
+    Reminder,
+    ReportVersion,
+)
 from inspectorate.adapters.settings import get_settings
+from inspectorate.domain.body_mail import FORWARD, told_from
 from inspectorate.domain.documents import DocumentKind
+from inspectorate.domain.lifecycle import Status, status_after
 from inspectorate.domain.programmes import Role
 from inspectorate.services import context, letters
 from inspectorate.services.messages import Outgoing, Prepared, build_messages, weeks_and_days
@@ -21,8 +30,24 @@ BODY_ONLY = (Role.BODY,)
 INTERNAL = ("happens automatically", "Inspection programme office", "escalated", "Milestone:")
 
 
+def told_by(session: Session, inspection: Inspection, milestone: str, kind: str) -> Status:
+    """The status an inspection has reached when the body may hear of `milestone` (a notice:
+    once its step has been taken too)."""
+    row = session.get(Programme, inspection.programme_id)
+    assert row is not None
+    programme = context.programmes()[row.code]
+    needed = told_from(programme, milestone) or Status.PLANNED
+    stage = programme.rule(milestone).stage
+    if kind == "notice" and stage is not None:
+        needed = max(needed, status_after(stage), key=FORWARD.index)
+    return max(Status(inspection.status), needed, key=FORWARD.index)
+
+
 def remind(inspection_id: int, milestone: str, kind: str, roles: tuple[Role, ...], on: str) -> int:
-    """Queue a reminder of `kind` about one milestone, to `roles`, for day `on`; its id."""
+    """Queue a reminder of `kind` about one milestone, to `roles`, for day `on`; its id.
+
+    The inspection is put as far as the mail presupposes (the body is mailed only then).
+    """
     with context.unit_of_work() as session:
         row = session.exec(
             select(Milestone).where(
@@ -33,6 +58,8 @@ def remind(inspection_id: int, milestone: str, kind: str, roles: tuple[Role, ...
         assert inspection is not None and row.id is not None
         body = session.get(Body, inspection.body_id)
         assert body is not None
+        if Role.BODY in roles:  # as far as the sweep had come when it claimed a mail for the body
+            inspection.status = told_by(session, inspection, milestone, kind).value
         reminder = Reminder(
             milestone_id=row.id,
             kind=kind,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pendulum
 
-from inspectorate.domain.calendar import roll
+from inspectorate.domain.calendar import as_date, roll
 from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.programmes import ROOT_MILESTONE, MilestoneRule, ProgrammeDefinition
@@ -48,6 +50,42 @@ def plan_milestones(
         dates[rule.kind] = roll(unrolled, rule.roll)
     planned = [PlannedMilestone(dates[r.kind], r.kind, r) for r in programme.milestones]
     return sorted(planned, key=lambda m: (m.due, programme.milestones.index(m.rule)))
+
+
+def after_a_late_step(
+    programme: ProgrammeDefinition,
+    due: Mapping[str, dt.date],
+    open_kinds: set[str],
+    kind: str,
+    done_on: dt.date,
+) -> dict[str, pendulum.Date]:
+    """The open milestones planned after `kind` that move when it was done on `done_on`, after
+    its day: each keeps its offset from what it follows (rolled as planned), never earlier.
+
+    A body's time is counted from when it had the document: a draft sent a week late still
+    leaves the body its whole comment window, and the report's publication follows it.
+    """
+    dates = {k: as_date(d) for k, d in due.items()}
+    dates[kind] = max(dates[kind], as_date(done_on))
+    moved: dict[str, pendulum.Date] = {}
+    for rule in programme.milestones:
+        if rule.kind not in open_kinds or rule.after is None or not _follows(programme, rule, kind):
+            continue
+        assert rule.offset is not None  # checked by the model
+        later = roll(rule.offset.apply(dates[rule.after]), rule.roll)
+        if later > dates[rule.kind]:
+            dates[rule.kind] = moved[rule.kind] = later
+    return moved
+
+
+def _follows(programme: ProgrammeDefinition, rule: MilestoneRule, kind: str) -> bool:
+    """Whether `rule` is planned after `kind`, directly or through others."""
+    after = rule.after
+    while after is not None:
+        if after == kind:
+            return True
+        after = programme.rule(after).after
+    return False
 
 
 def earliest_fieldwork_start(programme: ProgrammeDefinition, today: pendulum.Date) -> pendulum.Date:

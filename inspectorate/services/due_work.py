@@ -10,7 +10,7 @@ Reads only; the caller owns the session.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -21,9 +21,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from inspectorate.adapters.models import Inspection, Milestone, Programme, Reminder
 from inspectorate.adapters.rows import plain_rows
+from inspectorate.domain.body_mail import body_may_hear
 from inspectorate.domain.calendar import add_working_days
 from inspectorate.domain.lifecycle import FINAL_STATUSES, Status
-from inspectorate.domain.programmes import ProgrammeDefinition, rule_for
+from inspectorate.domain.programmes import ProgrammeDefinition, Role, rule_for
 from inspectorate.domain.reminders import ReminderDue, next_reminder_day, reminder_due
 from inspectorate.domain.sign_off import SIGN_OFFS
 
@@ -75,16 +76,18 @@ class _Due(NamedTuple):
     due_on: dt.date
     body_id: int
     code: str
+    status: str
 
 
 def _open_due(session: Session, *, due_by: dt.date) -> list[_Due]:
     """`open_milestones` as plain rows (no objects): the claim reads thousands of them."""
     milestones = plain_rows(session, _OPEN_DUE, {"due_by": due_by})
-    active: dict[int, tuple[int, str]] = {}
+    active: dict[int, tuple[int, str, str]] = {}
     for chunk in _chunks({inspection_id for _m, inspection_id, _k, _d in milestones}):
-        for inspection_id, body_id, code in plain_rows(session, _ACTIVE_OF, {"ids": chunk}):
+        for inspection_id, *found in plain_rows(session, _ACTIVE_OF, {"ids": chunk}):
             assert inspection_id is not None
-            active[inspection_id] = (body_id, code)
+            body_id, code, status = found
+            active[inspection_id] = (body_id, code, status)
     rows = [
         _Due(milestone_id, inspection_id, kind, due_on, *active[inspection_id])
         for milestone_id, inspection_id, kind, due_on in milestones
@@ -98,7 +101,7 @@ _OPEN_DUE = select(
     col(Milestone.id), col(Milestone.inspection_id), col(Milestone.kind), col(Milestone.due_on)
 ).where(_OPEN, col(Milestone.due_on) <= bindparam("due_by"))
 _ACTIVE_OF = (
-    select(col(Inspection.id), col(Inspection.body_id), col(Programme.code))
+    select(col(Inspection.id), col(Inspection.body_id), col(Programme.code), col(Inspection.status))
     .join(Programme, col(Programme.id) == Inspection.programme_id)
     .where(col(Inspection.id).in_(bindparam("ids", expanding=True)), _ACTIVE)
 )
@@ -160,6 +163,14 @@ def unclaimed_reminders(
         owed = rules[key]
         if owed is None or (row.milestone_id, owed.kind, owed.remind_on.toordinal()) in claimed:
             continue
+        if Role.BODY in owed.roles and not body_may_hear(
+            programmes[row.code], row.kind, row.status
+        ):
+            # Not told yet (not announced, the draft held): the others are reminded; a reminder
+            # for the body alone waits, and the day's latest goes once it has been told.
+            owed = replace(owed, roles=tuple(r for r in owed.roles if r is not Role.BODY))
+            if not owed.roles:
+                continue
         unclaimed.append(
             OwedReminder(
                 row.milestone_id,

@@ -23,13 +23,14 @@ from inspectorate.adapters.mail import Message
 from inspectorate.adapters.models import Body, Inspection, Milestone, Reminder
 from inspectorate.adapters.render import render_email, template_environment
 from inspectorate.adapters.settings import Settings
-from inspectorate.domain.lifecycle import Stage
+from inspectorate.domain.body_mail import body_may_hear, waiting_to_tell
+from inspectorate.domain.lifecycle import Stage, Status
 from inspectorate.domain.programmes import MilestoneRule, ProgrammeDefinition, rule_for
 from inspectorate.domain.reminders import ESCALATION, NOTICE
 from inspectorate.domain.sign_off import HELD, LATE_ANNOUNCEMENT, SIGN_OFFS, sign_off_command
 from inspectorate.services.mail_documents import MailDocument, public_link, stage_documents
 from inspectorate.services.mail_rows import MailRows, load_mail_rows
-from inspectorate.services.recipients import STAFF, by_audience, split_recipients
+from inspectorate.services.recipients import BODY, STAFF, by_audience, split_recipients
 
 # The reminder kinds of holds: for the team and manager only.
 INTERNAL_KINDS = frozenset({HELD, LATE_ANNOUNCEMENT})
@@ -239,6 +240,15 @@ def compose_messages(
     groups = by_audience(split_recipients(reminder.recipients), settings)
     if reminder.kind in INTERNAL_KINDS:  # a hold is the team's and manager's business only
         groups = [(audience, to) for audience, to in groups if audience == STAFF]
+    programme = programmes[rows.programme_code]
+    if any(a == BODY for a, _ in groups) and not body_may_hear(
+        programme, milestone.kind, inspection.status
+    ):
+        # Claimed before the body was held back (or a step undone since): a notice waits for
+        # the step it presupposes; any other reminder goes to the staff alone.
+        if reminder.kind == NOTICE and inspection.status != Status.CANCELLED.value:
+            return Prepared(waiting_for=waiting_to_tell(programme, milestone.kind))
+        groups = [(audience, to) for audience, to in groups if audience != BODY]
     key = (
         f"{reminder.remind_on.isoformat()}-i{inspection.id}-{milestone.kind}-"
         f"{reminder.kind}-r{reminder.id}"
@@ -246,7 +256,6 @@ def compose_messages(
     environment = template_environment(settings.templates_dir, settings.user_templates_dir)
     names = template_names(reminder.kind, milestone.kind)
     inspectorate = load_inspectorate(settings.config_dir)
-    programme = programmes[rows.programme_code]
     signer = programme.signatory or inspectorate.chief_inspector_on(milestone.due_on)
     mails = []
     for audience, to in groups:

@@ -26,6 +26,7 @@ from inspectorate.domain.sign_off import needs_sign_off
 from inspectorate.domain.triggers import TriggerRule
 from inspectorate.services import context, owed_effects, sign_off
 from inspectorate.services.follow_ups import plan_follow_up
+from inspectorate.services.late_steps import follow_a_late_step
 from inspectorate.services.recipients import addresses_for
 from inspectorate.services.reminder_claims import claim_reminder
 
@@ -94,6 +95,7 @@ def perform_stage(
             settings=settings,
             why=why or f"{stage.value} done",
         )
+        follow_a_late_step(session, programme, milestone, rule, now=now, actor=actor)
     if moved and stage is Stage.PUBLISH and follow_up_rules:
         # Planned in the same transaction as the publication, so it can never be forgotten.
         plan_follow_up(

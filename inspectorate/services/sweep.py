@@ -126,7 +126,8 @@ def _advance_one(
         assert found is not None
         fresh, inspection, _body = found
         assert inspection.id is not None
-        if fresh.done_at is not None or inspection.status not in _ACTIVE:
+        # Done, moved later (a late draft moves its comment window) or closed meanwhile.
+        if fresh.done_at is not None or fresh.due_on > as_of or inspection.status not in _ACTIVE:
             return ""
         if rule.stage is None:
             complete_milestone(
