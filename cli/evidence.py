@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from cli.files import check_out, write_out
 from cli.lazy import lazy_module
 from cli.options import (
     AsOf,
@@ -88,7 +89,7 @@ def sample_file(
         caseloads.read_caseload(caseload), definition.sampling, start, seed
     )
     if out is not None:
-        sample.cases.to_csv(out, index=False)
+        write_out(out, lambda path: sample.cases.to_csv(path, index=False))
     if as_json:
         print_json(_sample_json(sample))
         return
@@ -228,7 +229,9 @@ def synthetic_caseload(
 ) -> None:
     """Write a synthetic caseload extract."""
     day: dt.date = milestones.parse_date(as_of, what="--as-of")
-    synthetic.caseload(body, size, day, seed).to_csv(out, index=False)
+    check_out(out)
+    cases = synthetic.caseload(body, size, day, seed)
+    write_out(out, lambda path: cases.to_csv(path, index=False))
     console.print(f"Wrote {size} synthetic cases of {body} to {out}")
 
 
@@ -241,11 +244,12 @@ def synthetic_judgements(
 ) -> None:
     """Write synthetic judgements for every case of a sample and question of a framework."""
     definition = frameworks.find_framework(context.frameworks(), framework)
+    check_out(out)
     cases = caseloads.read_caseload(sample)
     if "allocated_to" not in cases:
         cases = cases.assign(allocated_to="inspector")
     frame = synthetic.judgements(cases, definition, quality, seed)
-    frame.to_csv(out, index=False)
+    write_out(out, lambda path: frame.to_csv(path, index=False))
     console.print(f"Wrote {len(frame)} synthetic judgements to {out}")
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from cli.files import write_out
 from cli.lazy import lazy_module
 from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
 from cli.output import console, plural, print_json
@@ -56,9 +57,11 @@ def plan_entries(
 def write_calendar(out: Path, entries: list[ical.CalendarEntry], name: str) -> None:
     """Write entries as .ics or .csv by the file's ending."""
     if out.suffix.lower() == ".ics":
-        out.write_bytes(ical.to_ics(entries, name, clock.now()))
+        calendar = ical.to_ics(entries, name, clock.now())
+        write_out(out, lambda path: path.write_bytes(calendar))
     elif out.suffix.lower() == ".csv":
-        out.write_text(ical.to_csv(entries), encoding="utf-8")
+        table = ical.to_csv(entries)
+        write_out(out, lambda path: path.write_text(table, encoding="utf-8"))
     else:
         raise InvalidInput(f"--out {out}: give a file ending in .csv or .ics")
 

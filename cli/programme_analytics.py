@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from cli.files import write_out
 from cli.lazy import lazy_module
 from cli.options import JsonFlag, database_ready
 from cli.output import console, print_json
@@ -42,11 +43,14 @@ def analytics_command(
     names = analytics.headline_names(definition, context.frameworks())
     if out is not None:
         if out.suffix.lower() == ".svg":
-            out.write_text(analytics.chart_svg(table, f"{definition.name}: headline scores", names))
+            chart = analytics.chart_svg(table, f"{definition.name}: headline scores", names)
+            write_out(out, lambda path: path.write_text(chart, encoding="utf-8"))
         elif out.suffix.lower() == ".csv":
-            table.to_csv(out, index=False, float_format="%.1f")
+            write_out(out, lambda path: table.to_csv(path, index=False, float_format="%.1f"))
         else:
             raise InvalidInput(f"--out {out}: give a file ending in .csv or .svg")
+        if not as_json:  # standard output is the JSON's alone
+            console.print(f"Wrote {out}")
     if as_json:
         print_json(table.round(1).to_dict("records"))
         return
