@@ -73,7 +73,8 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
 def _say(saved: documents.SavedDocument) -> None:
     state = "new version" if saved.new else "unchanged since the last render"
     console.print(
-        f"{saved.kind.replace('_', ' ').capitalize()} ({saved.lang}, {saved.format}): "
+        f"{saved.kind.replace('follow_up', 'follow-up').replace('_', ' ').capitalize()} "
+        f"({saved.lang}, {saved.format}): "
         f"{saved.path} (sha256 {saved.sha256[:12]}, {state})"
     )
 

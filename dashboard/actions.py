@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from dashboard.forms import Problems, date_from_parts
+from dashboard.forms import Problems, Why, date_from_parts, reason_as_typed
 from dashboard.hints import explain, upload_name
 from dashboard.manager import action_page, back_to, facts_of, manager_of
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
@@ -30,7 +30,6 @@ from inspectorate.services.sign_off import sign_off_undone
 
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
-Why = Annotated[str, Form(max_length=500)]
 Part = Annotated[str, Form(max_length=10)]
 MAX_UPLOAD = 20_000_000
 
@@ -91,6 +90,7 @@ def reschedule(
         "why": why,
     }
     problems = Problems()
+    why = reason_as_typed(why, problems)
     start: dt.date | None = None
     if fieldwork_start and not (day or month or year):
         try:
@@ -235,13 +235,15 @@ def sign_off(
     from flows.sign_off import sign_off_and_resume
 
     problems = Problems()
-    try:
-        said = run_flow(
-            lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip())
-        )
-        return back_to(account, inspection_id, f"Sign-off: {said}")
-    except InspectorateError as refused:
-        problems.refuse(refused, default="why")
+    why = reason_as_typed(why, problems)
+    if not problems:
+        try:
+            said = run_flow(
+                lambda: sign_off_and_resume(inspection_id, rule.name, account.username, why.strip())
+            )
+            return back_to(account, inspection_id, f"Sign-off: {said}")
+        except InspectorateError as refused:
+            problems.refuse(refused, default="why")
     values = {"why": why}
     return action_page(account, inspection_id, "sign_off.html.j2", values, problems, what=rule.name)
 

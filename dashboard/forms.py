@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import Form
 from fastapi.responses import HTMLResponse
 
 from dashboard.hints import explain, readable_dates
@@ -31,6 +33,13 @@ FIELD_OF_ERROR: tuple[tuple[type[InspectorateError], str], ...] = (
 )
 
 
+WHY_CHARS = 500  # a reason for the audit trail, as its boxes allow (maxlength)
+# A browser counts a line break against a box's maxlength as one character and sends it as
+# two (CR LF), so up to twice the characters arrive for text the box accepted: read that
+# much, then count as the person did (`reason_as_typed`).
+Why = Annotated[str, Form(max_length=2 * WHY_CHARS)]
+
+
 @dataclass
 class Problems:
     """What is wrong with a form, field by field (the field's id → the message)."""
@@ -50,6 +59,14 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.by_field)
+
+
+def reason_as_typed(why: str, problems: Problems, name: str = "why") -> str:
+    """The reason with its line breaks as typed (LF), and a problem if it is too long."""
+    typed = why.replace("\r\n", "\n").replace("\r", "\n")
+    if len(typed) > WHY_CHARS:
+        problems.add(name, f"The reason must be {WHY_CHARS} characters or fewer")
+    return typed
 
 
 def date_from_parts(

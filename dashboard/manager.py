@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from dashboard.forms import Problems, date_from_parts, form_page
+from dashboard.forms import Problems, Why, date_from_parts, form_page, reason_as_typed
 from dashboard.web import ACTIONS, account_of, check_csrf, forbid, note_for, viewer_of, with_note
 from inspectorate.adapters import clock
 from inspectorate.domain import access
@@ -23,7 +23,6 @@ from inspectorate.services.sessions import Account
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=100)]
 Text = Annotated[str, Form(max_length=200)]
-Why = Annotated[str, Form(max_length=500)]
 Note = Annotated[str, Query(max_length=200)]
 
 
@@ -130,8 +129,10 @@ def cancel(request: Request, inspection_id: int, csrf: Csrf, why: Why = "") -> R
     account = manager_of(request, csrf)
     inspection = facts_of(inspection_id)
     problems = Problems()
+    why = reason_as_typed(why, problems)
     if not why.strip():
         problems.add("why", "Enter why the inspection is cancelled: the audit trail keeps it")
+    if problems:
         return _cancel_page(account, inspection, {"why": why}, problems)
     try:
         context.run(stages.check_stage, inspection_id=inspection_id, stage=Stage.CANCEL)

@@ -30,6 +30,7 @@ from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import sign_offs_to_offer
 from inspectorate.services import analytics, board, comments, context, reports
 from inspectorate.services import as_of as past
+from inspectorate.services.rescheduling import MOVABLE
 
 router = APIRouter(include_in_schema=False)
 AsOf = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; default today")]
@@ -227,6 +228,7 @@ def inspection_context(viewer: access.Viewer, facts: access.InspectionFacts) -> 
         "may_upload": access.may_upload_fieldwork(viewer, facts),
         "may_manage": access.may_manage(viewer),
         "may_cancel": access.may_manage(viewer) and (facts.status, Stage.CANCEL) in TRANSITIONS,
+        "may_reschedule": access.may_manage(viewer) and facts.status in MOVABLE,
         "sign_off_offers": [rule.name for rule in offers],
         "publication_signed": state is not None and Stage.PUBLISH in state.signed,
     }

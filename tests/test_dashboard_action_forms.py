@@ -78,6 +78,31 @@ def test_the_manager_reschedules_from_its_own_page_with_a_date_in_three_fields(
     assert audit_of(record.assigned, "reschedule")[-1][2] == "Team ill"
 
 
+def test_a_reason_typed_with_line_breaks_is_taken_as_long_as_the_box_allowed(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    csrf = sign_in(app_client, "manager")
+    typed = "\n".join(["The team lead is ill this week; the trust agreed the move."] * 8)
+    sent = typed.replace("\n", "\r\n") + "\r\n" * 20  # as a browser sends it
+    assert len(typed) + 20 <= 500 < len(sent)  # the box allowed it; 500 was refused unread
+    path = f"/inspections/{record.assigned}/reschedule"
+    answer = app_client.post(path, data=reschedule_form("19", "5", "2014", sent, csrf))
+    assert answer.status_code == 200 and "fieldwork moved" in answer.text
+    assert audit_of(record.assigned, "reschedule")[-1][2] == typed
+
+
+def test_an_inspection_past_its_fieldwork_offers_no_reschedule(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    page = app_client.get(f"/inspections/{record.scored}").text
+    assert f"/inspections/{record.scored}/reschedule" not in page
+    assert (
+        f"/inspections/{record.assigned}/reschedule"
+        in app_client.get(f"/inspections/{record.assigned}").text
+    )
+
+
 @pytest.mark.parametrize(
     ("day", "month", "year", "why", "field", "says"),
     [
@@ -87,6 +112,8 @@ def test_the_manager_reschedules_from_its_own_page_with_a_date_in_three_fields(
         ("31", "2", "2014", "Team ill", "fieldwork_start", "31/2/2014 is not a day"),
         ("19", "", "2014", "Team ill", "fieldwork_start", "must include a month"),
         ("19", "5", "2014", "  ", "why", "Enter why the fieldwork moves"),
+        ("12", "5", "2014", "Team ill", "fieldwork_start", "already starts on Monday 12 May"),
+        ("19", "5", "2014", "x" * 501, "why", "The reason must be 500 characters or fewer"),
     ],
 )
 def test_a_refused_reschedule_says_why_on_its_form_and_keeps_what_was_typed(

@@ -78,6 +78,22 @@ def test_deadlines_of_a_past_week_list_what_was_due_then(
     assert "fieldwork end" in html and "Nothing." not in html.split('id="this-week"')[1]
 
 
+def test_the_deadlines_region_is_matched_as_typed_in_any_case(
+    record: BoardRecord, app_client: TestClient
+) -> None:
+    sign_in(app_client, "manager")
+    everyone = app_client.get("/api/deadlines?as_of=2014-03-10").json()["this_week"]
+    region = next(r["region"] for r in rows_of(app_client, "as_of=2014-03-10").values())
+
+    def ids(typed: str) -> set[int]:
+        week = app_client.get(f"/api/deadlines?as_of=2014-03-10&region={typed}").json()
+        return {d["inspection_id"] for d in week["this_week"]}
+
+    exact = ids(region)
+    assert exact and exact <= {d["inspection_id"] for d in everyone}
+    assert ids(f"  {region.lower()} ") == ids(region.upper()) == exact
+
+
 def test_overdue_milestones_are_marked_in_words_not_only_red(
     record: BoardRecord, app_client: TestClient
 ) -> None:

@@ -11,6 +11,7 @@ with the configured reminder policies and with unusual ones.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pendulum
 import pytest
@@ -19,9 +20,10 @@ from sqlmodel import Session, col, select
 from inspectorate.adapters import clock
 from inspectorate.adapters.models import Reminder, SignOff
 from inspectorate.domain.access import AccountRole
+from inspectorate.domain.body_mail import body_may_hear
 from inspectorate.domain.calendar import add_working_days
 from inspectorate.domain.lifecycle import Stage, status_before
-from inspectorate.domain.programmes import ProgrammeDefinition, ReminderPolicy, rule_for
+from inspectorate.domain.programmes import ProgrammeDefinition, ReminderPolicy, Role, rule_for
 from inspectorate.domain.reminders import next_reminder_day, reminder_due
 from inspectorate.domain.sign_off import SIGN_OFFS
 from inspectorate.domain.simulation import OpenStep
@@ -44,6 +46,11 @@ def unclaimed_by_definition(session: Session, day: pendulum.Date, programmes: Pr
         owed = reminder_due(rule, programmes[code].reminders, milestone.due_on, day)
         if owed is None:
             continue
+        if not body_may_hear(programmes[code], milestone.kind, inspection.status):
+            # The body hears of it only once told of what it presupposes: the rest are reminded.
+            owed = replace(owed, roles=tuple(r for r in owed.roles if r is not Role.BODY))
+            if not owed.roles:
+                continue
         claimed = session.exec(
             select(Reminder.id).where(
                 Reminder.milestone_id == milestone.id,

@@ -91,7 +91,7 @@ def test_every_legal_step_is_stored_and_audited(
     with Session(context.engine()) as session:
         last = session.exec(
             select(AuditEvent)
-            .where(AuditEvent.entity == "inspection")
+            .where(AuditEvent.entity == "inspection", AuditEvent.action == stage.value)
             .order_by(AuditEvent.id.desc())
         ).first()  # type: ignore[union-attr]
     assert last is not None

@@ -33,9 +33,15 @@ def shortened_notice(
             f"({today.isoformat()}); the body would have had no notice"
         )
     return (
-        f"announcing on {today.isoformat()} would give {_weeks_and_days(given)}' notice of "
+        f"announcing on {today.isoformat()} would give {_notice(given)} notice of "
         f"fieldwork on {fieldwork_start.isoformat()} instead of {_weeks_and_days(owed)}"
     )
+
+
+def _notice(days: int) -> str:
+    """'6 days'', '1 week's', '2 weeks and 1 day's': the possessive of the time given."""
+    time = _weeks_and_days(days)
+    return f"{time}'" if time.endswith("s") else f"{time}'s"
 
 
 def late_announcement_advice(inspection_id: int) -> str:

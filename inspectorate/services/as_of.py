@@ -310,8 +310,8 @@ def _open_milestones(
         query = query.join(Programme, col(Programme.id) == Inspection.programme_id).where(
             col(Programme.code) == filters.programme
         )
-    if filters.region:
-        query = query.where(col(Body.region) == filters.region)
+    if filters.region:  # typed on the deadlines page: any case, spaces around
+        query = query.where(func.lower(col(Body.region)) == filters.region.strip().lower())
     found = [
         _OpenMilestone(*row)
         for when in (col(Milestone.done_at).is_(None), col(Milestone.done_at) >= cutoff)

@@ -14,7 +14,7 @@ from inspectorate.adapters.models import Body, Inspection, Milestone, Programme,
 from inspectorate.adapters.repository import get_inspection, record_audit
 from inspectorate.adapters.rows import row_by_id
 from inspectorate.domain.calendar import as_date
-from inspectorate.domain.errors import InvalidTransition
+from inspectorate.domain.errors import InvalidInput, InvalidTransition
 from inspectorate.domain.lifecycle import Status
 from inspectorate.domain.milestones import plan_milestones
 from inspectorate.domain.programmes import ProgrammeDefinition
@@ -116,6 +116,12 @@ def _checked_move(
     assert row is not None
     programme = programmes[row.code]
     start = as_date(fieldwork_start)
+    if start == inspection.fieldwork_start:
+        raise InvalidInput(
+            f"inspection {inspection_id}'s fieldwork already starts on {start:%A} "
+            f"{start.day} {start:%B %Y}; give the Monday it should move to",
+            field="fieldwork_start",
+        )
     milestones = {
         m.kind: m
         for m in session.exec(

@@ -146,7 +146,8 @@ def _signer(session: Session, *, username: str, role: AccountRole, inspection_id
         )
     if user.role is not role:
         raise InvalidInput(
-            f"{username} is a {user.role.value}: this sign-off needs a {role.value}", field="by"
+            f"{username} is {_a(user.role.value)}: this sign-off needs {_a(role.value)}",
+            field="by",
         )
     if role is AccountRole.INSPECTOR:
         params = {"inspection_id": inspection_id, "user_id": user.id}
@@ -158,6 +159,10 @@ def _signer(session: Session, *, username: str, role: AccountRole, inspection_id
                 field="by",
             )
     return user
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def sign_off(
