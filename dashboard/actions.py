@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from dashboard.forms import Problems, Why, date_from_parts, reason_as_typed
 from dashboard.hints import explain, upload_name
 from dashboard.manager import action_page, back_to, facts_of, manager_of
-from dashboard.web import ACTIONS, account_of, check_csrf, forbid, viewer_of
+from dashboard.web import ACTIONS, DOCUMENT_CSP, account_of, check_csrf, forbid, viewer_of
 from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
+from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date
 from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
-from inspectorate.services import context
+from inspectorate.services import context, reports
 from inspectorate.services.sessions import Account
 from inspectorate.services.sign_off import sign_off_undone
 
@@ -212,6 +213,29 @@ def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> 
         raise HTTPException(404, str(unknown)) from unknown
     forbid(may_sign_off(viewer_of(account), inspection, rule.stage))
     return action_page(account, inspection_id, "sign_off.html.j2", {"why": ""}, what=rule.name)
+
+
+@router.get("/inspections/{inspection_id}/preview")
+def preview(request: Request, inspection_id: int, what: str = "draft") -> Response:
+    """The report as signing it off would send it (the draft or the published report), to the
+    person who signs it off: a sign-off is of what they have read."""
+    account = signed_in(request)
+    inspection = facts_of(inspection_id)
+    try:
+        rule = sign_off_rule(what[:20])
+    except InspectorateError as unknown:
+        raise HTTPException(404, str(unknown)) from unknown
+    forbid(may_sign_off(viewer_of(account), inspection, rule.stage))
+    try:
+        with context.reading() as session:
+            html = reports.render_html(
+                session, inspection_id=inspection_id, draft=rule.stage is Stage.SEND_DRAFT
+            )
+    except InspectorateError as refused:
+        raise HTTPException(409, f"Nothing to read yet: {explain(refused)}") from refused
+    # As a stored report is served (pages.document): its own styles only, never kept.
+    headers = {"Content-Security-Policy": DOCUMENT_CSP, "Cache-Control": "no-store"}
+    return HTMLResponse(html, headers=headers)
 
 
 @router.post("/inspections/{inspection_id}/sign-off")

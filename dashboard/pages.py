@@ -14,6 +14,7 @@ from dashboard.as_of_form import looked_at
 from dashboard.cache import Kept
 from dashboard.timeline_chart import timeline_svg
 from dashboard.web import (
+    DOCUMENT_CSP,
     account_of,
     cached_page,
     forbid_page,
@@ -39,10 +40,6 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Which page of r
 # Rows of each deadlines list a page: the busiest week of a national record has over a
 # thousand open milestones, which took a page's first render past 300 ms to lay out.
 DEADLINE_ROWS = 200
-DOCUMENT_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
 # Each programme's inspections on a day, as the timeline's pages of that day share them.
 DAYS: Kept[list[past.Existing]] = Kept()
 # An id a row can have: anything else is refused before the record is asked (404 on a page).

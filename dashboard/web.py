@@ -19,6 +19,12 @@ from inspectorate.domain.access import ANONYMOUS, AccountRole, Viewer
 from inspectorate.services import context, reports, sessions, users
 from inspectorate.services.sessions import Account
 
+# A letter or report served as it is: its own inline styles, nothing else, never framed.
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
 SESSION_COOKIE = "inspectorate_session"
 LOGIN_COOKIE = "inspectorate_login_csrf"
 # Flows in this process share one embedded Prefect server: one action at a time starts it.

@@ -296,10 +296,18 @@ def test_the_lead_inspector_signs_off_the_draft_on_the_inspection_page(
     store_text(record.scored, team_text(record.scored), "2014-04-01")
     page = app_client.get(path).text
     assert sign_off_form(page) == "Sign off the draft"
-    assert "You sign off the draft report as the team's text stands now" in page
+    assert "You sign off the draft report as the team's text and the scores stand now" in page
     assert "Note for the record" in page
+    assert f'href="{path}/preview?what=draft"' in page  # what is signed off, read first
+    draft = app_client.get(f"{path}/preview?what=draft")
+    assert draft.status_code == 200 and "DRAFT" in draft.text and "Changed: staff" not in draft.text
+    assert draft.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in draft.headers["content-security-policy"]
     sign_in(app_client, "manager")
     assert sign_off_form(app_client.get(path).text) is None  # the lead inspector's to sign
+    assert app_client.get(f"{path}/preview?what=draft").status_code == 403  # not theirs
+    sign_in(app_client, "body")
+    assert app_client.get(f"{path}/preview?what=draft").status_code == 403  # embargoed
     csrf = sign_in(app_client, "inspector")
     answer = app_client.post(
         f"{path}/sign-off", data={"what": "draft", "why": "Read twice", "csrf": csrf}
@@ -312,7 +320,7 @@ def test_the_lead_inspector_signs_off_the_draft_on_the_inspection_page(
     assert sign_off_form(answer.text) is None  # signed off on the text as it stands
     store_text(record.scored, team_text(record.scored, strength="Changed: staff"), "2014-04-02")
     page = app_client.get(path).text
-    assert "no: the text changed since" in page and "needs signing off again" in page
+    assert "no: the text or the scores changed since" in page and "needs signing off again" in page
     assert sign_off_form(page) == "Sign off the draft"
 
 
