@@ -113,10 +113,13 @@ def held_because(session: Session, *, inspection_id: int, stage: Stage) -> str |
     text = _text_now(session, inspection_id)
     params = {"inspection_id": inspection_id, "stage": stage.value}
     signed = [(t, sc) for t, sc in plain_rows(session, _DIGESTS, params)]
+    changed = None  # the scores are read only when there is a sign-off to compare them with
+    if signed:
+        changed = _what_changed(_content_now(session, inspection_id, text), signed)
     return hold_reason(
         stage,
         signed=bool(signed),
-        changed=_what_changed(_content_now(session, inspection_id, text), signed),
+        changed=changed,
         missing_text=missing_text(session, inspection_id=inspection_id, text=text),
     )
 
