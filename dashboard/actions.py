@@ -24,7 +24,7 @@ from inspectorate.domain import access
 from inspectorate.domain.errors import InspectorateError
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.milestones import parse_date
-from inspectorate.domain.sign_off import SIGN_OFFS, may_sign_off, sign_off_rule
+from inspectorate.domain.sign_off import SIGN_OFFS, SignOffRule, may_sign_off, sign_off_rule
 from inspectorate.services import context, reports
 from inspectorate.services.sessions import Account
 from inspectorate.services.sign_off import sign_off_undone
@@ -202,9 +202,8 @@ def submit_comments(
     return action_page(account, inspection_id, "comments.html.j2", {"text": text}, problems)
 
 
-@router.get("/inspections/{inspection_id}/sign-off")
-def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> Response:
-    """The sign-off of the draft (lead inspector) or of the publication (manager)."""
+def _signer_of(request: Request, inspection_id: int, what: str) -> tuple[Account, SignOffRule]:
+    """The signed-in person and the sign-off `what` names, if it is theirs to give (else 403)."""
     account = signed_in(request)
     inspection = facts_of(inspection_id)
     try:
@@ -212,6 +211,13 @@ def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> 
     except InspectorateError as unknown:
         raise HTTPException(404, str(unknown)) from unknown
     forbid(may_sign_off(viewer_of(account), inspection, rule.stage))
+    return account, rule
+
+
+@router.get("/inspections/{inspection_id}/sign-off")
+def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> Response:
+    """The sign-off of the draft (lead inspector) or of the publication (manager)."""
+    account, rule = _signer_of(request, inspection_id, what)
     return action_page(account, inspection_id, "sign_off.html.j2", {"why": ""}, what=rule.name)
 
 
@@ -219,13 +225,7 @@ def sign_off_form(request: Request, inspection_id: int, what: str = "draft") -> 
 def preview(request: Request, inspection_id: int, what: str = "draft") -> Response:
     """The report as signing it off would send it (the draft or the published report), to the
     person who signs it off: a sign-off is of what they have read."""
-    account = signed_in(request)
-    inspection = facts_of(inspection_id)
-    try:
-        rule = sign_off_rule(what[:20])
-    except InspectorateError as unknown:
-        raise HTTPException(404, str(unknown)) from unknown
-    forbid(may_sign_off(viewer_of(account), inspection, rule.stage))
+    account, rule = _signer_of(request, inspection_id, what)
     try:
         with context.reading() as session:
             html = reports.render_html(

@@ -84,9 +84,8 @@ def _open_due(session: Session, *, due_by: dt.date) -> list[_Due]:
     milestones = plain_rows(session, _OPEN_DUE, {"due_by": due_by})
     active: dict[int, tuple[int, str, str]] = {}
     for chunk in _chunks({inspection_id for _m, inspection_id, _k, _d in milestones}):
-        for inspection_id, *found in plain_rows(session, _ACTIVE_OF, {"ids": chunk}):
+        for inspection_id, body_id, code, status in plain_rows(session, _ACTIVE_OF, {"ids": chunk}):
             assert inspection_id is not None
-            body_id, code, status = found
             active[inspection_id] = (body_id, code, status)
     rows = [
         _Due(milestone_id, inspection_id, kind, due_on, *active[inspection_id])
