@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.options import (
+    AsOf,
+    JsonFlag,
+    clock_at,
+    database_ready,
+    require_reason,
+    running_flows,
+)
 from cli.output import console, plural, print_json
 from cli.tables import inspection_tables, planned_milestones_table, reminders_table, summaries_table
 from inspectorate.domain.errors import InvalidInput
@@ -141,6 +148,8 @@ def advance(
     database_ready()
     with clock_at(as_of, hour=9) as now:
         context.run(stages.check_stage, inspection_id=inspection_id, stage=stage, now=now, why=why)
+        if stage is Stage.CANCEL:
+            require_reason(why, f"cancelling inspection {inspection_id}")
         with running_flows(f"Taking the step {stage.value}"):
             from flows.lifecycle import STAGE_FLOWS
 

@@ -12,6 +12,7 @@ import typer
 
 from cli.lazy import lazy_module
 from cli.output import console
+from inspectorate.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     import pendulum
@@ -28,6 +29,7 @@ else:
     sign_off_rules = lazy_module("inspectorate.domain.sign_off")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Actor = Annotated[str, typer.Option("--actor", help="Who is doing this, kept in the audit trail.")]
 AsOf = Annotated[
     str | None,
     typer.Option(
@@ -80,3 +82,10 @@ def say_if_sign_off_undone(inspection_id: int) -> None:
         stage, why = undone
         command = sign_off_rules.sign_off_command(inspection_id, stage)
         console.print(f"Note: {why} (`{command}`).", markup=False)
+
+
+def require_reason(why: str, what: str) -> None:
+    """Refuse `what` (calling an inspection off, moving it) without a reason, as the dashboard
+    does: the audit trail keeps why, and a public body answers for every such change."""
+    if not why.strip():
+        raise InvalidInput(f'{what} needs a reason: give --why "..." (the audit trail keeps it)')

@@ -11,7 +11,15 @@ from rich.table import Table
 
 from cli.files import write_out
 from cli.lazy import lazy_module
-from cli.options import AsOf, JsonFlag, clock_at, database_ready, running_flows
+from cli.options import (
+    Actor,
+    AsOf,
+    JsonFlag,
+    clock_at,
+    database_ready,
+    require_reason,
+    running_flows,
+)
 from cli.output import console, plural, print_json
 from cli.programme_analytics import analytics_command
 from inspectorate.domain.errors import ConfigError, InvalidInput
@@ -102,6 +110,7 @@ def plan_command(
         bool,
         typer.Option("--yes", help="Schedule even a plan that starts before today."),
     ] = False,
+    actor: Actor = "planner",
     as_json: JsonFlag = False,
 ) -> None:
     """Plan every body of the programme once in its cycle."""
@@ -137,7 +146,7 @@ def plan_command(
                 session,
                 programme_code=definition.code,
                 placements=plan.placements,
-                actor="planner",
+                actor=actor,
                 now=clock.morning_of(day, 9),
             )
     if as_json:
@@ -284,6 +293,7 @@ def reschedule_command(
     with clock_at(as_of, hour=9) as now:
         with context.reading() as session:  # refused before Prefect starts
             scheduling.check_reschedule(session, inspection_id=inspection_id, fieldwork_start=start)
+        require_reason(why, f"moving inspection {inspection_id}'s fieldwork")
         with running_flows("Rescheduling"):
             from flows.timers import reschedule_inspection
 

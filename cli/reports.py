@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cli.lazy import lazy_module
 from cli.options import (
+    Actor,
     AsOf,
     JsonFlag,
     clock_at,
@@ -45,7 +46,9 @@ TextFile = Annotated[
 ]
 
 
-def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None) -> None:
+def _write(
+    inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None, actor: str
+) -> None:
     reports.check_format(fmt)
     i18n.check_language(lang)
     database_ready()
@@ -59,7 +62,7 @@ def _write(inspection_id: int, kind: str, fmt: str, lang: str, out: Path | None)
         formats=(fmt,),
         folder=out or settings.get_settings().reports_dir,
         now=context.moment(None),
-        actor="cli",
+        actor=actor,
     )
     _say(saved)
     pending = i18n.awaiting_review(lang)
@@ -85,6 +88,7 @@ def report_draft(
     lang: Lang = "en",
     text: TextFile = None,
     out: Out = None,
+    actor: Actor = "cli",
 ) -> None:
     """Render the draft report (marked DRAFT — NOT FOR PUBLICATION on every page)."""
     if text is not None:
@@ -94,9 +98,9 @@ def report_draft(
             inspection_id=inspection_id,
             path=text,
             now=context.moment(None),
-            actor="cli",
+            actor=actor,
         )
-    _write(inspection_id, "draft", fmt, lang, out)
+    _write(inspection_id, "draft", fmt, lang, out, actor)
 
 
 def report_letter(
@@ -104,9 +108,10 @@ def report_letter(
     fmt: Format = "html",
     lang: Lang = "en",
     out: Out = None,
+    actor: Actor = "cli",
 ) -> None:
     """Render the announcement letter with the inspection's key dates."""
-    _write(inspection_id, "announcement", fmt, lang, out)
+    _write(inspection_id, "announcement", fmt, lang, out, actor)
 
 
 def report_follow_up(
@@ -114,17 +119,19 @@ def report_follow_up(
     fmt: Format = "html",
     lang: Lang = "en",
     out: Out = None,
+    actor: Actor = "cli",
 ) -> None:
     """Render the follow-up report: each criterion before and after, and its significance."""
     database_ready()
     with context.reading() as session:
         published = documents.inspection_published(session, inspection_id=inspection_id)
-    _write(inspection_id, "follow_up" if published else "follow_up_draft", fmt, lang, out)
+    _write(inspection_id, "follow_up" if published else "follow_up_draft", fmt, lang, out, actor)
 
 
 def report_text(
     inspection_id: Annotated[int, typer.Argument(help="Inspection id.")],
     file: Annotated[Path, typer.Argument(help="The team's text (TOML).")],
+    actor: Actor = "cli",
 ) -> None:
     """Keep the team's text (foreword, strengths, areas for improvement, recommendations)."""
     database_ready()
@@ -133,7 +140,7 @@ def report_text(
         inspection_id=inspection_id,
         path=file,
         now=context.moment(None),
-        actor="cli",
+        actor=actor,
     )
     console.print(f"Inspection {inspection_id}: report text kept from {file}.")
     say_if_sign_off_undone(inspection_id)
@@ -142,6 +149,7 @@ def report_text(
 def report_publish(
     inspection_id: Annotated[int, typer.Argument(help="Inspection id, comments closed.")],
     why: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "",
+    actor: Actor = "cli",
     as_of: AsOf = None,
 ) -> None:
     """Publish: write the published report(s), lift the embargo, record the distribution."""
@@ -153,7 +161,7 @@ def report_publish(
         with running_flows("Publishing"):
             from flows.lifecycle import publish_report
 
-            outcome = publish_report(inspection_id=inspection_id, actor="cli", why=why, now=now)
+            outcome = publish_report(inspection_id=inspection_id, actor=actor, why=why, now=now)
     if outcome.moved:
         console.print(f"Inspection {inspection_id}: {outcome.from_status} → {outcome.to_status}.")
     else:

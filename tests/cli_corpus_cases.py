@@ -317,6 +317,13 @@ CASES += [
         "record it on or after that day",
     ),
     case(
+        "step-dated-before-the-last",
+        "lifecycle",
+        "inspection advance {sampled} cancel --as-of 2014-02-10",
+        "last step (select_sample) was taken on 2014-02-24",
+        "date it on or after 2014-02-24",
+    ),
+    case(
         "fieldwork-when-announced",
         "lifecycle",
         "inspection advance {announced} record_fieldwork",
@@ -435,6 +442,20 @@ CASES += [
         "inspection reschedule {published} --fieldwork-start 2014-06-02",
         "published",
         "fieldwork has not begun",
+    ),
+    case(
+        "cancel-without-a-reason",
+        "lifecycle",
+        "inspection advance {planned} cancel",
+        "needs a reason",
+        'give --why "..."',
+    ),
+    case(
+        "reschedule-without-a-reason",
+        "lifecycle",
+        "inspection reschedule {planned} --fieldwork-start 2014-04-28 --as-of 2014-01-06",
+        "moving inspection",
+        'give --why "..."',
     ),
     case(
         "reschedule-team-capacity",

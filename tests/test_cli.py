@@ -337,3 +337,26 @@ def test_score_command_refuses_an_unknown_framework(capsys, monkeypatch, tmp_pat
     assert (
         code == 2 and "unknown framework 'zzz'; known frameworks: apa, cci, esi, iaow, omi2" in err
     )
+
+
+def test_a_plan_scheduled_from_the_command_line_is_audited_as_who_gave_it(  # type: ignore[no-untyped-def]
+    capsys, monkeypatch, sqlite_database
+) -> None:
+    argv = ["programme", "plan", "iaow", "--start", "2013-11-25", "--schedule", "--yes"]
+    code, _, err = run([*argv, "--actor", "priya"], capsys, monkeypatch)
+    assert code == 0, err
+    with Session(context.engine()) as session:
+        actors = session.exec(
+            select(AuditEvent.actor).where(AuditEvent.action == "schedule")
+        ).all()
+    assert actors and set(actors) == {"priya"}
+
+
+def test_cancelling_from_the_command_line_needs_a_reason(  # type: ignore[no-untyped-def]
+    capsys, monkeypatch, sqlite_database
+) -> None:
+    run(schedule_argv("London", "2014-02-10", "2013-11-25"), capsys, monkeypatch)
+    code, _, err = run(["inspection", "advance", "1", "cancel"], capsys, monkeypatch)
+    assert code == 2 and 'needs a reason: give --why "..."' in err
+    with Session(context.engine()) as session:
+        assert session.exec(select(Inspection.status)).one() == "planned"

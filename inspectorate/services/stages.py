@@ -29,6 +29,7 @@ from inspectorate.services.follow_ups import plan_follow_up
 from inspectorate.services.late_steps import follow_a_late_step
 from inspectorate.services.recipients import addresses_for
 from inspectorate.services.reminder_claims import claim_reminder
+from inspectorate.services.step_dates import check_after_last_step, check_not_too_early
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ def perform_stage(
     """
     before = row_by_id(session, Inspection, inspection_id)
     from_status = before.status if before is not None else ""
+    check_after_last_step(session, inspection_id, now)
     if stage is not Stage.CANCEL:
-        _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
+        check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
         if from_status == status_before(stage) and not person_allowed:
             _check_person_allows(session, programme, inspection_id, stage, now, why)
     inspection, moved = transition_inspection(
@@ -189,25 +191,6 @@ def _check_person_allows(
             )
 
 
-def _check_not_too_early(
-    session: Session, rule: MilestoneRule, inspection_id: int, now: pendulum.DateTime
-) -> None:
-    if rule.not_before is None:
-        return
-    anchor = session.exec(
-        select(Milestone).where(
-            Milestone.inspection_id == inspection_id, Milestone.kind == rule.not_before
-        )
-    ).first()
-    earliest = anchor.due_on if anchor is not None else None
-    if earliest is not None and now.date() < earliest:
-        raise InvalidTransition(
-            f"{rule.label.lower()} cannot be recorded before {rule.not_before.replace('_', ' ')} "
-            f"on {earliest.isoformat()} (today is {now.date().isoformat()}); record it on or "
-            "after that day"
-        )
-
-
 def complete_milestone(
     session: Session,
     *,
@@ -294,7 +277,7 @@ def check_stage(
     """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow).
 
     With `now`, also what a person taking it then would be refused: a day before its
-    milestone allows, a missing sign-off, notice shortened without a reason. The document
+    milestone allows or before the inspection's last step, a missing sign-off, notice shortened without a reason. The document
     formats are checked too, so a bad setting cannot stop a stage half-way through.
     """
     get_settings().document_formats()
@@ -303,13 +286,16 @@ def check_stage(
     if stage is not Stage.CANCEL and status is status_after(stage):
         return
     next_status(status, stage)
-    if now is None or stage is Stage.CANCEL:
+    if now is None:
+        return
+    check_after_last_step(session, inspection_id, now)
+    if stage is Stage.CANCEL:
         return
     row = row_by_id(session, Programme, inspection.programme_id)
     assert row is not None
     programme = context.programmes()[row.code]
     moment = context.moment(now)
-    _check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, moment)
+    check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, moment)
     _check_person_allows(session, programme, inspection_id, stage, moment, why)
 
 
