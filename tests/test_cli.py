@@ -346,9 +346,7 @@ def test_a_plan_scheduled_from_the_command_line_is_audited_as_who_gave_it(  # ty
     code, _, err = run([*argv, "--actor", "priya"], capsys, monkeypatch)
     assert code == 0, err
     with Session(context.engine()) as session:
-        actors = session.exec(
-            select(AuditEvent.actor).where(AuditEvent.action == "schedule")
-        ).all()
+        actors = session.exec(select(AuditEvent.actor).where(AuditEvent.action == "schedule")).all()
     assert actors and set(actors) == {"priya"}
 
 
