@@ -277,8 +277,9 @@ def check_stage(
     """Raise InvalidTransition now if `stage` cannot apply (so bad input starts no flow).
 
     With `now`, also what a person taking it then would be refused: a day before its
-    milestone allows or before the inspection's last step, a missing sign-off, notice shortened without a reason. The document
-    formats are checked too, so a bad setting cannot stop a stage half-way through.
+    milestone allows or before the inspection's last step, a missing sign-off, notice
+    shortened without a reason. The document formats are checked too, so a bad setting
+    cannot stop a stage half-way through.
     """
     get_settings().document_formats()
     inspection = get_inspection(session, inspection_id=inspection_id)
