@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.lazy import lazy_module
-from cli.options import AsOf, clock_at, database_ready, running_flows
+from cli.options import AsOf, clock_at, database_ready, require_after_last_step, running_flows
 from cli.output import console
 
 if TYPE_CHECKING:
@@ -29,10 +29,12 @@ def draft_comments(
     """
     text = comments.read_comments(file)
     database_ready()
-    with clock_at(as_of, hour=9) as now, running_flows("Recording the comments"):
-        from flows.comments import submit_comments
+    with clock_at(as_of, hour=9) as now:
+        require_after_last_step(inspection_id, now)  # before Prefect starts
+        with running_flows("Recording the comments"):
+            from flows.comments import submit_comments
 
-        said = submit_comments(inspection_id, text, author, now)
+            said = submit_comments(inspection_id, text, author, now)
     console.print(f"Inspection {inspection_id}: {said}.")
 
 

@@ -16,6 +16,7 @@ from cli.options import (
     JsonFlag,
     clock_at,
     database_ready,
+    require_after_last_step,
     running_flows,
     say_if_sign_off_undone,
 )
@@ -183,16 +184,18 @@ def score_inspection(
         framework = evidence.framework_of(session, inspection_id=inspection_id)
     if ratings:
         fieldwork.read_ratings(ratings, framework)
-    with clock_at(as_of, hour=9) as now, running_flows("Scoring the fieldwork"):
-        from flows.casework import score_fieldwork
+    with clock_at(as_of, hour=9) as now:
+        require_after_last_step(inspection_id, now)  # before Prefect starts
+        with running_flows("Scoring the fieldwork"):
+            from flows.casework import score_fieldwork
 
-        outcome = score_fieldwork(
-            inspection_id=inspection_id,
-            judgements_path=str(judgements),
-            ratings_path=str(ratings) if ratings else None,
-            actor=actor,
-            now=now,
-        )
+            outcome = score_fieldwork(
+                inspection_id=inspection_id,
+                judgements_path=str(judgements),
+                ratings_path=str(ratings) if ratings else None,
+                actor=actor,
+                now=now,
+            )
     with context.reading() as session:
         data = evidence.stored_scores(session, inspection_id=inspection_id)
     console.print(score_tables(data, framework)[0])

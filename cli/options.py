@@ -89,3 +89,10 @@ def require_reason(why: str, what: str) -> None:
     does: the audit trail keeps why, and a public body answers for every such change."""
     if not why.strip():
         raise InvalidInput(f'{what} needs a reason: give --why "..." (the audit trail keeps it)')
+
+
+def require_after_last_step(inspection_id: int, now: pendulum.DateTime) -> None:
+    """Refuse a step the command would date before the day of the inspection's last step."""
+    from inspectorate.services.step_dates import check_after_last_step
+
+    context.run(check_after_last_step, inspection_id=inspection_id, now=now)

@@ -444,6 +444,13 @@ CASES += [
         "fieldwork has not begun",
     ),
     case(
+        "comments-dated-before-the-draft",
+        "lifecycle",
+        "draft comments {draft} {files}/comments.txt --as-of 2013-12-02",
+        "a later step cannot be dated before it (2013-12-02)",
+        "date it on or after",
+    ),
+    case(
         "cancel-without-a-reason",
         "lifecycle",
         "inspection advance {planned} cancel",

@@ -67,7 +67,6 @@ def perform_stage(
     """
     before = row_by_id(session, Inspection, inspection_id)
     from_status = before.status if before is not None else ""
-    check_after_last_step(session, inspection_id, now)
     if stage is not Stage.CANCEL:
         check_not_too_early(session, programme.milestone_for_stage(stage), inspection_id, now)
         if from_status == status_before(stage) and not person_allowed:
