@@ -9,6 +9,10 @@ from inspectorate.services.as_of import TimelineRow
 
 WEEK = 7
 LEFT, TOP, PX_PER_WEEK, LINE, RIGHT = 260, 40, 16, 13, 110
+# The chart shows at most this many weeks, from a little before the day: the weeks a
+# manager plans in. A page's rows can span years (the first page of a programme planned
+# over three, seen today), which drew a chart of some 12,000 pixels with the day off screen.
+WINDOW_WEEKS, WEEKS_BEFORE = 48, 8
 LABEL_WIDTH = LEFT - 16  # names wrap within this many pixels
 FONT_SIZE = 11
 RED, DARK, PALE = "#b00020", "#1d4f73", "#c9d6e0"
@@ -16,6 +20,20 @@ RED, DARK, PALE = "#b00020", "#1d4f73", "#c9d6e0"
 
 def _x(day: dt.date, start: dt.date) -> float:
     return LEFT + (day - start).days / WEEK * PX_PER_WEEK
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def window(first: dt.date, last: dt.date, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday the chart starts on and the day it ends: at most WINDOW_WEEKS of the rows'
+    dates `first` to `last`, from WEEKS_BEFORE before `day`, or as near `day` as they go."""
+    end = last + dt.timedelta(days=WEEK)
+    span = dt.timedelta(weeks=WINDOW_WEEKS)
+    wanted = _monday(day - dt.timedelta(weeks=WEEKS_BEFORE))
+    start = max(_monday(first), min(wanted, _monday(end - span)))
+    return start, min(end, start + span)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -60,7 +78,7 @@ def _axis(start: dt.date, end: dt.date, height: int) -> list[str]:
     return parts
 
 
-def _row(row: TimelineRow, y: int, height: int, start: dt.date) -> list[str]:
+def _row(row: TimelineRow, y: int, height: int, start: dt.date, end: dt.date) -> list[str]:
     m = row.milestones
     names = wrap(row.label)
     spans = "".join(
@@ -77,21 +95,23 @@ def _row(row: TimelineRow, y: int, height: int, start: dt.date) -> list[str]:
     mid = y + height // 2
     first = m.get("announcement", m.get("fieldwork_start"))
     last = m.get("publication", m.get("fieldwork_end"))
-    if first and last:
-        x0, x1 = _x(first, start), _x(last, start)
+    if first and last and first <= end and last >= start:  # drawn within the window
+        x0, x1 = _x(max(first, start), start), _x(min(last, end), start)
         parts.append(
             f'<rect x="{x0:.1f}" y="{mid - 6}" width="{max(x1 - x0, 2):.1f}" height="12" '
             f'fill="{PALE}"><title>{escape(row.label)}: {state}</title></rect>'
         )
-    if "fieldwork_start" in m and "fieldwork_end" in m:
+    if "fieldwork_start" in m and start <= m["fieldwork_start"] <= end and "fieldwork_end" in m:
         x0 = _x(m["fieldwork_start"], start)
-        x1 = _x(m["fieldwork_end"] + dt.timedelta(days=1), start)
+        x1 = _x(min(m["fieldwork_end"] + dt.timedelta(days=1), end), start)
         parts.append(
             f'<rect x="{x0:.1f}" y="{mid - 8}" width="{max(x1 - x0, 10):.1f}" height="16" '
             f'fill="{DARK}"><title>fieldwork {m["fieldwork_start"].isoformat()} to '
             f"{m['fieldwork_end'].isoformat()}</title></rect>"
         )
     for kind, due in sorted(m.items(), key=lambda item: item[1]):
+        if not start <= due <= end:
+            continue
         x, what = _x(due, start), kind.replace("_", " ")
         if kind in row.overdue:
             fill, stroke, r, note = RED, RED, 4, " — overdue"
@@ -110,8 +130,7 @@ def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today")
     days = [d for r in rows for d in r.milestones.values()]
     if not days:
         return "<p>No inspections to show.</p>"
-    start = min(days) - dt.timedelta(days=min(days).weekday())
-    end = max(days) + dt.timedelta(days=WEEK)
+    start, end = window(min(days), max(days), today)
     heights = [LINE * (len(wrap(r.label)) + 1) + 8 for r in rows]
     width = int(_x(end, start)) + RIGHT
     height = TOP + sum(heights) + 18
@@ -130,10 +149,20 @@ def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today")
     parts += _axis(start, end, height)
     y = TOP
     for row, h in zip(rows, heights, strict=True):
-        parts += _row(row, y, h, start)
+        parts += _row(row, y, h, start, end)
         y += h
     if start <= today <= end:
         x = _x(today, start)
         parts.append(_vertical(x, height, RED, 1.5))
         parts.append(f'<text x="{x + 3:.1f}" y="{height - 4}" fill="{RED}">{escape(marker)}</text>')
+    else:  # the page's inspections are all before the day, or all after it
+        after = today > end
+        label = f"{marker} {today.day} {today:%b %Y}" if marker == "today" else marker
+        label = f"{label} →" if after else f"← {label}"
+        x = width - 4 if after else LEFT + 2
+        anchor = "end" if after else "start"
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 4}" fill="{RED}" text-anchor="{anchor}">'
+            f"{escape(label)}</text>"
+        )
     return "\n".join(parts + ["</svg>"])

@@ -13,7 +13,16 @@ from sqlmodel import Session, select
 
 from dashboard import pages
 from dashboard.app import create_app
-from dashboard.timeline_chart import LABEL_WIDTH, text_width, timeline_svg, wrap
+from dashboard.timeline_chart import (
+    LABEL_WIDTH,
+    LEFT,
+    PX_PER_WEEK,
+    RIGHT,
+    WINDOW_WEEKS,
+    text_width,
+    timeline_svg,
+    wrap,
+)
 from inspectorate.adapters.models import Body, Inspection, Milestone, Programme
 from inspectorate.services import context
 from inspectorate.services.as_of import TimelineRow
@@ -251,3 +260,46 @@ def test_deadlines_come_in_pages_of_each_list_with_the_totals_kept(
     assert f'aria-current="page">{last_page}</strong>' in beyond, "a page past the end: the last"
     overdue_rows = first.split('id="overdue"')[1].split('id="this-week"')[0].count("<tr><td")
     assert overdue_rows == 2
+
+
+def three_years_of_rows() -> list[TimelineRow]:
+    """A page of rows whose fieldwork spreads over three years, a week apart."""
+    rows = []
+    for n in range(50):
+        fieldwork = dt.date(2011, 1, 3) + dt.timedelta(weeks=3 * n)
+        rows.append(
+            TimelineRow(
+                n + 1, f"Body {n}", "planned", "inspection",
+                milestones={
+                    "announcement": fieldwork - dt.timedelta(weeks=10),
+                    "fieldwork_start": fieldwork,
+                    "fieldwork_end": fieldwork + dt.timedelta(days=4),
+                    "publication": fieldwork + dt.timedelta(weeks=11),
+                },
+            )
+        )  # fmt: skip
+    return rows
+
+
+def chart_width(svg: str) -> int:
+    return int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+
+
+def test_the_chart_shows_the_weeks_around_the_day_however_far_the_rows_spread() -> None:
+    widest = LEFT + (WINDOW_WEEKS + 1) * PX_PER_WEEK + RIGHT
+    svg = timeline_svg(three_years_of_rows(), dt.date(2012, 6, 4))
+    assert chart_width(svg) <= widest  # three years drew 3,000 pixels and more
+    assert 'stroke="#b00020" stroke-width="1.5"' in svg and ">today</text>" in svg
+    months = re.findall(r'y="\d+">(\w{3} \d{4})</text>', svg)
+    assert months[0] == "May 2012"  # from a little before the day
+    assert "fieldwork start 2012-04-09" in svg and "fieldwork start 2011-01-03" not in svg
+
+
+def test_rows_all_before_the_day_show_their_last_weeks_and_say_where_the_day_is() -> None:
+    svg = timeline_svg(three_years_of_rows(), dt.date(2026, 11, 30))
+    assert chart_width(svg) <= LEFT + (WINDOW_WEEKS + 1) * PX_PER_WEEK + RIGHT
+    assert "today 30 Nov 2026 →</text>" in svg
+    assert "publication 2014-01-13" in svg  # the last row's last milestone is drawn
+    assert "announcement 2010-10-25" not in svg  # the first row's is outside the window
+    early = timeline_svg(three_years_of_rows(), dt.date(2009, 1, 5), "as of 5 Jan 2009")
+    assert "← as of 5 Jan 2009</text>" in early and "announcement 2010-10-25" in early
