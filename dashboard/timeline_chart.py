@@ -3,37 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from html import escape
 
 from inspectorate.services.as_of import TimelineRow
 
 WEEK = 7
-LEFT, TOP, PX_PER_WEEK, LINE, RIGHT = 260, 40, 16, 13, 110
-# The chart shows at most this many weeks, from a little before the day: the weeks a
-# manager plans in. A page's rows can span years (the first page of a programme planned
-# over three, seen today), which drew a chart of some 12,000 pixels with the day off screen.
-WINDOW_WEEKS, WEEKS_BEFORE = 48, 8
+LEFT, TOP, LINE, RIGHT = 260, 40, 13, 110
+# The weeks are drawn at most this wide, and all of them in at most PLOT_WIDTH pixels: the
+# chart fits the page's column (960 pixels) however long the page's inspections run. A page
+# whose inspections span years (the first page of a programme planned over three, seen
+# today) drew a chart of some 12,000 pixels, with the day off screen.
+MAX_PX_PER_WEEK, PLOT_WIDTH = 16.0, 590
+MONTH_LABEL = 60  # pixels a month's label ("Sep 2014") needs before the next
 LABEL_WIDTH = LEFT - 16  # names wrap within this many pixels
 FONT_SIZE = 11
 RED, DARK, PALE = "#b00020", "#1d4f73", "#c9d6e0"
 
 
-def _x(day: dt.date, start: dt.date) -> float:
-    return LEFT + (day - start).days / WEEK * PX_PER_WEEK
+@dataclass(frozen=True)
+class Scale:
+    """Where the chart's weeks start and how wide each is drawn."""
+
+    start: dt.date
+    px_per_week: float
+
+    def x(self, day: dt.date) -> float:
+        """The horizontal position of `day`."""
+        return LEFT + (day - self.start).days / WEEK * self.px_per_week
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def window(first: dt.date, last: dt.date, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday the chart starts on and the day it ends: at most WINDOW_WEEKS of the rows'
-    dates `first` to `last`, from WEEKS_BEFORE before `day`, or as near `day` as they go."""
-    end = last + dt.timedelta(days=WEEK)
-    span = dt.timedelta(weeks=WINDOW_WEEKS)
-    wanted = _monday(day - dt.timedelta(weeks=WEEKS_BEFORE))
-    start = max(_monday(first), min(wanted, _monday(end - span)))
-    return start, min(end, start + span)
+def scale_for(first: dt.date, end: dt.date) -> Scale:
+    """From the Monday of `first` to `end`, in PLOT_WIDTH pixels at most."""
+    start = first - dt.timedelta(days=first.weekday())
+    weeks = max((end - start).days / WEEK, 1)
+    return Scale(start, min(MAX_PX_PER_WEEK, PLOT_WIDTH / weeks))
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -66,19 +70,22 @@ def _vertical(x: float, height: int, colour: str, width: float = 1) -> str:
     )
 
 
-def _axis(start: dt.date, end: dt.date, height: int) -> list[str]:
+def _axis(scale: Scale, end: dt.date, height: int) -> list[str]:
+    """A line and label a month, or every second, third, sixth or twelfth when weeks are narrow."""
+    month_px = scale.px_per_week * 52 / 12
+    step = next((k for k in (1, 2, 3, 6) if k * month_px >= MONTH_LABEL), 12)
     parts = []
-    tick = dt.date(start.year, start.month, 1)
+    tick = dt.date(scale.start.year, scale.start.month, 1)
     while tick <= end:
-        if tick >= start:
-            x = _x(tick, start)
+        if tick >= scale.start and (tick.month - 1) % step == 0:
+            x = scale.x(tick)
             parts.append(_vertical(x, height, "#e3e7ea"))
             parts.append(f'<text x="{x + 2:.1f}" y="{TOP - 12}">{tick:%b %Y}</text>')
         tick = dt.date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
     return parts
 
 
-def _row(row: TimelineRow, y: int, height: int, start: dt.date, end: dt.date) -> list[str]:
+def _row(row: TimelineRow, y: int, height: int, scale: Scale) -> list[str]:
     m = row.milestones
     names = wrap(row.label)
     spans = "".join(
@@ -95,24 +102,22 @@ def _row(row: TimelineRow, y: int, height: int, start: dt.date, end: dt.date) ->
     mid = y + height // 2
     first = m.get("announcement", m.get("fieldwork_start"))
     last = m.get("publication", m.get("fieldwork_end"))
-    if first and last and first <= end and last >= start:  # drawn within the window
-        x0, x1 = _x(max(first, start), start), _x(min(last, end), start)
+    if first and last:
+        x0, x1 = scale.x(first), scale.x(last)
         parts.append(
             f'<rect x="{x0:.1f}" y="{mid - 6}" width="{max(x1 - x0, 2):.1f}" height="12" '
             f'fill="{PALE}"><title>{escape(row.label)}: {state}</title></rect>'
         )
-    if "fieldwork_start" in m and start <= m["fieldwork_start"] <= end and "fieldwork_end" in m:
-        x0 = _x(m["fieldwork_start"], start)
-        x1 = _x(min(m["fieldwork_end"] + dt.timedelta(days=1), end), start)
+    if "fieldwork_start" in m and "fieldwork_end" in m:
+        x0 = scale.x(m["fieldwork_start"])
+        x1 = scale.x(m["fieldwork_end"] + dt.timedelta(days=1))
         parts.append(
             f'<rect x="{x0:.1f}" y="{mid - 8}" width="{max(x1 - x0, 10):.1f}" height="16" '
             f'fill="{DARK}"><title>fieldwork {m["fieldwork_start"].isoformat()} to '
             f"{m['fieldwork_end'].isoformat()}</title></rect>"
         )
     for kind, due in sorted(m.items(), key=lambda item: item[1]):
-        if not start <= due <= end:
-            continue
-        x, what = _x(due, start), kind.replace("_", " ")
+        x, what = scale.x(due), kind.replace("_", " ")
         if kind in row.overdue:
             fill, stroke, r, note = RED, RED, 4, " — overdue"
         else:
@@ -130,9 +135,10 @@ def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today")
     days = [d for r in rows for d in r.milestones.values()]
     if not days:
         return "<p>No inspections to show.</p>"
-    start, end = window(min(days), max(days), today)
+    end = max(days) + dt.timedelta(days=WEEK)
+    scale = scale_for(min(days), end)
     heights = [LINE * (len(wrap(r.label)) + 1) + 8 for r in rows]
-    width = int(_x(end, start)) + RIGHT
+    width = int(scale.x(end)) + RIGHT
     height = TOP + sum(heights) + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
@@ -146,13 +152,13 @@ def timeline_svg(rows: list[TimelineRow], today: dt.date, marker: str = "today")
         if n % 2:
             parts.append(f'<rect x="0" y="{y}" width="{width}" height="{h}" fill="#f4f6f8"/>')
         y += h
-    parts += _axis(start, end, height)
+    parts += _axis(scale, end, height)
     y = TOP
     for row, h in zip(rows, heights, strict=True):
-        parts += _row(row, y, h, start, end)
+        parts += _row(row, y, h, scale)
         y += h
-    if start <= today <= end:
-        x = _x(today, start)
+    if scale.start <= today <= end:
+        x = scale.x(today)
         parts.append(_vertical(x, height, RED, 1.5))
         parts.append(f'<text x="{x + 3:.1f}" y="{height - 4}" fill="{RED}">{escape(marker)}</text>')
     else:  # the page's inspections are all before the day, or all after it
