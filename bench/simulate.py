@@ -25,6 +25,27 @@ later on a fresh machine of the same kind, 0.36 s), so the figure against 1.2 s 
 about the hour as about the code. The fair test is `BENCH_BEFORE=<ef25645>
 BENCH_SIZES=1000`: both codes at once, on the same machine.
 
+Figures, 2026-11-30, a seventh session (a slower machine still: the loop took 0.92 s), at
+02:28 `BENCH_BEFORE=<ef25645> BENCH_SIZES=1000` (code of dcb0e7a: the body's mail rule and
+the sign-off of scores added about 6% since the sixth session's run):
+    the earlier code's bench, run at the same time:
+      1000 inspections:  1010.9 s (950.8 s CPU here), 1.011 s per inspection (870 days,
+        33901 messages)
+    this code:
+      1000 inspections:   334.8 s (278.9 s CPU here), 0.335 s per inspection (876 days,
+        33865 messages)
+      1000 inspections vs the earlier code at 1000 (same run, at the same time): 3.0x fewer
+        seconds per inspection
+The earlier code ran its last 676 s alone. A py-spy profile of the direct steps at 1,000
+the same hour (13,814 samples, 0.26 s an inspection): SQLite's own execution 16.3% (the
+samples whose innermost frame is SQLAlchemy's do_execute), casework 26.9% (storing
+judgements 5.5%, drawing samples 5.3%, scoring 4.9%), writing documents 17.1% (rendering
+9.9%, of which the programme aggregate 3.4%), delivery 17.1%, the sweep's stages 12.2%;
+296 statements an inspection (202 SELECT, 64 INSERT, 27 UPDATE, 3 DELETE). With SQLite's
+own work, pandas on the samples, jinja2 and the files taken as given (about 36% of the
+samples), removing everything else would leave at most 2.8x more: 10x by the fair test needs
+the record's work itself to shrink, not only the ORM's.
+
 Figures, 2026-11-29, a sixth session (a slower machine: the loop took 0.59 s), at 20:19
 `BENCH_BEFORE=<ef25645> BENCH_SIZES=1000`, both codes' scratch in /dev/shm (code of 5d8b342:
 scores read as plain rows, an outbox keeping no progress between a reminder's two mails):
