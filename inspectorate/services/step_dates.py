@@ -1,9 +1,11 @@
 """The day a step may be dated: not before its milestone allows, nor before the last step.
 
-A step is dated by the clock, or by `--as-of` when it is recorded afterwards (a back-fill).
-Either way the inspection's history must read in order: a sample drawn before the
-announcement, or a cancellation dated before the fieldwork it stopped, would make the audit
-trail and every view of a past day (the timeline as of a date) say what never happened.
+A person's command dates a step by the clock, or by `--as-of` when it is recorded afterwards
+(a back-fill). The history must read in order: a sample drawn before the announcement, or a
+cancellation dated before the fieldwork it stopped, would make the audit trail and every view
+of a past day (the timeline as of a date) say what never happened. So the command line asks
+`check_after_last_step` before a step; the dashboard and the sweep act at the clock's now and
+are not asked (a record whose steps were dated ahead, in a rehearsal, stays workable there).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.programmes import MilestoneRule
 
-# Built once: every stage asks it. The index on (inspection_id, entity, at, id) finds the
-# inspection's events in time order; only steps (an action named after a stage) count.
+# Built once: asked before every step a command takes. The index on (inspection_id, entity,
+# at, id) finds the inspection's events in time order; only steps (an action named after a
+# stage) count.
 _LAST_STEP = (
     select(col(AuditEvent.at), col(AuditEvent.action))
     .where(
