@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,12 +22,13 @@ from inspectorate.domain.errors import InvalidInput
 from inspectorate.domain.lifecycle import Stage
 
 if TYPE_CHECKING:
-    from inspectorate.adapters import clock
+    from inspectorate.adapters import clock, settings
     from inspectorate.domain import milestones as milestones_
     from inspectorate.domain import programmes
     from inspectorate.services import context, scheduling, setup, stages, views
 else:
     clock = lazy_module("inspectorate.adapters.clock")
+    settings = lazy_module("inspectorate.adapters.settings")
     context = lazy_module("inspectorate.services.context")
     milestones_ = lazy_module("inspectorate.domain.milestones")
     programmes = lazy_module("inspectorate.domain.programmes")
@@ -173,6 +175,13 @@ def sweep(
             help="Also send reminders for days before today (a back-fill withholds them).",
         ),
     ] = False,
+    send_future_mail: Annotated[
+        bool,
+        typer.Option(
+            "--send-future-mail",
+            help="Sweep a day after today through SMTP: its letters and mail go to people now.",
+        ),
+    ] = False,
 ) -> None:
     """Run the deadline sweep: advance what is due, send reminders and escalations."""
     database_ready()
@@ -180,19 +189,34 @@ def sweep(
         _print_preview(as_of, as_json)
         return
     today = clock.today()
-    with clock_at(as_of, hour=6) as now, running_flows("Sweeping"):
-        from flows.deadline_sweep import deadline_sweep
+    with clock_at(as_of, hour=6) as now:
+        if now.date() > today and not send_future_mail:
+            _refuse_a_future_sweep(now.date(), today)
+        with running_flows("Sweeping"):
+            from flows.deadline_sweep import deadline_sweep
 
-        # Only a back-fill withholds: today's sweep sends what earlier ones left waiting.
-        back_fill = now.date() < today and not send_past_mail
-        report = deadline_sweep(
-            as_of=now.date(), now=now, withhold_before=today if back_fill else None
-        )
+            # Only a back-fill withholds: today's sweep sends what earlier ones left waiting.
+            back_fill = now.date() < today and not send_past_mail
+            report = deadline_sweep(
+                as_of=now.date(), now=now, withhold_before=today if back_fill else None
+            )
     if as_json:
         print_json(report.__dict__)
         return
     for line in sweep_summary(report):
         console.print(line)
+
+
+def _refuse_a_future_sweep(day: dt.date, today: dt.date) -> None:
+    """Through SMTP, a sweep of a day to come would mail bodies and staff now, as if it were
+    that day (an announcement weeks early, a reminder of a deadline not yet near)."""
+    if settings.get_settings().smtp_host is None:
+        return  # mail goes to the outbox folder: a rehearsal, seen by no one outside
+    raise InvalidInput(
+        f"--as-of {day.isoformat()} is after today ({today.isoformat()}), and mail goes "
+        "through SMTP: the sweep would send that day's letters and reminders to people now. "
+        "See what it would do with --dry-run; give --send-future-mail to send them anyway"
+    )
 
 
 def sweep_summary(report: SweepReport) -> list[str]:

@@ -358,3 +358,19 @@ def test_cancelling_from_the_command_line_needs_a_reason(  # type: ignore[no-unt
     assert code == 2 and 'needs a reason: give --why "..."' in err
     with Session(context.engine()) as session:
         assert session.exec(select(Inspection.status)).one() == "planned"
+
+
+def test_a_sweep_of_a_day_to_come_through_smtp_is_refused_unless_asked_for(  # type: ignore[no-untyped-def]
+    capsys, monkeypatch, sqlite_database
+) -> None:
+    from inspectorate.adapters.settings import get_settings
+
+    run(schedule_argv("London", "2014-02-10", "2013-11-25"), capsys, monkeypatch)
+    monkeypatch.setenv("INSPECTORATE_SMTP_HOST", "127.0.0.1")
+    get_settings.cache_clear()
+    code, _, err = run(["sweep", "--as-of", "2099-01-05"], capsys, monkeypatch)
+    assert code == 2 and "is after today" in err and "--send-future-mail" in err
+    with Session(context.engine()) as session:
+        assert session.exec(select(Inspection.status)).one() == "planned"
+        trail = session.exec(select(AuditEvent.action).where(AuditEvent.inspection_id == 1))
+        assert trail.all() == ["schedule"]
