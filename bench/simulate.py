@@ -37,14 +37,16 @@ the sign-off of scores added about 6% since the sixth session's run):
       1000 inspections vs the earlier code at 1000 (same run, at the same time): 3.0x fewer
         seconds per inspection
 The earlier code ran its last 676 s alone. A py-spy profile of the direct steps at 1,000
-the same hour (13,814 samples, 0.26 s an inspection): SQLite's own execution 16.3% (the
-samples whose innermost frame is SQLAlchemy's do_execute), casework 26.9% (storing
+the same hour (13,814 samples, 0.26 s an inspection): by phase, casework 26.9% (storing
 judgements 5.5%, drawing samples 5.3%, scoring 4.9%), writing documents 17.1% (rendering
-9.9%, of which the programme aggregate 3.4%), delivery 17.1%, the sweep's stages 12.2%;
-296 statements an inspection (202 SELECT, 64 INSERT, 27 UPDATE, 3 DELETE). With SQLite's
-own work, pandas on the samples, jinja2 and the files taken as given (about 36% of the
-samples), removing everything else would leave at most 2.8x more: 10x by the fair test needs
-the record's work itself to shrink, not only the ORM's.
+9.9%, of which the programme aggregate 3.4%), delivery 17.1%, the sweep's stages 12.2%; by
+where the time goes, SQLAlchemy's and SQLModel's own Python 39.5%, SQLite executing and
+committing 12.2%, pandas and numpy 15.9%, jinja2 4.3%, files 2.4%, MIME 1.0%, setting up
+the record 5.2%, the rest (our code, the standard library, pendulum) 19.5%; 296 statements
+an inspection (202 SELECT, 64 INSERT, 27 UPDATE, 3 DELETE). With SQLite's work, pandas,
+jinja2, files and MIME taken as given (38% of the simulated part), removing everything else
+would leave at most 2.6x more, about 8x in all: 10x by the fair test needs the record's work
+itself to shrink (far fewer statements, casework without pandas), not only the ORM's.
 
 Figures, 2026-11-29, a sixth session (a slower machine: the loop took 0.59 s), at 20:19
 `BENCH_BEFORE=<ef25645> BENCH_SIZES=1000`, both codes' scratch in /dev/shm (code of 5d8b342:
