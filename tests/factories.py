@@ -150,6 +150,13 @@ def scored(body: str = "Wales", fieldwork_start: str = "2014-03-10") -> int:
     return inspection_id
 
 
+def take_step(inspection_id: int, stage: Stage, now: dt.datetime, why: str = "test") -> None:
+    """Take `stage` of the inspection at `now`, as a person would (the same rules)."""
+    context.run(
+        stages.apply_stage, inspection_id=inspection_id, stage=stage, actor="t", why=why, now=now
+    )
+
+
 def signed_off(inspection_id: int, what: str = "draft", on: str | None = None) -> None:
     """Write the team's full text and have the named person sign off the draft or publication.
 

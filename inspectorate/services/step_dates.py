@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pendulum
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from inspectorate.adapters.clock import LONDON
 from inspectorate.adapters.models import AuditEvent, Milestone
 from inspectorate.domain.errors import InvalidTransition
 from inspectorate.domain.lifecycle import Stage
 from inspectorate.domain.programmes import MilestoneRule
+from inspectorate.services import context
 
 # Built once: asked before every step a command takes. The index on (inspection_id, entity,
 # at, id) finds the inspection's events in time order; only steps (an action named after a
@@ -37,19 +36,14 @@ _LAST_STEP = (
 )
 
 
-def london_day(moment: dt.datetime) -> dt.date:
-    """The day `moment` falls on in London (a naive moment is UTC, as the record keeps it)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return pendulum.instance(aware).in_timezone(LONDON).date()
-
-
 def check_after_last_step(session: Session, inspection_id: int, now: dt.datetime) -> None:
     """Refuse a step dated on a day before the inspection's last step was taken."""
     last = session.exec(_LAST_STEP, params={"inspection_id": inspection_id}).first()
     if last is None:
         return
     at, action = last
-    last_day, day = london_day(at), london_day(now)
+    # context.moment reads a naive moment (SQLite's) as UTC, as the record keeps it.
+    last_day, day = context.moment(at).date(), context.moment(now).date()
     if day < last_day:
         raise InvalidTransition(
             f"inspection {inspection_id}'s last step ({action}) was taken on "
